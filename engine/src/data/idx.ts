@@ -1,0 +1,55 @@
+// Reads the IDX format of the MNIST files (big-endian sizes after a magic number whose third
+// byte is the element type), gzipped or not. Decompression is passed in so the same parser
+// runs in Node (zlib) and in the webview (DecompressionStream).
+
+import { dataFail, type DataResult } from './data_error';
+
+export interface IdxArray {
+  shape: number[];
+  /** Unsigned bytes stay integers: labels are class indices, pixels are scaled by the caller. */
+  data: Int32Array | Float32Array;
+}
+
+export type Gunzip = (bytes: Uint8Array) => Uint8Array;
+
+const TYPES: Record<number, { size: number; get: (v: DataView, o: number) => number; float: boolean }> = {
+  0x08: { size: 1, get: (v, o) => v.getUint8(o), float: false },
+  0x09: { size: 1, get: (v, o) => v.getInt8(o), float: false },
+  0x0b: { size: 2, get: (v, o) => v.getInt16(o), float: false },
+  0x0c: { size: 4, get: (v, o) => v.getInt32(o), float: false },
+  0x0d: { size: 4, get: (v, o) => v.getFloat32(o), float: true },
+  0x0e: { size: 8, get: (v, o) => v.getFloat64(o), float: true },
+};
+
+export function parseIdx(raw: Uint8Array, file: string, gunzip?: Gunzip): DataResult<IdxArray> {
+  let bytes = raw;
+  if (raw[0] === 0x1f && raw[1] === 0x8b) {
+    if (!gunzip) return dataFail(file, 'the file is gzipped and no decompressor is available here');
+    try {
+      bytes = gunzip(raw);
+    } catch (e) {
+      return dataFail(file, `the gzip data is corrupt: ${(e as Error).message}`);
+    }
+  }
+  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0 || !TYPES[bytes[2]]) {
+    return dataFail(file, 'not an IDX file (the magic number should be 00 00 TYPE RANK, as in MNIST\'s train-images-idx3-ubyte)');
+  }
+  const type = TYPES[bytes[2]];
+  const rank = bytes[3];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 4 + 4 * rank) return dataFail(file, 'the IDX header is truncated');
+  const shape: number[] = [];
+  for (let i = 0; i < rank; i++) shape.push(view.getUint32(4 + 4 * i));
+  const count = shape.reduce((a, b) => a * b, 1);
+  const start = 4 + 4 * rank;
+  if (start + count * type.size > bytes.length) {
+    return dataFail(file, `the header promises shape [${shape.join(', ')}] (${count} values) but the file holds ${Math.floor((bytes.length - start) / type.size)}; the file is truncated`);
+  }
+  const data = type.float ? new Float32Array(count) : new Int32Array(count);
+  if (type.size === 1 && !type.float && bytes[2] === 0x08) {
+    for (let i = 0; i < count; i++) data[i] = bytes[start + i];
+  } else {
+    for (let i = 0; i < count; i++) data[i] = type.get(view, start + i * type.size);
+  }
+  return { ok: true, value: { shape, data } };
+}
