@@ -1,0 +1,59 @@
+// The layer catalog's front door: every layer of spec §4 by name (aliases included), the
+// activation enumeration, and the "did you mean" helper. The checker, the engine, hover and
+// completion all look layers up here, so a layer exists exactly when it is listed below.
+
+import type { LayerSpec } from './types';
+import { ACTIVATION_LAYERS } from './layers/activation';
+import { ATTENTION_LAYERS } from './layers/attention';
+import { CONV_LAYERS } from './layers/conv';
+import { CORE_LAYERS } from './layers/core';
+import { EMBEDDING_LAYERS } from './layers/embedding';
+import { MERGE_LAYERS } from './layers/merge';
+import { NORM_LAYERS } from './layers/norm';
+import { POOL_LAYERS } from './layers/pool';
+import { RECURRENT_LAYERS } from './layers/recurrent';
+import { RESHAPE_LAYERS } from './layers/reshape';
+
+export * from './shape';
+export * from './types';
+export * from './ir';
+export { ACTIVATIONS, PADDINGS } from './layers/common';
+export { checkArgs, rangeText } from './layers/define';
+export { editDistance, suggestName } from './suggest';
+
+const LAYERS: readonly LayerSpec[] = [
+  ...CORE_LAYERS,
+  ...CONV_LAYERS,
+  ...POOL_LAYERS,
+  ...RESHAPE_LAYERS,
+  ...NORM_LAYERS,
+  ...ACTIVATION_LAYERS,
+  ...EMBEDDING_LAYERS,
+  ...RECURRENT_LAYERS,
+  ...ATTENTION_LAYERS,
+  ...MERGE_LAYERS,
+];
+
+const BY_NAME: ReadonlyMap<string, LayerSpec> = (() => {
+  const m = new Map<string, LayerSpec>();
+  for (const spec of LAYERS) {
+    m.set(spec.name, spec);
+    for (const alias of spec.aliases ?? []) m.set(alias, spec);
+  }
+  return m;
+})();
+
+/** The layer called `name` (case-sensitive; aliases resolve to their layer). */
+export function findLayer(name: string): LayerSpec | undefined {
+  return BY_NAME.get(name);
+}
+
+/** Every layer once, in the order of spec §4's families. */
+export function allLayers(): readonly LayerSpec[] {
+  return LAYERS;
+}
+
+/** Every name a layer can be called by, aliases included. */
+export function layerNames(): string[] {
+  return [...BY_NAME.keys()];
+}
