@@ -29,7 +29,8 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate nearest to `name`, if it is within max(2, floor(len/3)) edits of it (len is
- * the length of `name`). Ties go to the candidate that comes first. Never throws.
+ * the length of `name`). Ties go to the candidate that comes first; a name that is itself a
+ * candidate gets no suggestion. Never throws.
  */
 export function suggestName(name: string, candidates: Iterable<string>): string | undefined {
   if (typeof name !== 'string' || name.length === 0) return undefined;
@@ -37,7 +38,9 @@ export function suggestName(name: string, candidates: Iterable<string>): string 
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
-    if (typeof c !== 'string' || c === name) continue;
+    if (typeof c !== 'string') continue;
+    // A name that is itself a candidate needs no suggestion.
+    if (c === name) return undefined;
     // The distance is at least the difference in length; skip hopeless candidates cheaply.
     if (Math.abs(c.length - name.length) > limit) continue;
     const dist = editDistance(name, c);
