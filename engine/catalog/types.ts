@@ -63,7 +63,11 @@ export interface LayerInput {
   dtype: DType;
 }
 
-export type Initializer = 'glorot_uniform' | 'orthogonal' | 'zeros' | 'ones' | 'uniform';
+/**
+ * Keras initializers. `uniform` is Embedding's uniform(-0.05, 0.05); `unit_forget_bias` is
+ * the LSTM bias: zeros except ones on the forget gate's quarter (Keras unit_forget_bias=True).
+ */
+export type Initializer = 'glorot_uniform' | 'orthogonal' | 'zeros' | 'ones' | 'uniform' | 'unit_forget_bias';
 
 /** A weight tensor of a layer, in Keras order and naming (kernel, recurrent_kernel, bias, ...). */
 export interface WeightSpec {

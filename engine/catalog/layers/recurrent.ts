@@ -16,6 +16,7 @@ function recurrent(
   what: string,
   paramsDoc: string,
   biasShape: (u: number) => number[],
+  biasInit: 'zeros' | 'unit_forget_bias' = 'zeros',
   extraArgs = [] as ReturnType<typeof activationArg>[],
 ): LayerSpec {
   return defineLayer({
@@ -40,7 +41,7 @@ function recurrent(
       const weights: WeightSpec[] = [
         kernel([f, gates * u]),
         kernel([u, gates * u], 'recurrent_kernel', 'orthogonal'),
-        bias(biasShape(u)),
+        { ...bias(biasShape(u)), init: biasInit },
       ];
       const t = x.shape[0];
       const shape = argBool(args, 'return_sequences', false) ? [t, u] : [u];
@@ -55,6 +56,7 @@ export const SimpleRNN = recurrent(
   'A fully connected recurrent layer: h = activation(x·kernel + h·recurrent_kernel + bias).',
   'F*u + u*u + u',
   (u) => [u],
+  'zeros',
   [activationArg('tanh')],
 );
 
@@ -64,6 +66,7 @@ export const LSTM = recurrent(
   'Long short-term memory (Keras gate order i, f, c, o).',
   '4*(F*u + u*u + u)',
   (u) => [4 * u],
+  'unit_forget_bias',
 );
 
 export const GRU = recurrent(
