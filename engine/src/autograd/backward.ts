@@ -1,0 +1,42 @@
+// Reverse-mode differentiation. `valueAndGrads` runs a function with a fresh tape that
+// tracks the given tensors, then walks the recorded nodes backwards applying each op's rule
+// and summing gradients that meet. Gradient tensors are created in the caller's scope, so
+// a surrounding `tidy` reclaims every intermediate once the step is done.
+
+import * as o from '../ops/math';
+import type { Tensor } from '../tensor';
+import { GRAD_RULES } from './rules';
+import { Tape, withTape } from './tape';
+
+export interface ValueAndGrads {
+  value: Tensor;
+  /** One gradient per watched tensor, in order; zeros where the value does not depend on it. */
+  grads: Tensor[];
+}
+
+/** Computes f() and the gradient of its (summed) value with respect to each of `wrt`. */
+export function valueAndGrads(f: () => Tensor, wrt: readonly Tensor[]): ValueAndGrads {
+  const tape = new Tape();
+  for (const t of wrt) tape.tracked.add(t);
+  const value = withTape(tape, f);
+  const grads = withTape(null, () => backward(tape, value, wrt));
+  return { value, grads };
+}
+
+function backward(tape: Tape, value: Tensor, wrt: readonly Tensor[]): Tensor[] {
+  const grads = new Map<Tensor, Tensor>();
+  grads.set(value, o.fill(value.shape, 1));
+  for (let i = tape.nodes.length - 1; i >= 0; i--) {
+    const node = tape.nodes[i];
+    const dy = grads.get(node.output);
+    if (!dy) continue;
+    const dxs = GRAD_RULES[node.op](node, dy);
+    node.inputs.forEach((input, j) => {
+      const g = dxs[j];
+      if (!g || !tape.tracked.has(input)) return;
+      const prev = grads.get(input);
+      grads.set(input, prev ? o.add(prev, g) : g);
+    });
+  }
+  return wrt.map((t) => grads.get(t) ?? o.fill(t.shape, 0));
+}

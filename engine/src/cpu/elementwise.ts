@@ -1,0 +1,231 @@
+// CPU kernels for the elementwise family: unary functions and their derivatives, binary
+// functions with broadcasting, reductions, broadcast, softmax, fill and cast. These loops
+// define what each op means; a GPU backend must agree with them within float32 rounding.
+
+import type { BinaryFn, OpAttrs, UnaryFn } from '../backend';
+import type { Kernel } from './kernel';
+
+const SQRT1_2 = Math.SQRT1_2;
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/** erf with |error| < 1.2e-7 (Numerical Recipes' erfc Chebyshev fit), ample for float32. */
+export function erf(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r =
+    t *
+    Math.exp(
+      -z * z - 1.26551223 +
+        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
+        t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? 1 - r : r - 1;
+}
+
+function sigmoid(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
+
+export function unaryFn(fn: UnaryFn, alpha = 0, beta = 0): (x: number) => number {
+  switch (fn) {
+    case 'relu': return (x) => (x > 0 ? x : 0);
+    case 'sigmoid': return sigmoid;
+    case 'tanh': return Math.tanh;
+    case 'gelu': return (x) => 0.5 * x * (1 + erf(x * SQRT1_2));
+    case 'silu': return (x) => x * sigmoid(x);
+    case 'elu': return (x) => (x > 0 ? x : alpha * (Math.exp(x) - 1));
+    case 'leaky_relu': return (x) => (x > 0 ? x : alpha * x);
+    case 'exp': return Math.exp;
+    case 'log': return Math.log;
+    case 'neg': return (x) => -x;
+    case 'sqrt': return Math.sqrt;
+    case 'abs': return Math.abs;
+    case 'square': return (x) => x * x;
+    case 'sign': return (x) => Math.sign(x);
+    case 'affine': return (x) => x * alpha + beta;
+    case 'clip': return (x) => (x < alpha ? alpha : x > beta ? beta : x);
+    case 'pow': return (x) => Math.pow(x, alpha);
+  }
+}
+
+/** d fn / dx at x, given y = fn(x). */
+export function unaryDerivative(fn: UnaryFn, alpha = 0, beta = 0): (x: number, y: number) => number {
+  switch (fn) {
+    case 'relu': return (_x, y) => (y > 0 ? 1 : 0);
+    case 'sigmoid': return (_x, y) => y * (1 - y);
+    case 'tanh': return (_x, y) => 1 - y * y;
+    case 'gelu': return (x) => 0.5 * (1 + erf(x * SQRT1_2)) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
+    case 'silu': return (x) => {
+      const s = sigmoid(x);
+      return s * (1 + x * (1 - s));
+    };
+    case 'elu': return (x) => (x > 0 ? 1 : alpha * Math.exp(x));
+    case 'leaky_relu': return (x) => (x > 0 ? 1 : alpha);
+    case 'exp': return (_x, y) => y;
+    case 'log': return (x) => 1 / x;
+    case 'neg': return () => -1;
+    case 'sqrt': return (_x, y) => 0.5 / y;
+    case 'abs': return (x) => Math.sign(x);
+    case 'square': return (x) => 2 * x;
+    case 'sign': return () => 0;
+    case 'affine': return () => alpha;
+    case 'clip': return (x) => (x >= alpha && x <= beta ? 1 : 0);
+    case 'pow': return (x) => alpha * Math.pow(x, alpha - 1);
+  }
+}
+
+export function binaryFn(fn: BinaryFn): (a: number, b: number) => number {
+  switch (fn) {
+    case 'add': return (a, b) => a + b;
+    case 'sub': return (a, b) => a - b;
+    case 'mul': return (a, b) => a * b;
+    case 'div': return (a, b) => a / b;
+    case 'max': return (a, b) => (a >= b ? a : b);
+    case 'min': return (a, b) => (a <= b ? a : b);
+    case 'ge': return (a, b) => (a >= b ? 1 : 0);
+    case 'lt': return (a, b) => (a < b ? 1 : 0);
+    case 'eq': return (a, b) => (a === b ? 1 : 0);
+  }
+}
+
+/** Strides of `shape` read as if broadcast to `outShape` (0 on broadcast axes). */
+export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const rank = outShape.length;
+  const strides = new Array<number>(rank).fill(0);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const d = rank - shape.length + i;
+    strides[d] = shape[i] === 1 ? 0 : s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+export const unary: Kernel<'unary'> = ([x], out, a) => {
+  const f = unaryFn(a.fn, a.alpha, a.beta);
+  const xs = x.data;
+  const o = out.data;
+  for (let i = 0; i < o.length; i++) o[i] = f(xs[i]);
+};
+
+export const unaryGrad: Kernel<'unary_grad'> = ([x, y, dy], out, a) => {
+  const f = unaryDerivative(a.fn, a.alpha, a.beta);
+  const o = out.data;
+  for (let i = 0; i < o.length; i++) o[i] = dy.data[i] * f(x.data[i], y.data[i]);
+};
+
+export const binary: Kernel<'binary'> = ([a, b], out, attrs) => {
+  const f = binaryFn(attrs.fn);
+  const o = out.data;
+  const ad = a.data;
+  const bd = b.data;
+  if (ad.length === o.length && bd.length === o.length) {
+    for (let i = 0; i < o.length; i++) o[i] = f(ad[i], bd[i]);
+    return;
+  }
+  if (bd.length === 1 && ad.length === o.length) {
+    const v = bd[0];
+    for (let i = 0; i < o.length; i++) o[i] = f(ad[i], v);
+    return;
+  }
+  const shape = out.shape;
+  const rank = shape.length;
+  const sa = broadcastStrides(a.shape, shape);
+  const sb = broadcastStrides(b.shape, shape);
+  const idx = new Array<number>(rank).fill(0);
+  let ia = 0;
+  let ib = 0;
+  for (let i = 0; i < o.length; i++) {
+    o[i] = f(ad[ia], bd[ib]);
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d]++;
+      ia += sa[d];
+      ib += sb[d];
+      if (idx[d] < shape[d]) break;
+      ia -= sa[d] * shape[d];
+      ib -= sb[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+};
+
+export const broadcast: Kernel<'broadcast'> = ([x], out) => {
+  const shape = out.shape;
+  const rank = shape.length;
+  const sx = broadcastStrides(x.shape, shape);
+  const idx = new Array<number>(rank).fill(0);
+  const o = out.data;
+  let ix = 0;
+  for (let i = 0; i < o.length; i++) {
+    o[i] = x.data[ix];
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d]++;
+      ix += sx[d];
+      if (idx[d] < shape[d]) break;
+      ix -= sx[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+};
+
+export const reduce: Kernel<'reduce'> = ([x], out, a) => {
+  const shape = x.shape;
+  const rank = shape.length;
+  // Strides of the output indexed by input axes: 0 on reduced axes.
+  const so = new Array<number>(rank).fill(0);
+  let s = 1;
+  for (let d = rank - 1; d >= 0; d--) {
+    if (a.axes.includes(d)) continue;
+    so[d] = s;
+    s *= shape[d];
+  }
+  const acc = new Float64Array(out.data.length).fill(a.fn === 'max' ? -Infinity : 0);
+  const idx = new Array<number>(rank).fill(0);
+  const xs = x.data;
+  let io = 0;
+  const isMax = a.fn === 'max';
+  for (let i = 0; i < xs.length; i++) {
+    const v = xs[i];
+    if (isMax) {
+      if (v > acc[io] || Number.isNaN(v)) acc[io] = v;
+    } else acc[io] += v;
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d]++;
+      io += so[d];
+      if (idx[d] < shape[d]) break;
+      io -= so[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+  const count = a.fn === 'mean' ? xs.length / Math.max(acc.length, 1) : 1;
+  for (let i = 0; i < acc.length; i++) out.data[i] = acc[i] / count;
+};
+
+export const softmax: Kernel<'softmax'> = ([x], out, a: OpAttrs['softmax']) => {
+  const n = x.shape[x.shape.length - 1] ?? 1;
+  const rows = x.data.length / n;
+  const xs = x.data;
+  const o = out.data;
+  for (let r = 0; r < rows; r++) {
+    const base = r * n;
+    let m = -Infinity;
+    for (let j = 0; j < n; j++) if (xs[base + j] > m) m = xs[base + j];
+    let sum = 0;
+    for (let j = 0; j < n; j++) sum += Math.exp(xs[base + j] - m);
+    if (a.log) {
+      const lse = Math.log(sum);
+      for (let j = 0; j < n; j++) o[base + j] = xs[base + j] - m - lse;
+    } else {
+      for (let j = 0; j < n; j++) o[base + j] = Math.exp(xs[base + j] - m) / sum;
+    }
+  }
+};
+
+export const fill: Kernel<'fill'> = (_inputs, out, a) => {
+  out.data.fill(a.value);
+};
+
+export const cast: Kernel<'cast'> = ([x], out) => {
+  const o = out.data;
+  for (let i = 0; i < o.length; i++) o[i] = out.dtype === 'int32' ? Math.trunc(x.data[i]) : x.data[i];
+};

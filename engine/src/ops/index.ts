@@ -1,0 +1,3 @@
+// The engine's operation vocabulary in one import.
+export * from './math';
+export * from './nn';

@@ -1,0 +1,90 @@
+// Optimizers with Keras 3's update formulas and defaults (Adam and RMSprop epsilon 1e-7,
+// AdamW decaying every variable before the Adam step). A step replaces each parameter's
+// buffer with its updated value (`assign`), so parameters keep their identity and the
+// buffer pool recycles the old storage: steady-state training allocates nothing new.
+
+import * as o from './ops';
+import { keep, tidy, Tensor } from './tensor';
+
+export type OptimizerConfig =
+  | { kind: 'sgd'; lr: number; momentum?: number; nesterov?: boolean }
+  | { kind: 'rmsprop'; lr: number; rho?: number; epsilon?: number }
+  | { kind: 'adam'; lr: number; beta1?: number; beta2?: number; epsilon?: number }
+  | { kind: 'adamw'; lr: number; beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number };
+
+export class Optimizer {
+  /** Completed steps (Keras `iterations`). */
+  iterations = 0;
+  private slots = new Map<Tensor, Tensor[]>();
+
+  constructor(readonly config: OptimizerConfig) {}
+
+  /** Applies one update to every parameter from its gradient. */
+  step(params: readonly Tensor[], grads: readonly Tensor[]): void {
+    const t = this.iterations + 1;
+    tidy(() => {
+      params.forEach((w, i) => this.update(w, grads[i], t));
+    });
+    this.iterations = t;
+  }
+
+  /** Releases the optimizer's state tensors. */
+  dispose(): void {
+    for (const list of this.slots.values()) for (const s of list) s.dispose();
+    this.slots.clear();
+  }
+
+  private slot(w: Tensor, count: number): Tensor[] {
+    let s = this.slots.get(w);
+    if (!s) {
+      s = [];
+      for (let i = 0; i < count; i++) s.push(keep(o.fill(w.shape, 0)));
+      this.slots.set(w, s);
+    }
+    return s;
+  }
+
+  private update(w: Tensor, g: Tensor, t: number): void {
+    const c = this.config;
+    switch (c.kind) {
+      case 'sgd': {
+        const momentum = c.momentum ?? 0;
+        if (momentum === 0) {
+          w.assign(o.sub(w, o.affine(g, c.lr)));
+          return;
+        }
+        const [m] = this.slot(w, 1);
+        // m = momentum * m - lr * g; nesterov: w += momentum * m - lr * g; else w += m.
+        const m2 = o.sub(o.affine(m, momentum), o.affine(g, c.lr));
+        const delta = c.nesterov ? o.sub(o.affine(m2, momentum), o.affine(g, c.lr)) : m2;
+        w.assign(o.add(w, delta));
+        m.assign(m2);
+        return;
+      }
+      case 'rmsprop': {
+        const rho = c.rho ?? 0.9;
+        const eps = c.epsilon ?? 1e-7;
+        const [v] = this.slot(w, 1);
+        const v2 = o.add(o.affine(v, rho), o.affine(o.square(g), 1 - rho));
+        w.assign(o.sub(w, o.div(o.affine(g, c.lr), o.sqrt(o.affine(v2, 1, eps)))));
+        v.assign(v2);
+        return;
+      }
+      case 'adam':
+      case 'adamw': {
+        if (c.kind === 'adamw') w.assign(o.affine(w, 1 - (c.weightDecay ?? 0.01) * c.lr));
+        const b1 = c.beta1 ?? 0.9;
+        const b2 = c.beta2 ?? 0.999;
+        const eps = c.epsilon ?? 1e-7;
+        const [m, v] = this.slot(w, 2);
+        const alpha = (c.lr * Math.sqrt(1 - Math.pow(b2, t))) / (1 - Math.pow(b1, t));
+        const m2 = o.add(o.affine(m, b1), o.affine(g, 1 - b1));
+        const v2 = o.add(o.affine(v, b2), o.affine(o.square(g), 1 - b2));
+        w.assign(o.sub(w, o.affine(o.div(m2, o.affine(o.sqrt(v2), 1, eps)), alpha)));
+        m.assign(m2);
+        v.assign(v2);
+        return;
+      }
+    }
+  }
+}
