@@ -1,0 +1,237 @@
+// Completion: what may be typed at the cursor, decided from the tokens around it. Layer and
+// block names after `->` or at a statement's start, argument names inside a call's
+// parentheses (those not yet given), enum values after `activation=` or `padding=`, tensor
+// names where a SOURCE goes, setting names and their values inside `train`, and keywords.
+
+import { allLayers, findLayer } from '../../../engine/catalog/index';
+import type { ArgSpec, LayerSpec } from '../../../engine/catalog/types';
+import type { CheckedFile } from '../sema/checked';
+import type { BlockDecl, Decl, Token, TrainDecl } from '../syntax/ast';
+import { findBlock } from './ast_find';
+import { argDoc, argLabel, blockSignature, callSnippet, layerSignature } from './describe';
+import { declAt, enclosingCall, significantBefore, tokenIndexAt, type EnclosingCall } from './locate';
+import { SETTINGS, settingValues, trainFunction, type VocabEntry } from './train_vocab';
+import type { CompletionData } from './types';
+
+const TOP_KEYWORDS = ['model', 'block', 'train'];
+const STATEMENT_KEYWORDS = ['input', 'output', 'repeat'];
+const CONTINUATION = new Set([',', '->', '(', '[', '=', ':']);
+
+/** Completion items at `offset`. */
+export function complete(checked: CheckedFile, text: string, offset: number): CompletionData[] {
+  try {
+    return completeUnsafe(checked, text, offset);
+  } catch {
+    return [];
+  }
+}
+
+function completeUnsafe(checked: CheckedFile, text: string, offset: number): CompletionData[] {
+  const tokens = checked.file.tokens;
+  const pos = wordStart(tokens, offset);
+  const prevI = significantBefore(tokens, pos);
+  const prev = prevI >= 0 ? tokens[prevI] : null;
+  const decl = declAt(checked.file.decls, pos);
+  if (prev && prev.kind === 'keyword' && prev.text === 'train') return modelItems(checked);
+  const inBody = decl !== null && bodyStarted(tokens, decl, pos);
+  if (!decl || !inBody) return atStatementStart(tokens, prevI, pos) ? keywordItems(TOP_KEYWORDS) : [];
+  if (decl.kind === 'Train') return trainItems(tokens, decl, prevI, pos);
+  const call = enclosingCall(tokens, pos);
+  if (call) return callItems(checked, text, tokens, call, prev);
+  if (!prev) return [];
+  if (prev.text === '->') return [...layerItems(), ...blockItems(checked, text)];
+  if ((prev.text === '=' || prev.text === ',' || prev.text === '(') && prev.kind === 'punct') return tensorItems(checked, pos);
+  if (prev.kind === 'keyword' && prev.text === 'output') return tensorItems(checked, pos);
+  if (atStatementStart(tokens, prevI, pos)) {
+    return [...keywordItems(STATEMENT_KEYWORDS), ...layerItems(), ...blockItems(checked, text)];
+  }
+  return [];
+}
+
+/** The start of the word being typed at `offset` (the offset itself when none). */
+function wordStart(tokens: readonly Token[], offset: number): number {
+  const i = tokenIndexAt(tokens, offset - 1);
+  if (i >= 0) {
+    const t = tokens[i];
+    if ((t.kind === 'ident' || t.kind === 'keyword') && t.start < offset) return t.start;
+  }
+  return offset;
+}
+
+/** True once the cursor is past the declaration's opening brace. */
+function bodyStarted(tokens: readonly Token[], decl: Decl, pos: number): boolean {
+  for (let i = tokenIndexAt(tokens, decl.span.start); i >= 0 && i < tokens.length && tokens[i].start < pos; i++) {
+    if (tokens[i].kind === 'punct' && tokens[i].text === '{') return true;
+  }
+  return false;
+}
+
+/** True when the cursor begins a new statement (or declaration). */
+export function atStatementStart(tokens: readonly Token[], prevI: number, pos: number): boolean {
+  if (prevI < 0) return true;
+  const prev = tokens[prevI];
+  if (prev.kind === 'punct' && (prev.text === '{' || prev.text === '}')) return true;
+  if (prev.kind === 'punct' && CONTINUATION.has(prev.text)) return false;
+  for (let i = prevI + 1; i < tokens.length && tokens[i].start < pos; i++) if (tokens[i].kind === 'newline') return true;
+  return false;
+}
+
+function keywordItems(words: string[]): CompletionData[] {
+  return words.map((w) => ({ label: w, kind: 'keyword', sortText: `0${w}` }));
+}
+
+function layerItem(name: string, spec: LayerSpec): CompletionData {
+  const required = spec.args.filter((a) => a.required).map((a) => a.name);
+  return {
+    label: name,
+    kind: 'layer',
+    detail: layerSignature(spec).label,
+    documentation: `${spec.summary}\n\nInput \`${spec.inputDoc}\` → output \`${spec.outputDoc}\`.`,
+    insertText: callSnippet(name, required),
+    snippet: true,
+    sortText: `1${name}`,
+  };
+}
+
+export function layerItems(): CompletionData[] {
+  const out: CompletionData[] = [];
+  for (const spec of allLayers()) {
+    out.push(layerItem(spec.name, spec));
+    for (const alias of spec.aliases ?? []) out.push(layerItem(alias, spec));
+  }
+  return out;
+}
+
+function blocks(checked: CheckedFile): BlockDecl[] {
+  return checked.file.decls.filter((d): d is BlockDecl => d.kind === 'Block' && d.name !== null);
+}
+
+function blockItems(checked: CheckedFile, text: string): CompletionData[] {
+  return blocks(checked).map((b) => {
+    const name = b.name!.name;
+    const required = b.params.filter((p) => !p.default).map((p) => p.name.name);
+    return {
+      label: name,
+      kind: 'block' as const,
+      detail: `block ${blockSignature(b, text).label}`,
+      insertText: callSnippet(name, required),
+      snippet: true,
+      sortText: `0${name}`,
+    };
+  });
+}
+
+function modelItems(checked: CheckedFile): CompletionData[] {
+  const names = new Set<string>();
+  for (const d of checked.file.decls) if (d.kind === 'Model' && d.name) names.add(d.name.name);
+  return [...names].map((n) => ({ label: n, kind: 'model' as const }));
+}
+
+/** Tensors visible at `pos`: defined earlier in the same declaration. */
+function tensorItems(checked: CheckedFile, pos: number): CompletionData[] {
+  const seen = new Map<string, CompletionData>();
+  for (const s of checked.symbols) {
+    if (s.kind !== 'tensor' || s.def.start >= pos || pos < s.scope.start || pos > s.scope.end) continue;
+    const shape = s.shape ? `[${['batch', ...s.shape].join(', ')}]` : undefined;
+    seen.set(s.name, { label: s.name, kind: 'tensor', detail: shape });
+  }
+  return [...seen.values()];
+}
+
+/** Inside a layer or block call: argument names, or the values of the argument being written. */
+function callItems(
+  checked: CheckedFile,
+  text: string,
+  tokens: readonly Token[],
+  call: EnclosingCall,
+  prev: Token | null,
+): CompletionData[] {
+  const callee = tokens[call.callee].text;
+  const spec = findLayer(callee);
+  if (prev && prev.kind === 'punct' && prev.text === '=') {
+    if (!spec || !call.currentKey) return [];
+    const arg = spec.args.find((a) => a.name === call.currentKey);
+    return arg ? valueItems(arg) : [];
+  }
+  if (!prev || (prev.text !== '(' && prev.text !== ',')) return [];
+  const given = new Set(call.keywords);
+  if (spec) {
+    return spec.args
+      .filter((a, i) => i >= call.positionalBefore && !given.has(a.name))
+      .map((a, i) => argItem(a, i));
+  }
+  const block = findBlock(checked.file.decls, callee);
+  if (!block) return [];
+  return block.params
+    .filter((p, i) => i >= call.positionalBefore && !given.has(p.name.name))
+    .map((p, i) => ({
+      label: p.name.name,
+      kind: 'argument' as const,
+      detail: p.default ? `${p.name.name}=${text.slice(p.default.span.start, p.default.span.end)}` : p.name.name,
+      insertText: `${p.name.name}=`,
+      sortText: String(i).padStart(3, '0'),
+    }));
+}
+
+function argItem(arg: ArgSpec, order: number): CompletionData {
+  const choices = arg.values && arg.values.length > 0 ? `\${1|${arg.values.join(',')}|}` : '$1';
+  return {
+    label: arg.name,
+    kind: 'argument',
+    detail: argLabel(arg),
+    documentation: argDoc(arg),
+    insertText: `${arg.name}=${choices}`,
+    snippet: true,
+    sortText: String(order).padStart(3, '0'),
+  };
+}
+
+function valueItems(arg: ArgSpec): CompletionData[] {
+  if (arg.values) {
+    return arg.values.map((v, i) => ({
+      label: v,
+      kind: 'value' as const,
+      detail: `${arg.name} value`,
+      sortText: String(i).padStart(3, '0'),
+    }));
+  }
+  if (arg.type === 'bool') return ['true', 'false'].map((v) => ({ label: v, kind: 'value' as const }));
+  return [];
+}
+
+function vocabItems(entries: readonly VocabEntry[], kind: CompletionData['kind']): CompletionData[] {
+  return entries.map((e) => ({
+    label: e.name,
+    kind,
+    documentation: e.doc,
+    insertText: e.snippet ?? e.name,
+    snippet: e.snippet !== undefined,
+  }));
+}
+
+/** Inside `train M { ... }`: setting names at a line start, then each setting's values. */
+function trainItems(tokens: readonly Token[], decl: TrainDecl, prevI: number, pos: number): CompletionData[] {
+  const call = enclosingCall(tokens, pos);
+  const prev = prevI >= 0 ? tokens[prevI] : null;
+  if (call && prev && (prev.text === '(' || prev.text === ',')) {
+    const fn = trainFunction(tokens[call.callee].text);
+    const given = new Set(call.keywords);
+    return (fn?.args ?? [])
+      .filter((a) => !given.has(a))
+      .map((a) => ({ label: a, kind: 'argument' as const, insertText: `${a}=` }));
+  }
+  if (atStatementStart(tokens, prevI, pos)) {
+    const given = new Set(decl.settings.map((s) => s.name.name));
+    return SETTINGS.filter((s) => !given.has(s.name)).map((s) => ({
+      label: s.name,
+      kind: 'setting' as const,
+      documentation: s.doc,
+      insertText: `${s.name} = `,
+    }));
+  }
+  let setting: string | null = null;
+  for (const s of decl.settings) if (s.span.start <= pos) setting = s.name.name;
+  if (!setting) return [];
+  const kind = setting === 'loss' || setting === 'metrics' ? 'value' : 'function';
+  return vocabItems(settingValues(setting), kind);
+}
