@@ -58,6 +58,13 @@ class BufferPool {
 let pool: BufferPool | null = null;
 const scopes: Tensor[][] = [];
 
+/**
+ * True while a gradient tape records. A `tidy` inside a recorded function then hands its
+ * tensors to the enclosing scope instead of disposing them, because the tape still needs
+ * them for the backward pass.
+ */
+export const recording = { active: false };
+
 /** Selects the backend every new tensor lives on; drains the previous backend's pool. */
 export function setBackend(backend: Backend): void {
   if (pool?.backend === backend) return;
@@ -190,7 +197,7 @@ export function tidy<T>(fn: () => T): T {
   const survivors = new Set<Tensor>();
   collect(result, survivors);
   for (const t of created) {
-    if (survivors.has(t) || kept.has(t)) scopes[scopes.length - 1]?.push(t);
+    if (recording.active || survivors.has(t) || kept.has(t)) scopes[scopes.length - 1]?.push(t);
     else t.dispose();
   }
   return result;

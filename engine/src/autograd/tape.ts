@@ -5,7 +5,7 @@
 
 import type { OpAttrs, OpName } from '../backend';
 import { outputDType, outputShape } from '../backend';
-import { empty, getBackend, Tensor } from '../tensor';
+import { empty, getBackend, recording, Tensor } from '../tensor';
 
 export type NodeOp = OpName | 'reshape';
 
@@ -26,11 +26,14 @@ let active: Tape | null = null;
 /** Runs fn with `tape` recording (restoring the previous one afterwards). */
 export function withTape<T>(tape: Tape | null, fn: () => T): T {
   const prev = active;
+  const prevRecording = recording.active;
   active = tape;
+  recording.active = tape !== null;
   try {
     return fn();
   } finally {
     active = prev;
+    recording.active = prevRecording;
   }
 }
 
