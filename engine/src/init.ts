@@ -69,6 +69,12 @@ export function initialValues(spec: WeightSpec, rng: Rng): Float32Array {
     case 'glorot_uniform': return glorotUniform(spec.shape, rng);
     case 'orthogonal': return orthogonal(spec.shape, rng);
     case 'uniform': return uniform(spec.shape, -0.05, 0.05, rng);
+    case 'unit_forget_bias': {
+      // Keras LSTM: zeros except ones for the forget gate, the second quarter.
+      const out = new Float32Array(n);
+      out.fill(1, n / 4, n / 2);
+      return out;
+    }
   }
   return new Float32Array(n);
 }
