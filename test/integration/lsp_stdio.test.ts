@@ -1,0 +1,191 @@
+// The language server over stdio, driven like an editor: initialize, open a model with a
+// shape error, ask for hovers, inlay hints, completions, a rename and formatting, fix the
+// error with an incremental change, and shut down cleanly.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TestClient, applyEdits, buildServer } from './lsp/client';
+
+const URI = 'file:///tmp/netspec-lsp-test/mnist.netspec';
+
+// Line 3 flattens the image, so the Conv2D on line 4 sees [batch, 784].
+const BAD = [
+  'model Mnist {',
+  '  input x: [28, 28, 1]',
+  '  Flatten()',
+  '  Conv2D(32, 3)',
+  '  Dense(10)',
+  '}',
+  '',
+].join('\n');
+
+let client: TestClient;
+
+before(async () => {
+  await buildServer();
+  client = TestClient.start();
+});
+
+after(async () => {
+  if (client && client.child.exitCode === null) client.child.kill();
+});
+
+interface Hover {
+  contents: { kind: string; value: string };
+}
+
+interface CompletionItem {
+  label: string;
+  insertText?: string;
+}
+
+function labels(r: CompletionItem[] | { items: CompletionItem[] }): string[] {
+  return (Array.isArray(r) ? r : r.items).map((i) => i.label);
+}
+
+const pos = (line: number, character: number) => ({ line, character });
+
+test('the server speaks LSP over stdio like an editor needs', async (t) => {
+  await t.test('initialize announces the features', async () => {
+    const init = await client.request<{ capabilities: Record<string, unknown> }>('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {},
+    });
+    const caps = init.capabilities;
+    const sync = caps.textDocumentSync as { change: number; openClose: boolean };
+    assert.equal(sync.change, 2, 'incremental sync');
+    assert.equal(sync.openClose, true);
+    for (const key of [
+      'hoverProvider',
+      'completionProvider',
+      'signatureHelpProvider',
+      'definitionProvider',
+      'referencesProvider',
+      'renameProvider',
+      'documentSymbolProvider',
+      'foldingRangeProvider',
+      'semanticTokensProvider',
+      'codeActionProvider',
+      'codeLensProvider',
+      'documentFormattingProvider',
+      'inlayHintProvider',
+    ]) {
+      assert.ok(caps[key], `capability ${key}`);
+    }
+    client.notify('initialized', {});
+  });
+
+  await t.test('didOpen publishes the shape error with range, code and both shapes', async () => {
+    client.notify('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'netspec', version: 1, text: BAD } });
+    const pub = await client.diagnosticsFor(URI, 1);
+    const errors = pub.diagnostics.filter((d) => d.severity === 1);
+    assert.equal(errors.length, 1, JSON.stringify(pub.diagnostics));
+    const d = errors[0];
+    assert.equal(d.code, 'rank-mismatch');
+    assert.equal(d.range.start.line, 3);
+    assert.ok(d.range.start.character >= 2 && d.range.end.character <= 15, JSON.stringify(d.range));
+    assert.match(d.message, /Conv2D/);
+    assert.match(d.message, /height, width, channels/);
+    assert.match(d.message, /784/);
+  });
+
+  await t.test('hover on a layer shows shapes, params and FLOPs; on a tensor its shape and dtype', async () => {
+    const good = 'model M {\n  input x: [28, 28, 1]\n  Conv2D(32, 3)\n}\n';
+    const uri = 'file:///tmp/netspec-lsp-test/hover.netspec';
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'netspec', version: 1, text: good } });
+    const h = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: pos(2, 4) });
+    assert.match(h.contents.value, /\[batch, 28, 28, 1\]/);
+    assert.match(h.contents.value, /\[batch, 26, 26, 32\]/);
+    assert.match(h.contents.value, /Params: \*\*320\*\*/); // 3*3*1*32 + 32
+    // 26*26 positions * 3*3*1 window * 32 filters * 2 = 389,376.
+    assert.match(h.contents.value, /389,376/);
+    const ht = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: pos(1, 8) });
+    assert.match(ht.contents.value, /x: \[batch, 28, 28, 1\] float32/);
+
+    const hints = await client.request<{ position: { line: number; character: number }; label: string }[]>(
+      'textDocument/inlayHint',
+      { textDocument: { uri }, range: { start: pos(0, 0), end: pos(4, 0) } },
+    );
+    assert.deepEqual(
+      hints.map((h) => [h.position.line, h.position.character, h.label]),
+      [[2, 15, ': [batch, 26, 26, 32]']],
+    );
+  });
+
+  await t.test('completion offers argument names not yet given, and enum values', async () => {
+    const uri = 'file:///tmp/netspec-lsp-test/complete.netspec';
+    const text = 'model M {\n  input x: [28, 28, 1]\n  Conv2D(32, 3, )\n  Dense(10, activation=)\n}\n';
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'netspec', version: 1, text } });
+    const args = labels(await client.request('textDocument/completion', { textDocument: { uri }, position: pos(2, 16) }));
+    assert.ok(args.includes('padding'), args.join());
+    assert.ok(args.includes('activation'), args.join());
+    assert.ok(!args.includes('filters') && !args.includes('kernel'), args.join());
+    const values = labels(await client.request('textDocument/completion', { textDocument: { uri }, position: pos(3, 23) }));
+    assert.ok(values.includes('relu'), values.join());
+    assert.ok(values.includes('softmax'), values.join());
+    assert.ok(!values.includes('Dense'), values.join());
+  });
+
+  await t.test('rename a tensor edits its definition and every use', async () => {
+    const uri = 'file:///tmp/netspec-lsp-test/rename.netspec';
+    const text = 'model M {\n  input x: [4]\n  h = x -> Dense(8)\n  y = h -> Dense(2)\n  output y\n}\n';
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'netspec', version: 1, text } });
+    const r = await client.request<{ changes: Record<string, { range: never; newText: string }[]> }>('textDocument/rename', {
+      textDocument: { uri },
+      position: pos(2, 2),
+      newName: 'hidden',
+    });
+    const edits = r.changes[uri];
+    assert.equal(edits.length, 2);
+    assert.equal(
+      applyEdits(text, edits),
+      'model M {\n  input x: [4]\n  hidden = x -> Dense(8)\n  y = hidden -> Dense(2)\n  output y\n}\n',
+    );
+  });
+
+  await t.test('formatting returns edits that normalise the layout and are stable', async () => {
+    const uri = 'file:///tmp/netspec-lsp-test/format.netspec';
+    const text = 'model M {\ninput x: [4]\n      Dense( 8 ,activation=relu)\n}\n';
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'netspec', version: 1, text } });
+    const opts = { tabSize: 2, insertSpaces: true };
+    const edits = await client.request<never[]>('textDocument/formatting', { textDocument: { uri }, options: opts });
+    assert.ok(edits.length > 0);
+    const formatted = applyEdits(text, edits);
+    assert.match(formatted, /\n {2}input x: \[4\]\n/);
+    assert.match(formatted, /\n {2}Dense\(8, activation=relu\)\n/);
+    client.notify('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ text: formatted }],
+    });
+    const again = await client.request<never[]>('textDocument/formatting', { textDocument: { uri }, options: opts });
+    assert.equal(applyEdits(formatted, again), formatted);
+  });
+
+  await t.test('an incremental change that fixes the error clears the diagnostics', async () => {
+    // Delete line 3 ("  Flatten()\n").
+    client.notify('textDocument/didChange', {
+      textDocument: { uri: URI, version: 2 },
+      contentChanges: [{ range: { start: pos(2, 0), end: pos(3, 0) }, text: '' }],
+    });
+    const pub = await client.diagnosticsFor(URI, 2);
+    assert.deepEqual(
+      pub.diagnostics.filter((d) => d.severity === 1),
+      [],
+    );
+    const hints = await client.request<{ label: string }[]>('textDocument/inlayHint', {
+      textDocument: { uri: URI },
+      range: { start: pos(0, 0), end: pos(6, 0) },
+    });
+    assert.deepEqual(
+      hints.map((h) => h.label),
+      [': [batch, 26, 26, 32]', ': [batch, 26, 26, 10]'],
+    );
+  });
+
+  await t.test('shutdown and exit end the process with code 0', async () => {
+    await client.request('shutdown', null);
+    client.notify('exit', null);
+    assert.equal(await client.exited, 0);
+  });
+});

@@ -1,0 +1,76 @@
+// Completion: layers and blocks after `->` and at a statement start (with keywords),
+// argument names not yet given, enum values after `activation=` / `padding=`, tensors at a
+// SOURCE position, and settings with their values inside a train block.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { complete } from '../../../server/src/ide/completion';
+import { check, cursors } from './helpers';
+
+function labelsAt(marked: string): string[] {
+  const { text, at } = cursors(marked);
+  return complete(check(text), text, at[0]).map((c) => c.label);
+}
+
+function itemAt(marked: string, label: string) {
+  const { text, at } = cursors(marked);
+  return complete(check(text), text, at[0]).find((c) => c.label === label);
+}
+
+test('argument names inside a call leave out those already given', () => {
+  const l = labelsAt('model M {\n  input x: [28, 28, 1]\n  Conv2D(32, 3, |)\n}\n');
+  assert.deepEqual(l, ['stride', 'padding', 'activation', 'bias']);
+  const k = labelsAt('model M {\n  input x: [28, 28, 1]\n  Conv2D(32, |, padding=same)\n}\n');
+  assert.deepEqual(k, ['kernel', 'stride', 'activation', 'bias']);
+});
+
+test('enum values follow activation= and padding=', () => {
+  const act = labelsAt('model M {\n  input x: [4]\n  Dense(10, activation=|)\n}\n');
+  assert.deepEqual(act, ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'gelu', 'silu', 'elu', 'leaky_relu']);
+  const pad = labelsAt('model M {\n  input x: [28, 28, 1]\n  Conv2D(8, 3, padding=sa|)\n}\n');
+  assert.deepEqual(pad, ['valid', 'same']);
+});
+
+test('layer names with snippets of their required arguments after ->', () => {
+  const marked = 'model M {\n  input x: [4]\n  h = x -> |\n}\n';
+  const dense = itemAt(marked, 'Dense')!;
+  assert.equal(dense.insertText, 'Dense(${1:units})');
+  assert.equal(dense.snippet, true);
+  assert.match(dense.documentation!, /\[\.\.\., F\]|units/);
+  const conv = itemAt(marked, 'Conv2D')!;
+  assert.equal(conv.insertText, 'Conv2D(${1:filters}, ${2:kernel})');
+  assert.equal(itemAt(marked, 'Flatten')!.insertText, 'Flatten()');
+  assert.ok(itemAt(marked, 'SelfAttention'), 'aliases are offered');
+  assert.equal(itemAt(marked, 'input'), undefined, 'no keywords mid-chain');
+});
+
+test('a statement start offers keywords, layers and blocks', () => {
+  const l = labelsAt('block B(n) {\n  input x: [n]\n  output y = x -> Dense(n)\n}\nmodel M {\n  input x: [4]\n  |\n}\n');
+  for (const want of ['input', 'output', 'repeat', 'Dense', 'B']) assert.ok(l.includes(want), want);
+  const b = itemAt('block B(n, m=2) {\n  input x: [n]\n  output y = x -> Dense(n)\n}\nmodel M {\n  input x: [4]\n  |\n}\n', 'B')!;
+  assert.equal(b.insertText, 'B(${1:n})');
+  assert.equal(b.kind, 'block');
+});
+
+test('a SOURCE position offers the tensors defined before it', () => {
+  const l = labelsAt('model M {\n  input x: [4]\n  a = x -> Dense(4)\n  b = |\n  c = x -> Dense(2)\n}\nmodel N {\n  input z: [2]\n}\n');
+  assert.deepEqual(l.sort(), ['a', 'x']);
+  const tuple = labelsAt('model M {\n  input x: [4]\n  a = x -> Dense(4)\n  s = (a, |) -> Add()\n}\n');
+  assert.deepEqual(tuple.sort(), ['a', 'x']);
+});
+
+test('top level offers declaration keywords; `train` offers models', () => {
+  assert.deepEqual(labelsAt('|'), ['model', 'block', 'train']);
+  assert.deepEqual(labelsAt('model A {\n  input x: [1]\n}\ntrain |'), ['A']);
+});
+
+test('a train block offers settings not yet given, then each setting\'s values', () => {
+  const head = 'model A {\n  input x: [4]\n  Dense(3)\n}\n';
+  const settings = labelsAt(head + 'train A {\n  epochs = 3\n  |\n}\n');
+  assert.ok(settings.includes('loss') && settings.includes('optimizer') && settings.includes('data'));
+  assert.ok(!settings.includes('epochs'));
+  assert.deepEqual(labelsAt(head + 'train A {\n  loss = |\n}\n'), ['mse', 'mae', 'binary_cross_entropy', 'cross_entropy']);
+  const opt = itemAt(head + 'train A {\n  optimizer = |\n}\n', 'adam')!;
+  assert.equal(opt.insertText, 'adam(lr=${1:0.001})');
+  assert.ok(labelsAt(head + 'train A {\n  metrics = [|]\n}\n').includes('accuracy'));
+});
