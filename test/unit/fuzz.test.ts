@@ -1,0 +1,299 @@
+// Fuzzes the checker: every `.netspec` under test/corpus plus a few built-in seeds, each
+// mutated thousands of times (deleted, duplicated and swapped ranges, tokens from the
+// language's vocabulary, random UTF-16 code units, truncation, unbalanced brackets, huge
+// numbers, deep nesting, long chains). `checkText` must never throw, must return spans
+// inside the text, and must finish each file in under 200 ms. The PRNG is seeded; the
+// seed is printed, and NETSPEC_FUZZ_SEED / NETSPEC_FUZZ_CASES reproduce or extend a run.
+
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { performance } from 'node:perf_hooks';
+import { checkText } from '../../server/src/sema/check';
+import type { CheckedFile } from '../../server/src/sema/checked';
+import type { Span } from '../../server/src/syntax/ast';
+import { layerNames } from '../../engine/catalog/index';
+
+/** mulberry32: a small, fast, well-mixed 32-bit PRNG. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Rng = () => number;
+
+const int = (rng: Rng, n: number) => Math.floor(rng() * n);
+const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[int(rng, xs.length)];
+
+const KEYWORDS = ['model', 'block', 'train', 'input', 'output', 'repeat', 'int', 'float', 'true', 'false'];
+const PUNCT = ['(', ')', '[', ']', '{', '}', ',', ':', '=', '->', '-', '>', '.', '#', '"', '\\'];
+const WORDS = [
+  'x', 'h', 'seq', 'd', 'heads', 'relu', 'softmax', 'same', 'valid', 'axis', 'units', 'activation',
+  'return_sequences', 'causal', 'key_dim', 'data', 'loss', 'optimizer', 'epochs', 'csv', 'adam', 'lr',
+  'cross_entropy', 'mse', 'metrics', 'accuracy', 'batch', 'target', 'validation', 'l2', 'seed',
+];
+const NUMBERS = [
+  '0', '1', '-1', '2', '3', '.5', '1e-3', '3.0e2', '1e308', '1e309', '1e-400', '-0', '0.0',
+  '99999999999999999999999', '4294967296', '2147483648', '9007199254740993', '1000000000', 'NaN', 'Infinity',
+];
+const STRINGS = ['"data/iris.csv"', '"unterminated', '"esc\\"aped"', '""', '"\\\\"'];
+const ODD = ['\n', '\r\n', '\r', '\t', '\u0000', '\uFEFF', '\u00e9', '\u{1F600}', '\uD800', '\uDC00', '\u2028', ' '];
+
+function vocabulary(): string[] {
+  return [...KEYWORDS, ...PUNCT, ...WORDS, ...NUMBERS, ...STRINGS, ...ODD, ...layerNames()];
+}
+const VOCAB = vocabulary();
+
+/** A random range [a, b) inside text of length n. */
+function range(rng: Rng, n: number, maxLen = 40): [number, number] {
+  const a = int(rng, n + 1);
+  const b = Math.min(n, a + int(rng, maxLen + 1));
+  return [a, b];
+}
+
+type Mutation = (text: string, rng: Rng) => string;
+
+const MUTATIONS: Record<string, Mutation> = {
+  deleteRange(t, rng) {
+    const [a, b] = range(rng, t.length);
+    return t.slice(0, a) + t.slice(b);
+  },
+  duplicateRange(t, rng) {
+    const [a, b] = range(rng, t.length, 200);
+    const at = int(rng, t.length + 1);
+    return t.slice(0, at) + t.slice(a, b) + t.slice(at);
+  },
+  swapRanges(t, rng) {
+    const [a, b] = range(rng, t.length);
+    const [c, d] = range(rng, t.length);
+    if (b > c && d > a) return t;
+    const [[p, q], [r, s]] = a < c ? [[a, b], [c, d]] : [[c, d], [a, b]];
+    return t.slice(0, p) + t.slice(r, s) + t.slice(q, r) + t.slice(p, q) + t.slice(s);
+  },
+  insertTokens(t, rng) {
+    let out = t;
+    for (let k = 1 + int(rng, 5); k > 0; k--) {
+      const at = int(rng, out.length + 1);
+      const tok = pick(rng, VOCAB);
+      const sep = rng() < 0.5 ? ' ' : '';
+      out = out.slice(0, at) + sep + tok + sep + out.slice(at);
+    }
+    return out;
+  },
+  randomBytes(t, rng) {
+    let s = '';
+    for (let k = 1 + int(rng, 12); k > 0; k--) s += String.fromCharCode(int(rng, 0x10000));
+    const at = int(rng, t.length + 1);
+    return t.slice(0, at) + s + t.slice(at);
+  },
+  truncate(t, rng) {
+    return t.slice(0, int(rng, t.length + 1));
+  },
+  unbalanceBrackets(t, rng) {
+    const positions = [...t.matchAll(/[()[\]{}]/g)].map((m) => m.index ?? 0);
+    if (positions.length > 0 && rng() < 0.5) {
+      const at = pick(rng, positions);
+      return t.slice(0, at) + t.slice(at + 1);
+    }
+    const at = int(rng, t.length + 1);
+    return t.slice(0, at) + pick(rng, ['(', ')', '[', ']', '{', '}', '((((', '}}}}']) + t.slice(at);
+  },
+  hugeNumbers(t, rng) {
+    const nums = [...t.matchAll(/\d+(\.\d+)?/g)];
+    if (nums.length === 0) return t;
+    const m = pick(rng, nums);
+    const at = m.index ?? 0;
+    const huge = pick(rng, ['1e308', '99999999999999999999999', '1000000000', '2147483647', '0', '1e-400', '65536', '100000']);
+    return t.slice(0, at) + huge + t.slice(at + m[0].length);
+  },
+  deepNesting(t, rng) {
+    const depth = 50 + int(rng, 1500);
+    const [open, close] = pick(rng, [['(', ')'], ['[', ']'], ['{', '}']] as const);
+    const balanced = rng() < 0.5;
+    const nest = open.repeat(depth) + '1' + (balanced ? close.repeat(depth) : '');
+    const at = int(rng, t.length + 1);
+    return t.slice(0, at) + nest + t.slice(at);
+  },
+  longChain(t, rng) {
+    const n = 50 + int(rng, 400);
+    const chain = Array.from({ length: n }, () => pick(rng, ['Dense(4)', 'ReLU()', 'Dropout(0.1)', 'LayerNorm()'])).join(' -> ');
+    return t + `\nmodel fuzz_${int(rng, 1000)} {\n  input x: [8]\n  y = x -> ${chain}\n}\n`;
+  },
+};
+
+const MUTATION_NAMES = Object.keys(MUTATIONS);
+
+/** Applies 1 to 4 random mutations; returns the text and the names applied. */
+function mutate(text: string, rng: Rng): { text: string; applied: string[] } {
+  const applied: string[] = [];
+  let out = text;
+  for (let k = 1 + int(rng, 4); k > 0; k--) {
+    const name = pick(rng, MUTATION_NAMES);
+    applied.push(name);
+    out = MUTATIONS[name](out, rng);
+  }
+  return { text: out, applied };
+}
+
+const SEEDS: Record<string, string> = {
+  mnist: `model mnist {
+  input image: [28, 28, 1]
+  Conv2D(32, 3, activation=relu)
+  MaxPool2D(2)
+  Conv2D(64, (3, 3), padding=same, activation=relu)
+  MaxPool2D(pool=2)
+  Flatten()
+  Dropout(0.5)
+  Dense(10, activation=softmax)
+}
+train mnist {
+  data = idx(images="train-images-idx3-ubyte.gz", labels="train-labels-idx1-ubyte.gz")
+  validation = 0.1
+  loss = cross_entropy
+  optimizer = adam(lr=0.001)
+  epochs = 3
+  batch_size = 128
+  metrics = [accuracy]
+}
+`,
+  transformer: `# A small transformer with a block, symbolic sizes and repeat.
+block Encoder(d, heads=4, ff=128) {
+  input x: [seq, d]
+  a = x -> MultiHeadAttention(heads, causal=true)
+  s = (x, a) -> Add() -> LayerNorm()
+  f = s -> Dense(ff, activation=gelu) -> Dense(d)
+  output y = (s, f) -> Add() -> LayerNorm(eps=1e-6)
+}
+model lm {
+  input ids: [seq] int
+  Embedding(1000, 64) -> PositionEmbedding(256)
+  repeat 2 {
+    Encoder(d=64, heads=4)
+  }
+  output logits = Dense(1000)
+}
+`,
+  multi: `model two_heads {
+  input a: [16]
+  input b: [8, 2]
+  fa = a -> Dense(32, activation=relu)
+  fb = b -> Flatten() -> Dense(32)
+  joined = (fa, fb) -> Concat(axis=-1)
+  output kind = joined -> Dense(3, activation=softmax)
+  output size = joined -> Dense(1)
+}
+model seq {
+  input t: [50, 3]
+  Conv1D(16, 5, padding=same) -> MaxPool1D(2) -> LSTM(32, return_sequences=true) -> GRU(8) -> Reshape([2, -1])
+}
+train two_heads {
+  data = csv("d.csv", target={kind: "species", size: "mass"}, features=["a", "b"])
+  loss = {kind: cross_entropy, size: mse}
+  loss_weights = {kind: 1, size: 0.5}
+  optimizer = sgd(lr=0.01, momentum=0.9, nesterov=true)
+  regularizer = l1_l2(l1=0.01, l2=0.001)
+  early_stopping = 5
+}
+`,
+  broken: `model { input : [28,
+  Dense(10 -> ,
+block B(x= { output }
+train { data = csv( }
+"unterminated
+model ok { input x: [4] Dense(2) }
+`,
+};
+
+function corpusFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...corpusFiles(p));
+    else if (name.endsWith('.netspec')) out.push(p);
+  }
+  return out;
+}
+
+function spanProblem(what: string, s: Span, n: number): string | null {
+  const ok = Number.isInteger(s.start) && Number.isInteger(s.end) && 0 <= s.start && s.start <= s.end && s.end <= n;
+  return ok ? null : `${what} span [${s.start}, ${s.end}) is outside the text of length ${n}`;
+}
+
+/** Every span the checker returns, named for the failure message. */
+function* spans(c: CheckedFile): Generator<[string, Span]> {
+  for (const d of c.diagnostics) {
+    yield [`diagnostic ${d.code}`, d.span];
+    for (const r of d.related) yield [`related info of ${d.code}`, r.span];
+  }
+  for (const s of c.statements) yield ['statement', s.span];
+  for (const call of c.calls) {
+    yield [`call ${call.op}`, call.span];
+    yield [`call ${call.op} (whole)`, call.callSpan];
+  }
+  for (const s of c.symbols) {
+    yield [`symbol ${s.name}`, s.def];
+    for (const r of s.refs) yield [`reference to ${s.name}`, r];
+  }
+  for (const m of c.models) yield [`model ${m.name}`, m.span];
+}
+
+const TOTAL_CASES = Number(process.env.NETSPEC_FUZZ_CASES ?? 3200);
+const SEED = Number(process.env.NETSPEC_FUZZ_SEED ?? 0x5eed2026);
+const LIMIT_MS = 200;
+
+test(`checkText survives ${TOTAL_CASES} mutated files (seed ${SEED})`, (t) => {
+  const seeds = [
+    ...corpusFiles('test/corpus').map((p) => ({ name: p, text: readFileSync(p, 'utf8') })),
+    ...Object.entries(SEEDS).map(([name, text]) => ({ name: `built-in ${name}`, text })),
+  ];
+  console.log(`fuzz: seed ${SEED} (NETSPEC_FUZZ_SEED), ${seeds.length} seed files, ${TOTAL_CASES} cases`);
+  // Warm up the JIT so the time bound measures the checker, not compilation.
+  for (const s of seeds) checkText(s.text);
+
+  let maxMs = 0;
+  let slowest = '';
+  const counts = new Map<string, number>();
+  for (let i = 0; i < TOTAL_CASES; i++) {
+    const rng = prng((SEED ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0);
+    const seed = seeds[i % seeds.length];
+    const { text, applied } = mutate(seed.text, rng);
+    for (const a of applied) counts.set(a, (counts.get(a) ?? 0) + 1);
+    const where = `case ${i} (seed ${SEED}, from ${seed.name}, mutations ${applied.join('+')})`;
+    const fail = (message: string): never => {
+      const file = join(tmpdir(), `netspec-fuzz-${SEED}-${i}.netspec`);
+      writeFileSync(file, text);
+      assert.fail(`${where}: ${message}; the input is saved in ${file}`);
+    };
+    let checked: CheckedFile;
+    const t0 = performance.now();
+    try {
+      checked = checkText(text, { path: '/tmp/fuzz.netspec' });
+    } catch (e) {
+      fail(`checkText threw ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return;
+    }
+    const ms = performance.now() - t0;
+    if (ms > maxMs) {
+      maxMs = ms;
+      slowest = where;
+    }
+    if (ms >= LIMIT_MS) fail(`checkText took ${ms.toFixed(1)} ms (limit ${LIMIT_MS} ms) on ${text.length} chars`);
+    for (const [what, span] of spans(checked)) {
+      const problem = spanProblem(what, span, text.length);
+      if (problem) fail(problem);
+    }
+  }
+  const summary = `fuzz: max checkText time ${maxMs.toFixed(1)} ms (${slowest}); mutations ${[...counts].map(([k, v]) => `${k}=${v}`).join(' ')}`;
+  console.log(summary);
+  t.diagnostic(summary);
+  assert.ok(maxMs < LIMIT_MS);
+});
