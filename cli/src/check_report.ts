@@ -3,8 +3,8 @@
 // with 1-based positions, one line per diagnostic. JSON: LSP's 0-based positions, shapes
 // as arrays that start with "batch", and each model's summary.
 
-import { shapeToJson, type Shape } from '../../engine/catalog/shape';
-import type { CheckedFile, ModelSummary } from '../../server/src/sema/checked';
+import { modelsJson, type ModelJson } from '../../server/src/ide/summary';
+import type { CheckedFile } from '../../server/src/sema/checked';
 import type { Diagnostic, Severity } from '../../server/src/syntax/diagnostic';
 import { LineIndex } from '../../server/src/syntax/positions';
 
@@ -20,21 +20,10 @@ export interface JsonDiagnostic {
   message: string;
 }
 
-export type JsonShape = (number | string)[] | null;
-
-export interface JsonModel {
-  name: string;
-  params: number;
-  trainableParams: number;
-  inputs: { name: string; shape: JsonShape }[];
-  outputs: { name: string; shape: JsonShape }[];
-  layers: { line: number; op: string; outputShape: JsonShape; params: number }[];
-}
-
 export interface JsonFile {
   path: string;
   diagnostics: JsonDiagnostic[];
-  models: JsonModel[];
+  models: ModelJson[];
   /** Set only when the file could not be read or checked (an addition to spec §7). */
   error?: string;
 }
@@ -43,10 +32,6 @@ export interface JsonFile {
 export type FileOutcome =
   | { path: string; text: string; checked: CheckedFile }
   | { path: string; failure: string };
-
-function jsonShape(shape: Shape | null): JsonShape {
-  return shape === null ? null : shapeToJson(shape);
-}
 
 function sortedDiagnostics(diags: Diagnostic[]): Diagnostic[] {
   return [...diags].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
@@ -62,17 +47,6 @@ export function formatText(path: string, text: string, checked: CheckedFile): st
   });
 }
 
-export function modelToJson(m: ModelSummary): JsonModel {
-  return {
-    name: m.name,
-    params: m.params,
-    trainableParams: m.trainableParams,
-    inputs: m.inputs.map((i) => ({ name: i.name, shape: jsonShape(i.shape) })),
-    outputs: m.outputs.map((o) => ({ name: o.name, shape: jsonShape(o.shape) })),
-    layers: m.layers.map((l) => ({ line: l.line, op: l.op, outputShape: jsonShape(l.outputShape), params: l.params })),
-  };
-}
-
 /** The JSON entry of one file, with 0-based LSP positions. */
 export function fileToJson(outcome: FileOutcome): JsonFile {
   if ('failure' in outcome) return { path: outcome.path, diagnostics: [], models: [], error: outcome.failure };
@@ -83,7 +57,7 @@ export function fileToJson(outcome: FileOutcome): JsonFile {
     code: d.code,
     message: d.message,
   }));
-  return { path: outcome.path, diagnostics, models: outcome.checked.models.map(modelToJson) };
+  return { path: outcome.path, diagnostics, models: modelsJson(outcome.checked) };
 }
 
 /** "2 errors, 1 warning": the per-file summary that goes to standard error. */

@@ -1,0 +1,107 @@
+// Measures the editor's responsiveness on a 10,000-line file: a full check, an incremental
+// re-check after a one-character edit, hover on a late layer call (in process, and as a
+// round trip to dist/server.js over stdio), and the server's memory after opening the
+// file. Prints a table against the targets; it is a benchmark, not a test.
+
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { hover } from '../server/src/ide/hover';
+import { checkText } from '../server/src/sema/check';
+import { IncrementalChecker } from '../server/src/sema/incremental';
+import { generateFile, lastOffset } from './generate';
+import { rssMb, startServer } from './lsp_session';
+import { printTable, timeAsync, timeSync, type Row } from './stats';
+
+const LINES = 10_000;
+const RUNS = Number(process.env.NETSPEC_BENCH_RUNS ?? 15);
+const SERVER = resolve('dist/server.js');
+
+function position(text: string, offset: number): { line: number; character: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length - 1;
+  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
+}
+
+async function serverRows(text: string, hoverAt: number): Promise<Row[]> {
+  if (!existsSync(SERVER)) {
+    console.log(`(skipping the server measurements: ${SERVER} is missing; run \`npm run build\`)`);
+    return [];
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'netspec-bench-'));
+  const file = join(dir, 'big.netspec');
+  writeFileSync(file, text);
+  const uri = pathToFileURL(file).href;
+  const session = await startServer(SERVER, dir);
+  try {
+    const diagnostics = session.nextDiagnostics(uri);
+    const t0 = performance.now();
+    await session.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'netspec', version: 1, text },
+    });
+    const published = await diagnostics;
+    const openMs = performance.now() - t0;
+    console.log(`server: first diagnostics after didOpen in ${openMs.toFixed(1)} ms (${published.length} diagnostics)`);
+    const params = { textDocument: { uri }, position: position(text, hoverAt + 1) };
+    let contents = '';
+    const hoverMs = await timeAsync(async () => {
+      const r = (await session.connection.sendRequest('textDocument/hover', params)) as { contents?: { value?: string } } | null;
+      contents = r?.contents?.value ?? '';
+    }, RUNS);
+    if (!contents.includes('batch')) console.log(`warning: the server's hover has no shape: ${JSON.stringify(contents).slice(0, 200)}`);
+    const rss = rssMb(session.process.pid!);
+    return [
+      { measurement: 'hover round trip over stdio (server)', value: hoverMs, unit: 'ms', target: 5 },
+      { measurement: 'server RSS after opening the file', value: rss, unit: 'MB', target: 100 },
+    ];
+  } finally {
+    await session.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const text = generateFile(LINES);
+  const lineCount = text.split('\n').length;
+  const checked = checkText(text);
+  const errors = checked.diagnostics.filter((d) => d.severity === 'error');
+  console.log(
+    `check_bench: ${lineCount} lines, ${text.length} chars, ${checked.models.length} models, ` +
+      `${errors.length} errors, ${RUNS} timed runs per measurement (median)`,
+  );
+  if (errors.length > 0) console.log(`note: the generated file has errors, first: ${errors[0].code}: ${errors[0].message}`);
+
+  const full = timeSync(() => void checkText(text), RUNS);
+
+  // A one-character edit on a late line, toggled back and forth so every update is an edit.
+  const editAt = lastOffset(text, 'Dense(1)') + 'Dense('.length;
+  const edited = text.slice(0, editAt) + '2' + text.slice(editAt + 1);
+  const inc = new IncrementalChecker();
+  inc.update(text);
+  let flip = false;
+  const incremental = timeSync(() => {
+    flip = !flip;
+    inc.update(flip ? edited : text);
+  }, RUNS);
+
+  const hoverAt = lastOffset(text, 'Dense(5000)');
+  let md = '';
+  const hoverMs = timeSync(() => {
+    md = hover(checked, text, hoverAt + 1)?.markdown ?? '';
+  }, RUNS);
+  if (!md.includes('batch')) console.log(`warning: the in-process hover has no shape: ${JSON.stringify(md).slice(0, 200)}`);
+
+  const rows: Row[] = [
+    { measurement: `full checkText (${lineCount} lines)`, value: full, unit: 'ms', target: 50 },
+    { measurement: 'incremental re-check after a 1-char edit', value: incremental, unit: 'ms', target: 10 },
+    { measurement: 'hover on a late layer call (in process)', value: hoverMs, unit: 'ms', target: 5 },
+    ...(await serverRows(text, hoverAt)),
+  ];
+  printTable('Netspec checker and server on a 10,000-line file', rows);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
