@@ -140,6 +140,8 @@ export async function runVsCodeSuite(options: SuiteOptions): Promise<SuiteResult
     let screenshot: string | undefined;
     try {
       mkdirSync(resultsDir, { recursive: true });
+      // A screenshot left from an earlier run with the other outcome would mislead.
+      for (const stale of ['pass', 'fail']) rmSync(join(resultsDir, `e2e-${suiteName}-${stale}.png`), { force: true });
       screenshot = join(resultsDir, `e2e-${suiteName}-${state}.png`);
       await page.screenshot({ path: screenshot, timeout: 10_000 });
     } catch (e) {
