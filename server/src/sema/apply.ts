@@ -1,0 +1,218 @@
+// Applies one call to its input tensors: a catalog layer (arguments bound and checked, then
+// the layer's own shape rule) or a block (parameters bound from the call, its body walked in
+// a fresh frame whose diagnostics point back at the call). A call whose input is unknown
+// yields an unknown result without any diagnostic, so one error never cascades.
+
+import { findLayer, layerNames, suggestName, type ArgSpec, type LayerSpec, type ResolvedArgs } from '../../../engine/catalog/index';
+import { formatShape } from '../../../engine/catalog/shape';
+import type { BlockDecl, Call } from '../syntax/ast';
+import { evalValue, matchArgs, resolveLayerArgs } from './args';
+import { snakeName, unknownTensor, type Frame, type Tensor, type Walk } from './state';
+import { reportUnused, valueEnv, walkBody } from './walker';
+
+const ACTIVATION_OPS: Record<string, string> = {
+  ReLU: 'relu',
+  Sigmoid: 'sigmoid',
+  Tanh: 'tanh',
+  GELU: 'gelu',
+  SiLU: 'silu',
+  ELU: 'elu',
+  LeakyReLU: 'leaky_relu',
+  Softmax: 'softmax',
+};
+
+const IMAGE_LAYERS = new Set(['Conv2D', 'MaxPool2D', 'AvgPool2D', 'GlobalAvgPool2D', 'GlobalMaxPool2D']);
+
+export function applyChain(w: Walk, frame: Frame, layers: Call[], inputs: Tensor[]): Tensor {
+  let ins = inputs;
+  let t = inputs[0];
+  for (const call of layers) {
+    t = applyCall(w, frame, call, ins);
+    ins = [t];
+  }
+  return t;
+}
+
+export function applyCall(w: Walk, frame: Frame, call: Call, inputs: Tensor[]): Tensor {
+  for (const t of inputs) w.markUsed(t);
+  const name = call.callee.name;
+  const block = w.blocks.get(name);
+  if (block) return applyBlock(w, frame, call, block, inputs);
+  const spec = findLayer(name);
+  if (!spec) {
+    const hint = suggestName(name, [...layerNames(), ...w.blocks.keys()]);
+    w.report(frame, 'unknown-layer', call.callee.span, `no layer or block named \`${name}\`${hint ? `; did you mean \`${hint}\`?` : ''}`, [], hint ? { kind: 'replace-name', replacement: hint } : undefined);
+    return unknownTensor(`the output of ${name}`, call.span);
+  }
+  return applyLayer(w, frame, call, spec, inputs);
+}
+
+function applyLayer(w: Walk, frame: Frame, call: Call, spec: LayerSpec, inputs: Tensor[]): Tensor {
+  const bound = matchArgs(call, spec.name, spec.args, valueEnv(w, frame), w.sink, frame.related);
+  const args = resolveLayerArgs(spec.name, spec.args, bound, call.span, w.sink, frame.related);
+  let result = unknownTensor(`the output of ${spec.name}`, call.span);
+  let params = 0;
+  let trainable = 0;
+  let flops: number | null = null;
+  if (args && inputs.every((t) => t.shape !== null)) {
+    const r = spec.infer(
+      inputs.map((t) => ({ name: t.name, shape: t.shape!, dtype: t.dtype })),
+      args,
+    );
+    if (!r.ok) {
+      const issue = r.issue;
+      const span = (issue.arg && bound.spans.get(issue.arg)) || call.span;
+      const culprit = inputs[issue.input ?? 0] ?? inputs[0];
+      const related = culprit?.shape ? [{ span: culprit.origin, message: `${culprit.name} is ${formatShape(culprit.shape)} here` }] : [];
+      let fix;
+      const shape = culprit?.shape;
+      if (issue.code === 'rank-mismatch' && IMAGE_LAYERS.has(spec.name) && shape && shape.length === 1 && typeof shape[0] === 'number') {
+        fix = reshapeFix(shape[0], call);
+      }
+      w.report(frame, issue.code, span, issue.message, related, fix);
+    } else {
+      params = r.weights.reduce((s, wt) => s + wt.shape.reduce((a, b) => a * b, 1), 0);
+      trainable = r.weights.filter((wt) => wt.trainable).reduce((s, wt) => s + wt.shape.reduce((a, b) => a * b, 1), 0);
+      flops = r.flops;
+      const id = w.uniqueId(frame.prefix, snakeName(spec.name));
+      w.nodes.push({
+        id,
+        op: spec.name,
+        args: fillComputed(spec, args),
+        inputs: inputs.map((t) => t.id),
+        shape: r.shape,
+        dtype: r.dtype,
+        weights: r.weights,
+        flops: r.flops,
+        line: w.line(call.span.start),
+      });
+      const x = inputs[0];
+      let activation: string | null = null;
+      let dense = null;
+      if (spec.name === 'Dense') {
+        activation = typeof args.activation === 'string' && args.activation !== 'linear' ? args.activation : null;
+        if (x.shape && x.shape.length >= 2) dense = call.span;
+      } else if (ACTIVATION_OPS[spec.name]) {
+        activation = ACTIVATION_OPS[spec.name];
+        dense = x.denseOverRank2;
+      } else if (spec.name === 'Dropout') {
+        activation = x.activation;
+        dense = x.denseOverRank2;
+      } else if (typeof args.activation === 'string' && args.activation !== 'linear') {
+        activation = args.activation;
+      }
+      result = { name: `the output of ${spec.name}`, shape: r.shape, dtype: r.dtype, id, origin: call.span, def: null, activation, denseOverRank2: dense };
+    }
+  }
+  w.addCall(frame, {
+    span: call.callee.span,
+    callSpan: call.span,
+    op: spec.name,
+    isBlock: false,
+    inputShapes: inputs.map((t) => t.shape),
+    outputShape: result.shape,
+    dtype: result.dtype,
+    params,
+    trainableParams: trainable,
+    flops,
+  });
+  if (frame.kind === 'model') w.topCalls.push({ line: w.line(call.span.start), op: spec.name, outputShape: result.shape, params });
+  return result;
+}
+
+/** Computed defaults that name another argument ("stride defaults to pool") are filled in. */
+function fillComputed(spec: LayerSpec, args: ResolvedArgs): ResolvedArgs {
+  const out: ResolvedArgs = { ...args };
+  for (const a of spec.args) {
+    if (out[a.name] === undefined && a.defaultText && args[a.defaultText] !== undefined) out[a.name] = args[a.defaultText];
+  }
+  return out;
+}
+
+/** A flat [n] with n = s*s*c (c = 1, then 3) can be reshaped into an image. */
+function reshapeFix(n: number, call: Call) {
+  for (const c of [1, 3]) {
+    if (n % c !== 0) continue;
+    const s = Math.round(Math.sqrt(n / c));
+    if (s * s * c === n) return { kind: 'insert-reshape' as const, before: call.span, shape: [s, s, c] };
+  }
+  return undefined;
+}
+
+function applyBlock(w: Walk, frame: Frame, call: Call, decl: BlockDecl, inputs: Tensor[]): Tensor {
+  const name = decl.name!.name;
+  w.declRefs.push({ name, span: call.callee.span });
+  const unknown = unknownTensor(`the output of ${name}`, call.span);
+  if (w.blockStack.includes(name)) {
+    w.report(frame, 'unknown-layer', call.callee.span, `block ${name} uses itself, so it cannot be expanded`);
+    return unknown;
+  }
+  const specs: ArgSpec[] = decl.params.map((p) => ({ name: p.name.name, type: 'string', required: p.default === null, doc: '' }));
+  const bound = matchArgs(call, name, specs, valueEnv(w, frame), w.sink, frame.related);
+  const params = new Map<string, { value: NonNullable<ReturnType<typeof evalValue>>; def: typeof call.span }>();
+  for (const p of decl.params) {
+    let v = bound.values.get(p.name.name) ?? null;
+    if (v === null && p.default) v = evalValue(p.default, { lookup: () => undefined });
+    if (v !== null) params.set(p.name.name, { value: v, def: p.name.span });
+  }
+  const inputCount = decl.body.filter((s) => s.kind === 'Input').length;
+  if (bound.ok && inputCount !== inputs.length) {
+    w.report(frame, 'shape-mismatch', call.span, `block ${name} takes ${inputCount} input${inputCount === 1 ? '' : 's'}, but the call passes ${inputs.length}`);
+  }
+  let result = unknown;
+  let total = 0;
+  let trainable = 0;
+  let flops: number | null = 0;
+  if (bound.ok && inputCount === inputs.length) {
+    const scope = w.uniqueId(frame.prefix, snakeName(name));
+    const record = frame.record && !w.recordedBlocks.has(name);
+    w.recordedBlocks.add(name);
+    const sub: Frame = {
+      kind: 'block',
+      name,
+      declSpan: decl.span,
+      tensors: new Map(),
+      params,
+      sizes: new Map(),
+      current: null,
+      prefix: `${scope}/`,
+      related: [{ span: call.span, message: `in this use of ${name} (model ${w.modelName})` }, ...frame.related],
+      outputs: [],
+      callerInputs: inputs,
+      inputIndex: 0,
+      record,
+    };
+    const before = w.nodes.length;
+    w.blockStack.push(name);
+    walkBody(w, sub, decl.body);
+    w.blockStack.pop();
+    if (sub.outputs.length > 1) {
+      w.report(sub, 'shape-mismatch', sub.outputs[1].def, `a block has exactly one output, but ${name} marks ${sub.outputs.length}: ${sub.outputs.map((o) => o.name).join(', ')}`);
+    }
+    reportUnused(w, sub);
+    const out = sub.outputs[0]?.tensor ?? sub.current;
+    for (const n of w.nodes.slice(before)) {
+      for (const wt of n.weights) {
+        const size = wt.shape.reduce((a, b) => a * b, 1);
+        total += size;
+        if (wt.trainable) trainable += size;
+      }
+      flops = flops === null || n.flops === null ? null : flops + n.flops;
+    }
+    if (out && out.shape) result = { ...out, name: `the output of ${name}`, origin: call.span, def: null };
+  }
+  w.addCall(frame, {
+    span: call.callee.span,
+    callSpan: call.span,
+    op: name,
+    isBlock: true,
+    inputShapes: inputs.map((t) => t.shape),
+    outputShape: result.shape,
+    dtype: result.dtype,
+    params: total,
+    trainableParams: trainable,
+    flops: result.shape ? flops : null,
+  });
+  if (frame.kind === 'model') w.topCalls.push({ line: w.line(call.span.start), op: name, outputShape: result.shape, params: total });
+  return result;
+}

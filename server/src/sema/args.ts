@@ -1,0 +1,243 @@
+// Binds the arguments of a call to a list of ArgSpecs, generically: positional arguments in
+// declaration order, then keywords; unknown keywords, missing required arguments and values
+// of the wrong type or range become diagnostics at the smallest span that shows them. The
+// same code binds layer calls (with the catalog's value checks) and block calls (whose
+// parameters take any value).
+
+import { checkArgs, suggestName, type ArgSpec, type ArgValue, type ResolvedArgs } from '../../../engine/catalog/index';
+import type { Call, Expr, Ident, Span } from '../syntax/ast';
+import type { RelatedInfo } from '../syntax/diagnostic';
+import type { DiagnosticSink } from './context';
+
+/** A value as the checker sees it: a plain argument value, or a symbolic size. */
+export type PVal = ArgValue | { sym: string };
+
+export function isSym(v: PVal | undefined | null): v is { sym: string } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** How identifiers in argument values resolve: block parameters, sizes, or enum words. */
+export interface ValueEnv {
+  lookup(id: Ident): PVal | undefined;
+}
+
+/** The value of an argument expression, or null when it cannot be a value at all. */
+export function evalValue(expr: Expr, env: ValueEnv): PVal | null {
+  switch (expr.kind) {
+    case 'Number':
+      return expr.value;
+    case 'Bool':
+      return expr.value;
+    case 'String':
+      return expr.value;
+    case 'Ident':
+      return env.lookup(expr) ?? expr.name;
+    case 'List':
+    case 'Tuple': {
+      const out: number[] = [];
+      for (const item of expr.items) {
+        const v = evalValue(item, env);
+        if (isSym(v)) return v;
+        if (typeof v !== 'number') return null;
+        out.push(v);
+      }
+      return out;
+    }
+    default:
+      return null;
+  }
+}
+
+export function showValue(v: PVal): string {
+  if (isSym(v)) return v.sym;
+  if (Array.isArray(v)) return `[${v.join(', ')}]`;
+  return String(v);
+}
+
+/** `Dense(units, activation=linear, bias=true)`: the signature shown in messages. */
+export function signature(name: string, specs: readonly ArgSpec[]): string {
+  const parts = specs.map((s) => {
+    if (s.required) return s.name;
+    if (s.default !== undefined) {
+      const d = s.default;
+      const text = Array.isArray(d) ? (d.length === 2 && d[0] === d[1] ? String(d[0]) : `(${d.join(', ')})`) : String(d);
+      return `${s.name}=${text}`;
+    }
+    return `${s.name}=${s.defaultText ?? '...'}`;
+  });
+  return `${name}(${parts.join(', ')})`;
+}
+
+export interface BoundCall {
+  /** Values by argument name (only those written, plus defaults when requested). */
+  values: Map<string, PVal>;
+  /** The value expression's span of each written argument. */
+  spans: Map<string, Span>;
+  ok: boolean;
+}
+
+/**
+ * Matches a call's arguments to `specs` by position then keyword, reporting unknown,
+ * duplicate and missing arguments. Values are evaluated but not type-checked here.
+ */
+export function matchArgs(
+  call: Call,
+  owner: string,
+  specs: readonly ArgSpec[],
+  env: ValueEnv,
+  sink: DiagnosticSink,
+  related: RelatedInfo[],
+): BoundCall {
+  const values = new Map<string, PVal>();
+  const spans = new Map<string, Span>();
+  let ok = true;
+  let position = 0;
+  let sawKeyword = false;
+  const given = new Set<string>();
+  for (const arg of call.args) {
+    const valueSpan = arg.value?.span ?? arg.span;
+    let spec: ArgSpec | undefined;
+    if (arg.name) {
+      sawKeyword = true;
+      spec = specs.find((s) => s.name === arg.name!.name);
+      if (!spec) {
+        const names = specs.map((s) => s.name);
+        const hint = suggestName(arg.name.name, names);
+        const known = names.length ? `; ${owner} takes ${names.join(', ')}` : `; ${owner} takes no arguments`;
+        sink.add(
+          'unknown-argument',
+          arg.name.span,
+          `${owner} has no argument \`${arg.name.name}\`${hint ? `; did you mean \`${hint}\`?` : known}`,
+          related,
+          hint ? { kind: 'replace-name', replacement: hint } : undefined,
+        );
+        ok = false;
+        continue;
+      }
+    } else {
+      if (sawKeyword) {
+        sink.add('bad-argument', arg.span, `a positional argument cannot follow a keyword argument in ${signature(owner, specs)}`, related);
+        ok = false;
+        continue;
+      }
+      spec = specs[position++];
+      if (!spec) {
+        sink.add('unknown-argument', arg.span, `${owner} takes at most ${specs.length} argument${specs.length === 1 ? '' : 's'}: ${signature(owner, specs)}`, related);
+        ok = false;
+        continue;
+      }
+    }
+    if (given.has(spec.name)) {
+      sink.add('bad-argument', arg.span, `${owner}'s \`${spec.name}\` is given twice`, related);
+      ok = false;
+      continue;
+    }
+    given.add(spec.name);
+    if (!arg.value || arg.value.kind === 'Error') {
+      ok = false; // The parser already reported the missing value.
+      continue;
+    }
+    const v = evalValue(arg.value, env);
+    if (v === null) {
+      sink.add('bad-argument', valueSpan, `${owner}'s \`${spec.name}\` must be ${expectedText(spec)}, but is \`${textOf(arg.value)}\``, related);
+      ok = false;
+      continue;
+    }
+    values.set(spec.name, v);
+    spans.set(spec.name, valueSpan);
+  }
+  // An argument whose value was wrong is not also missing; only report truly absent ones.
+  const absent = specs.filter((s) => s.required && !given.has(s.name));
+  if (absent.length > 0) {
+    const names = absent.map((s) => `\`${s.name}\``).join(', ');
+    sink.add(
+      'missing-argument',
+      call.span,
+      `${owner} is missing the argument${absent.length > 1 ? 's' : ''} ${names}: ${signature(owner, specs)}`,
+      related,
+    );
+    ok = false;
+  }
+  return { values, spans, ok };
+}
+
+function expectedText(spec: ArgSpec): string {
+  switch (spec.type) {
+    case 'int':
+      return 'an integer';
+    case 'float':
+      return 'a number';
+    case 'bool':
+      return 'true or false';
+    case 'enum':
+      return `one of ${(spec.values ?? []).join(', ')}`;
+    case 'size2':
+      return 'an integer k or a pair (a, b)';
+    case 'ints':
+      return 'a list of integers';
+    case 'string':
+      return 'a string';
+    default:
+      return 'a value';
+  }
+}
+
+function textOf(expr: Expr): string {
+  switch (expr.kind) {
+    case 'Ident':
+      return expr.name;
+    case 'Call':
+      return `${expr.callee.name}(...)`;
+    case 'Dict':
+      return '{...}';
+    case 'String':
+      return JSON.stringify(expr.value);
+    default:
+      return expr.kind.toLowerCase();
+  }
+}
+
+/**
+ * Checks matched values against the catalog's ArgSpecs and fills literal defaults. A value
+ * that is still symbolic where a number is needed is `symbolic-size`.
+ */
+export function resolveLayerArgs(
+  owner: string,
+  specs: readonly ArgSpec[],
+  bound: BoundCall,
+  callSpan: Span,
+  sink: DiagnosticSink,
+  related: RelatedInfo[],
+): ResolvedArgs | null {
+  const out: ResolvedArgs = {};
+  let ok = bound.ok;
+  for (const spec of specs) {
+    const v = bound.values.get(spec.name);
+    if (v === undefined) {
+      if (spec.default !== undefined) out[spec.name] = spec.default;
+      continue;
+    }
+    const span = bound.spans.get(spec.name) ?? callSpan;
+    if (isSym(v)) {
+      sink.add(
+        'symbolic-size',
+        span,
+        `${owner}'s \`${spec.name}\` must be a known number, but ${v.sym} is a symbolic size`,
+        related,
+      );
+      ok = false;
+      continue;
+    }
+    // A bare word where a number or flag is expected reads better as "is `foo`".
+    const checked = checkArgs(owner, [spec], { [spec.name]: v });
+    if ('issue' in checked) {
+      const issue = checked.issue;
+      const message = issue.ok ? '' : issue.issue.message;
+      sink.add('bad-argument', span, message, related);
+      ok = false;
+      continue;
+    }
+    out[spec.name] = checked.args[spec.name];
+  }
+  return ok ? out : null;
+}

@@ -1,0 +1,173 @@
+// The checker's front door: parses a file, checks declaration names, checks every model
+// (expanding the blocks it uses), every block on its own and every train block, and merges
+// the per-declaration results into one CheckedFile. It never throws: a checker bug becomes an
+// empty result for the declaration that hit it rather than a crash of the editor.
+
+import { parse } from '../syntax/parser';
+import type { BlockDecl, Decl, File, Span, Stmt } from '../syntax/ast';
+import type { Diagnostic } from '../syntax/diagnostic';
+import type { CheckedFile, StatementInfo, SymbolInfo } from './checked';
+import { DiagnosticSink, type DeclResult, type ModelFacts } from './context';
+import type { DataProbe } from './data_probe';
+import { checkBlock, checkModel } from './model_check';
+import { lineStartsOf } from './state';
+import { checkTrain } from './train_check';
+
+export interface CheckOptions {
+  /** The file's path; data paths in train blocks resolve against its folder. */
+  path?: string;
+  data?: DataProbe;
+}
+
+/**
+ * Lets incremental.ts reuse a declaration's result. `deps` are the blocks the declaration
+ * uses (transitively); `compute` checks it afresh.
+ */
+export type DeclMemo = (decl: Decl, deps: BlockDecl[], used: boolean, compute: () => DeclResult) => DeclResult;
+
+export function checkText(text: string, options: CheckOptions = {}): CheckedFile {
+  let parsed: { file: File; diagnostics: Diagnostic[] };
+  try {
+    parsed = parse(text);
+  } catch (e) {
+    const span = { start: 0, end: Math.min(text.length, 1) };
+    const file: File = { kind: 'File', decls: [], tokens: [], span: { start: 0, end: text.length } };
+    const message = `the file could not be parsed (${e instanceof Error ? e.message : String(e)})`;
+    return { file, diagnostics: [{ code: 'syntax', severity: 'error', message, span, related: [] }], statements: [], calls: [], symbols: [], models: [] };
+  }
+  return checkParsed(parsed.file, parsed.diagnostics, text, options);
+}
+
+const EMPTY: DeclResult = { diagnostics: [], statements: [], calls: [], symbols: [], refs: [], declRefs: [], model: null, facts: null };
+
+function safely(compute: () => DeclResult): DeclResult {
+  try {
+    return compute();
+  } catch {
+    return EMPTY;
+  }
+}
+
+/** The names of blocks called anywhere in a body. */
+export function calledNames(body: Stmt[], out = new Set<string>()): Set<string> {
+  for (const s of body) {
+    if (s.kind === 'Repeat') calledNames(s.body, out);
+    else if (s.kind !== 'Input') for (const c of s.layers) out.add(c.callee.name);
+  }
+  return out;
+}
+
+/** The blocks a body uses, directly or through other blocks, in a stable order. */
+export function blockDeps(body: Stmt[], blocks: ReadonlyMap<string, BlockDecl>): BlockDecl[] {
+  const out: BlockDecl[] = [];
+  const seen = new Set<string>();
+  const visit = (b: Stmt[]) => {
+    for (const name of calledNames(b)) {
+      const decl = blocks.get(name);
+      if (!decl || seen.has(name)) continue;
+      seen.add(name);
+      out.push(decl);
+      visit(decl.body);
+    }
+  };
+  visit(body);
+  return out;
+}
+
+export function checkParsed(file: File, parseDiagnostics: Diagnostic[], text: string, options: CheckOptions = {}, memo?: DeclMemo): CheckedFile {
+  const lineStarts = lineStartsOf(text);
+  const sink = new DiagnosticSink();
+  const blocks = new Map<string, BlockDecl>();
+  const firstDef = new Map<string, Span>();
+  const firstTrain = new Map<string, Span>();
+  for (const d of file.decls) {
+    const id = d.kind === 'Train' ? d.model : d.name;
+    if (!id) continue;
+    const table = d.kind === 'Train' ? firstTrain : firstDef;
+    const prev = table.get(id.name);
+    if (prev) {
+      const what = d.kind === 'Train' ? `a train block for ${id.name}` : `the name \`${id.name}\``;
+      sink.add('duplicate-name', id.span, `${what} is already defined in this file`, [{ span: prev, message: `\`${id.name}\` is first defined here` }]);
+      continue;
+    }
+    table.set(id.name, id.span);
+    if (d.kind === 'Block') blocks.set(id.name, d);
+  }
+  const used = new Set<string>();
+  for (const d of file.decls) if (d.kind !== 'Train') for (const n of calledNames(d.body)) used.add(n);
+  const run = (d: Decl, deps: BlockDecl[], isUsed: boolean, compute: () => DeclResult) =>
+    memo ? memo(d, deps, isUsed, () => safely(compute)) : safely(compute);
+
+  const results: DeclResult[] = [];
+  const facts = new Map<string, ModelFacts>();
+  for (const d of file.decls) {
+    if (d.kind !== 'Model') continue;
+    const r = run(d, blockDeps(d.body, blocks), false, () => checkModel(d, blocks, lineStarts));
+    results.push(r);
+    if (r.facts && d.name && !facts.has(d.name.name)) facts.set(d.name.name, r.facts);
+  }
+  for (const d of file.decls) {
+    if (d.kind !== 'Block' || !d.name || blocks.get(d.name.name) !== d) continue;
+    const isUsed = used.has(d.name.name);
+    results.push(run(d, blockDeps(d.body, blocks), isUsed, () => checkBlock(d, blocks, lineStarts, isUsed)));
+  }
+  for (const d of file.decls) {
+    if (d.kind !== 'Train') continue;
+    results.push(safely(() => checkTrain(d, facts, { path: options.path, probe: options.data })));
+  }
+  return merge(file, [...parseDiagnostics, ...sink.list], results);
+}
+
+function merge(file: File, first: Diagnostic[], results: DeclResult[]): CheckedFile {
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  const push = (d: Diagnostic) => {
+    const key = `${d.code}|${d.span.start}|${d.span.end}|${d.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    diagnostics.push(d);
+  };
+  first.forEach(push);
+  const statements: StatementInfo[] = [];
+  const stmtSeen = new Set<number>();
+  const calls = [];
+  const symbols = new Map<number, SymbolInfo>();
+  const refs = new Map<number, Map<number, Span>>();
+  const addRef = (def: number, span: Span) => {
+    let m = refs.get(def);
+    if (!m) refs.set(def, (m = new Map()));
+    m.set(span.start, span);
+  };
+  const declByName = new Map<string, SymbolInfo>();
+  for (const d of file.decls) {
+    if (d.kind === 'Train' || !d.name || declByName.has(d.name.name)) continue;
+    const s: SymbolInfo = { name: d.name.name, kind: d.kind === 'Model' ? 'model' : 'block', def: d.name.span, refs: [], scope: file.span };
+    declByName.set(d.name.name, s);
+    symbols.set(s.def.start, s);
+  }
+  const models = [];
+  for (const r of results) {
+    r.diagnostics.forEach(push);
+    for (const s of r.statements) {
+      if (stmtSeen.has(s.span.start)) continue;
+      stmtSeen.add(s.span.start);
+      statements.push(s);
+    }
+    calls.push(...r.calls);
+    for (const s of r.symbols) if (!symbols.has(s.def.start)) symbols.set(s.def.start, { ...s, refs: [] });
+    for (const ref of r.refs) addRef(ref.def.start, ref.span);
+    for (const ref of r.declRefs) {
+      const s = declByName.get(ref.name);
+      if (s) addRef(s.def.start, ref.span);
+    }
+    if (r.model) models.push(r.model);
+  }
+  for (const [def, m] of refs) {
+    const s = symbols.get(def);
+    if (s) s.refs = [...m.values()].filter((x) => x.start !== def).sort((a, b) => a.start - b.start);
+  }
+  diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  statements.sort((a, b) => a.span.start - b.span.start);
+  calls.sort((a, b) => a.callSpan.start - b.callSpan.start);
+  return { file, diagnostics, statements, calls, symbols: [...symbols.values()].sort((a, b) => a.def.start - b.def.start), models };
+}

@@ -1,0 +1,112 @@
+// The shared state of one declaration's check: the diagnostics sink (which drops identical
+// diagnostics that several uses of a block would otherwise repeat), the symbol table keyed by
+// each definition's span, and the per-declaration result that check.ts merges into a
+// CheckedFile. Keeping the result per declaration lets incremental.ts reuse it unchanged.
+
+import type { DType, Shape } from '../../../engine/catalog/shape';
+import type { Span } from '../syntax/ast';
+import type { Diagnostic, RelatedInfo, QuickFixData, Severity } from '../syntax/diagnostic';
+import type { DiagnosticCode } from '../../../engine/catalog/types';
+import type { CallInfo, ModelSummary, StatementInfo, SymbolInfo, SymbolKind } from './checked';
+
+/** What the train check needs to know about one model output, beyond its shape. */
+export interface OutputFacts {
+  name: string;
+  shape: Shape | null;
+  /** The activation that ends the output ("softmax", "sigmoid", ...), when one does. */
+  activation: string | null;
+  /** A Dense that received a rank >= 2 tensor and produced this output (insert-flatten). */
+  denseOverRank2: Span | null;
+  /** Where the output is defined, for related information. */
+  def: Span;
+}
+
+/** The internal summary of a checked model, for train checks and lowering of train blocks. */
+export interface ModelFacts {
+  name: string;
+  outputs: OutputFacts[];
+  inputs: { name: string; shape: Shape; dtype: DType }[];
+  hasErrors: boolean;
+}
+
+/** Everything checking one declaration produced, with spans in file offsets. */
+export interface DeclResult {
+  diagnostics: Diagnostic[];
+  statements: StatementInfo[];
+  calls: CallInfo[];
+  /** Tensors, block params and sizes defined inside the declaration (refs left empty). */
+  symbols: SymbolInfo[];
+  /** References (definition span, reference span), joined with symbols by check.ts. */
+  refs: { def: Span; span: Span }[];
+  /** References to models and blocks by name (block calls, train targets). */
+  declRefs: { name: string; span: Span }[];
+  model: ModelSummary | null;
+  facts: ModelFacts | null;
+}
+
+/** Collects diagnostics, keeping only the first of identical ones. */
+export class DiagnosticSink {
+  readonly list: Diagnostic[] = [];
+  private readonly seen = new Set<string>();
+  errors = 0;
+
+  add(
+    code: DiagnosticCode,
+    span: Span,
+    message: string,
+    related: RelatedInfo[] = [],
+    fix?: QuickFixData,
+    severity: Severity = code === 'unused' || code === 'data-error' ? 'warning' : 'error',
+  ): void {
+    const key = `${code}|${span.start}|${span.end}|${message}`;
+    if (severity === 'error') this.errors++;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    const d: Diagnostic = { code, severity, message, span, related };
+    if (fix) d.fix = fix;
+    this.list.push(d);
+  }
+}
+
+/**
+ * Symbols defined in one declaration, keyed by the start of the defining identifier.
+ * References are kept apart from definitions because a block use records references to
+ * parameters that the block's own check defines; check.ts joins them by definition start.
+ */
+export class SymbolTable {
+  private readonly byDef = new Map<number, SymbolInfo>();
+  private readonly refs = new Map<number, { def: Span; spans: Map<number, Span> }>();
+
+  define(name: string, kind: SymbolKind, def: Span, scope: Span, shape?: Shape | null, dtype?: DType): void {
+    if (this.byDef.has(def.start)) return;
+    const s: SymbolInfo = { name, kind, def, refs: [], scope };
+    if (shape !== undefined) s.shape = shape;
+    if (dtype !== undefined) s.dtype = dtype;
+    this.byDef.set(def.start, s);
+  }
+
+  ref(def: Span, span: Span): void {
+    if (span.start === def.start) return;
+    let m = this.refs.get(def.start);
+    if (!m) this.refs.set(def.start, (m = { def, spans: new Map() }));
+    m.spans.set(span.start, span);
+  }
+
+  all(): SymbolInfo[] {
+    return [...this.byDef.values()];
+  }
+
+  allRefs(): { def: Span; span: Span }[] {
+    const out: { def: Span; span: Span }[] = [];
+    for (const m of this.refs.values()) for (const span of m.spans.values()) out.push({ def: m.def, span });
+    return out;
+  }
+}
+
+export function spanOf(start: number, end: number): Span {
+  return { start, end };
+}
+
+export function contains(outer: Span, inner: Span): boolean {
+  return outer.start <= inner.start && inner.end <= outer.end;
+}

@@ -1,0 +1,137 @@
+// Checks a data source of a train block: its arguments (paths are strings; target and
+// features are column names) and, through a DataProbe, the files themselves against the
+// model: feature count vs the input's element count, target columns that exist, and a string
+// target's class count vs the output's units under cross_entropy.
+
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { elementCount, formatShape } from '../../../engine/catalog/shape';
+import type { Call, Expr, Span } from '../syntax/ast';
+import type { DiagnosticSink, ModelFacts } from './context';
+import { defaultDataProbe, type DataProbe } from './data_probe';
+import { SOURCES } from './train_spec';
+import { describe, lossesByOutput } from './train_check';
+
+export interface DataOptions {
+  /** The model file's path; data paths resolve against its folder. */
+  path?: string;
+  probe?: DataProbe;
+}
+
+export function resolveDataPath(p: string, filePath?: string): string {
+  if (isAbsolute(p)) return p;
+  return resolve(filePath ? dirname(filePath) : process.cwd(), p);
+}
+
+function arg(call: Call, name: string, position: number): Expr | null {
+  const named = call.args.find((a) => a.name?.name === name);
+  if (named) return named.value;
+  const positional = call.args.filter((a) => !a.name);
+  return positional[position]?.value ?? null;
+}
+
+/** Checks the structure of a data-source call (no file access). */
+export function checkSourceShape(call: Call, sink: DiagnosticSink): void {
+  const specs = SOURCES[call.callee.name];
+  if (!specs) {
+    sink.add('bad-argument', call.callee.span, `a data source must be one of ${Object.keys(SOURCES).join(', ')}, but is ${call.callee.name}`);
+    return;
+  }
+  const names = specs.map((s) => s.name);
+  let position = 0;
+  for (const a of call.args) {
+    const name = a.name?.name ?? names[position++];
+    if (!name || !names.includes(name)) {
+      sink.add('unknown-argument', a.name?.span ?? a.span, `${call.callee.name} has no argument \`${a.name?.name ?? '(extra)'}\`; it takes ${names.join(', ')}`);
+      continue;
+    }
+    const v = a.value;
+    if (!v || v.kind === 'Error') continue;
+    if (name === 'target') {
+      const ok = v.kind === 'String' || (v.kind === 'List' && v.items.every((i) => i.kind === 'String')) || (v.kind === 'Dict' && v.entries.every((e) => e.value?.kind === 'String'));
+      if (!ok) sink.add('bad-argument', v.span, `target must be a column name, a list of names, or a dict {output: "column"}, but is ${describe(v)}`);
+    } else if (name === 'features') {
+      if (v.kind !== 'List' || !v.items.every((i) => i.kind === 'String')) sink.add('bad-argument', v.span, `features must be a list of column names, but is ${describe(v)}`);
+    } else if (v.kind !== 'String') {
+      sink.add('bad-argument', v.span, `${call.callee.name}'s \`${name}\` must be a path in quotes, but is ${describe(v)}`);
+    }
+  }
+  for (const s of specs) {
+    if (s.required && arg(call, s.name, names.indexOf(s.name)) === null) {
+      sink.add('missing-argument', call.span, `${call.callee.name} is missing the argument \`${s.name}\`: ${call.callee.name}(${names.join(', ')})`);
+    }
+  }
+}
+
+/** Checks the files of a data source against the model's input and outputs. */
+export function checkData(v: Expr, facts: ModelFacts | undefined, loss: Expr | null, sink: DiagnosticSink, options: DataOptions): void {
+  if (v.kind !== 'Call' || !SOURCES[v.callee.name]) return;
+  const probe = options.probe ?? defaultDataProbe;
+  const kind = v.callee.name;
+  const pathArgs = kind === 'npy' ? ['features', 'targets'] : kind === 'idx' ? ['images', 'labels'] : ['path'];
+  let main: { info: ReturnType<DataProbe['probe']>; span: Span } | null = null;
+  for (const [i, name] of pathArgs.entries()) {
+    const e = arg(v, name, i);
+    if (e?.kind !== 'String') continue;
+    let info;
+    try {
+      info = probe.probe(resolveDataPath(e.value, options.path));
+    } catch (err) {
+      info = { ok: false as const, message: `cannot read ${e.value} (${err instanceof Error ? err.message : String(err)})` };
+    }
+    if (!info.ok) sink.add('data-error', e.span, info.message);
+    else if (i === 0) main = { info, span: e.span };
+  }
+  if (!main || !main.info.ok || (kind !== 'csv' && kind !== 'json')) return;
+  const info = main.info;
+  const columns = info.columns;
+  const target = arg(v, 'target', 1);
+  const features = arg(v, 'features', 2);
+  // Target columns, each with the output it feeds (null: the single output).
+  const targets: { column: string; span: Span; output: string | null }[] = [];
+  if (target?.kind === 'String') targets.push({ column: target.value, span: target.span, output: null });
+  if (target?.kind === 'List') for (const t of target.items) if (t.kind === 'String') targets.push({ column: t.value, span: t.span, output: null });
+  if (target?.kind === 'Dict') for (const e of target.entries) if (e.value?.kind === 'String') targets.push({ column: e.value.value, span: e.value.span, output: e.key.name });
+  let missing = false;
+  for (const t of targets) {
+    if (!columns.includes(t.column)) {
+      sink.add('data-mismatch', t.span, `the data has no column "${t.column}"; its columns are ${columns.join(', ')}`);
+      missing = true;
+    }
+  }
+  let featureCount: number;
+  let featureSpan: Span = v.span;
+  if (features?.kind === 'List') {
+    featureCount = features.items.length;
+    featureSpan = features.span;
+    for (const f of features.items) {
+      if (f.kind === 'String' && !columns.includes(f.value)) {
+        sink.add('data-mismatch', f.span, `the data has no column "${f.value}"; its columns are ${columns.join(', ')}`);
+        missing = true;
+      }
+    }
+  } else {
+    featureCount = columns.filter((c) => !targets.some((t) => t.column === c)).length;
+  }
+  if (missing || !facts || facts.hasErrors) return;
+  if (facts.inputs.length === 1) {
+    const input = facts.inputs[0];
+    const n = elementCount(input.shape);
+    if (n !== null && n !== featureCount) {
+      const which = features?.kind === 'List' ? 'listed feature columns' : `feature columns (every column but the target${targets.length > 1 ? 's' : ''})`;
+      sink.add('data-mismatch', featureSpan, `the data has ${featureCount} ${which}, but the input ${input.name} ${formatShape(input.shape)} takes ${n} values per sample`);
+    }
+  }
+  if (!loss) return;
+  const losses = lossesByOutput(loss, facts);
+  for (const t of targets) {
+    const output = t.output ? facts.outputs.find((o) => o.name === t.output) : facts.outputs.length === 1 && targets.length === 1 ? facts.outputs[0] : undefined;
+    if (!output?.shape || losses.get(output.name) !== 'cross_entropy') continue;
+    const col = info.column(t.column);
+    const units = output.shape[output.shape.length - 1];
+    if (col && !col.numeric && typeof units === 'number' && col.distinct !== units) {
+      sink.add('data-mismatch', t.span, `the target "${t.column}" has ${col.distinct} classes, but the output ${output.name} ${formatShape(output.shape)} has ${units} units`, [
+        { span: output.def, message: `${output.name} is ${formatShape(output.shape)} here` },
+      ]);
+    }
+  }
+}

@@ -1,0 +1,151 @@
+// Looks at data files just enough to check them against a model while the user types: a
+// CSV's header line and, on request, one column's distinct values (the class count of a
+// string target); a JSON array's keys. Results are cached by path and modification time, so
+// re-checking a file costs one stat per data file. Tests and the editor (which reads bytes
+// through the client) can pass their own DataProbe.
+
+import { readFileSync, statSync } from 'node:fs';
+
+export interface ColumnInfo {
+  /** Distinct non-empty values. */
+  distinct: number;
+  /** True when every non-empty value parses as a number. */
+  numeric: boolean;
+}
+
+export type DataInfo =
+  | {
+      ok: true;
+      format: 'csv' | 'json' | 'file' | 'folder';
+      /** Column names (CSV header, keys of the first JSON record); empty for other files. */
+      columns: string[];
+      /** Distinct values of one column, read on demand; undefined when there is no such column. */
+      column(name: string): ColumnInfo | undefined;
+    }
+  | { ok: false; message: string };
+
+export interface DataProbe {
+  probe(path: string): DataInfo;
+}
+
+/** Splits one CSV line, honouring double quotes ("a,b" is one field; "" is a quote). */
+export function splitCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      out.push(field.trim());
+      field = '';
+    } else field += ch;
+  }
+  out.push(field.trim());
+  return out;
+}
+
+function columnInfo(values: Iterable<unknown>): ColumnInfo {
+  const set = new Set<string>();
+  let numeric = true;
+  for (const v of values) {
+    if (v === null || v === undefined || v === '') continue;
+    const s = String(v);
+    set.add(s);
+    if (typeof v !== 'number' && !Number.isFinite(Number(s))) numeric = false;
+  }
+  return { distinct: set.size, numeric };
+}
+
+function probeCsv(text: string): DataInfo {
+  const lines = text.split(/\r?\n/);
+  const header = lines[0] ?? '';
+  if (header.trim() === '') return { ok: false, message: 'the CSV file is empty; a header row is required' };
+  const columns = splitCsvLine(header.replace(/^\uFEFF/, ''));
+  const cache = new Map<string, ColumnInfo>();
+  return {
+    ok: true,
+    format: 'csv',
+    columns,
+    column(name) {
+      const index = columns.indexOf(name);
+      if (index < 0) return undefined;
+      let info = cache.get(name);
+      if (!info) {
+        info = columnInfo(
+          (function* () {
+            for (let i = 1; i < lines.length; i++) {
+              if (lines[i].trim() === '') continue;
+              yield splitCsvLine(lines[i])[index];
+            }
+          })(),
+        );
+        cache.set(name, info);
+      }
+      return info;
+    },
+  };
+}
+
+function probeJson(text: string): DataInfo {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, message: `the JSON file does not parse (${e instanceof Error ? e.message : String(e)})` };
+  }
+  if (!Array.isArray(data) || data.length === 0 || typeof data[0] !== 'object' || data[0] === null) {
+    return { ok: false, message: 'the JSON file must hold a non-empty array of records' };
+  }
+  const records = data as Record<string, unknown>[];
+  const columns = Object.keys(records[0]);
+  return {
+    ok: true,
+    format: 'json',
+    columns,
+    column(name) {
+      if (!columns.includes(name)) return undefined;
+      return columnInfo(records.map((r) => (r && typeof r === 'object' ? r[name] : undefined)));
+    },
+  };
+}
+
+/** The default probe: reads files with Node, cached by path and modification time. */
+export class NodeDataProbe implements DataProbe {
+  private readonly cache = new Map<string, { mtime: number; size: number; info: DataInfo }>();
+
+  probe(path: string): DataInfo {
+    let stat;
+    try {
+      stat = statSync(path);
+    } catch {
+      return { ok: false, message: `cannot find ${path}` };
+    }
+    const hit = this.cache.get(path);
+    if (hit && hit.mtime === stat.mtimeMs && hit.size === stat.size) return hit.info;
+    let info: DataInfo;
+    if (stat.isDirectory()) {
+      info = { ok: true, format: 'folder', columns: [], column: () => undefined };
+    } else {
+      try {
+        const lower = path.toLowerCase();
+        if (lower.endsWith('.csv')) info = probeCsv(readFileSync(path, 'utf8'));
+        else if (lower.endsWith('.json')) info = probeJson(readFileSync(path, 'utf8'));
+        else info = { ok: true, format: 'file', columns: [], column: () => undefined };
+      } catch (e) {
+        info = { ok: false, message: `cannot read ${path} (${e instanceof Error ? e.message : String(e)})` };
+      }
+    }
+    this.cache.set(path, { mtime: stat.mtimeMs, size: stat.size, info });
+    return info;
+  }
+}
+
+/** One probe for the process, so its cache serves every check. */
+export const defaultDataProbe: DataProbe = new NodeDataProbe();

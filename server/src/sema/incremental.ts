@@ -1,0 +1,181 @@
+// Re-checks a document after an edit without redoing the work the edit did not touch. The
+// text is split at top-level `model`/`block`/`train` keywords at the start of a line (where
+// no bracket is open); each chunk is parsed on its own, cached by its text, and shifted to its
+// offset. Each model and block result is cached by its text, the texts of the blocks it uses
+// and the set of block names, and moved to its new position (offsets and lines) on reuse.
+// The result equals checkText's on the same text; a test asserts it on random edits.
+
+import { parse } from '../syntax/parser';
+import type { Decl, File, Span, Token } from '../syntax/ast';
+import type { Diagnostic } from '../syntax/diagnostic';
+import { checkParsed, checkText, type CheckOptions } from './check';
+import type { CheckedFile } from './checked';
+import type { DeclResult } from './context';
+import type { DataProbe } from './data_probe';
+import { lineStartsOf } from './state';
+
+interface Chunk {
+  file: File;
+  diagnostics: Diagnostic[];
+}
+
+interface Placed {
+  start: number;
+  end: number;
+  line: number;
+}
+
+interface CachedDecl {
+  result: DeclResult;
+  ranges: Placed[];
+}
+
+const KEYWORD_AT_LINE = /^(model|block|train)(?![A-Za-z0-9_])/;
+
+/** Offsets where a top-level declaration starts a line with no bracket open before it. */
+export function splitPoints(text: string): number[] {
+  const points = [0];
+  let depth = 0;
+  let lineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (lineStart && depth === 0 && i > 0 && (c === 109 || c === 98 || c === 116) && KEYWORD_AT_LINE.test(text.slice(i, i + 6))) points.push(i);
+    lineStart = false;
+    if (c === 10) lineStart = true;
+    else if (c === 35) {
+      // A comment runs to the end of the line.
+      while (i + 1 < text.length && text.charCodeAt(i + 1) !== 10) i++;
+    } else if (c === 34) {
+      // A string ends at its closing quote or the end of the line.
+      i++;
+      while (i < text.length && text.charCodeAt(i) !== 34 && text.charCodeAt(i) !== 10) {
+        if (text.charCodeAt(i) === 92) i++;
+        i++;
+      }
+      if (i < text.length && text.charCodeAt(i) === 10) lineStart = true;
+    } else if (c === 40 || c === 91 || c === 123) depth++;
+    else if ((c === 41 || c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return points;
+}
+
+/** A deep copy with every span moved by `delta` (for chunks parsed at offset 0). */
+function shifted<T>(value: T, delta: number): T {
+  if (delta === 0) return value;
+  const visit = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(visit);
+    if (v === null || typeof v !== 'object') return v;
+    const o = v as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const k in o) out[k] = visit(o[k]);
+    if (typeof o.start === 'number' && typeof o.end === 'number') {
+      out.start = (o.start as number) + delta;
+      out.end = (o.end as number) + delta;
+    }
+    return out;
+  };
+  return visit(value) as T;
+}
+
+/** A deep copy of a cached result with spans and lines moved range by range. */
+function moved(value: DeclResult, from: Placed[], to: Placed[]): DeclResult {
+  const spanDelta = (start: number): number => {
+    for (let i = 0; i < from.length; i++) if (start >= from[i].start && start <= from[i].end) return to[i].start - from[i].start;
+    return 0;
+  };
+  const fromLines = from.map((r, i) => ({ first: r.line, delta: to[i].line - r.line }));
+  const lineDelta = (line: number): number => {
+    // Ranges are disjoint in offsets; pick the one whose first line is the nearest at or before.
+    let best = -1;
+    for (let i = 0; i < fromLines.length; i++) if (fromLines[i].first <= line && (best < 0 || fromLines[i].first > fromLines[best].first)) best = i;
+    return best < 0 ? 0 : fromLines[best].delta;
+  };
+  const visit = (v: unknown, key: string): unknown => {
+    if (Array.isArray(v)) return v.map((x) => visit(x, ''));
+    if (v === null || typeof v !== 'object') return key === 'line' && typeof v === 'number' ? v + lineDelta(v) : v;
+    const o = v as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const k in o) out[k] = k === 'args' || k === 'weights' || k === 'shape' ? o[k] : visit(o[k], k);
+    if (typeof o.start === 'number' && typeof o.end === 'number') {
+      const d = spanDelta(o.start as number);
+      out.start = (o.start as number) + d;
+      out.end = (o.end as number) + d;
+    }
+    return out;
+  };
+  return visit(value, '') as DeclResult;
+}
+
+export class IncrementalChecker {
+  private chunks = new Map<string, Chunk>();
+  private decls = new Map<string, CachedDecl>();
+  private readonly data?: DataProbe;
+
+  constructor(options: { data?: DataProbe } = {}) {
+    this.data = options.data;
+  }
+
+  update(text: string, path?: string): CheckedFile {
+    const options: CheckOptions = { path, data: this.data };
+    try {
+      return this.check(text, options);
+    } catch {
+      return checkText(text, options);
+    }
+  }
+
+  private check(text: string, options: CheckOptions): CheckedFile {
+    const points = splitPoints(text);
+    const nextChunks = new Map<string, Chunk>();
+    const decls: Decl[] = [];
+    const tokens: Token[] = [];
+    const diagnostics: Diagnostic[] = [];
+    for (let i = 0; i < points.length; i++) {
+      const start = points[i];
+      const end = i + 1 < points.length ? points[i + 1] : text.length;
+      const piece = text.slice(start, end);
+      let chunk = this.chunks.get(piece) ?? nextChunks.get(piece);
+      if (!chunk) chunk = parse(piece);
+      nextChunks.set(piece, chunk);
+      const placed = shifted({ decls: chunk.file.decls, tokens: chunk.file.tokens, diagnostics: chunk.diagnostics }, start);
+      decls.push(...placed.decls);
+      tokens.push(...placed.tokens);
+      diagnostics.push(...placed.diagnostics);
+    }
+    this.chunks = nextChunks;
+    const file: File = { kind: 'File', decls, tokens, span: { start: 0, end: text.length } };
+    const lineStarts = lineStartsOf(text);
+    const lineOf = (offset: number): number => {
+      let lo = 0;
+      let hi = lineStarts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (lineStarts[mid] <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo;
+    };
+    const blockNames = decls
+      .flatMap((d) => (d.kind === 'Block' && d.name ? [d.name.name] : []))
+      .join(',');
+    const nextDecls = new Map<string, CachedDecl>();
+    const textOf = (s: Span) => text.slice(s.start, s.end);
+    const result = checkParsed(file, diagnostics, text, options, (decl, deps, used, compute) => {
+      const all = [decl, ...deps];
+      const key = `${decl.kind}|${used}|${blockNames}|${all.map((d) => `${d.span.end - d.span.start}:${textOf(d.span)}`).join('\u0000')}`;
+      const ranges = all.map((d) => ({ start: d.span.start, end: d.span.end, line: lineOf(d.span.start) }));
+      const hit = this.decls.get(key) ?? nextDecls.get(key);
+      if (hit) {
+        const same = hit.ranges.every((r, i) => r.start === ranges[i].start && r.line === ranges[i].line);
+        const result = same ? hit.result : moved(hit.result, hit.ranges, ranges);
+        nextDecls.set(key, { result, ranges });
+        return result;
+      }
+      const fresh = compute();
+      nextDecls.set(key, { result: fresh, ranges });
+      return fresh;
+    });
+    this.decls = nextDecls;
+    return result;
+  }
+}

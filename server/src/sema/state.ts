@@ -1,0 +1,147 @@
+// The state of one walk over a model (and the blocks it uses): tensors, frames, the raw
+// graph nodes that lowering turns into IR, and the helpers every statement needs (reporting
+// inside a block use, defining and referencing symbols, Keras-style unique node ids).
+
+import type { Dim, DType, Shape } from '../../../engine/catalog/shape';
+import type { ResolvedArgs, WeightSpec, DiagnosticCode } from '../../../engine/catalog/types';
+import type { BlockDecl, Span } from '../syntax/ast';
+import type { QuickFixData, RelatedInfo } from '../syntax/diagnostic';
+import type { PVal } from './args';
+import type { CallInfo, StatementInfo } from './checked';
+import { DiagnosticSink, SymbolTable } from './context';
+
+/** A value flowing through the model. Shape null means unknown after an error. */
+export interface Tensor {
+  /** How messages name it: the tensor's name, or "the output of Dense". */
+  name: string;
+  shape: Shape | null;
+  dtype: DType;
+  /** The IR id of the node (or model input) that produces it; "" when unknown. */
+  id: string;
+  /** Where the value was defined, for related information. */
+  origin: Span;
+  /** The binding that named it, for `unused` tracking. */
+  def: Span | null;
+  activation: string | null;
+  denseOverRank2: Span | null;
+}
+
+export interface RawNode {
+  id: string;
+  op: string;
+  args: ResolvedArgs;
+  inputs: string[];
+  shape: Shape;
+  dtype: DType;
+  weights: WeightSpec[];
+  flops: number | null;
+  line: number;
+}
+
+export interface Binding {
+  tensor: Tensor;
+  def: Span;
+  isInput: boolean;
+}
+
+export interface Frame {
+  kind: 'model' | 'block';
+  name: string;
+  declSpan: Span;
+  tensors: Map<string, Binding>;
+  params: Map<string, { value: PVal; def: Span }>;
+  sizes: Map<string, { dim: Dim; def: Span }>;
+  current: Tensor | null;
+  /** IR id prefix: "" in a model, "encoder/" inside a use of Encoder. */
+  prefix: string;
+  /** Related information added to every diagnostic (the chain of block uses). */
+  related: RelatedInfo[];
+  outputs: { name: string; tensor: Tensor; def: Span }[];
+  /** The tensors a block use passes in; null in a model or a standalone block. */
+  callerInputs: Tensor[] | null;
+  inputIndex: number;
+  /** Record statements and calls (false for repeated iterations and later block uses). */
+  record: boolean;
+}
+
+export class Walk {
+  readonly sink = new DiagnosticSink();
+  readonly symbols = new SymbolTable();
+  readonly statements: StatementInfo[] = [];
+  private readonly statementSeen = new Set<number>();
+  readonly calls: CallInfo[] = [];
+  private readonly callSeen = new Set<number>();
+  readonly nodes: RawNode[] = [];
+  readonly declRefs: { name: string; span: Span }[] = [];
+  readonly used = new Set<number>();
+  readonly blockStack: string[] = [];
+  readonly recordedBlocks = new Set<string>();
+  /** Top-level calls of the model for ModelSummary.layers. */
+  readonly topCalls: { line: number; op: string; outputShape: Shape | null; params: number }[] = [];
+  private readonly counters = new Map<string, number>();
+
+  constructor(
+    readonly modelName: string,
+    readonly blocks: ReadonlyMap<string, BlockDecl>,
+    private readonly lineStarts: number[],
+  ) {}
+
+  report(frame: Frame, code: DiagnosticCode, span: Span, message: string, related: RelatedInfo[] = [], fix?: QuickFixData): void {
+    this.sink.add(code, span, message, [...related, ...frame.related], fix);
+  }
+
+  line(offset: number): number {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** A Keras-style id unique in its scope: dense, dense_1, ... */
+  uniqueId(prefix: string, base: string): string {
+    const key = `${prefix}${base}`;
+    const n = this.counters.get(key) ?? 0;
+    this.counters.set(key, n + 1);
+    return n === 0 ? key : `${key}_${n}`;
+  }
+
+  addStatement(frame: Frame, span: Span, shape: Shape | null, dtype: DType): void {
+    if (!frame.record || this.statementSeen.has(span.start)) return;
+    this.statementSeen.add(span.start);
+    this.statements.push({ span, shape, dtype });
+  }
+
+  addCall(frame: Frame, info: CallInfo): void {
+    if (!frame.record || this.callSeen.has(info.callSpan.start)) return;
+    this.callSeen.add(info.callSpan.start);
+    if (frame.kind === 'block') info.viaModel = this.modelName;
+    this.calls.push(info);
+  }
+
+  markUsed(t: Tensor): void {
+    if (t.def) this.used.add(t.def.start);
+  }
+}
+
+/** "MaxPool2D" -> "max_pool2d", "LSTM" -> "lstm": Keras-style node names. */
+export function snakeName(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/(\d)_d$/, '$1d');
+}
+
+export function unknownTensor(name: string, origin: Span): Tensor {
+  return { name, shape: null, dtype: 'float32', id: '', origin, def: null, activation: null, denseOverRank2: null };
+}
+
+export function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}

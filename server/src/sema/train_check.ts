@@ -1,0 +1,204 @@
+// Checks a `train` block (spec §5): known settings with values of the right kind, the loss
+// against the model's outputs (`loss-mismatch`, with the insert-flatten fix where a Dense
+// kept extra axes), and the data against the model's input and output (data_check.ts).
+
+import { formatShape } from '../../../engine/catalog/shape';
+import { suggestName } from '../../../engine/catalog/index';
+import type { Expr, Setting, Span, TrainDecl } from '../syntax/ast';
+import { matchArgs, resolveLayerArgs } from './args';
+import type { DeclResult, DiagnosticSink, ModelFacts, OutputFacts } from './context';
+import { DiagnosticSink as Sink } from './context';
+import { checkData, checkSourceShape, type DataOptions } from './data_check';
+import { LOSSES, METRICS, OPTIMIZERS, REGULARIZERS, SETTINGS } from './train_spec';
+
+const NO_ENV = { lookup: () => undefined };
+
+export function checkTrain(decl: TrainDecl, models: ReadonlyMap<string, ModelFacts>, data: DataOptions): DeclResult {
+  const sink = new Sink();
+  const declRefs: { name: string; span: Span }[] = [];
+  let facts: ModelFacts | undefined;
+  if (decl.model) {
+    declRefs.push({ name: decl.model.name, span: decl.model.span });
+    facts = models.get(decl.model.name);
+    if (!facts) {
+      const hint = suggestName(decl.model.name, models.keys());
+      sink.add('unknown-name', decl.model.span, `no model named \`${decl.model.name}\`${hint ? `; did you mean \`${hint}\`?` : ''}`, [], hint ? { kind: 'replace-name', replacement: hint } : undefined);
+    }
+  }
+  const seen = new Map<string, Setting>();
+  for (const s of decl.settings) {
+    const name = s.name.name;
+    if (!(SETTINGS as readonly string[]).includes(name)) {
+      const hint = suggestName(name, SETTINGS);
+      sink.add('unknown-argument', s.name.span, `train has no setting \`${name}\`${hint ? `; did you mean \`${hint}\`?` : `; the settings are ${SETTINGS.join(', ')}`}`, [], hint ? { kind: 'replace-name', replacement: hint } : undefined);
+      continue;
+    }
+    const first = seen.get(name);
+    if (first) {
+      sink.add('duplicate-name', s.name.span, `the setting \`${name}\` is already given`, [{ span: first.name.span, message: `\`${name}\` is first given here` }]);
+      continue;
+    }
+    seen.set(name, s);
+    if (s.value && s.value.kind !== 'Error') checkSetting(s, s.value, sink, facts);
+  }
+  const loss = seen.get('loss');
+  if (facts && !facts.hasErrors && loss?.value) checkLoss(loss.value, facts, sink, seen.get('loss_weights')?.value ?? null);
+  const source = seen.get('data');
+  if (source?.value) checkData(source.value, facts, loss?.value ?? null, sink, data);
+  const validation = seen.get('validation');
+  if (validation?.value?.kind === 'Call') checkData(validation.value, facts, loss?.value ?? null, sink, data);
+  return { diagnostics: sink.list, statements: [], calls: [], symbols: [], refs: [], declRefs, model: null, facts: null };
+}
+
+function bad(sink: DiagnosticSink, span: Span, message: string): void {
+  sink.add('bad-argument', span, message);
+}
+
+function isPositiveInt(e: Expr): boolean {
+  return e.kind === 'Number' && e.isInt && e.value >= 1;
+}
+
+function checkSetting(s: Setting, v: Expr, sink: DiagnosticSink, facts: ModelFacts | undefined): void {
+  const name = s.name.name;
+  switch (name) {
+    case 'data':
+      if (v.kind !== 'Call') bad(sink, v.span, 'data must be a data source: csv(...), json(...), npy(...), idx(...) or images(...)');
+      else checkSourceShape(v, sink);
+      return;
+    case 'validation':
+      if (v.kind === 'Call') checkSourceShape(v, sink);
+      else if (v.kind !== 'Number' || v.value < 0 || v.value >= 1) {
+        bad(sink, v.span, `validation must be a fraction from 0 up to but not including 1, or a data source, but is ${describe(v)}`);
+      }
+      return;
+    case 'loss':
+      if (v.kind === 'Ident') {
+        if (!(LOSSES as readonly string[]).includes(v.name)) badWord(sink, v.span, v.name, 'loss', LOSSES);
+      } else if (v.kind === 'Dict') {
+        for (const e of v.entries) {
+          if (e.value?.kind === 'Ident' && !(LOSSES as readonly string[]).includes(e.value.name)) badWord(sink, e.value.span, e.value.name, 'loss', LOSSES);
+          else if (e.value && e.value.kind !== 'Ident') bad(sink, e.value.span, `a loss must be one of ${LOSSES.join(', ')}, but is ${describe(e.value)}`);
+        }
+      } else bad(sink, v.span, `loss must be one of ${LOSSES.join(', ')} or a dict {output: loss}, but is ${describe(v)}`);
+      return;
+    case 'loss_weights':
+      if (v.kind !== 'Dict') bad(sink, v.span, `loss_weights must be a dict {output: weight}, but is ${describe(v)}`);
+      else
+        for (const e of v.entries) {
+          if (!e.value || e.value.kind !== 'Number' || e.value.value < 0) bad(sink, e.value?.span ?? e.span, `a loss weight must be a number of at least 0, but is ${e.value ? describe(e.value) : 'missing'}`);
+          if (facts && !facts.outputs.some((o) => o.name === e.key.name)) unknownOutput(sink, e.key.name, e.key.span, facts);
+        }
+      return;
+    case 'optimizer':
+      return checkFunction(v, 'optimizer', OPTIMIZERS, sink);
+    case 'regularizer':
+      return checkFunction(v, 'regularizer', REGULARIZERS, sink);
+    case 'epochs':
+    case 'batch_size':
+    case 'early_stopping':
+      if (!isPositiveInt(v)) bad(sink, v.span, `${name} must be an integer of at least 1, but is ${describe(v)}`);
+      return;
+    case 'seed':
+      if (!(v.kind === 'Number' && v.isInt && v.value >= 0)) bad(sink, v.span, `seed must be an integer of at least 0, but is ${describe(v)}`);
+      return;
+    case 'metrics': {
+      const items = v.kind === 'List' ? v.items : v.kind === 'Ident' ? [v] : null;
+      if (!items) return bad(sink, v.span, `metrics must be a list such as [accuracy], but is ${describe(v)}`);
+      for (const m of items) {
+        if (m.kind !== 'Ident') bad(sink, m.span, `a metric must be one of ${METRICS.join(', ')}, but is ${describe(m)}`);
+        else if (!(METRICS as readonly string[]).includes(m.name)) badWord(sink, m.span, m.name, 'metric', METRICS);
+      }
+      return;
+    }
+  }
+}
+
+function badWord(sink: DiagnosticSink, span: Span, word: string, what: string, known: readonly string[]): void {
+  const hint = suggestName(word, known);
+  sink.add('bad-argument', span, `a ${what} must be one of ${known.join(', ')}, but is ${word}${hint ? `; did you mean \`${hint}\`?` : ''}`, [], hint ? { kind: 'replace-name', replacement: hint } : undefined);
+}
+
+function unknownOutput(sink: DiagnosticSink, name: string, span: Span, facts: ModelFacts): void {
+  const names = facts.outputs.map((o) => o.name);
+  const hint = suggestName(name, names);
+  sink.add('loss-mismatch', span, `model ${facts.name} has no output \`${name}\`; its outputs are ${names.join(', ')}`, [], hint ? { kind: 'replace-name', replacement: hint } : undefined);
+}
+
+function checkFunction(v: Expr, what: string, table: Record<string, import('../../../engine/catalog/types').ArgSpec[]>, sink: DiagnosticSink): void {
+  const callee = v.kind === 'Call' ? v.callee : v.kind === 'Ident' ? v : null;
+  if (!callee) return bad(sink, v.span, `${what} must be one of ${Object.keys(table).join(', ')}, e.g. ${what === 'optimizer' ? 'adam(lr=0.001)' : 'l2(0.0001)'}, but is ${describe(v)}`);
+  const specs = table[callee.name];
+  if (!specs) return badWord(sink, callee.span, callee.name, what, Object.keys(table));
+  if (v.kind !== 'Call') {
+    if (specs.some((s) => s.required)) sink.add('missing-argument', v.span, `${callee.name} needs its argument${specs.length > 1 ? 's' : ''}: ${callee.name}(${specs.map((s) => s.name).join(', ')})`);
+    return;
+  }
+  const bound = matchArgs(v, callee.name, specs, NO_ENV, sink, []);
+  resolveLayerArgs(callee.name, specs, bound, v.span, sink, []);
+}
+
+export function describe(v: Expr): string {
+  switch (v.kind) {
+    case 'Number':
+      return String(v.value);
+    case 'Ident':
+      return v.name;
+    case 'String':
+      return JSON.stringify(v.value);
+    case 'Bool':
+      return String(v.value);
+    case 'Call':
+      return `${v.callee.name}(...)`;
+    case 'List':
+      return 'a list';
+    case 'Dict':
+      return 'a dict';
+    case 'Tuple':
+      return 'a pair';
+    default:
+      return 'missing';
+  }
+}
+
+/** The loss of each output: one loss for all, or a dict naming every output. */
+export function lossesByOutput(v: Expr, facts: ModelFacts): Map<string, string> {
+  const out = new Map<string, string>();
+  if (v.kind === 'Ident') for (const o of facts.outputs) out.set(o.name, v.name);
+  if (v.kind === 'Dict') for (const e of v.entries) if (e.value?.kind === 'Ident') out.set(e.key.name, e.value.name);
+  return out;
+}
+
+function checkLoss(v: Expr, facts: ModelFacts, sink: DiagnosticSink, weights: Expr | null): void {
+  void weights;
+  if (v.kind === 'Dict') {
+    for (const e of v.entries) if (!facts.outputs.some((o) => o.name === e.key.name)) unknownOutput(sink, e.key.name, e.key.span, facts);
+    const missing = facts.outputs.filter((o) => !v.entries.some((e) => e.key.name === o.name));
+    if (missing.length) sink.add('loss-mismatch', v.span, `the loss dict must give a loss for every output of ${facts.name}, but ${missing.map((o) => o.name).join(', ')} ${missing.length > 1 ? 'have' : 'has'} none`);
+    for (const e of v.entries) {
+      const o = facts.outputs.find((x) => x.name === e.key.name);
+      if (o && e.value?.kind === 'Ident') lossFits(e.value.name, o, e.value.span, sink);
+    }
+  } else if (v.kind === 'Ident') {
+    for (const o of facts.outputs) lossFits(v.name, o, v.span, sink);
+  }
+}
+
+function lossFits(loss: string, o: OutputFacts, span: Span, sink: DiagnosticSink): void {
+  const shape = o.shape;
+  if (!shape) return;
+  const related = [{ span: o.def, message: `${o.name} is ${formatShape(shape)} here` }];
+  const last = shape[shape.length - 1];
+  if (loss === 'cross_entropy') {
+    if (shape.length !== 1) {
+      const fix = o.denseOverRank2 ? { kind: 'insert-flatten' as const, before: o.denseOverRank2 } : undefined;
+      const rel = o.denseOverRank2 ? [...related, { span: o.denseOverRank2, message: 'this Dense keeps the leading axes; insert Flatten() before it' }] : related;
+      sink.add('loss-mismatch', span, `cross_entropy expects the output ${o.name} to be [batch, classes], but it is ${formatShape(shape)}`, rel, fix);
+    } else if (typeof last === 'number' && last < 2) {
+      sink.add('loss-mismatch', span, `cross_entropy expects the output ${o.name} to be [batch, classes] with at least 2 classes, but it is ${formatShape(shape)}; use binary_cross_entropy for one unit`, related);
+    }
+  } else if (loss === 'binary_cross_entropy') {
+    if (last !== 1 && o.activation !== 'sigmoid') {
+      sink.add('loss-mismatch', span, `binary_cross_entropy expects the output ${o.name} to end in one unit [batch, 1] (or a sigmoid), but it is ${formatShape(shape)}; use cross_entropy for several classes`, related);
+    }
+  }
+}

@@ -1,0 +1,280 @@
+// Walks the statements of a model or block body with the current-tensor semantics of spec
+// §3: inputs, chains, bindings, aliases, outputs and `repeat`. It owns scopes (tensor names,
+// block parameters, symbolic sizes) and leaves each layer or block call to apply.ts.
+
+import { formatShape, shapeEquals, type Dim, type Shape } from '../../../engine/catalog/shape';
+import { suggestName } from '../../../engine/catalog/index';
+import type { Call, Expr, Ident, InputStmt, ListExpr, RepeatStmt, Span, Stmt } from '../syntax/ast';
+import { evalValue, isSym, type ValueEnv } from './args';
+import { applyChain } from './apply';
+import { unknownTensor, type Frame, type Tensor, type Walk } from './state';
+
+export function walkBody(w: Walk, frame: Frame, body: Stmt[]): void {
+  for (const stmt of body) {
+    try {
+      walkStatement(w, frame, stmt);
+    } catch (e) {
+      // A checker bug must not take the editor down; the statement's result is unknown.
+      frame.current = unknownTensor('?', stmt.span);
+    }
+  }
+}
+
+function walkStatement(w: Walk, frame: Frame, stmt: Stmt): void {
+  switch (stmt.kind) {
+    case 'Input':
+      return walkInput(w, frame, stmt);
+    case 'Chain': {
+      if (stmt.layers.length === 0) return;
+      let from = frame.current;
+      if (!from) {
+        w.report(frame, 'unknown-name', stmt.layers[0].callee.span, `${stmt.layers[0].callee.name} has no input: declare an \`input\` first`);
+        from = unknownTensor('?', stmt.span);
+      }
+      const t = applyChain(w, frame, stmt.layers, [from]);
+      frame.current = t;
+      w.addStatement(frame, stmt.span, t.shape, t.dtype);
+      return;
+    }
+    case 'Bind': {
+      const t = bindTo(w, frame, stmt.name, stmt.source, stmt.layers, stmt.span);
+      w.addStatement(frame, stmt.span, t.shape, t.dtype);
+      return;
+    }
+    case 'Output': {
+      if (!stmt.name) return;
+      if (stmt.binds) {
+        const t = bindTo(w, frame, stmt.name, stmt.source, stmt.layers, stmt.span);
+        frame.outputs.push({ name: stmt.name.name, tensor: t, def: stmt.name.span });
+        w.addStatement(frame, stmt.span, t.shape, t.dtype);
+      } else {
+        const t = lookupTensor(w, frame, stmt.name);
+        frame.outputs.push({ name: stmt.name.name, tensor: t, def: stmt.name.span });
+        w.addStatement(frame, stmt.span, t.shape, t.dtype);
+      }
+      return;
+    }
+    case 'Repeat':
+      return walkRepeat(w, frame, stmt);
+  }
+}
+
+/** Defines a tensor name in the frame's scope; a second definition is `duplicate-name`. */
+export function defineTensor(w: Walk, frame: Frame, name: Ident, t: Tensor, isInput: boolean): void {
+  const prev = frame.tensors.get(name.name);
+  if (prev && prev.def.start !== name.span.start) {
+    w.report(frame, 'duplicate-name', name.span, `the tensor \`${name.name}\` is already defined in ${frame.kind} ${frame.name}`, [
+      { span: prev.def, message: `\`${name.name}\` is first defined here` },
+    ]);
+  }
+  t.def = name.span;
+  w.symbols.define(name.name, 'tensor', name.span, frame.declSpan, t.shape, t.dtype);
+  frame.tensors.set(name.name, { tensor: t, def: name.span, isInput });
+}
+
+export function lookupTensor(w: Walk, frame: Frame, id: Ident): Tensor {
+  const b = frame.tensors.get(id.name);
+  if (!b) {
+    const hint = suggestName(id.name, frame.tensors.keys());
+    const known = [...frame.tensors.keys()];
+    w.report(
+      frame,
+      'unknown-name',
+      id.span,
+      `no tensor named \`${id.name}\` in ${frame.kind} ${frame.name}${hint ? `; did you mean \`${hint}\`?` : known.length ? ` (defined: ${known.join(', ')})` : ''}`,
+      [],
+      hint ? { kind: 'replace-name', replacement: hint } : undefined,
+    );
+    return unknownTensor(id.name, id.span);
+  }
+  w.symbols.ref(b.def, id.span);
+  w.used.add(b.def.start);
+  return b.tensor;
+}
+
+function sources(w: Walk, frame: Frame, source: Expr | null, at: Span): Tensor[] {
+  if (!source) return [unknownTensor('?', at)];
+  if (source.kind === 'Ident') return [lookupTensor(w, frame, source)];
+  if (source.kind === 'Tuple') {
+    return source.items.map((item) => (item.kind === 'Ident' ? lookupTensor(w, frame, item) : unknownTensor('?', item.span)));
+  }
+  return [unknownTensor('?', source.span)];
+}
+
+function bindTo(w: Walk, frame: Frame, name: Ident, source: Expr | null, layers: Call[], span: Span): Tensor {
+  const inputs = sources(w, frame, source, span);
+  let t: Tensor;
+  if (layers.length > 0) {
+    t = applyChain(w, frame, layers, inputs);
+  } else if (inputs.length === 1) {
+    t = { ...inputs[0], name: name.name };
+  } else {
+    w.report(frame, 'shape-mismatch', source?.span ?? span, `a tuple of ${inputs.length} tensors must be passed to a layer that takes several inputs, e.g. \`${name.name} = (a, b) -> Concat()\``);
+    t = unknownTensor(name.name, span);
+  }
+  t = { ...t, name: name.name };
+  defineTensor(w, frame, name, t, false);
+  frame.current = t;
+  return t;
+}
+
+function walkInput(w: Walk, frame: Frame, stmt: InputStmt): void {
+  const declared = stmt.shape ? evalShape(w, frame, stmt.shape) : null;
+  let shape: Shape | null = declared;
+  let dtype = stmt.dtype;
+  let id = stmt.name?.name ?? '';
+  let origin = stmt.name?.span ?? stmt.span;
+  if (frame.callerInputs) {
+    // A block input takes the call's tensor; its declared sizes must agree with it.
+    const given = frame.callerInputs[frame.inputIndex++];
+    if (!given) {
+      shape = null;
+    } else {
+      id = given.id;
+      origin = given.origin;
+      shape = given.shape;
+      if (given.shape && declared && stmt.shape) unifyBlockInput(w, frame, stmt, stmt.shape, declared, given);
+      if (given.shape && given.dtype !== stmt.dtype) {
+        w.report(frame, 'dtype-mismatch', stmt.dtypeSpan ?? stmt.span, `block ${frame.name}'s input ${stmt.name?.name ?? ''} is declared ${stmt.dtype}, but the call passes ${given.name}, which is ${given.dtype}`, [
+          { span: given.origin, message: `${given.name} is ${given.dtype} ${formatShape(given.shape)} here` },
+        ]);
+      }
+      dtype = given.dtype;
+    }
+  }
+  const t: Tensor = { name: stmt.name?.name ?? 'input', shape, dtype, id, origin, def: null, activation: null, denseOverRank2: null };
+  if (stmt.name) defineTensor(w, frame, stmt.name, t, true);
+  if (!frame.current) frame.current = t;
+  w.addStatement(frame, stmt.span, shape, dtype);
+}
+
+/** Binds the block input's symbolic sizes to the caller's and checks literal sizes. */
+function unifyBlockInput(w: Walk, frame: Frame, stmt: InputStmt, list: ListExpr, declared: Shape, given: Tensor): void {
+  const actual = given.shape!;
+  const related = [{ span: given.origin, message: `${given.name} is ${formatShape(actual)} here` }];
+  if (declared.length !== actual.length) {
+    w.report(frame, 'rank-mismatch', list.span, `block ${frame.name}'s input ${stmt.name?.name ?? ''} expects ${formatShape(declared)}, but the call passes ${given.name} ${formatShape(actual)}`, related);
+    return;
+  }
+  for (let i = 0; i < declared.length; i++) {
+    const item = list.items[i];
+    if (item.kind === 'Ident' && !frame.params.has(item.name)) {
+      const bound = frame.sizes.get(item.name);
+      if (bound && bound.def.start === item.span.start) {
+        bound.dim = actual[i];
+        continue;
+      }
+      if (bound && bound.dim !== actual[i]) {
+        w.report(frame, 'shape-mismatch', item.span, `${item.name} is ${bound.dim} in block ${frame.name}, but the call passes ${given.name} ${formatShape(actual)} with ${actual[i]} here`, related);
+      }
+      continue;
+    }
+    if (declared[i] !== actual[i]) {
+      w.report(frame, 'shape-mismatch', item.span, `block ${frame.name}'s input ${stmt.name?.name ?? ''} expects size ${declared[i]} on axis ${i}, but the call passes ${given.name} ${formatShape(actual)}`, related);
+    }
+  }
+}
+
+/** The sizes of an input shape: literals, block parameters, or symbolic names. */
+function evalShape(w: Walk, frame: Frame, list: ListExpr): Shape | null {
+  const out: Dim[] = [];
+  let ok = true;
+  for (const item of list.items) {
+    if (item.kind === 'Number') {
+      if (!item.isInt) {
+        w.report(frame, 'bad-argument', item.span, `a size must be a positive integer, but is ${item.value}`);
+        ok = false;
+      } else if (item.value < 1) {
+        w.report(frame, 'empty-dimension', item.span, `a size must be at least 1, but is ${item.value}`);
+        ok = false;
+      } else out.push(item.value);
+    } else if (item.kind === 'Ident') {
+      const param = frame.params.get(item.name);
+      if (param) {
+        w.symbols.ref(param.def, item.span);
+        const v = param.value;
+        if (isSym(v)) out.push(v.sym);
+        else if (typeof v === 'number' && Number.isInteger(v) && v >= 1) out.push(v);
+        else {
+          w.report(frame, 'bad-argument', item.span, `the size ${item.name} must be a positive integer, but is ${String(v)}`);
+          ok = false;
+        }
+        continue;
+      }
+      const size = frame.sizes.get(item.name);
+      if (size) {
+        w.symbols.ref(size.def, item.span);
+        out.push(size.dim);
+      } else {
+        frame.sizes.set(item.name, { dim: item.name, def: item.span });
+        w.symbols.define(item.name, 'size', item.span, frame.declSpan);
+        out.push(item.name);
+      }
+    } else if (item.kind !== 'Error') {
+      w.report(frame, 'bad-argument', item.span, 'a size must be a positive integer or a name such as `seq`');
+      ok = false;
+    } else ok = false;
+  }
+  return ok ? out : null;
+}
+
+function walkRepeat(w: Walk, frame: Frame, stmt: RepeatStmt): void {
+  let n = 0;
+  if (stmt.count) {
+    const v = evalValue(stmt.count, valueEnv(w, frame));
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 1) n = v;
+    else if (isSym(v)) w.report(frame, 'symbolic-size', stmt.count.span, `repeat needs a known count, but ${v.sym} is symbolic`);
+    else w.report(frame, 'bad-argument', stmt.count.span, `repeat needs a count that is an integer of at least 1, but got ${v === null ? 'no number' : String(v)}`);
+  }
+  const start = frame.current;
+  const record = frame.record;
+  for (let i = 0; i < Math.max(n, 1); i++) {
+    const before = frame.current;
+    walkBody(w, frame, stmt.body);
+    frame.record = false;
+    const after = frame.current;
+    if (i === 0 && before?.shape && after?.shape && !shapeEquals(before.shape, after.shape)) {
+      w.report(frame, 'shape-mismatch', stmt.count?.span ?? stmt.span, `repeat needs its statements to keep the shape, but they map ${formatShape(before.shape)} to ${formatShape(after.shape)}`, [
+        { span: after.origin, message: `the shape becomes ${formatShape(after.shape)} here` },
+      ]);
+      frame.current = unknownTensor('?', stmt.span);
+      break;
+    }
+    if (n === 0) frame.current = unknownTensor('?', stmt.span);
+  }
+  frame.record = record;
+  if (start && frame.current === start) return;
+  const t = frame.current;
+  w.addStatement(frame, stmt.span, t?.shape ?? null, t?.dtype ?? 'float32');
+}
+
+/** Resolves identifiers in argument values: block parameters, then sizes, else enum words. */
+export function valueEnv(w: Walk, frame: Frame): ValueEnv {
+  return {
+    lookup(id: Ident) {
+      const p = frame.params.get(id.name);
+      if (p) {
+        w.symbols.ref(p.def, id.span);
+        return p.value;
+      }
+      const s = frame.sizes.get(id.name);
+      if (s) {
+        w.symbols.ref(s.def, id.span);
+        return typeof s.dim === 'number' ? s.dim : { sym: s.dim };
+      }
+      return undefined;
+    },
+  };
+}
+
+/** Warns about tensors that are bound and never used (outputs and the final tensor excepted). */
+export function reportUnused(w: Walk, frame: Frame): void {
+  const outputs = new Set(frame.outputs.map((o) => o.tensor.def?.start));
+  for (const o of frame.outputs) outputs.add(o.def.start);
+  const last = frame.outputs.length === 0 ? frame.current?.def?.start : undefined;
+  for (const [name, b] of frame.tensors) {
+    if (w.used.has(b.def.start) || outputs.has(b.def.start) || b.def.start === last) continue;
+    const what = b.isInput ? `the input \`${name}\`` : `\`${name}\``;
+    w.report(frame, 'unused', b.def, `${what} is ${b.isInput ? 'declared' : 'computed'} but never used`);
+  }
+}
