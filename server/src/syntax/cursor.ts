@@ -1,0 +1,172 @@
+// The parser's view of the token list: the significant tokens (trivia dropped, newlines
+// kept because they end statements), an end-of-file sentinel, the diagnostics found so far
+// and the recovery that skips to the end of a broken statement. Keeping this apart from the
+// grammar lets the statement and expression parsers share one set of helpers.
+
+import type { Span, Token } from './ast';
+import type { Diagnostic } from './diagnostic';
+import { isTrivia } from './lexer';
+
+/** A significant token; 'eof' marks the end of the text. */
+export interface Tok {
+  kind: Token['kind'] | 'eof';
+  text: string;
+  start: number;
+  end: number;
+  /** True when no other significant token precedes it on its line. */
+  atLineStart: boolean;
+}
+
+const OPENERS = new Set(['(', '[', '{']);
+const CLOSERS = new Set([')', ']', '}']);
+const DECL_KEYWORDS = new Set(['model', 'block', 'train']);
+
+export class Cursor {
+  readonly toks: Tok[];
+  pos = 0;
+  /** The end of the last consumed token that is not a newline. */
+  lastEnd = 0;
+  /** The span of the last consumed token that is not a newline. */
+  lastSpan: Span = { start: 0, end: 0 };
+  readonly diagnostics: Diagnostic[] = [];
+  /** Set once the current statement has reported its one syntax error. */
+  errored = false;
+  private eofReported = false;
+
+  constructor(tokens: readonly Token[], textLength: number) {
+    const toks: Tok[] = [];
+    let lineStart = true;
+    for (const t of tokens) {
+      if (isTrivia(t)) continue;
+      if (t.kind === 'newline') {
+        toks.push({ ...t, atLineStart: false });
+        lineStart = true;
+        continue;
+      }
+      toks.push({ kind: t.kind, text: t.text, start: t.start, end: t.end, atLineStart: lineStart });
+      lineStart = false;
+    }
+    toks.push({ kind: 'eof', text: '', start: textLength, end: textLength, atLineStart: lineStart });
+    this.toks = toks;
+  }
+
+  peek(k = 0): Tok {
+    return this.toks[Math.min(this.pos + k, this.toks.length - 1)];
+  }
+
+  /** The first token from here that is not a newline, without consuming anything. */
+  peekPastNewlines(): Tok {
+    let i = this.pos;
+    while (i < this.toks.length - 1 && this.toks[i].kind === 'newline') i++;
+    return this.toks[i];
+  }
+
+  next(): Tok {
+    const t = this.toks[this.pos];
+    if (t.kind !== 'eof') {
+      this.pos++;
+      if (t.kind !== 'newline') {
+        this.lastEnd = t.end;
+        this.lastSpan = { start: t.start, end: t.end };
+      }
+    }
+    return t;
+  }
+
+  skipNewlines(): void {
+    while (this.toks[this.pos].kind === 'newline') this.pos++;
+  }
+
+  /** True when the next token is the punctuation or keyword `text`. */
+  at(text: string, k = 0): boolean {
+    const t = this.peek(k);
+    return (t.kind === 'punct' || t.kind === 'keyword') && t.text === text;
+  }
+
+  atKind(kind: Tok['kind']): boolean {
+    return this.peek().kind === kind;
+  }
+
+  /** True at a newline, a '}' or the end of the file: where a statement may end. */
+  atStatementEnd(): boolean {
+    const t = this.peek();
+    return t.kind === 'newline' || t.kind === 'eof' || (t.kind === 'punct' && t.text === '}');
+  }
+
+  /** A `model`, `block` or `train` keyword that starts its line: a new declaration. */
+  isDeclStart(t: Tok): boolean {
+    return t.kind === 'keyword' && t.atLineStart && DECL_KEYWORDS.has(t.text);
+  }
+
+  beginStatement(): void {
+    this.errored = false;
+  }
+
+  /**
+   * Records a syntax error unless the current statement already has one. Only one error
+   * may say "found end of file", so an unclosed body at the end is one diagnostic.
+   */
+  error(message: string, span: Span): void {
+    if (this.errored) return;
+    this.errored = true;
+    if (message.endsWith('found end of file')) {
+      if (this.eofReported) return;
+      this.eofReported = true;
+    }
+    this.diagnostics.push({ code: 'syntax', severity: 'error', message, span: { start: span.start, end: span.end }, related: [] });
+  }
+
+  /**
+   * Reports "expected WHAT, found X". At a newline or the end of the file the squiggle goes
+   * on the last token read, which is what is incomplete, unless `span` says otherwise.
+   */
+  expected(what: string, found: Tok, span?: Span): void {
+    const at = span ?? (found.kind === 'newline' || found.kind === 'eof' ? this.lastSpan : found);
+    this.error(`expected ${what}, found ${describe(found)}`, at);
+  }
+
+  /**
+   * Skips the rest of a broken statement: up to a newline outside the brackets opened since
+   * the error, a '}' that closes the enclosing body, the end of the file, or a line that
+   * starts a new declaration. The stopping token is not consumed.
+   */
+  recoverStatement(): void {
+    let depth = 0;
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === 'eof' || this.isDeclStart(t)) return;
+      if (t.kind === 'newline' && depth <= 0) return;
+      if (t.kind === 'punct') {
+        if (t.text === '}' && depth <= 0) return;
+        if (OPENERS.has(t.text)) depth++;
+        else if (CLOSERS.has(t.text) && depth > 0) depth--;
+      }
+      this.next();
+    }
+  }
+
+  /** Skips top-level text that starts no declaration, up to the next one. */
+  skipToDecl(): void {
+    while (!this.atKind('eof') && !this.isDeclStart(this.peek())) this.next();
+  }
+}
+
+/** How a token is named in messages: `'Dense'`, `newline`, `end of file`, `a string`. */
+export function describe(t: Tok): string {
+  switch (t.kind) {
+    case 'eof':
+      return 'end of file';
+    case 'newline':
+      return 'newline';
+    case 'string':
+      return 'a string';
+    case 'error':
+      return t.text.startsWith('"') ? 'an unterminated string' : `'${t.text}'`;
+    default:
+      return `'${t.text}'`;
+  }
+}
+
+export function spanOf(t: { start: number; end: number }): Span {
+  return { start: t.start, end: t.end };
+}

@@ -1,0 +1,202 @@
+// The lexer turns Netspec text into a lossless token list: every character belongs to
+// exactly one token, trivia (spaces, comments, newlines) included, so the texts of the
+// tokens concatenate back to the source. The parser, the formatter and semantic tokens
+// all walk this one list. It never fails: a character that starts no token, or a string
+// that is not closed before the end of its line, becomes an 'error' token.
+//
+// The loop works on char codes without regular expressions, so a 10,000-line file lexes
+// in a few milliseconds.
+
+import type { Token, TokenKind } from './ast';
+
+/** The reserved words of spec §1. */
+export const KEYWORDS: ReadonlySet<string> = new Set([
+  'model',
+  'block',
+  'train',
+  'input',
+  'output',
+  'repeat',
+  'int',
+  'float',
+  'true',
+  'false',
+]);
+
+const CH_TAB = 9;
+const CH_LF = 10;
+const CH_VT = 11;
+const CH_FF = 12;
+const CH_CR = 13;
+const CH_SPACE = 32;
+const CH_QUOTE = 34;
+const CH_HASH = 35;
+const CH_MINUS = 45;
+const CH_DOT = 46;
+const CH_0 = 48;
+const CH_9 = 57;
+const CH_GT = 62;
+const CH_BACKSLASH = 92;
+const CH_UNDERSCORE = 95;
+const CH_BOM = 0xfeff;
+const CH_NBSP = 0xa0;
+
+function isDigit(c: number): boolean {
+  return c >= CH_0 && c <= CH_9;
+}
+
+function isIdentStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === CH_UNDERSCORE;
+}
+
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || isDigit(c);
+}
+
+function isSpace(c: number): boolean {
+  return c === CH_SPACE || c === CH_TAB || c === CH_VT || c === CH_FF || c === CH_BOM || c === CH_NBSP;
+}
+
+/** Single-character punctuation: ( ) [ ] { } , : = and the unary minus '-'. */
+function isPunct(c: number): boolean {
+  return (
+    c === 40 || c === 41 || c === 91 || c === 93 || c === 123 || c === 125 || c === 44 || c === 58 || c === 61 || c === CH_MINUS
+  );
+}
+
+/** Splits `text` into tokens whose texts concatenate to `text`. Never throws. */
+export function lex(text: string): Token[] {
+  const tokens: Token[] = [];
+  const n = text.length;
+  let i = 0;
+  const push = (kind: TokenKind, start: number, end: number): void => {
+    tokens.push({ kind, text: text.slice(start, end), start, end });
+  };
+  while (i < n) {
+    const start = i;
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) {
+      i++;
+      while (i < n && isSpace(text.charCodeAt(i))) i++;
+      push('whitespace', start, i);
+    } else if (c === CH_LF) {
+      push('newline', start, ++i);
+    } else if (c === CH_CR) {
+      i++;
+      if (i < n && text.charCodeAt(i) === CH_LF) i++;
+      push('newline', start, i);
+    } else if (c === CH_HASH) {
+      i = lineEnd(text, i);
+      push('comment', start, i);
+    } else if (isIdentStart(c)) {
+      i++;
+      while (i < n && isIdentPart(text.charCodeAt(i))) i++;
+      const word = text.slice(start, i);
+      tokens.push({ kind: KEYWORDS.has(word) ? 'keyword' : 'ident', text: word, start, end: i });
+    } else if (isDigit(c) || (c === CH_DOT && i + 1 < n && isDigit(text.charCodeAt(i + 1)))) {
+      i = scanNumber(text, i);
+      push('number', start, i);
+    } else if (c === CH_QUOTE) {
+      const end = scanString(text, i);
+      push(end.closed ? 'string' : 'error', start, end.end);
+      i = end.end;
+    } else if (c === CH_MINUS && i + 1 < n && text.charCodeAt(i + 1) === CH_GT) {
+      i += 2;
+      push('punct', start, i);
+    } else if (isPunct(c)) {
+      push('punct', start, ++i);
+    } else {
+      // One error token per character; a surrogate pair stays together.
+      i++;
+      if (c >= 0xd800 && c <= 0xdbff && i < n) {
+        const d = text.charCodeAt(i);
+        if (d >= 0xdc00 && d <= 0xdfff) i++;
+      }
+      push('error', start, i);
+    }
+  }
+  return tokens;
+}
+
+function lineEnd(text: string, i: number): number {
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === CH_LF || c === CH_CR) break;
+    i++;
+  }
+  return i;
+}
+
+/** Scans `12`, `0.5`, `.5`, `1e-3`, `3.0e2`; an exponent needs at least one digit. */
+function scanNumber(text: string, i: number): number {
+  const n = text.length;
+  while (i < n && isDigit(text.charCodeAt(i))) i++;
+  if (i + 1 < n && text.charCodeAt(i) === CH_DOT && isDigit(text.charCodeAt(i + 1))) {
+    i++;
+    while (i < n && isDigit(text.charCodeAt(i))) i++;
+  }
+  if (i < n && (text.charCodeAt(i) | 0x20) === 101) {
+    let j = i + 1;
+    const sign = j < n ? text.charCodeAt(j) : 0;
+    if (sign === 43 || sign === CH_MINUS) j++;
+    if (j < n && isDigit(text.charCodeAt(j))) {
+      j++;
+      while (j < n && isDigit(text.charCodeAt(j))) j++;
+      i = j;
+    }
+  }
+  return i;
+}
+
+/** Scans a string from its opening quote; unclosed strings end at the end of the line. */
+function scanString(text: string, i: number): { end: number; closed: boolean } {
+  const n = text.length;
+  i++;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === CH_QUOTE) return { end: i + 1, closed: true };
+    if (c === CH_LF || c === CH_CR) return { end: i, closed: false };
+    if (c === CH_BACKSLASH && i + 1 < n) {
+      const d = text.charCodeAt(i + 1);
+      i += d === CH_LF || d === CH_CR ? 1 : 2;
+      continue;
+    }
+    i++;
+  }
+  return { end: n, closed: false };
+}
+
+/**
+ * The value of a string token: the text between the quotes with `\"` and `\\` decoded.
+ * Any other backslash stays as written, so Windows paths read naturally.
+ */
+export function stringValue(tokenText: string): string {
+  const closed = tokenText.length >= 2 && tokenText.endsWith('"') && !isEscapedQuoteEnd(tokenText);
+  const body = tokenText.slice(1, closed ? -1 : undefined);
+  if (body.indexOf('\\') < 0) return body;
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (ch === '\\' && i + 1 < body.length && (body[i + 1] === '"' || body[i + 1] === '\\')) {
+      out += body[i + 1];
+      i++;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+/** True when the final quote of `t` is escaped (so the string is not closed by it). */
+function isEscapedQuoteEnd(t: string): boolean {
+  if (t.length < 2) return false;
+  let backslashes = 0;
+  for (let i = t.length - 2; i >= 1 && t[i] === '\\'; i--) backslashes++;
+  return backslashes % 2 === 1;
+}
+
+/** True for tokens the parser ignores: whitespace and comments (newlines are significant). */
+export function isTrivia(t: Token): boolean {
+  return t.kind === 'whitespace' || t.kind === 'comment';
+}
