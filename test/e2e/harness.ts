@@ -8,7 +8,7 @@
 // the screenshot path; it never throws for a failing or hanging suite, only reports it.
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { chromium, type Browser, type ConsoleMessage } from 'playwright-core';
+import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { REPO_ROOT, startCodeServer, tempDir, type CodeServer } from './processes';
 
 export { setupE2eTools, findChromium, REPO_ROOT, CODE_SERVER_VERSION } from './processes';
@@ -92,6 +92,7 @@ export async function runVsCodeSuite(options: SuiteOptions): Promise<SuiteResult
   const dirs: string[] = [];
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
+  let page: Page | undefined;
   const result = (exitCode: number | null, extra: Partial<SuiteResult>): SuiteResult => ({
     exitCode,
     log,
@@ -115,7 +116,7 @@ export async function runVsCodeSuite(options: SuiteOptions): Promise<SuiteResult
       args: CHROMIUM_FLAGS,
       timeout: 30_000,
     });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('console', (m: ConsoleMessage) => {
       const args = m.args().map((a) => a.toString());
       log.push(consoleLine(m.type(), args.length > 0 ? args : [m.text()]));
@@ -137,17 +138,7 @@ export async function runVsCodeSuite(options: SuiteOptions): Promise<SuiteResult
 
     const code = outcome === 'timeout' ? null : outcome;
     const state = code === 0 ? 'pass' : 'fail';
-    let screenshot: string | undefined;
-    try {
-      mkdirSync(resultsDir, { recursive: true });
-      // A screenshot left from an earlier run with the other outcome would mislead.
-      for (const stale of ['pass', 'fail']) rmSync(join(resultsDir, `e2e-${suiteName}-${stale}.png`), { force: true });
-      screenshot = join(resultsDir, `e2e-${suiteName}-${state}.png`);
-      await page.screenshot({ path: screenshot, timeout: 10_000 });
-    } catch (e) {
-      log.push(`[harness] screenshot failed: ${(e as Error).message}`);
-      screenshot = undefined;
-    }
+    const screenshot = await screenshotTo(page, resultsDir, suiteName, state, log);
     if (code === null) {
       return result(null, {
         screenshot,
@@ -156,11 +147,27 @@ export async function runVsCodeSuite(options: SuiteOptions): Promise<SuiteResult
     }
     return result(code, { screenshot });
   } catch (e) {
-    return result(null, { failure: `the harness failed: ${e instanceof Error ? e.message : String(e)}` });
+    const screenshot = page ? await screenshotTo(page, resultsDir, suiteName, 'fail', log) : undefined;
+    return result(null, { screenshot, failure: `the harness failed: ${e instanceof Error ? e.message : String(e)}` });
   } finally {
     await browser?.close().catch(() => undefined);
     await server?.stop().catch(() => undefined);
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+/** Saves test-results/e2e-SUITE-STATE.png; a failed screenshot is logged, not thrown. */
+async function screenshotTo(page: Page, dir: string, suite: string, state: 'pass' | 'fail', log: string[]): Promise<string | undefined> {
+  try {
+    mkdirSync(dir, { recursive: true });
+    // A screenshot left from an earlier run with the other outcome would mislead.
+    for (const stale of ['pass', 'fail']) rmSync(join(dir, `e2e-${suite}-${stale}.png`), { force: true });
+    const path = join(dir, `e2e-${suite}-${state}.png`);
+    await page.screenshot({ path, timeout: 10_000 });
+    return path;
+  } catch (e) {
+    log.push(`[harness] screenshot failed: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
   }
 }
 
