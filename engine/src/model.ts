@@ -74,8 +74,17 @@ export class Model {
     return this.weights.filter((w) => w.spec.regularized && w.spec.trainable).map((w) => w.tensor);
   }
 
-  /** Runs the model on batched inputs keyed by IR input name. */
+  /** Runs the model on batched inputs keyed by IR input name; failures are error values. */
   forward(inputs: Record<string, Tensor>, options: ForwardOptions): ForwardResult {
+    try {
+      return this.run(inputs, options);
+    } catch (e) {
+      // A shape the IR did not promise (a symbolic size that data made inconsistent).
+      return { ok: false, error: { code: 'data-mismatch', message: e instanceof Error ? e.message : String(e) } };
+    }
+  }
+
+  private run(inputs: Record<string, Tensor>, options: ForwardOptions): ForwardResult {
     const values = new Map<string, Tensor>();
     for (const input of this.ir.inputs) {
       const t = inputs[input.name];

@@ -4,6 +4,7 @@
 // per case (float32 forward: atol 1e-5, rtol 1e-4 unless a case says otherwise).
 
 import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
 import { valueAndGrads } from '../../../engine/src/autograd/backward';
 import * as o from '../../../engine/src/ops';
 import { setBackend, tensor, tidy } from '../../../engine/src/tensor';
@@ -267,6 +268,44 @@ for (const backend of BACKENDS) {
           });
         });
       });
+    });
+  });
+}
+
+for (const backend of BACKENDS) {
+  describe(`value-moving ops on ${backend.name}`, () => {
+    before(() => setBackend(backend.make()));
+
+    it('one_hot, cast, fill and int32 arithmetic', () => {
+      tidy(() => {
+        const idx = tensor([2, 0, -1, 3], [2, 2], 'int32');
+        assert.deepEqual([...o.oneHot(idx, 3).dataSync()], [0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+        assert.deepEqual(o.oneHot(idx, 3).shape, [2, 2, 3]);
+        const c = o.cast(tensor([1.7, -1.7, 3], [3]), 'int32');
+        assert.equal(c.dtype, 'int32');
+        assert.deepEqual([...c.dataSync()], [1, -1, 3]);
+        assert.deepEqual([...o.cast(c, 'float32').dataSync()], [1, -1, 3]);
+        assert.deepEqual([...o.fill([2, 2], 2.5).dataSync()], [2.5, 2.5, 2.5, 2.5]);
+        const sum = o.add(tensor([1, 2], [2], 'int32'), tensor([10], [1], 'int32'));
+        assert.equal(sum.dtype, 'int32');
+        assert.deepEqual([...sum.dataSync()], [11, 12]);
+      });
+    });
+
+    it('reshape shares the buffer and survives disposing the original', () => {
+      const x = tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+      const v = o.reshape(x, [3, -1]);
+      assert.deepEqual([...v.shape], [3, 2]);
+      x.dispose();
+      assert.deepEqual([...v.dataSync()], [1, 2, 3, 4, 5, 6]);
+      v.dispose();
+      assert.throws(() => v.dataSync(), /after dispose/);
+    });
+
+    it('async download returns the values', async () => {
+      const x = tensor([1, 2, 3], [3]);
+      assert.deepEqual([...(await x.data())], [1, 2, 3]);
+      x.dispose();
     });
   });
 }
