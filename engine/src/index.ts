@@ -7,10 +7,12 @@ export type { Backend, DeviceBuffer, DeviceTensor, DType, OpAttrs, OpName, Typed
 export { outputShape, outputDType, broadcastShapes, windowGeometry, GRAD_FROM_OUTPUT } from './backend';
 export { CpuBackend } from './cpu/backend';
 export { Tensor, tensor, empty, tidy, keep, setBackend, getBackend, memory } from './tensor';
-export * as ops from './ops';
+import * as ops from './ops';
+export { ops };
 export { valueAndGrads } from './autograd/backward';
 export type { ValueAndGrads } from './autograd/backward';
-export * from './losses';
+export { EPSILON, binaryCrossEntropy, crossEntropy, loss, meanAbsoluteError, meanSquaredError, regularization } from './losses';
+export type { LossName, Regularizer } from './losses';
 export { Optimizer } from './optimizers';
 export type { OptimizerConfig } from './optimizers';
 export { initWeight, initialValues, glorotUniform, orthogonal, fans } from './init';

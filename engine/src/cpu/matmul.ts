@@ -31,12 +31,23 @@ export const matmul: Kernel<'matmul'> = (inputs, out, attrs) => {
     const bOff = (batchB === 1 ? 0 : t) * k * n;
     const oOff = t * m * n;
     for (let i = 0; i < m; i++) {
-      row.fill(0);
-      for (let p = 0; p < k; p++) {
-        const aip = ad[aOff + i * ai + p * ap];
-        const bRow = bOff + p * bp;
-        if (bj === 1) for (let j = 0; j < n; j++) row[j] += aip * bd[bRow + j];
-        else for (let j = 0; j < n; j++) row[j] += aip * bd[bRow + j * bj];
+      if (transB && !transA) {
+        // Rows of a and of b are both contiguous in p: plain dot products.
+        const aRow = aOff + i * k;
+        for (let j = 0; j < n; j++) {
+          const bRow = bOff + j * k;
+          let s = 0;
+          for (let p = 0; p < k; p++) s += ad[aRow + p] * bd[bRow + p];
+          row[j] = s;
+        }
+      } else {
+        row.fill(0);
+        for (let p = 0; p < k; p++) {
+          const aip = ad[aOff + i * ai + p * ap];
+          const bRow = bOff + p * bp;
+          if (bj === 1) for (let j = 0; j < n; j++) row[j] += aip * bd[bRow + j];
+          else for (let j = 0; j < n; j++) row[j] += aip * bd[bRow + j * bj];
+        }
       }
       for (let j = 0; j < n; j++) {
         const v = bias ? row[j] + bias.data[j] : row[j];
