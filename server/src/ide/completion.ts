@@ -40,8 +40,8 @@ function completeUnsafe(checked: CheckedFile, text: string, offset: number): Com
   if (call) return callItems(checked, text, tokens, call, prev);
   if (!prev) return [];
   if (prev.text === '->') return [...layerItems(), ...blockItems(checked, text)];
-  if ((prev.text === '=' || prev.text === ',' || prev.text === '(') && prev.kind === 'punct') return tensorItems(checked, pos);
-  if (prev.kind === 'keyword' && prev.text === 'output') return tensorItems(checked, pos);
+  if ((prev.text === '=' || prev.text === ',' || prev.text === '(') && prev.kind === 'punct') return tensorItems(checked, text, pos);
+  if (prev.kind === 'keyword' && prev.text === 'output') return tensorItems(checked, text, pos);
   if (atStatementStart(tokens, prevI, pos)) {
     return [...keywordItems(STATEMENT_KEYWORDS), ...layerItems(), ...blockItems(checked, text)];
   }
@@ -128,10 +128,12 @@ function modelItems(checked: CheckedFile): CompletionData[] {
 }
 
 /** Tensors visible at `pos`: defined earlier in the same declaration. */
-function tensorItems(checked: CheckedFile, pos: number): CompletionData[] {
+function tensorItems(checked: CheckedFile, text: string, pos: number): CompletionData[] {
   const seen = new Map<string, CompletionData>();
   for (const s of checked.symbols) {
     if (s.kind !== 'tensor' || s.def.start >= pos || pos < s.scope.start || pos > s.scope.end) continue;
+    // The name being bound on the cursor's own line is not yet a tensor there.
+    if (!text.slice(s.def.end, pos).includes('\n')) continue;
     const shape = s.shape ? `[${['batch', ...s.shape].join(', ')}]` : undefined;
     seen.set(s.name, { label: s.name, kind: 'tensor', detail: shape });
   }

@@ -36,11 +36,10 @@ export function slice(text: string, span: { start: number; end: number }): strin
 
 export const MNIST = `model Mnist {
   input image: [28, 28, 1]
-  Conv2D(32, 3, activation=relu)
-  MaxPool2D()
-  features = Flatten()
+  conv = image -> Conv2D(32, 3, activation=relu)
+  features = conv -> MaxPool2D() -> Flatten()
   hidden = features -> Dense(64, activation=relu)
-  output logits = hidden -> Dense(10)
+  Dense(10)
 }
 
 train Mnist {
@@ -53,8 +52,8 @@ train Mnist {
 
 export const WITH_BLOCK = `block Mlp(units, rate=0.1) {
   input x: [n]
-  Dense(units, activation=relu)
-  output y = Dropout(rate)
+  h = x -> Dense(units, activation=relu)
+  output y = h -> Dropout(rate)
 }
 
 model Net {

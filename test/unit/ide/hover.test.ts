@@ -43,7 +43,7 @@ test('hover on a model name shows a layer table and totals', () => {
   const h = hover(c, MNIST, offsetOf(MNIST, 'Mnist', 1))!;
   assert.match(h.markdown, /\| layer \| output shape \| params \|/);
   assert.match(h.markdown, /\| Conv2D \(line 3\) \| `\[batch, 26, 26, 32\]` \| 320 \|/);
-  assert.match(h.markdown, /\| Dense \(line 7\) \| `\[batch, 10\]` \| 650 \|/);
+  assert.match(h.markdown, /\| Dense \(line 6\) \| `\[batch, 10\]` \| 650 \|/);
   // 320 + 346,176 + 650.
   assert.match(h.markdown, /Total params: \*\*347,146\*\*/);
   // The train block's reference to the model hovers the same way.
@@ -80,7 +80,7 @@ test('hover on whitespace, keywords and numbers says nothing', () => {
 
 test('hover on a 10,000-line file answers in under 5 ms', () => {
   const lines = ['model Big {', '  input x: [64]'];
-  for (let i = 0; i < 9996; i++) lines.push(i % 2 === 0 ? `  t${i} = Dense(64, activation=relu)` : '  Dropout(0.1)');
+  for (let i = 0; i < 9996; i++) lines.push(i % 2 === 0 ? `  t${i} = x -> Dense(64, activation=relu)` : '  Dropout(0.1)');
   lines.push('}');
   const text = lines.join('\n') + '\n';
   const c = check(text);

@@ -10,11 +10,10 @@ test('each statement gets its output shape at its end', () => {
   const hints = inlayHints(check(MNIST), MNIST);
   const at = (needle: string) => offsetOf(MNIST, needle) + needle.length;
   assert.deepEqual(hints.map((h) => [h.offset, h.label]), [
-    [at('Conv2D(32, 3, activation=relu)'), ': [batch, 26, 26, 32]'],
-    [at('MaxPool2D()'), ': [batch, 13, 13, 32]'],
-    [at('features = Flatten()'), ': [batch, 5408]'],
+    [at('conv = image -> Conv2D(32, 3, activation=relu)'), ': [batch, 26, 26, 32]'],
+    [at('features = conv -> MaxPool2D() -> Flatten()'), ': [batch, 5408]'],
     [at('hidden = features -> Dense(64, activation=relu)'), ': [batch, 64]'],
-    [at('output logits = hidden -> Dense(10)'), ': [batch, 10]'],
+    [at('  Dense(10)'), ': [batch, 10]'],
   ]);
 });
 

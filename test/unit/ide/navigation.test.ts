@@ -7,12 +7,12 @@ import { MNIST, WITH_BLOCK, check, offsetOf, slice } from './helpers';
 
 test('definition and references of a tensor', () => {
   const c = check(MNIST);
-  const use = offsetOf(MNIST, 'hidden ->', 1);
+  const use = offsetOf(MNIST, 'features ->', 1);
   const def = definition(c, use)!;
-  assert.equal(def.start, offsetOf(MNIST, 'hidden ='));
+  assert.equal(def.start, offsetOf(MNIST, 'features ='));
   const refs = references(c, use, true);
-  assert.deepEqual(refs.map((r) => r.start), [offsetOf(MNIST, 'hidden ='), offsetOf(MNIST, 'hidden ->')]);
-  assert.deepEqual(references(c, use, false).map((r) => r.start), [offsetOf(MNIST, 'hidden ->')]);
+  assert.deepEqual(refs.map((r) => r.start), [offsetOf(MNIST, 'features ='), offsetOf(MNIST, 'features ->')]);
+  assert.deepEqual(references(c, use, false).map((r) => r.start), [offsetOf(MNIST, 'features ->')]);
 });
 
 test('rename edits the definition and every reference of a block', () => {

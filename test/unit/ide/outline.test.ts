@@ -12,11 +12,10 @@ test('document symbols: models with statements, train blocks with settings', () 
   assert.deepEqual(syms.map((s) => [s.name, s.kind]), [['Mnist', 'model'], ['train Mnist', 'train']]);
   assert.deepEqual(syms[0].children.map((s) => [s.name, s.kind, s.detail]), [
     ['image', 'input', 'input [batch, 28, 28, 1]'],
-    ['Conv2D', 'layer', '[batch, 26, 26, 32]'],
-    ['MaxPool2D', 'layer', '[batch, 13, 13, 32]'],
+    ['conv', 'tensor', '[batch, 26, 26, 32]'],
     ['features', 'tensor', '[batch, 5408]'],
     ['hidden', 'tensor', '[batch, 64]'],
-    ['logits', 'output', '[batch, 10]'],
+    ['Dense', 'layer', '[batch, 10]'],
   ]);
   assert.deepEqual(syms[1].children.map((s) => s.name), ['data', 'loss', 'optimizer', 'epochs']);
 });

