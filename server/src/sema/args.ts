@@ -122,7 +122,8 @@ export function matchArgs(
       }
       spec = specs[position++];
       if (!spec) {
-        sink.add('unknown-argument', arg.span, `${owner} takes at most ${specs.length} argument${specs.length === 1 ? '' : 's'}: ${signature(owner, specs)}`, related);
+        const most = specs.length === 0 ? 'no arguments' : `at most ${specs.length} argument${specs.length === 1 ? '' : 's'}`;
+        sink.add('unknown-argument', arg.span, `${owner} takes ${most}: ${signature(owner, specs)}`, related);
         ok = false;
         continue;
       }

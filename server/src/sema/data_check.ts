@@ -129,7 +129,7 @@ export function checkData(v: Expr, facts: ModelFacts | undefined, loss: Expr | n
     const col = info.column(t.column);
     const units = output.shape[output.shape.length - 1];
     if (col && !col.numeric && typeof units === 'number' && col.distinct !== units) {
-      sink.add('data-mismatch', t.span, `the target "${t.column}" has ${col.distinct} classes, but the output ${output.name} ${formatShape(output.shape)} has ${units} units`, [
+      sink.add('data-mismatch', t.span, `the target "${t.column}" has ${col.distinct} classes, but the output \`${output.name}\` ${formatShape(output.shape)} has ${units} units`, [
         { span: output.def, message: `${output.name} is ${formatShape(output.shape)} here` },
       ]);
     }

@@ -66,7 +66,7 @@ function columnInfo(values: Iterable<unknown>): ColumnInfo {
 function probeCsv(text: string): DataInfo {
   const lines = text.split(/\r?\n/);
   const header = lines[0] ?? '';
-  if (header.trim() === '') return { ok: false, message: 'the CSV file is empty; a header row is required' };
+  if (header.trim() === '') return { ok: false, message: 'the CSV file is empty, but a header row is required' };
   const columns = splitCsvLine(header.replace(/^\uFEFF/, ''));
   const cache = new Map<string, ColumnInfo>();
   return {
@@ -125,7 +125,7 @@ export class NodeDataProbe implements DataProbe {
     try {
       stat = statSync(path);
     } catch {
-      return { ok: false, message: `cannot find ${path}` };
+      return { ok: false, message: `cannot find the data file ${path}` };
     }
     const hit = this.cache.get(path);
     if (hit && hit.mtime === stat.mtimeMs && hit.size === stat.size) return hit.info;
@@ -139,7 +139,7 @@ export class NodeDataProbe implements DataProbe {
         else if (lower.endsWith('.json')) info = probeJson(readFileSync(path, 'utf8'));
         else info = { ok: true, format: 'file', columns: [], column: () => undefined };
       } catch (e) {
-        info = { ok: false, message: `cannot read ${path} (${e instanceof Error ? e.message : String(e)})` };
+        info = { ok: false, message: `cannot read the data file ${path} (${e instanceof Error ? e.message : String(e)})` };
       }
     }
     this.cache.set(path, { mtime: stat.mtimeMs, size: stat.size, info });

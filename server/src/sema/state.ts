@@ -76,6 +76,8 @@ export class Walk {
   readonly used = new Set<number>();
   readonly blockStack: string[] = [];
   readonly recordedBlocks = new Set<string>();
+  /** Names suggested for unknown references (not reported as unused). */
+  readonly suggested = new Set<string>();
   /** Top-level calls of the model for ModelSummary.layers. */
   readonly topCalls: { line: number; op: string; outputShape: Shape | null; params: number }[] = [];
   private readonly counters = new Map<string, number>();

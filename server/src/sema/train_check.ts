@@ -192,13 +192,13 @@ function lossFits(loss: string, o: OutputFacts, span: Span, sink: DiagnosticSink
     if (shape.length !== 1) {
       const fix = o.denseOverRank2 ? { kind: 'insert-flatten' as const, before: o.denseOverRank2 } : undefined;
       const rel = o.denseOverRank2 ? [...related, { span: o.denseOverRank2, message: 'this Dense keeps the leading axes; insert Flatten() before it' }] : related;
-      sink.add('loss-mismatch', span, `cross_entropy expects the output ${o.name} to be [batch, classes], but it is ${formatShape(shape)}`, rel, fix);
+      sink.add('loss-mismatch', span, `cross_entropy expects the output \`${o.name}\` to be [batch, classes], but it is ${formatShape(shape)}`, rel, fix);
     } else if (typeof last === 'number' && last < 2) {
-      sink.add('loss-mismatch', span, `cross_entropy expects the output ${o.name} to be [batch, classes] with at least 2 classes, but it is ${formatShape(shape)}; use binary_cross_entropy for one unit`, related);
+      sink.add('loss-mismatch', span, `cross_entropy expects the output \`${o.name}\` to be [batch, classes] with at least 2 classes, but it is ${formatShape(shape)}; use binary_cross_entropy for one unit`, related);
     }
   } else if (loss === 'binary_cross_entropy') {
     if (last !== 1 && o.activation !== 'sigmoid') {
-      sink.add('loss-mismatch', span, `binary_cross_entropy expects the output ${o.name} to end in one unit [batch, 1] (or a sigmoid), but it is ${formatShape(shape)}; use cross_entropy for several classes`, related);
+      sink.add('loss-mismatch', span, `binary_cross_entropy expects the output \`${o.name}\` to end in one unit [batch, 1] (or a sigmoid), but it is ${formatShape(shape)}; use cross_entropy for several classes`, related);
     }
   }
 }

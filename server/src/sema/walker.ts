@@ -76,6 +76,7 @@ export function lookupTensor(w: Walk, frame: Frame, id: Ident): Tensor {
   const b = frame.tensors.get(id.name);
   if (!b) {
     const hint = suggestName(id.name, frame.tensors.keys());
+    if (hint) w.suggested.add(hint);
     const known = [...frame.tensors.keys()];
     w.report(
       frame,
@@ -133,7 +134,8 @@ function walkInput(w: Walk, frame: Frame, stmt: InputStmt): void {
       id = given.id;
       origin = given.origin;
       shape = given.shape;
-      if (given.shape && declared && stmt.shape) unifyBlockInput(w, frame, stmt, stmt.shape, declared, given);
+      // After a mismatch the input is unknown, so the block's own lines do not cascade.
+      if (given.shape && declared && stmt.shape && !unifyBlockInput(w, frame, stmt, stmt.shape, declared, given)) shape = null;
       if (given.shape && given.dtype !== stmt.dtype) {
         w.report(frame, 'dtype-mismatch', stmt.dtypeSpan ?? stmt.span, `block ${frame.name}'s input ${stmt.name?.name ?? ''} is declared ${stmt.dtype}, but the call passes ${given.name}, which is ${given.dtype}`, [
           { span: given.origin, message: `${given.name} is ${given.dtype} ${formatShape(given.shape)} here` },
@@ -149,13 +151,14 @@ function walkInput(w: Walk, frame: Frame, stmt: InputStmt): void {
 }
 
 /** Binds the block input's symbolic sizes to the caller's and checks literal sizes. */
-function unifyBlockInput(w: Walk, frame: Frame, stmt: InputStmt, list: ListExpr, declared: Shape, given: Tensor): void {
+function unifyBlockInput(w: Walk, frame: Frame, stmt: InputStmt, list: ListExpr, declared: Shape, given: Tensor): boolean {
   const actual = given.shape!;
   const related = [{ span: given.origin, message: `${given.name} is ${formatShape(actual)} here` }];
   if (declared.length !== actual.length) {
     w.report(frame, 'rank-mismatch', list.span, `block ${frame.name}'s input ${stmt.name?.name ?? ''} expects ${formatShape(declared)}, but the call passes ${given.name} ${formatShape(actual)}`, related);
-    return;
+    return false;
   }
+  let ok = true;
   for (let i = 0; i < declared.length; i++) {
     const item = list.items[i];
     if (item.kind === 'Ident' && !frame.params.has(item.name)) {
@@ -166,13 +169,16 @@ function unifyBlockInput(w: Walk, frame: Frame, stmt: InputStmt, list: ListExpr,
       }
       if (bound && bound.dim !== actual[i]) {
         w.report(frame, 'shape-mismatch', item.span, `${item.name} is ${bound.dim} in block ${frame.name}, but the call passes ${given.name} ${formatShape(actual)} with ${actual[i]} here`, related);
+        ok = false;
       }
       continue;
     }
     if (declared[i] !== actual[i]) {
       w.report(frame, 'shape-mismatch', item.span, `block ${frame.name}'s input ${stmt.name?.name ?? ''} expects size ${declared[i]} on axis ${i}, but the call passes ${given.name} ${formatShape(actual)}`, related);
+      ok = false;
     }
   }
+  return ok;
 }
 
 /** The sizes of an input shape: literals, block parameters, or symbolic names. */
@@ -273,7 +279,10 @@ export function reportUnused(w: Walk, frame: Frame): void {
   for (const o of frame.outputs) outputs.add(o.def.start);
   const last = frame.outputs.length === 0 ? frame.current?.def?.start : undefined;
   for (const [name, b] of frame.tensors) {
+    // A tensor whose shape is unknown already has an error; one that an unknown name was
+    // probably meant to reference is not really unused.
     if (w.used.has(b.def.start) || outputs.has(b.def.start) || b.def.start === last) continue;
+    if (b.tensor.shape === null || w.suggested.has(name)) continue;
     const what = b.isInput ? `the input \`${name}\`` : `\`${name}\``;
     w.report(frame, 'unused', b.def, `${what} is ${b.isInput ? 'declared' : 'computed'} but never used`);
   }
