@@ -1,0 +1,200 @@
+// Convolution and pooling in NHWC with TF's 'same' padding split (windowGeometry). Each
+// kernel is direct, one thread per element of its output: the forward ops walk a window,
+// grad_input walks the windows that cover an input pixel, grad_filter walks every output
+// position for one tap. All of them accumulate in a fixed order, so results are
+// deterministic and need no atomics.
+
+import { windowGeometry } from '../../backend';
+import type { DeviceTensor, OpAttrs, Padding } from '../../backend';
+import type { Dispatch } from './common';
+import { elements, flatGroups, flatMain, Params, prelude } from './common';
+
+/** Words 1..13: N, H, W, C, KH, KW, OH, OW, SH, SW, PT, PL, F (word 0 is the thread count). */
+const GEOM = `
+  let N = i32(pu(1u));
+  let H = i32(pu(2u));
+  let W = i32(pu(3u));
+  let C = i32(pu(4u));
+  let KH = i32(pu(5u));
+  let KW = i32(pu(6u));
+  let OH = i32(pu(7u));
+  let OW = i32(pu(8u));
+  let SH = i32(pu(9u));
+  let SW = i32(pu(10u));
+  let PT = i32(pu(11u));
+  let PL = i32(pu(12u));
+  let F = i32(pu(13u));
+  _ = N;`;
+
+/** Splits flat index `i` into coordinates of the shape [d0, d1, d2, d3] (i32). */
+function unravel(names: [string, string, string, string], dims: [string, string, string, string]): string {
+  return `
+  var q = i32(i);
+  let ${names[3]} = q % ${dims[3]}; q = q / ${dims[3]};
+  let ${names[2]} = q % ${dims[2]}; q = q / ${dims[2]};
+  let ${names[1]} = q % ${dims[1]}; q = q / ${dims[1]};
+  let ${names[0]} = q;`;
+}
+
+function geomParams(n: number, x: readonly number[], kh: number, kw: number, f: number, stride: [number, number], padding: Padding): Uint32Array {
+  const gh = windowGeometry(x[1], kh, stride[0], padding);
+  const gw = windowGeometry(x[2], kw, stride[1], padding);
+  return new Params().u(n, x[0], x[1], x[2], x[3], kh, kw, gh.out, gw.out, stride[0], stride[1], gh.padBefore, gw.padBefore, f).words;
+}
+
+export function conv2d([x, w]: readonly DeviceTensor[], out: DeviceTensor, a: OpAttrs['conv2d']): Dispatch[] {
+  const n = elements(out);
+  return [{
+    key: 'conv2d',
+    wgsl: () => prelude(['f32', 'f32'], 'f32') + flatMain(GEOM + unravel(['b', 'oy', 'ox', 'f'], ['N', 'OH', 'OW', 'F']) + `
+  var acc = 0.0;
+  for (var r = 0; r < KH; r++) {
+    let iy = oy * SH - PT + r;
+    if (iy < 0 || iy >= H) { continue; }
+    for (var s = 0; s < KW; s++) {
+      let ix = ox * SW - PL + s;
+      if (ix < 0 || ix >= W) { continue; }
+      let xb = ((b * H + iy) * W + ix) * C;
+      let wb = (r * KW + s) * C * F + f;
+      for (var c = 0; c < C; c++) { acc += in0[xb + c] * in1[wb + c * F]; }
+    }
+  }
+  out[i] = acc;`),
+    inputs: [x, w],
+    output: out,
+    params: geomParams(n, x.shape, w.shape[0], w.shape[1], w.shape[3], a.stride, a.padding),
+    groups: flatGroups(n),
+  }];
+}
+
+export function conv2dGradInput([dy, w]: readonly DeviceTensor[], out: DeviceTensor, a: OpAttrs['conv2d_grad_input']): Dispatch[] {
+  const n = elements(out);
+  return [{
+    key: 'conv2d_grad_input',
+    wgsl: () => prelude(['f32', 'f32'], 'f32') + flatMain(GEOM + unravel(['b', 'iy', 'ix', 'c'], ['N', 'H', 'W', 'C']) + `
+  var acc = 0.0;
+  for (var r = 0; r < KH; r++) {
+    let ty = iy + PT - r;
+    if (ty < 0 || ty % SH != 0 || ty / SH >= OH) { continue; }
+    let oy = ty / SH;
+    for (var s = 0; s < KW; s++) {
+      let tx = ix + PL - s;
+      if (tx < 0 || tx % SW != 0 || tx / SW >= OW) { continue; }
+      let ox = tx / SW;
+      let yb = ((b * OH + oy) * OW + ox) * F;
+      let wb = ((r * KW + s) * C + c) * F;
+      for (var j = 0; j < F; j++) { acc += in0[yb + j] * in1[wb + j]; }
+    }
+  }
+  out[i] = acc;`),
+    inputs: [dy, w],
+    output: out,
+    params: geomParams(n, a.inputShape, w.shape[0], w.shape[1], w.shape[3], a.stride, a.padding),
+    groups: flatGroups(n),
+  }];
+}
+
+export function conv2dGradFilter([x, dy]: readonly DeviceTensor[], out: DeviceTensor, a: OpAttrs['conv2d_grad_filter']): Dispatch[] {
+  const n = elements(out);
+  const [kh, kw, , f] = a.filterShape;
+  return [{
+    key: 'conv2d_grad_filter',
+    wgsl: () => prelude(['f32', 'f32'], 'f32') + flatMain(GEOM + unravel(['r', 's', 'c', 'f'], ['KH', 'KW', 'C', 'F']) + `
+  var acc = 0.0;
+  for (var b = 0; b < N; b++) {
+    for (var oy = 0; oy < OH; oy++) {
+      let iy = oy * SH - PT + r;
+      if (iy < 0 || iy >= H) { continue; }
+      for (var ox = 0; ox < OW; ox++) {
+        let ix = ox * SW - PL + s;
+        if (ix < 0 || ix >= W) { continue; }
+        acc += in0[((b * H + iy) * W + ix) * C + c] * in1[((b * OH + oy) * OW + ox) * F + f];
+      }
+    }
+  }
+  out[i] = acc;`),
+    inputs: [x, dy],
+    output: out,
+    params: geomParams(n, x.shape, kh, kw, f, a.stride, a.padding),
+    groups: flatGroups(n),
+  }];
+}
+
+export function pool2d([x]: readonly DeviceTensor[], out: DeviceTensor, a: OpAttrs['pool2d']): Dispatch[] {
+  const n = elements(out);
+  const isMax = a.fn === 'max';
+  return [{
+    key: `pool2d:${a.fn}`,
+    wgsl: () => prelude(['f32'], 'f32') + flatMain(GEOM + unravel(['b', 'oy', 'ox', 'c'], ['N', 'OH', 'OW', 'C']) + `
+  var acc = 0.0;
+  var count = 0;
+  for (var r = 0; r < KH; r++) {
+    let iy = oy * SH - PT + r;
+    if (iy < 0 || iy >= H) { continue; }
+    for (var s = 0; s < KW; s++) {
+      let ix = ox * SW - PL + s;
+      if (ix < 0 || ix >= W) { continue; }
+      let v = in0[((b * H + iy) * W + ix) * C + c];
+      ${isMax ? 'if (count == 0 || v > acc) { acc = v; }' : 'acc += v;'}
+      count++;
+    }
+  }
+  _ = F;
+  out[i] = ${isMax ? 'acc' : 'acc / f32(count)'};`),
+    inputs: [x],
+    output: out,
+    params: geomParams(n, x.shape, a.pool[0], a.pool[1], 0, a.stride, a.padding),
+    groups: flatGroups(n),
+  }];
+}
+
+/** Max routes each window's gradient to its first maximum (in r, s order); avg divides by the in-bounds count. */
+export function pool2dGrad([x, y, dy]: readonly DeviceTensor[], out: DeviceTensor, a: OpAttrs['pool2d_grad']): Dispatch[] {
+  const n = elements(out);
+  const isMax = a.fn === 'max';
+  const contribution = isMax
+    ? `
+      let peak = in1[yi];
+      if (in0[i] != peak) { continue; }
+      var first = true;
+      for (var r2 = 0; r2 < KH && first; r2++) {
+        let y2 = oy * SH - PT + r2;
+        if (y2 < 0 || y2 >= H) { continue; }
+        for (var s2 = 0; s2 < KW; s2++) {
+          if (r2 == r && s2 == s) { break; }
+          let x2 = ox * SW - PL + s2;
+          if (x2 < 0 || x2 >= W) { continue; }
+          if (in0[((b * H + y2) * W + x2) * C + c] == peak) { first = false; break; }
+        }
+        if (r2 == r) { break; }
+      }
+      if (first) { acc += in2[yi]; }`
+    : `
+      let y0 = oy * SH - PT;
+      let x0 = ox * SW - PL;
+      let rows = min(H, y0 + KH) - max(0, y0);
+      let cols = min(W, x0 + KW) - max(0, x0);
+      acc += in2[yi] / f32(rows * cols);`;
+  return [{
+    key: `pool2d_grad:${a.fn}`,
+    wgsl: () => prelude(['f32', 'f32', 'f32'], 'f32') + flatMain(GEOM + unravel(['b', 'iy', 'ix', 'c'], ['N', 'H', 'W', 'C']) + `
+  var acc = 0.0;
+  _ = F;
+  for (var r = 0; r < KH; r++) {
+    let ty = iy + PT - r;
+    if (ty < 0 || ty % SH != 0 || ty / SH >= OH) { continue; }
+    let oy = ty / SH;
+    for (var s = 0; s < KW; s++) {
+      let tx = ix + PL - s;
+      if (tx < 0 || tx % SW != 0 || tx / SW >= OW) { continue; }
+      let ox = tx / SW;
+      let yi = ((b * OH + oy) * OW + ox) * C + c;${contribution}
+    }
+  }
+  out[i] = acc;`),
+    inputs: [x, y, dy],
+    output: out,
+    params: geomParams(n, x.shape, a.pool[0], a.pool[1], 0, a.stride, a.padding),
+    groups: flatGroups(n),
+  }];
+}

@@ -1,0 +1,217 @@
+// WGSL for the elementwise family, generated from one expression string per function so
+// the table reads like the CPU reference in cpu/elementwise.ts: unary functions and their
+// derivatives (alpha and beta arrive as uniforms, so one pipeline serves every value),
+// binary functions with NumPy broadcasting through per-operand strides, fill and cast.
+
+import type { BinaryFn, DeviceTensor, OpAttrs, UnaryFn } from '../../backend';
+import { broadcastStrides } from './strided';
+import type { Dispatch, WgslType } from './common';
+import { elements, flatGroups, flatMain, loadF32, MAX_RANK, Params, prelude, toOut, wgslType } from './common';
+
+/** Helper functions the expressions may call; all stable where the CPU reference is. */
+export const MATH = `
+fn sigm(x: f32) -> f32 {
+  if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
+  let e = exp(x);
+  return e / (1.0 + e);
+}
+fn tanh_s(x: f32) -> f32 {
+  let e = exp(-2.0 * abs(x));
+  return sign(x) * (1.0 - e) / (1.0 + e);
+}
+fn erf_nr(x: f32) -> f32 {
+  let z = abs(x);
+  let t = 1.0 / (1.0 + 0.5 * z);
+  let r = t * exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
+    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  return select(r - 1.0, 1.0 - r, x >= 0.0);
+}
+// Non-finite constants go through a var: WGSL rejects them in constant expressions.
+fn nan() -> f32 { var bits = 0x7fc00000u; return bitcast<f32>(bits); }
+fn inf() -> f32 { var bits = 0x7f800000u; return bitcast<f32>(bits); }
+fn pow_js(x: f32, a: f32) -> f32 {
+  if (a == 0.0) { return 1.0; }
+  if (x == 0.0) { return select(0.0, inf(), a < 0.0); }
+  if (x > 0.0) { return exp2(a * log2(x)); }
+  if (a != trunc(a)) { return nan(); }
+  let m = exp2(a * log2(-x));
+  return select(m, -m, abs(a % 2.0) == 1.0);
+}
+`;
+
+/** y = f(x) with alpha `A` and beta `B`. */
+const UNARY: Record<UnaryFn, string> = {
+  relu: 'max(x, 0.0)',
+  sigmoid: 'sigm(x)',
+  tanh: 'tanh_s(x)',
+  gelu: '0.5 * x * (1.0 + erf_nr(x * 0.70710678118654752))',
+  silu: 'x * sigm(x)',
+  elu: 'select(A * (exp(x) - 1.0), x, x > 0.0)',
+  leaky_relu: 'select(A * x, x, x > 0.0)',
+  exp: 'exp(x)',
+  log: 'log(x)',
+  neg: '-x',
+  sqrt: 'sqrt(x)',
+  abs: 'abs(x)',
+  square: 'x * x',
+  sign: 'sign(x)',
+  affine: 'x * A + B',
+  clip: 'select(select(x, B, x > B), A, x < A)',
+  pow: 'pow_js(x, A)',
+};
+
+/** f'(x) given x and y = f(x). */
+const DERIVATIVE: Record<UnaryFn, string> = {
+  relu: 'select(0.0, 1.0, y > 0.0)',
+  sigmoid: 'y * (1.0 - y)',
+  tanh: '1.0 - y * y',
+  gelu: '0.5 * (1.0 + erf_nr(x * 0.70710678118654752)) + x * 0.39894228040143268 * exp(-0.5 * x * x)',
+  silu: 'sigm(x) * (1.0 + x * (1.0 - sigm(x)))',
+  elu: 'select(A * exp(x), 1.0, x > 0.0)',
+  leaky_relu: 'select(A, 1.0, x > 0.0)',
+  exp: 'y',
+  log: '1.0 / x',
+  neg: '-1.0',
+  sqrt: '0.5 / y',
+  abs: 'sign(x)',
+  square: '2.0 * x',
+  sign: '0.0',
+  affine: 'A',
+  clip: 'select(0.0, 1.0, x >= A && x <= B)',
+  pow: 'A * pow_js(x, A - 1.0)',
+};
+
+/** c = f(a, b) on f32 values; comparisons give 1 or 0. */
+const BINARY: Record<BinaryFn, string> = {
+  add: 'a + b',
+  sub: 'a - b',
+  mul: 'a * b',
+  div: 'a / b',
+  max: 'select(b, a, a >= b)',
+  min: 'select(b, a, a <= b)',
+  ge: 'select(0.0, 1.0, a >= b)',
+  lt: 'select(0.0, 1.0, a < b)',
+  eq: 'select(0.0, 1.0, a == b)',
+};
+
+/** The same on i32 values, exact; integer division goes through f32 like the CPU's. */
+const BINARY_INT: Record<BinaryFn, string> = {
+  add: 'a + b',
+  sub: 'a - b',
+  mul: 'a * b',
+  div: 'select(i32(f32(a) / f32(b)), 0, b == 0)',
+  max: 'select(b, a, a >= b)',
+  min: 'select(b, a, a <= b)',
+  ge: 'select(0, 1, a >= b)',
+  lt: 'select(0, 1, a < b)',
+  eq: 'select(0, 1, a == b)',
+};
+
+export function unary([x]: readonly DeviceTensor[], out: DeviceTensor, a: OpAttrs['unary']): Dispatch[] {
+  const tx = wgslType(x.dtype);
+  const to = wgslType(out.dtype);
+  const n = elements(out);
+  return [{
+    key: `unary:${a.fn}:${tx}:${to}`,
+    wgsl: () => prelude([tx], to) + MATH + flatMain(`
+  let A = pf(1u);
+  let B = pf(2u);
+  let x = ${loadF32(tx, 0, 'i')};
+  out[i] = ${toOut(to, UNARY[a.fn])};`),
+    inputs: [x],
+    output: out,
+    params: new Params().u(n).f(a.alpha ?? 0, a.beta ?? 0).words,
+    groups: flatGroups(n),
+  }];
+}
+
+export function unaryGrad([x, y, dy]: readonly DeviceTensor[], out: DeviceTensor, a: OpAttrs['unary_grad']): Dispatch[] {
+  const types = [x, y, dy].map((t) => wgslType(t.dtype));
+  const to = wgslType(out.dtype);
+  const n = elements(out);
+  return [{
+    key: `unary_grad:${a.fn}:${types.join(',')}:${to}`,
+    wgsl: () => prelude(types, to) + MATH + flatMain(`
+  let A = pf(1u);
+  let B = pf(2u);
+  let x = ${loadF32(types[0], 0, 'i')};
+  let y = ${loadF32(types[1], 1, 'i')};
+  let g = ${loadF32(types[2], 2, 'i')};
+  _ = B;
+  out[i] = ${toOut(to, `g * (${DERIVATIVE[a.fn]})`)};`),
+    inputs: [x, y, dy],
+    output: out,
+    params: new Params().u(n).f(a.alpha ?? 0, a.beta ?? 0).words,
+    groups: flatGroups(n),
+  }];
+}
+
+/** Binary with broadcasting: parameters are n, rank, shape[8], strides of a[8], strides of b[8]. */
+export function binary([x, y]: readonly DeviceTensor[], out: DeviceTensor, attrs: OpAttrs['binary']): Dispatch[] {
+  const ta = wgslType(x.dtype);
+  const tb = wgslType(y.dtype);
+  const to = wgslType(out.dtype);
+  const n = elements(out);
+  const allInt = ta === 'i32' && tb === 'i32' && to === 'i32';
+  const body = allInt
+    ? `  let a = in0[ia];\n  let b = in1[ib];\n  out[i] = ${BINARY_INT[attrs.fn]};`
+    : `  let a = ${loadF32(ta, 0, 'ia')};\n  let b = ${loadF32(tb, 1, 'ib')};\n  out[i] = ${toOut(to, BINARY[attrs.fn])};`;
+  return [{
+    key: `binary:${attrs.fn}:${ta},${tb}:${to}`,
+    wgsl: () => prelude([ta, tb], to) + flatMain(`
+  var rem = i;
+  var ia = 0u;
+  var ib = 0u;
+  for (var d = pu(1u); d > 0u; d--) {
+    let k = d - 1u;
+    let size = pu(2u + k);
+    let c = rem % size;
+    rem = rem / size;
+    ia += c * pu(${2 + MAX_RANK}u + k);
+    ib += c * pu(${2 + 2 * MAX_RANK}u + k);
+  }
+${body}`),
+    inputs: [x, y],
+    output: out,
+    params: new Params()
+      .u(n, out.shape.length)
+      .padded(out.shape)
+      .padded(broadcastStrides(x.shape, out.shape))
+      .padded(broadcastStrides(y.shape, out.shape)).words,
+    groups: flatGroups(n),
+  }];
+}
+
+/** Fills the output with the bits of `value` stored as the output dtype (as a typed array would). */
+export function fillDispatch(out: DeviceTensor, value: number): Dispatch {
+  const n = elements(out);
+  const bits = out.dtype === 'int32' ? new Uint32Array(Int32Array.of(value).buffer)[0] : new Uint32Array(Float32Array.of(value).buffer)[0];
+  return {
+    key: 'fill',
+    wgsl: () => prelude([], 'u32') + flatMain('  out[i] = pu(1u);'),
+    inputs: [],
+    output: out,
+    params: new Params().u(n, bits).words,
+    groups: flatGroups(n),
+  };
+}
+
+export function fill(_inputs: readonly DeviceTensor[], out: DeviceTensor, a: OpAttrs['fill']): Dispatch[] {
+  return [fillDispatch(out, a.value)];
+}
+
+/** float32 <-> int32; float to int truncates toward zero and NaN becomes 0 (as a typed array stores it). */
+export function cast([x]: readonly DeviceTensor[], out: DeviceTensor): Dispatch[] {
+  const tx: WgslType = wgslType(x.dtype);
+  const to: WgslType = wgslType(out.dtype);
+  const n = elements(out);
+  const expr = tx === to ? 'in0[i]' : to === 'i32' ? 'select(i32(in0[i]), 0, in0[i] != in0[i])' : 'f32(in0[i])';
+  return [{
+    key: `cast:${tx}:${to}`,
+    wgsl: () => prelude([tx], to) + flatMain(`  out[i] = ${expr};`),
+    inputs: [x],
+    output: out,
+    params: new Params().u(n).words,
+    groups: flatGroups(n),
+  }];
+}

@@ -1,0 +1,121 @@
+// Reductions and softmax: one workgroup per output element (per row for softmax) whose
+// threads stride over the reduced elements and combine partial results in workgroup
+// memory by a tree. Sums are therefore pairwise, which keeps float32 error near the CPU's
+// float64 accumulation; max propagates NaN like the reference; softmax subtracts the row
+// maximum before exponentiating.
+
+import type { DeviceTensor, OpAttrs } from '../../backend';
+import type { Dispatch } from './common';
+import { elements, loadF32, MAX_RANK, Params, prelude, stridesOf, toOut, wgslType } from './common';
+
+const WG = 64;
+const NEG_INF = 'neg_inf()';
+
+/** Tree-combines sh[0..WG) into sh[0] with `op(a, b)`; every thread must reach it. */
+function treeReduce(op: string): string {
+  return `
+  workgroupBarrier();
+  for (var w = ${WG / 2}u; w > 0u; w = w >> 1u) {
+    if (li < w) { let a = sh[li]; let b = sh[li + w]; sh[li] = ${op}; }
+    workgroupBarrier();
+  }`;
+}
+
+const MAX_OP = 'select(a, b, b > a || b != b)';
+
+/** The offset of coordinates `idx` (walked over the shape at word `shapeAt`) dotted with strides. */
+function offsetLoop(target: string, idx: string, rankAt: number, shapeAt: number, strideAt: number): string {
+  return `
+  {
+    var rem = ${idx};
+    for (var d = pu(${rankAt}u); d > 0u; d--) {
+      let k = d - 1u;
+      let size = pu(${shapeAt}u + k);
+      ${target} += (rem % size) * pu(${strideAt}u + k);
+      rem = rem / size;
+    }
+  }`;
+}
+
+const HEADER = `
+fn neg_inf() -> f32 { var bits = 0xff800000u; return bitcast<f32>(bits); }
+var<workgroup> sh: array<f32, ${WG}>;
+@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let o = wg.y * nwg.x + wg.x;
+  if (o >= pu(0u)) { return; }`;
+
+/**
+ * Parameters: nOut, kept rank, kept shape[8], kept strides[8], reduced rank, reduced
+ * shape[8], reduced strides[8], reduced count.
+ */
+export function reduce([x]: readonly DeviceTensor[], out: DeviceTensor, a: OpAttrs['reduce']): Dispatch[] {
+  const tx = wgslType(x.dtype);
+  const to = wgslType(out.dtype);
+  const s = stridesOf(x.shape);
+  const keptAxes = x.shape.map((_, d) => d).filter((d) => !a.axes.includes(d));
+  const redAxes = x.shape.map((_, d) => d).filter((d) => a.axes.includes(d));
+  const nOut = keptAxes.reduce((p, d) => p * x.shape[d], 1);
+  const count = redAxes.reduce((p, d) => p * x.shape[d], 1);
+  const R0 = 2 + 2 * MAX_RANK;
+  const init = a.fn === 'max' ? NEG_INF : '0.0';
+  const op = a.fn === 'max' ? MAX_OP : 'a + b';
+  const final = a.fn === 'mean' ? 'sh[0] / f32(pu(' + (R0 + 1 + 2 * MAX_RANK) + 'u))' : 'sh[0]';
+  return [{
+    key: `reduce:${a.fn}:${tx}:${to}`,
+    wgsl: () => prelude([tx], to) + HEADER + `
+  var base = 0u;${offsetLoop('base', 'o', 1, 2, 2 + MAX_RANK)}
+  let count = pu(${R0 + 1 + 2 * MAX_RANK}u);
+  var acc = ${init};
+  for (var r = li; r < count; r += ${WG}u) {
+    var off = base;${offsetLoop('off', 'r', R0, R0 + 1, R0 + 1 + MAX_RANK)}
+    let a = acc;
+    let b = ${loadF32(tx, 0, 'off')};
+    acc = ${op};
+  }
+  sh[li] = acc;${treeReduce(op)}
+  if (li == 0u) { out[o] = ${toOut(to, final)}; }
+}
+`,
+    inputs: [x],
+    output: out,
+    params: new Params()
+      .u(nOut, keptAxes.length)
+      .padded(keptAxes.map((d) => x.shape[d]))
+      .padded(keptAxes.map((d) => s[d]))
+      .u(redAxes.length)
+      .padded(redAxes.map((d) => x.shape[d]))
+      .padded(redAxes.map((d) => s[d]))
+      .u(count).words,
+    groups: nOut,
+  }];
+}
+
+/** Softmax or log-softmax over the last axis; parameters are rows and row length. */
+export function softmax([x]: readonly DeviceTensor[], out: DeviceTensor, a: OpAttrs['softmax']): Dispatch[] {
+  const n = x.shape[x.shape.length - 1] ?? 1;
+  const rows = n === 0 ? 0 : elements(x) / n;
+  const write = a.log ? 'in0[base + j] - m - log(total)' : 'exp(in0[base + j] - m) / total';
+  return [{
+    key: `softmax:${a.log}`,
+    wgsl: () => prelude(['f32'], 'f32') + HEADER + `
+  let n = pu(1u);
+  let base = o * n;
+  var acc = ${NEG_INF};
+  for (var j = li; j < n; j += ${WG}u) { let a = acc; let b = in0[base + j]; acc = ${MAX_OP}; }
+  sh[li] = acc;${treeReduce(MAX_OP)}
+  let m = sh[0];
+  workgroupBarrier();
+  var s = 0.0;
+  for (var j = li; j < n; j += ${WG}u) { s += exp(in0[base + j] - m); }
+  sh[li] = s;${treeReduce('a + b')}
+  let total = sh[0];
+  for (var j = li; j < n; j += ${WG}u) { out[base + j] = ${write}; }
+}
+`,
+    inputs: [x],
+    output: out,
+    params: new Params().u(rows, n).words,
+    groups: rows,
+  }];
+}

@@ -1,0 +1,88 @@
+// Kernels that move values without computing them, as bit copies over u32 so one pipeline
+// serves float32 and int32 alike. Two shapes of loop cover broadcast, transpose, slice,
+// slice_grad and concat: a strided read (each output element pulls from an offset that is
+// a dot product of its coordinates with source strides) and a strided write (each input
+// element pushes to such an offset in the output).
+
+import type { DeviceTensor, OpAttrs } from '../../backend';
+import type { Dispatch } from './common';
+import { elements, flatGroups, flatMain, MAX_RANK, Params, prelude, stridesOf } from './common';
+import { fillDispatch } from './elementwise';
+
+/** Strides of `shape` read as if broadcast to `outShape` (0 on broadcast axes). */
+export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const rank = outShape.length;
+  const strides = new Array<number>(rank).fill(0);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const d = rank - shape.length + i;
+    strides[d] = shape[i] === 1 ? 0 : s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+/** The offset loop: walks `i` over the shape in params and dots it with the strides. */
+const OFFSET = `
+  var rem = i;
+  var off = pu(2u);
+  for (var d = pu(1u); d > 0u; d--) {
+    let k = d - 1u;
+    let size = pu(3u + k);
+    let c = rem % size;
+    rem = rem / size;
+    off += c * pu(${3 + MAX_RANK}u + k);
+  }`;
+
+/**
+ * A copy between a dense tensor and a strided view of another: `read` pulls
+ * out[i] = src[base + coords(i) . strides]; a write pushes dst[base + ...] = src[i].
+ */
+function stridedCopy(mode: 'read' | 'write', src: DeviceTensor, out: DeviceTensor, shape: readonly number[], strides: readonly number[], base: number): Dispatch {
+  const n = sizeOfShape(shape);
+  return {
+    key: `strided_${mode}`,
+    wgsl: () => prelude(['u32'], 'u32') + flatMain(OFFSET + (mode === 'read' ? '\n  out[i] = in0[off];' : '\n  out[off] = in0[i];')),
+    inputs: [src],
+    output: out,
+    params: new Params().u(n, shape.length, base).padded(shape).padded(strides).words,
+    groups: flatGroups(n),
+  };
+}
+
+function sizeOfShape(shape: readonly number[]): number {
+  return shape.reduce((p, d) => p * d, 1);
+}
+
+export function broadcast([x]: readonly DeviceTensor[], out: DeviceTensor): Dispatch[] {
+  return [stridedCopy('read', x, out, out.shape, broadcastStrides(x.shape, out.shape), 0)];
+}
+
+export function transpose([x]: readonly DeviceTensor[], out: DeviceTensor, a: OpAttrs['transpose']): Dispatch[] {
+  const s = stridesOf(x.shape);
+  return [stridedCopy('read', x, out, out.shape, a.perm.map((p) => s[p]), 0)];
+}
+
+export function slice([x]: readonly DeviceTensor[], out: DeviceTensor, a: OpAttrs['slice']): Dispatch[] {
+  const s = stridesOf(x.shape);
+  const base = a.begin.reduce((acc, b, d) => acc + b * s[d], 0);
+  return [stridedCopy('read', x, out, a.size, s, base)];
+}
+
+export function sliceGrad([dy]: readonly DeviceTensor[], out: DeviceTensor, a: OpAttrs['slice_grad']): Dispatch[] {
+  const s = stridesOf(out.shape);
+  const base = a.begin.reduce((acc, b, d) => acc + b * s[d], 0);
+  const copies = elements(dy) > 0 ? [stridedCopy('write', dy, out, dy.shape, s, base)] : [];
+  return [fillDispatch(out, 0), ...copies];
+}
+
+export function concat(inputs: readonly DeviceTensor[], out: DeviceTensor, a: OpAttrs['concat']): Dispatch[] {
+  const s = stridesOf(out.shape);
+  const dispatches: Dispatch[] = [];
+  let offset = 0;
+  for (const t of inputs) {
+    if (elements(t) > 0) dispatches.push(stridedCopy('write', t, out, t.shape, s, offset * s[a.axis]));
+    offset += t.shape[a.axis];
+  }
+  return dispatches;
+}
