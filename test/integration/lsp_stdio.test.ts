@@ -83,11 +83,37 @@ test('the server speaks LSP over stdio like an editor needs', async (t) => {
     assert.equal(errors.length, 1, JSON.stringify(pub.diagnostics));
     const d = errors[0];
     assert.equal(d.code, 'rank-mismatch');
-    assert.equal(d.range.start.line, 3);
-    assert.ok(d.range.start.character >= 2 && d.range.end.character <= 15, JSON.stringify(d.range));
-    assert.match(d.message, /Conv2D/);
-    assert.match(d.message, /height, width, channels/);
-    assert.match(d.message, /784/);
+    assert.deepEqual(d.range, { start: pos(3, 2), end: pos(3, 15) });
+    assert.match(d.message, /Conv2D expects an input \[height, width, channels\]/);
+    assert.match(d.message, /\[batch, 784\]/);
+    assert.equal(d.relatedInformation?.length, 1);
+    assert.deepEqual((d.relatedInformation![0] as { location: unknown }).location, {
+      uri: URI,
+      range: { start: pos(2, 2), end: pos(2, 11) },
+    });
+  });
+
+  await t.test('the error has a quick fix that inserts a Reshape', async () => {
+    const actions = await client.request<{ title: string; kind: string; diagnostics: { code: string }[]; edit: { changes: Record<string, never[]> } }[]>(
+      'textDocument/codeAction',
+      { textDocument: { uri: URI }, range: { start: pos(3, 4), end: pos(3, 4) }, context: { diagnostics: [] } },
+    );
+    assert.equal(actions.length, 1);
+    assert.equal(actions[0].title, 'Insert Reshape([28, 28, 1])');
+    assert.equal(actions[0].kind, 'quickfix');
+    assert.equal(actions[0].diagnostics[0].code, 'rank-mismatch');
+    assert.equal(applyEdits(BAD, actions[0].edit.changes[URI]), BAD.replace('  Conv2D', '  Reshape([28, 28, 1])\n  Conv2D'));
+  });
+
+  await t.test('netspec/summary and netspec/modelIR answer for the open document', async () => {
+    const summary = await client.request<{ name: string; layers: { op: string; outputShape: unknown }[] }[]>('netspec/summary', { uri: URI });
+    assert.equal(summary.length, 1);
+    assert.equal(summary[0].name, 'Mnist');
+    assert.deepEqual(summary[0].layers[0], { line: 2, op: 'Flatten', outputShape: ['batch', 784], params: 0 });
+    const ir = await client.request<{ models: { name: string }[]; ir: unknown }>('netspec/modelIR', { uri: URI, model: 'Mnist' });
+    assert.deepEqual(ir.models.map((m) => m.name), ['Mnist']);
+    assert.equal(ir.ir, null, 'a model with errors has no IR');
+    assert.deepEqual(await client.request('netspec/modelIR', { uri: 'file:///not/open.netspec' }), { models: [], ir: null });
   });
 
   await t.test('hover on a layer shows shapes, params and FLOPs; on a tensor its shape and dtype', async () => {
@@ -181,6 +207,21 @@ test('the server speaks LSP over stdio like an editor needs', async (t) => {
       hints.map((h) => h.label),
       [': [batch, 26, 26, 32]', ': [batch, 26, 26, 10]'],
     );
+  });
+
+  await t.test('once fixed, the model has an IR, symbols, semantic tokens and a code lens', async () => {
+    const ir = await client.request<{ ir: { name: string; nodes: { op: string }[]; params: number } | null }>('netspec/modelIR', { uri: URI });
+    assert.equal(ir.ir?.name, 'Mnist');
+    assert.deepEqual(ir.ir?.nodes.map((n) => n.op), ['Conv2D', 'Dense']);
+    assert.equal(ir.ir?.params, 320 + 330);
+    const symbols = await client.request<{ name: string; children: { name: string }[] }[]>('textDocument/documentSymbol', { textDocument: { uri: URI } });
+    assert.deepEqual(symbols.map((s) => [s.name, s.children.map((c) => c.name)]), [['Mnist', ['x', 'Conv2D', 'Dense']]]);
+    const lenses = await client.request<{ range: unknown; command: { title: string } }[]>('textDocument/codeLens', { textDocument: { uri: URI } });
+    // FLOPs: Conv2D 26*26*9*32*2 = 389,376 plus Dense 26*26*32*10*2 = 432,640: 822,016.
+    assert.deepEqual(lenses.map((l) => [l.range, l.command.title]), [[{ start: pos(0, 6), end: pos(0, 11) }, '650 params · 822 K FLOPs']]);
+    const tokens = await client.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri: URI } });
+    // First token: `model` at 0:0, length 5, type keyword (0); then `Mnist` at 0:6 as a declared class.
+    assert.deepEqual(tokens.data.slice(0, 10), [0, 0, 5, 0, 0, 0, 6, 5, 2, 1]);
   });
 
   await t.test('shutdown and exit end the process with code 0', async () => {
