@@ -224,11 +224,15 @@ function evalShape(w: Walk, frame: Frame, list: ListExpr): Shape | null {
   return ok ? out : null;
 }
 
+/** Unrolling is real work (each iteration is checked and lowered), so counts are bounded. */
+const MAX_REPEAT = 1000;
+
 function walkRepeat(w: Walk, frame: Frame, stmt: RepeatStmt): void {
   let n = 0;
   if (stmt.count) {
     const v = evalValue(stmt.count, valueEnv(w, frame));
-    if (typeof v === 'number' && Number.isInteger(v) && v >= 1) n = v;
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_REPEAT) n = v;
+    else if (typeof v === 'number' && Number.isInteger(v) && v > MAX_REPEAT) w.report(frame, 'bad-argument', stmt.count.span, `repeat unrolls at most ${MAX_REPEAT} times, but the count is ${v}`);
     else if (isSym(v)) w.report(frame, 'symbolic-size', stmt.count.span, `repeat needs a known count, but ${v.sym} is symbolic`);
     else w.report(frame, 'bad-argument', stmt.count.span, `repeat needs a count that is an integer of at least 1, but got ${v === null ? 'no number' : String(v)}`);
   }
