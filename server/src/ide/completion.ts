@@ -35,7 +35,7 @@ function completeUnsafe(checked: CheckedFile, text: string, offset: number): Com
   if (prev && prev.kind === 'keyword' && prev.text === 'train') return modelItems(checked);
   const inBody = decl !== null && bodyStarted(tokens, decl, pos);
   if (!decl || !inBody) return atStatementStart(tokens, prevI, pos) ? keywordItems(TOP_KEYWORDS) : [];
-  if (decl.kind === 'Train') return trainItems(tokens, decl, prevI, pos);
+  if (decl.kind === 'Train') return trainItems(checked, tokens, decl, prevI, pos);
   const call = enclosingCall(tokens, pos);
   if (call) return callItems(checked, text, tokens, call, prev);
   if (!prev) return [];
@@ -212,9 +212,14 @@ function vocabItems(entries: readonly VocabEntry[], kind: CompletionData['kind']
 }
 
 /** Inside `train M { ... }`: setting names at a line start, then each setting's values. */
-function trainItems(tokens: readonly Token[], decl: TrainDecl, prevI: number, pos: number): CompletionData[] {
+function trainItems(checked: CheckedFile, tokens: readonly Token[], decl: TrainDecl, prevI: number, pos: number): CompletionData[] {
   const call = enclosingCall(tokens, pos);
   const prev = prevI >= 0 ? tokens[prevI] : null;
+  if (prev && prev.kind === 'punct' && (prev.text === '{' || prev.text === ',') && insideDict(tokens, decl, prevI)) {
+    // Keys of `loss = {out_a: ...}` and `loss_weights = {...}` are the model's outputs.
+    const model = checked.models.find((m) => m.name === decl.model?.name);
+    return (model?.outputs ?? []).map((o) => ({ label: o.name, kind: 'tensor' as const, insertText: `${o.name}: ` }));
+  }
   if (call && prev && (prev.text === '(' || prev.text === ',')) {
     const fn = trainFunction(tokens[call.callee].text);
     const given = new Set(call.keywords);
@@ -236,4 +241,26 @@ function trainItems(tokens: readonly Token[], decl: TrainDecl, prevI: number, po
   if (!setting) return [];
   const kind = setting === 'loss' || setting === 'metrics' ? 'value' : 'function';
   return vocabItems(settingValues(setting), kind);
+}
+
+/** True when token `i` sits inside a `{...}` of a setting value (not the train block's own brace). */
+function insideDict(tokens: readonly Token[], decl: TrainDecl, i: number): boolean {
+  let depth = 0;
+  for (let j = i; j >= 0 && tokens[j].start >= decl.span.start; j--) {
+    const t = tokens[j];
+    if (t.kind !== 'punct') continue;
+    if (t.text === '}') depth++;
+    else if (t.text === '{') {
+      if (depth > 0) depth--;
+      else return j !== openBrace(tokens, decl);
+    }
+  }
+  return false;
+}
+
+function openBrace(tokens: readonly Token[], decl: TrainDecl): number {
+  for (let j = tokenIndexAt(tokens, decl.span.start); j >= 0 && j < tokens.length; j++) {
+    if (tokens[j].kind === 'punct' && tokens[j].text === '{') return j;
+  }
+  return -1;
 }

@@ -74,3 +74,9 @@ test('a train block offers settings not yet given, then each setting\'s values',
   assert.equal(opt.insertText, 'adam(lr=${1:0.001})');
   assert.ok(labelsAt(head + 'train A {\n  metrics = [|]\n}\n').includes('accuracy'));
 });
+
+test('inside a loss dictionary the keys are the model\'s outputs', () => {
+  const head = 'model A {\n  input x: [4]\n  output p = x -> Dense(3)\n  output q = x -> Dense(1)\n}\n';
+  assert.deepEqual(labelsAt(head + 'train A {\n  loss = {|}\n}\n'), ['p', 'q']);
+  assert.deepEqual(labelsAt(head + 'train A {\n  loss = {p: |}\n}\n'), ['mse', 'mae', 'binary_cross_entropy', 'cross_entropy']);
+});

@@ -99,3 +99,10 @@ test('hover on a 10,000-line file answers in under 5 ms', () => {
   const median = times[times.length >> 1];
   assert.ok(median < 5, `median hover ${median.toFixed(2)} ms`);
 });
+
+test('hover in a train block documents settings and their values', () => {
+  const c = check(MNIST);
+  assert.match(hover(c, MNIST, offsetOf(MNIST, 'epochs', 1))!.markdown, /passes over the training data/);
+  assert.match(hover(c, MNIST, offsetOf(MNIST, 'adam', 1))!.markdown, /adam\(lr, beta1=0\.9, beta2=0\.999\)/);
+  assert.match(hover(c, MNIST, offsetOf(MNIST, 'cross_entropy', 1))!.markdown, /class indices/);
+});
