@@ -84,6 +84,10 @@ async function explainNoAdapter(): Promise<string> {
     if (!dirs.some((d) => fs.existsSync(`${d}/libvulkan.so.1`))) {
       return 'no WebGPU adapter: libvulkan not found — install libvulkan1 and mesa-vulkan-drivers (on Debian bookworm from bookworm-backports; Mesa 22 is too old for Dawn)';
     }
+    const named = (process.env.VK_ICD_FILENAMES ?? process.env.VK_DRIVER_FILES ?? '').split(':').filter((f) => f);
+    if (named.length > 0 && !named.some((f) => fs.existsSync(f))) {
+      return `no WebGPU adapter: VK_ICD_FILENAMES names no existing Vulkan driver (${named.join(', ')}) — unset it or install mesa-vulkan-drivers from bookworm-backports`;
+    }
     const icds = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d'];
     if (!process.env.VK_ICD_FILENAMES && !icds.some((d) => fs.existsSync(d))) {
       return 'no WebGPU adapter: libvulkan is installed but no Vulkan driver (ICD) is — install mesa-vulkan-drivers from bookworm-backports';
