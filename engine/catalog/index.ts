@@ -57,3 +57,4 @@ export function allLayers(): readonly LayerSpec[] {
 export function layerNames(): string[] {
   return [...BY_NAME.keys()];
 }
+export * from './train_ir';

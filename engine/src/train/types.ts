@@ -6,7 +6,7 @@
 // browser worker.
 
 import type { ModelIR } from '../../catalog/ir';
-import type { TrainIR } from '../../../server/src/sema/train_ir';
+import type { TrainIR } from '../../catalog/train_ir';
 
 export type { TrainIR };
 

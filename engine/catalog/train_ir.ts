@@ -1,0 +1,50 @@
+// The train settings of spec §5 as plain JSON, the way the engine and the CLI read them:
+// the data source with its path resolved against the model file, and every setting with its
+// default filled in. `lowerTrain` in lower.ts produces it from a checked train block.
+
+export interface TrainDataSource {
+  kind: 'csv' | 'json' | 'npy' | 'idx' | 'images';
+  /** The main file or folder, resolved against the model file's folder (csv, json, images). */
+  path?: string;
+  /** Other files by argument name, resolved likewise (npy: features, targets; idx: images, labels). */
+  files?: Record<string, string>;
+  /** The target column(s): one name, several, or one per output. */
+  target?: string | string[] | Record<string, string>;
+  features?: string[];
+}
+
+export interface TrainOptimizer {
+  name: 'sgd' | 'rmsprop' | 'adam' | 'adamw';
+  args: Record<string, number | boolean>;
+}
+
+export interface TrainRegularizer {
+  name: 'l1' | 'l2' | 'l1_l2';
+  l1: number;
+  l2: number;
+}
+
+export interface TrainIR {
+  model: string;
+  data: TrainDataSource | null;
+  /** A fraction held out, or another data source. */
+  validation: number | TrainDataSource | null;
+  /** One loss for every output, or one per output name. */
+  loss: string | Record<string, string>;
+  lossWeights: Record<string, number> | null;
+  optimizer: TrainOptimizer;
+  regularizer: TrainRegularizer | null;
+  epochs: number;
+  batchSize: number;
+  metrics: string[];
+  seed: number | null;
+  earlyStopping: number | null;
+}
+
+/** Defaults where the train block is silent (Keras's where Keras has one). */
+export const TRAIN_DEFAULTS = {
+  loss: 'mse',
+  optimizer: { name: 'adam', args: { lr: 0.001, beta1: 0.9, beta2: 0.999 } } as TrainOptimizer,
+  epochs: 10,
+  batchSize: 32,
+};
