@@ -46,10 +46,11 @@ export function checkSourceShape(call: Call, sink: DiagnosticSink): void {
     }
     const v = a.value;
     if (!v || v.kind === 'Error') continue;
-    if (name === 'target') {
+    const tabular = call.callee.name === 'csv' || call.callee.name === 'json';
+    if (tabular && name === 'target') {
       const ok = v.kind === 'String' || (v.kind === 'List' && v.items.every((i) => i.kind === 'String')) || (v.kind === 'Dict' && v.entries.every((e) => e.value?.kind === 'String'));
       if (!ok) sink.add('bad-argument', v.span, `target must be a column name, a list of names, or a dict {output: "column"}, but is ${describe(v)}`);
-    } else if (name === 'features') {
+    } else if (tabular && name === 'features') {
       if (v.kind !== 'List' || !v.items.every((i) => i.kind === 'String')) sink.add('bad-argument', v.span, `features must be a list of column names, but is ${describe(v)}`);
     } else if (v.kind !== 'String') {
       sink.add('bad-argument', v.span, `${call.callee.name}'s \`${name}\` must be a path in quotes, but is ${describe(v)}`);
