@@ -19,6 +19,8 @@ export interface Tok {
 
 const OPENERS = new Set(['(', '[', '{']);
 const CLOSERS = new Set([')', ']', '}']);
+const MATCH: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+const CONTINUE_AFTER = new Set([',', '->', '=', ':', '(', '[', '{']);
 const DECL_KEYWORDS = new Set(['model', 'block', 'train']);
 
 export class Cursor {
@@ -31,6 +33,10 @@ export class Cursor {
   readonly diagnostics: Diagnostic[] = [];
   /** Set once the current statement has reported its one syntax error. */
   errored = false;
+  /** Set when the error already marks where the statement ends (a missing closer). */
+  endsHere = false;
+  /** The brackets opened and not yet closed in the current statement. */
+  private open: string[] = [];
   private eofReported = false;
 
   constructor(tokens: readonly Token[], textLength: number) {
@@ -39,7 +45,7 @@ export class Cursor {
     for (const t of tokens) {
       if (isTrivia(t)) continue;
       if (t.kind === 'newline') {
-        toks.push({ ...t, atLineStart: false });
+        toks.push({ kind: 'newline', text: t.text, start: t.start, end: t.end, atLineStart: false });
         lineStart = true;
         continue;
       }
@@ -69,6 +75,7 @@ export class Cursor {
         this.lastEnd = t.end;
         this.lastSpan = { start: t.start, end: t.end };
       }
+      if (t.kind === 'punct') this.trackBracket(t.text);
     }
     return t;
   }
@@ -100,6 +107,13 @@ export class Cursor {
 
   beginStatement(): void {
     this.errored = false;
+    this.endsHere = false;
+    this.open = [];
+  }
+
+  private trackBracket(text: string): void {
+    if (OPENERS.has(text)) this.open.push(text);
+    else if (CLOSERS.has(text) && this.open.length > 0 && this.open[this.open.length - 1] === MATCH[text]) this.open.pop();
   }
 
   /**
@@ -126,23 +140,39 @@ export class Cursor {
   }
 
   /**
-   * Skips the rest of a broken statement: up to a newline outside the brackets opened since
-   * the error, a '}' that closes the enclosing body, the end of the file, or a line that
-   * starts a new declaration. The stopping token is not consumed.
+   * Skips the rest of a broken statement: up to a newline outside the brackets still open
+   * in it, a '}' that closes the enclosing body, the end of the file, or a line that starts
+   * a new declaration. The stopping token is not consumed. When the error already marked
+   * the end of the statement (a missing closer), nothing is skipped.
    */
   recoverStatement(): void {
-    let depth = 0;
+    if (this.endsHere) return;
+    const open = this.open.slice();
     for (;;) {
       const t = this.peek();
       if (t.kind === 'eof' || this.isDeclStart(t)) return;
-      if (t.kind === 'newline' && depth <= 0) return;
+      if (t.kind === 'newline' && (open.length === 0 || this.stoppedAtLineEnd())) return;
       if (t.kind === 'punct') {
-        if (t.text === '}' && depth <= 0) return;
-        if (OPENERS.has(t.text)) depth++;
-        else if (CLOSERS.has(t.text) && depth > 0) depth--;
+        if (OPENERS.has(t.text)) open.push(t.text);
+        else if (CLOSERS.has(t.text)) {
+          if (open.length > 0 && open[open.length - 1] === MATCH[t.text]) open.pop();
+          else if (t.text === '}') return;
+        }
       }
       this.next();
     }
+  }
+
+  /**
+   * At a newline inside open brackets: true when the line did not ask to continue (it ends
+   * in no ',', '->', '=', ':' or opener) and the next line does not go on with ',' or a
+   * closer, so the author most likely forgot a closer.
+   */
+  private stoppedAtLineEnd(): boolean {
+    const prev = this.pos > 0 ? this.toks[this.pos - 1] : null;
+    if (prev !== null && prev.kind === 'punct' && CONTINUE_AFTER.has(prev.text)) return false;
+    const next = this.peekPastNewlines();
+    return !(next.kind === 'punct' && (next.text === ',' || CLOSERS.has(next.text)));
   }
 
   /** Skips top-level text that starts no declaration, up to the next one. */

@@ -25,7 +25,7 @@ export function parseDelimited<T>(
       return { items, closed: true };
     }
     if (t.kind === 'eof' || c.isDeclStart(t) || (t.kind === 'punct' && t.text === '}' && closer !== '}')) {
-      c.expected(`'${closer}' to close ${what}`, t, spanOf(open));
+      missingCloser(c, open, closer, what, t);
       return { items, closed: false };
     }
     const it = item();
@@ -51,12 +51,22 @@ export function parseDelimited<T>(
         }
         continue;
       }
-      c.expected(`'${closer}' to close ${what}`, after, spanOf(open));
+      missingCloser(c, open, closer, what, after);
+      return { items, closed: false };
+    }
+    if (after.kind === 'eof' || (after.kind === 'punct' && after.text === '}' && closer !== '}')) {
+      missingCloser(c, open, closer, what, after);
       return { items, closed: false };
     }
     c.expected(`',' or '${closer}' in ${what}`, after);
     return { items, closed: false };
   }
+}
+
+/** Reports an unclosed bracket at its opener; the statement ends where the text stopped. */
+function missingCloser(c: Cursor, open: Tok, closer: string, what: string, found: Tok): void {
+  c.expected(`'${closer}' to close ${what}`, found, spanOf(open));
+  c.endsHere = true;
 }
 
 export function identOf(t: Tok): Ident {
@@ -102,6 +112,7 @@ export function parseValue(c: Cursor, what = 'a value'): Expr {
       if (t.text.startsWith('"')) {
         c.error(`expected '"' to close the string, found the end of the line`, spanOf(t));
         c.next();
+        c.endsHere = true;
         return errorExpr(spanOf(t));
       }
       break;

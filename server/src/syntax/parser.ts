@@ -108,9 +108,15 @@ function parseBody<T>(c: Cursor, open: Tok | null, owner: string, item: () => T 
     c.beginStatement();
     const it = item();
     if (it !== null) out.push(it);
-    if (!c.errored && !c.atStatementEnd()) c.expected(`a newline`, c.peek());
+    if (!c.errored && !c.atStatementEnd()) c.expected(endExpectation(it), c.peek());
     if (c.errored) c.recoverStatement();
   }
+}
+
+/** What may follow a complete statement or setting on its line. */
+function endExpectation(item: unknown): string {
+  const kind = item !== null && typeof item === 'object' && 'kind' in item ? (item as { kind: string }).kind : '';
+  return kind === 'Chain' || kind === 'Bind' || kind === 'Output' ? `'->' or a newline` : 'a newline';
 }
 
 function parseModel(c: Cursor): ModelDecl {
