@@ -6,6 +6,8 @@
 //
 // Public API: runVsCodeSuite(options) resolves with the exit code, the collected logs and
 // the screenshot path; it never throws for a failing or hanging suite, only reports it.
+// A suite that logs `netspec-e2e:screenshot NAME` gets test-results/e2e-SUITE-NAME.png of
+// the window at that moment (it should wait a second or so before it goes on).
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
@@ -117,9 +119,22 @@ export async function runVsCodeSuite(options: SuiteOptions): Promise<SuiteResult
       timeout: 30_000,
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const shown = page;
     page.on('console', (m: ConsoleMessage) => {
       const args = m.args().map((a) => a.toString());
-      log.push(consoleLine(m.type(), args.length > 0 ? args : [m.text()]));
+      const line = consoleLine(m.type(), args.length > 0 ? args : [m.text()]);
+      log.push(line);
+      // A suite asks for a screenshot while the editor still shows its state (once it has
+      // finished, the extension host exits and its diagnostics disappear from the window).
+      const wanted = /netspec-e2e:screenshot ([a-z0-9_-]+)/.exec(line);
+      if (wanted) {
+        const path = join(resultsDir, `e2e-${suiteName}-${wanted[1]}.png`);
+        mkdirSync(resultsDir, { recursive: true });
+        shown.screenshot({ path, timeout: 10_000 }).then(
+          () => log.push(`[harness] screenshot ${path}`),
+          (e: Error) => log.push(`[harness] screenshot ${path} failed: ${e.message}`),
+        );
+      }
     });
     page.on('pageerror', (e: Error) => log.push(`[pageerror] ${e.message}`));
 
@@ -163,6 +178,8 @@ async function screenshotTo(page: Page, dir: string, suite: string, state: 'pass
     // A screenshot left from an earlier run with the other outcome would mislead.
     for (const stale of ['pass', 'fail']) rmSync(join(dir, `e2e-${suite}-${stale}.png`), { force: true });
     const path = join(dir, `e2e-${suite}-${state}.png`);
+    // The workbench paints squiggles and the status bar a moment after the API sees them.
+    await page.waitForTimeout(750);
     await page.screenshot({ path, timeout: 10_000 });
     return path;
   } catch (e) {

@@ -103,5 +103,8 @@ exports.run = async function run() {
   await checkDiagnostics(doc);
   await checkHover(doc);
   await checkCompletion(doc);
+  // The harness saves test-results/e2e-language-editor.png: the squiggle and the problem count.
+  console.log('netspec-e2e:screenshot editor');
+  await new Promise((r) => setTimeout(r, 1500));
   console.log('language: all checks passed');
 };
