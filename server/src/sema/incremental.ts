@@ -32,31 +32,48 @@ interface CachedDecl {
 
 const KEYWORD_AT_LINE = /^(model|block|train)(?![A-Za-z0-9_])/;
 
-/** Offsets where a top-level declaration starts a line with no bracket open before it. */
+/**
+ * Offsets of `model`, `block` and `train` keywords that are the first token of their line:
+ * exactly where the parser starts a new declaration (it recovers there even inside an
+ * unclosed body). Comments and strings never span lines, so a line scan finds them.
+ */
 export function splitPoints(text: string): number[] {
   const points = [0];
-  let depth = 0;
-  let lineStart = true;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (lineStart && depth === 0 && i > 0 && (c === 109 || c === 98 || c === 116) && KEYWORD_AT_LINE.test(text.slice(i, i + 6))) points.push(i);
-    lineStart = false;
-    if (c === 10) lineStart = true;
-    else if (c === 35) {
-      // A comment runs to the end of the line.
-      while (i + 1 < text.length && text.charCodeAt(i + 1) !== 10) i++;
-    } else if (c === 34) {
-      // A string ends at its closing quote or the end of the line.
-      i++;
-      while (i < text.length && text.charCodeAt(i) !== 34 && text.charCodeAt(i) !== 10) {
-        if (text.charCodeAt(i) === 92) i++;
-        i++;
-      }
-      if (i < text.length && text.charCodeAt(i) === 10) lineStart = true;
-    } else if (c === 40 || c === 91 || c === 123) depth++;
-    else if ((c === 41 || c === 93 || c === 125) && depth > 0) depth--;
+  let i = 0;
+  while (i < text.length) {
+    // Skip the line's leading blanks, then look at its first token.
+    let j = i;
+    for (;;) {
+      const c = text.charCodeAt(j);
+      if (c === 32 || c === 9 || c === 11 || c === 12) j++;
+      else break;
+    }
+    const c = text.charCodeAt(j);
+    if (j > 0 && (c === 109 || c === 98 || c === 116) && KEYWORD_AT_LINE.test(text.slice(j, j + 6))) points.push(j);
+    // Move to the next line (a lone \r also ends a line).
+    while (j < text.length && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) j++;
+    if (text.charCodeAt(j) === 13 && text.charCodeAt(j + 1) === 10) j++;
+    i = j + 1;
   }
   return points;
+}
+
+/** A complete, error-free declaration of each kind, parsed after a chunk that is not the last. */
+const SENTINELS: Record<string, string> = { model: 'model _ {}', block: 'block _() {}', train: 'train _ {}' };
+
+/**
+ * Parses one chunk as the full parser would see it inside the file: when another
+ * declaration follows, a minimal one of the same keyword is appended so that an unclosed
+ * body ends at "found 'model'" rather than at the end of the file; its own nodes are dropped.
+ */
+function parseChunk(piece: string, nextKeyword: string | null): Chunk {
+  if (nextKeyword === null) return parse(piece);
+  const r = parse(piece + SENTINELS[nextKeyword]);
+  const n = piece.length;
+  return {
+    file: { ...r.file, decls: r.file.decls.filter((d) => d.span.start < n), tokens: r.file.tokens.filter((t) => t.start < n), span: { start: 0, end: n } },
+    diagnostics: r.diagnostics,
+  };
 }
 
 /** A deep copy with every span moved by `delta` (for chunks parsed at offset 0). */
@@ -134,9 +151,11 @@ export class IncrementalChecker {
       const start = points[i];
       const end = i + 1 < points.length ? points[i + 1] : text.length;
       const piece = text.slice(start, end);
-      let chunk = this.chunks.get(piece) ?? nextChunks.get(piece);
-      if (!chunk) chunk = parse(piece);
-      nextChunks.set(piece, chunk);
+      const next = i + 1 < points.length ? KEYWORD_AT_LINE.exec(text.slice(end, end + 6))![1] : null;
+      const key = `${next ?? ''}|${piece}`;
+      let chunk = this.chunks.get(key) ?? nextChunks.get(key);
+      if (!chunk) chunk = parseChunk(piece, next);
+      nextChunks.set(key, chunk);
       const placed = shifted({ decls: chunk.file.decls, tokens: chunk.file.tokens, diagnostics: chunk.diagnostics }, start);
       decls.push(...placed.decls);
       tokens.push(...placed.tokens);
