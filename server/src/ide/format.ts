@@ -59,7 +59,7 @@ function format(text: string, options: FormatOptions): FormatEdit[] {
     if (prev === null || (breaks > 0 && !joinBrace)) {
       if (prev !== null) line++;
       const blank = prev !== null && breaks >= 2 && !isOpener(prev) && !isCloser(t);
-      const level = lineLevel(items, i, stack, levels, prevCode);
+      const level = lineLevel(items, i, text, stack, levels, prevCode);
       levels[line] = level;
       want = (prev === null ? '' : blank ? eol + eol : eol) + unit.repeat(level);
     } else {
@@ -119,9 +119,12 @@ function track(t: Token, stack: Open[], line: number, prevCode: Token | null): v
  * sits at the level of the line that opened the outermost of them; a line after one that
  * ended with '->' is indented once more, as a continuation.
  */
-function lineLevel(items: Token[], i: number, stack: Open[], levels: number[], prevCode: Token | null): number {
+function lineLevel(items: Token[], i: number, text: string, stack: Open[], levels: number[], prevCode: Token | null): number {
   let closers = 0;
-  for (let j = i; j < items.length && isCloser(items[j]); j++) closers++;
+  for (let j = i; j < items.length && isCloser(items[j]); j++) {
+    if (j > i && countBreaks(text.slice(items[j - 1].end, items[j].start)) > 0) break;
+    closers++;
+  }
   closers = Math.min(closers, stack.length);
   if (closers > 0) return levels[stack[stack.length - closers].line] ?? 0;
   const base = stack.length > 0 ? (levels[stack[stack.length - 1].line] ?? 0) + 1 : 0;
