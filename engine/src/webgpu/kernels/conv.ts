@@ -42,12 +42,22 @@ function geomParams(n: number, x: readonly number[], kh: number, kw: number, f: 
   return new Params().u(n, x[0], x[1], x[2], x[3], kh, kw, gh.out, gw.out, stride[0], stride[1], gh.padBefore, gw.padBefore, f).words;
 }
 
+/** Each thread computes four adjacent filters of one output pixel, reusing every x load four times. */
 export function conv2d([x, w]: readonly DeviceTensor[], out: DeviceTensor, a: OpAttrs['conv2d']): Dispatch[] {
-  const n = elements(out);
+  const f = w.shape[3];
+  const quads = Math.ceil(f / 4);
+  const n = elements(out) === 0 ? 0 : (elements(out) / f) * quads;
+  const params = geomParams(n, x.shape, w.shape[0], w.shape[1], f, a.stride, a.padding);
+  params[14] = quads;
   return [{
     key: 'conv2d',
-    wgsl: () => prelude(['f32', 'f32'], 'f32') + flatMain(GEOM + unravel(['b', 'oy', 'ox', 'f'], ['N', 'OH', 'OW', 'F']) + `
-  var acc = 0.0;
+    wgsl: () => prelude(['f32', 'f32'], 'f32') + flatMain(GEOM + `
+  let FQ = i32(pu(14u));` + unravel(['b', 'oy', 'ox', 'fq'], ['N', 'OH', 'OW', 'FQ']) + `
+  let f0 = fq * 4;
+  let f1 = min(f0 + 1, F - 1);
+  let f2 = min(f0 + 2, F - 1);
+  let f3 = min(f0 + 3, F - 1);
+  var acc = vec4<f32>(0.0);
   for (var r = 0; r < KH; r++) {
     let iy = oy * SH - PT + r;
     if (iy < 0 || iy >= H) { continue; }
@@ -55,14 +65,20 @@ export function conv2d([x, w]: readonly DeviceTensor[], out: DeviceTensor, a: Op
       let ix = ox * SW - PL + s;
       if (ix < 0 || ix >= W) { continue; }
       let xb = ((b * H + iy) * W + ix) * C;
-      let wb = (r * KW + s) * C * F + f;
-      for (var c = 0; c < C; c++) { acc += in0[xb + c] * in1[wb + c * F]; }
+      var wb = (r * KW + s) * C * F;
+      for (var c = 0; c < C; c++) {
+        acc += in0[xb + c] * vec4<f32>(in1[wb + f0], in1[wb + f1], in1[wb + f2], in1[wb + f3]);
+        wb += F;
+      }
     }
   }
-  out[i] = acc;`),
+  let ob = ((b * OH + oy) * OW + ox) * F;
+  for (var j = 0; j < 4; j++) {
+    if (f0 + j < F) { out[ob + f0 + j] = acc[j]; }
+  }`),
     inputs: [x, w],
     output: out,
-    params: geomParams(n, x.shape, w.shape[0], w.shape[1], w.shape[3], a.stride, a.padding),
+    params,
     groups: flatGroups(n),
   }];
 }
