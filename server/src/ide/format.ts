@@ -137,7 +137,7 @@ function spacing(a: Token, b: Token, stack: Open[]): string {
   const top = stack.length > 0 ? stack[stack.length - 1] : null;
   if (a.kind === 'punct') {
     if (a.text === '(' || a.text === '[') return '';
-    if (a.text === '{') return top !== null && top.dict ? '' : ' ';
+    if (a.text === '{') return (top !== null && top.dict) || (b.kind === 'punct' && b.text === '}') ? '' : ' ';
     if (a.text === '-') return '';
   }
   if (b.kind === 'punct') {

@@ -120,6 +120,10 @@ test('edits are ordered, disjoint and only replace whitespace', () => {
   }
 });
 
+test('one-line bodies keep their braces spaced; empty ones stay closed', () => {
+  assert.equal(format('model A {Dense(3)}\nmodel B {  }\ntrain A {epochs=1}'), 'model A { Dense(3) }\nmodel B {}\ntrain A { epochs = 1 }\n');
+});
+
 test('an empty or blank file needs no edits', () => {
   assert.deepEqual(formatText('', SPACES), []);
   assert.deepEqual(formatText('\n\n', SPACES), []);
