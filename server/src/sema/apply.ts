@@ -141,7 +141,7 @@ function reshapeFix(n: number, call: Call) {
 
 function applyBlock(w: Walk, frame: Frame, call: Call, decl: BlockDecl, inputs: Tensor[]): Tensor {
   const name = decl.name!.name;
-  w.declRefs.push({ name, span: call.callee.span });
+  w.declRefs.push({ name, span: { start: call.callee.span.start, end: call.callee.span.end } });
   const unknown = unknownTensor(`the output of ${name}`, call.span);
   if (w.blockStack.includes(name)) {
     w.report(frame, 'unknown-layer', call.callee.span, `block ${name} uses itself, so it cannot be expanded`);

@@ -62,8 +62,8 @@ export class DiagnosticSink {
     if (severity === 'error') this.errors++;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    const d: Diagnostic = { code, severity, message, span, related };
-    if (fix) d.fix = fix;
+    const d: Diagnostic = { code, severity, message, span: own(span), related: related.map((r) => ({ span: own(r.span), message: r.message })) };
+    if (fix) d.fix = fix.kind === 'replace-name' ? fix : { ...fix, before: own(fix.before) };
     this.list.push(d);
   }
 }
@@ -79,7 +79,7 @@ export class SymbolTable {
 
   define(name: string, kind: SymbolKind, def: Span, scope: Span, shape?: Shape | null, dtype?: DType): void {
     if (this.byDef.has(def.start)) return;
-    const s: SymbolInfo = { name, kind, def, refs: [], scope };
+    const s: SymbolInfo = { name, kind, def: own(def), refs: [], scope: own(scope) };
     if (shape !== undefined) s.shape = shape;
     if (dtype !== undefined) s.dtype = dtype;
     this.byDef.set(def.start, s);
@@ -88,8 +88,8 @@ export class SymbolTable {
   ref(def: Span, span: Span): void {
     if (span.start === def.start) return;
     let m = this.refs.get(def.start);
-    if (!m) this.refs.set(def.start, (m = { def, spans: new Map() }));
-    m.spans.set(span.start, span);
+    if (!m) this.refs.set(def.start, (m = { def: own(def), spans: new Map() }));
+    m.spans.set(span.start, own(span));
   }
 
   all(): SymbolInfo[] {
@@ -105,6 +105,14 @@ export class SymbolTable {
 
 export function spanOf(start: number, end: number): Span {
   return { start, end };
+}
+
+/**
+ * A copy of a span. Results keep their own span objects, never the syntax tree's, so that
+ * incremental.ts can move a cached result without touching a tree that is still in use.
+ */
+export function own(span: Span): Span {
+  return { start: span.start, end: span.end };
 }
 
 export function contains(outer: Span, inner: Span): boolean {

@@ -17,6 +17,8 @@ import { lineStartsOf } from './state';
 interface Chunk {
   file: File;
   diagnostics: Diagnostic[];
+  /** The offset its spans are at now (0 right after parsing). */
+  at: number;
 }
 
 interface Placed {
@@ -67,60 +69,65 @@ const SENTINELS: Record<string, string> = { model: 'model _ {}', block: 'block _
  * body ends at "found 'model'" rather than at the end of the file; its own nodes are dropped.
  */
 function parseChunk(piece: string, nextKeyword: string | null): Chunk {
-  if (nextKeyword === null) return parse(piece);
+  if (nextKeyword === null) return { ...parse(piece), at: 0 };
   const r = parse(piece + SENTINELS[nextKeyword]);
   const n = piece.length;
   return {
     file: { ...r.file, decls: r.file.decls.filter((d) => d.span.start < n), tokens: r.file.tokens.filter((t) => t.start < n), span: { start: 0, end: n } },
     diagnostics: r.diagnostics,
+    at: 0,
   };
 }
 
-/** A deep copy with every span moved by `delta` (for chunks parsed at offset 0). */
-function shifted<T>(value: T, delta: number): T {
-  if (delta === 0) return value;
-  const visit = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(visit);
-    if (v === null || typeof v !== 'object') return v;
-    const o = v as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
-    for (const k in o) out[k] = visit(o[k]);
-    if (typeof o.start === 'number' && typeof o.end === 'number') {
-      out.start = (o.start as number) + delta;
-      out.end = (o.end as number) + delta;
+/** Keys of a declaration result that hold shapes and IR data, never spans or lines. */
+const NO_SPANS = new Set(['args', 'weights', 'shape', 'inputShapes', 'outputShape', 'inputs']);
+
+/**
+ * Moves every span (an object with numeric `start` and `end`) and every `line` reachable
+ * from `root`, in place, each object once (`seen` is shared by all moves of one update, so
+ * a span shared by a tree and a result moves once). Moving in place instead of copying keeps
+ * a re-check after an edit near the top of a big file cheap; the objects belong to this
+ * checker's caches, and a result handed out earlier describes the text it was made for only
+ * until the next update.
+ */
+function moveInPlace(root: unknown, delta: (start: number) => number, lineDelta: ((line: number) => number) | null, seen: Set<object>, skip?: ReadonlySet<string>): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
+    seen.add(v);
+    if (Array.isArray(v)) {
+      for (const x of v) if (x !== null && typeof x === 'object') stack.push(x);
+      continue;
     }
-    return out;
-  };
-  return visit(value) as T;
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
+      const x = o[k];
+      if (x !== null && typeof x === 'object') {
+        if (!skip || !skip.has(k)) stack.push(x);
+      } else if (k === 'line' && lineDelta && typeof x === 'number') o[k] = x + lineDelta(x);
+    }
+    if (typeof o.start === 'number' && typeof o.end === 'number') {
+      const d = delta(o.start);
+      o.start = o.start + d;
+      o.end = (o.end as number) + d;
+    }
+  }
 }
 
-/** A deep copy of a cached result with spans and lines moved range by range. */
-function moved(value: DeclResult, from: Placed[], to: Placed[]): DeclResult {
+/** Moves a cached declaration result from the ranges it was made for to new ones. */
+function moveResult(value: DeclResult, from: Placed[], to: Placed[], seen: Set<object>): void {
   const spanDelta = (start: number): number => {
     for (let i = 0; i < from.length; i++) if (start >= from[i].start && start <= from[i].end) return to[i].start - from[i].start;
     return 0;
   };
-  const fromLines = from.map((r, i) => ({ first: r.line, delta: to[i].line - r.line }));
   const lineDelta = (line: number): number => {
-    // Ranges are disjoint in offsets; pick the one whose first line is the nearest at or before.
+    // A line belongs to the range whose first line is the nearest at or before it.
     let best = -1;
-    for (let i = 0; i < fromLines.length; i++) if (fromLines[i].first <= line && (best < 0 || fromLines[i].first > fromLines[best].first)) best = i;
-    return best < 0 ? 0 : fromLines[best].delta;
+    for (let i = 0; i < from.length; i++) if (from[i].line <= line && (best < 0 || from[i].line > from[best].line)) best = i;
+    return best < 0 ? 0 : to[best].line - from[best].line;
   };
-  const visit = (v: unknown, key: string): unknown => {
-    if (Array.isArray(v)) return v.map((x) => visit(x, ''));
-    if (v === null || typeof v !== 'object') return key === 'line' && typeof v === 'number' ? v + lineDelta(v) : v;
-    const o = v as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
-    for (const k in o) out[k] = k === 'args' || k === 'weights' || k === 'shape' ? o[k] : visit(o[k], k);
-    if (typeof o.start === 'number' && typeof o.end === 'number') {
-      const d = spanDelta(o.start as number);
-      out.start = (o.start as number) + d;
-      out.end = (o.end as number) + d;
-    }
-    return out;
-  };
-  return visit(value, '') as DeclResult;
+  moveInPlace(value, spanDelta, lineDelta, seen, NO_SPANS);
 }
 
 export class IncrementalChecker {
@@ -147,19 +154,25 @@ export class IncrementalChecker {
     const decls: Decl[] = [];
     const tokens: Token[] = [];
     const diagnostics: Diagnostic[] = [];
+    const seen = new Set<object>();
     for (let i = 0; i < points.length; i++) {
       const start = points[i];
       const end = i + 1 < points.length ? points[i + 1] : text.length;
       const piece = text.slice(start, end);
       const next = i + 1 < points.length ? KEYWORD_AT_LINE.exec(text.slice(end, end + 6))![1] : null;
       const key = `${next ?? ''}|${piece}`;
-      let chunk = this.chunks.get(key) ?? nextChunks.get(key);
+      // A chunk object sits at one place; a second identical chunk is parsed on its own.
+      let chunk = nextChunks.has(key) ? undefined : this.chunks.get(key);
       if (!chunk) chunk = parseChunk(piece, next);
-      nextChunks.set(key, chunk);
-      const placed = shifted({ decls: chunk.file.decls, tokens: chunk.file.tokens, diagnostics: chunk.diagnostics }, start);
-      decls.push(...placed.decls);
-      tokens.push(...placed.tokens);
-      diagnostics.push(...placed.diagnostics);
+      if (!nextChunks.has(key)) nextChunks.set(key, chunk);
+      if (chunk.at !== start) {
+        const d = start - chunk.at;
+        moveInPlace(chunk, () => d, null, seen);
+        chunk.at = start;
+      }
+      for (const x of chunk.file.decls) decls.push(x);
+      for (const x of chunk.file.tokens) tokens.push(x);
+      for (const x of chunk.diagnostics) diagnostics.push(x);
     }
     this.chunks = nextChunks;
     const file: File = { kind: 'File', decls, tokens, span: { start: 0, end: text.length } };
@@ -183,15 +196,15 @@ export class IncrementalChecker {
       const all = [decl, ...deps];
       const key = `${decl.kind}|${used}|${blockNames}|${all.map((d) => `${d.span.end - d.span.start}:${textOf(d.span)}`).join('\u0000')}`;
       const ranges = all.map((d) => ({ start: d.span.start, end: d.span.end, line: lineOf(d.span.start) }));
-      const hit = this.decls.get(key) ?? nextDecls.get(key);
+      const hit = nextDecls.has(key) ? undefined : this.decls.get(key);
       if (hit) {
         const same = hit.ranges.every((r, i) => r.start === ranges[i].start && r.line === ranges[i].line);
-        const result = same ? hit.result : moved(hit.result, hit.ranges, ranges);
-        nextDecls.set(key, { result, ranges });
-        return result;
+        if (!same) moveResult(hit.result, hit.ranges, ranges, seen);
+        nextDecls.set(key, { result: hit.result, ranges });
+        return hit.result;
       }
       const fresh = compute();
-      nextDecls.set(key, { result: fresh, ranges });
+      if (!nextDecls.has(key)) nextDecls.set(key, { result: fresh, ranges });
       return fresh;
     });
     this.decls = nextDecls;

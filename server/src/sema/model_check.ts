@@ -4,7 +4,7 @@
 
 import type { BlockDecl, ModelDecl } from '../syntax/ast';
 import type { ModelSummary } from './checked';
-import type { DeclResult, ModelFacts } from './context';
+import { own, type DeclResult, type ModelFacts } from './context';
 import { buildIR } from './lower';
 import { unknownTensor, Walk, type Frame } from './state';
 import { reportUnused, walkBody } from './walker';
@@ -59,8 +59,8 @@ export function checkModel(decl: ModelDecl, blocks: ReadonlyMap<string, BlockDec
   const hasErrors = w.sink.errors > 0 || outs.some((o) => o.tensor.shape === null);
   const summary: ModelSummary = {
     name,
-    span: decl.span,
-    nameSpan: decl.name?.span ?? null,
+    span: own(decl.span),
+    nameSpan: decl.name ? own(decl.name.span) : null,
     params,
     trainableParams: trainable,
     flops: hasErrors ? null : flops,
@@ -78,8 +78,8 @@ export function checkModel(decl: ModelDecl, blocks: ReadonlyMap<string, BlockDec
       name: o.name,
       shape: o.tensor.shape,
       activation: o.tensor.activation,
-      denseOverRank2: o.tensor.denseOverRank2,
-      def: o.def,
+      denseOverRank2: o.tensor.denseOverRank2 ? own(o.tensor.denseOverRank2) : null,
+      def: own(o.def),
     })),
   };
   return {

@@ -8,7 +8,7 @@ import type { BlockDecl, Span } from '../syntax/ast';
 import type { QuickFixData, RelatedInfo } from '../syntax/diagnostic';
 import type { PVal } from './args';
 import type { CallInfo, StatementInfo } from './checked';
-import { DiagnosticSink, SymbolTable } from './context';
+import { DiagnosticSink, own, SymbolTable } from './context';
 
 /** A value flowing through the model. Shape null means unknown after an error. */
 export interface Tensor {
@@ -114,13 +114,15 @@ export class Walk {
   addStatement(frame: Frame, span: Span, shape: Shape | null, dtype: DType): void {
     if (!frame.record || this.statementSeen.has(span.start)) return;
     this.statementSeen.add(span.start);
-    this.statements.push({ span, shape, dtype });
+    this.statements.push({ span: own(span), shape, dtype });
   }
 
   addCall(frame: Frame, info: CallInfo): void {
     if (!frame.record || this.callSeen.has(info.callSpan.start)) return;
     this.callSeen.add(info.callSpan.start);
     if (frame.kind === 'block') info.viaModel = this.modelName;
+    info.span = own(info.span);
+    info.callSpan = own(info.callSpan);
     this.calls.push(info);
   }
 
