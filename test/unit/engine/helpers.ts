@@ -1,14 +1,102 @@
-// Shared test helpers for the engine: the backends the op suite runs on (adding WebGPU is
-// one line in BACKENDS), tolerant comparison, seeded inputs, a float64 array type for
-// the independent references, and central finite differences in float64.
+// Shared test helpers for the engine: the backends every suite runs on (the CPU reference
+// and WebGPU), the suite wrapper that selects one and applies the no-adapter rule, reading
+// tensors back asynchronously (the only way WebGPU allows), tolerant comparison, seeded
+// inputs, a float64 array type for the independent references, and central finite
+// differences in float64.
 
 import assert from 'node:assert/strict';
-import type { Backend } from '../../../engine/src/backend';
+import { before, describe, it } from 'node:test';
+import type { TestContext } from 'node:test';
+import type { Backend, TypedArray } from '../../../engine/src/backend';
 import { CpuBackend } from '../../../engine/src/cpu/backend';
+import { setBackend } from '../../../engine/src/tensor';
+import type { Tensor } from '../../../engine/src/tensor';
+import type { WebGpuBackend } from '../../../engine/src/webgpu/backend';
+import { createWebGpuBackend } from '../../../engine/src/webgpu/backend';
 
-export const BACKENDS: { name: string; make: () => Backend }[] = [
+/** Thrown by a backend's `make` when the machine has no such device (not a bug in the engine). */
+export class NoDeviceError extends Error {}
+
+let gpu: Promise<WebGpuBackend> | null = null;
+
+/** One WebGPU backend per process: acquiring a Dawn device takes a while and tests share it. */
+function webgpu(): Promise<WebGpuBackend> {
+  gpu ??= createWebGpuBackend().then((r) => {
+    if (!r.ok) throw new NoDeviceError(r.reason);
+    return r.backend;
+  });
+  return gpu;
+}
+
+export interface BackendEntry {
+  name: string;
+  make: () => Backend | Promise<Backend>;
+}
+
+export const BACKENDS: BackendEntry[] = [
   { name: 'cpu', make: () => new CpuBackend() },
+  { name: 'webgpu', make: () => webgpu() },
 ];
+
+/** A test body; `backend` is the one the suite selected. */
+export type BackendTest = (t: TestContext, backend: Backend) => void | Promise<void>;
+
+/**
+ * One `describe` per backend, titled `${title} on ${name}`, whose `before` awaits the
+ * backend and selects it. `body` registers its tests through the `test` it receives. With
+ * no WebGPU adapter the tests fail with the reason, unless NETSPEC_ALLOW_NO_WEBGPU=1, when
+ * each one is skipped loudly with it (the rule of test/unit/engine_webgpu/harness.ts).
+ */
+export function describeBackends(title: string, body: (test: (name: string, fn: BackendTest) => void, entry: BackendEntry) => void): void {
+  for (const entry of BACKENDS) {
+    describe(`${title} on ${entry.name}`, () => {
+      let backend: Backend | undefined;
+      let missing: string | undefined;
+      before(async () => {
+        try {
+          backend = await entry.make();
+        } catch (e) {
+          if (!(e instanceof NoDeviceError)) throw e;
+          if (process.env.NETSPEC_ALLOW_NO_WEBGPU !== '1') {
+            throw new Error(`${e.message} (set NETSPEC_ALLOW_NO_WEBGPU=1 to skip the WebGPU tests)`);
+          }
+          missing = e.message;
+          console.warn(`SKIPPING ${entry.name} tests: ${missing}`);
+          return;
+        }
+        assert.equal(backend.name, entry.name, 'the backend made is the one named');
+        setBackend(backend);
+      });
+      body((name, fn) => {
+        it(name, async (t) => {
+          if (missing !== undefined) {
+            t.skip(missing);
+            return;
+          }
+          // Suites of one file share the process; each test reselects its own backend.
+          setBackend(backend!);
+          await fn(t, backend!);
+        });
+      }, entry);
+    });
+  }
+}
+
+/** Awaits every tensor's values, then disposes the tensors: the asynchronous end of a `tidy`. */
+export async function readAll(ts: readonly Tensor[]): Promise<TypedArray[]> {
+  try {
+    const out: TypedArray[] = [];
+    for (const t of ts) out.push(await t.data());
+    return out;
+  } finally {
+    for (const t of ts) t.dispose();
+  }
+}
+
+/** One tensor's values (the tensor is kept). */
+export async function read(t: Tensor): Promise<number[]> {
+  return [...(await t.data())];
+}
 
 /** A float64 reference array in row-major order. */
 export interface Arr {

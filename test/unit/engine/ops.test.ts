@@ -3,14 +3,13 @@
 // finite differences of those references. Inputs are float32-exact; tolerances are stated
 // per case (float32 forward: atol 1e-5, rtol 1e-4 unless a case says otherwise).
 
-import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { valueAndGrads } from '../../../engine/src/autograd/backward';
 import * as o from '../../../engine/src/ops';
 import { setBackend, tensor, tidy } from '../../../engine/src/tensor';
 import type { Tensor } from '../../../engine/src/tensor';
 import type { Arr } from './helpers';
-import { assertClose, BACKENDS, finiteDifference, randomValues, sizeOf } from './helpers';
+import { assertClose, describeBackends, finiteDifference, randomValues, read, readAll, sizeOf } from './helpers';
 import * as ref from './reference';
 
 interface InputSpec {
@@ -239,73 +238,79 @@ function makeInputs(c: OpCase, seed: number): Arr[] {
   });
 }
 
-for (const backend of BACKENDS) {
-  describe(`op suite on ${backend.name}`, () => {
-    before(() => setBackend(backend.make()));
-    CASES.forEach((c, ci) => {
-      it(`${c.name}: forward and gradient`, () => {
-        const arrs = makeInputs(c, 1000 + ci * 7);
-        tidy(() => {
-          const ts = arrs.map((a, k) => tensor(a.data, a.shape, c.inputs[k].int ? 'int32' : 'float32'));
-          const expected = c.ref(arrs);
-          const y = c.run(ts);
-          assertClose(y.shape, expected.shape, 0, 0, `${c.name} shape`);
-          assertClose(y.dataSync(), expected.data, c.atol ?? 1e-5, c.rtol ?? 1e-4, `${c.name} forward`);
-          if (c.noGrad) return;
-          // Loss = sum(y * r) for fixed random r, so every output element's gradient matters.
-          const r = randomValues(expected.data.length, 99 + ci);
-          const rT = tensor(r, expected.shape);
-          const floats = ts.filter((_t, k) => !c.inputs[k].int);
-          const { grads } = valueAndGrads(() => o.sum(o.mul(c.run(ts), rT)), floats);
-          let g = 0;
-          arrs.forEach((a, k) => {
-            if (c.inputs[k].int) return;
-            const f = (x: number[]) => {
-              const args = arrs.map((b, j) => (j === k ? { data: x, shape: b.shape } : b));
-              return c.ref(args).data.reduce((s, v, i) => s + v * r[i], 0);
-            };
-            assertClose(grads[g++].dataSync(), finiteDifference(f, a.data), 1e-4, 1e-3, `${c.name} gradient of input ${k}`);
-          });
-        });
+describeBackends('op suite', (test) => {
+  CASES.forEach((c, ci) => {
+    test(`${c.name}: forward and gradient`, async () => {
+      const arrs = makeInputs(c, 1000 + ci * 7);
+      const expected = c.ref(arrs);
+      // Loss = sum(y * r) for fixed random r, so every output element's gradient matters.
+      const r = randomValues(expected.data.length, 99 + ci);
+      const { y, grads } = tidy(() => {
+        const ts = arrs.map((a, k) => tensor(a.data, a.shape, c.inputs[k].int ? 'int32' : 'float32'));
+        const y = c.run(ts);
+        if (c.noGrad) return { y, grads: [] as Tensor[] };
+        const rT = tensor(r, expected.shape);
+        const floats = ts.filter((_t, k) => !c.inputs[k].int);
+        return { y, grads: valueAndGrads(() => o.sum(o.mul(c.run(ts), rT)), floats).grads };
+      });
+      const shape = [...y.shape];
+      const [yv, ...gv] = await readAll([y, ...grads]);
+      assertClose(shape, expected.shape, 0, 0, `${c.name} shape`);
+      assertClose(yv, expected.data, c.atol ?? 1e-5, c.rtol ?? 1e-4, `${c.name} forward`);
+      if (c.noGrad) return;
+      let g = 0;
+      arrs.forEach((a, k) => {
+        if (c.inputs[k].int) return;
+        const f = (x: number[]) => {
+          const args = arrs.map((b, j) => (j === k ? { data: x, shape: b.shape } : b));
+          return c.ref(args).data.reduce((s, v, i) => s + v * r[i], 0);
+        };
+        assertClose(gv[g++], finiteDifference(f, a.data), 1e-4, 1e-3, `${c.name} gradient of input ${k}`);
       });
     });
   });
-}
+});
 
-for (const backend of BACKENDS) {
-  describe(`value-moving ops on ${backend.name}`, () => {
-    before(() => setBackend(backend.make()));
-
-    it('one_hot, cast, fill and int32 arithmetic', () => {
-      tidy(() => {
-        const idx = tensor([2, 0, -1, 3], [2, 2], 'int32');
-        assert.deepEqual([...o.oneHot(idx, 3).dataSync()], [0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
-        assert.deepEqual(o.oneHot(idx, 3).shape, [2, 2, 3]);
-        const c = o.cast(tensor([1.7, -1.7, 3], [3]), 'int32');
-        assert.equal(c.dtype, 'int32');
-        assert.deepEqual([...c.dataSync()], [1, -1, 3]);
-        assert.deepEqual([...o.cast(c, 'float32').dataSync()], [1, -1, 3]);
-        assert.deepEqual([...o.fill([2, 2], 2.5).dataSync()], [2.5, 2.5, 2.5, 2.5]);
-        const sum = o.add(tensor([1, 2], [2], 'int32'), tensor([10], [1], 'int32'));
-        assert.equal(sum.dtype, 'int32');
-        assert.deepEqual([...sum.dataSync()], [11, 12]);
-      });
+describeBackends('value-moving ops', (test) => {
+  test('one_hot, cast, fill and int32 arithmetic', async () => {
+    const idx = tensor([2, 0, -1, 3], [2, 2], 'int32');
+    const { hot, c, back, filled, sum } = tidy(() => {
+      const c = o.cast(tensor([1.7, -1.7, 3], [3]), 'int32');
+      return {
+        hot: o.oneHot(idx, 3),
+        c,
+        back: o.cast(c, 'float32'),
+        filled: o.fill([2, 2], 2.5),
+        sum: o.add(tensor([1, 2], [2], 'int32'), tensor([10], [1], 'int32')),
+      };
     });
-
-    it('reshape shares the buffer and survives disposing the original', () => {
-      const x = tensor([1, 2, 3, 4, 5, 6], [2, 3]);
-      const v = o.reshape(x, [3, -1]);
-      assert.deepEqual([...v.shape], [3, 2]);
-      x.dispose();
-      assert.deepEqual([...v.dataSync()], [1, 2, 3, 4, 5, 6]);
-      v.dispose();
-      assert.throws(() => v.dataSync(), /after dispose/);
-    });
-
-    it('async download returns the values', async () => {
-      const x = tensor([1, 2, 3], [3]);
-      assert.deepEqual([...(await x.data())], [1, 2, 3]);
-      x.dispose();
-    });
+    assert.deepEqual(hot.shape, [2, 2, 3]);
+    assert.equal(c.dtype, 'int32');
+    assert.equal(back.dtype, 'float32');
+    assert.equal(sum.dtype, 'int32');
+    const [hv, cv, bv, fv, sv] = await readAll([hot, c, back, filled, sum, idx]);
+    assert.deepEqual([...hv], [0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+    assert.ok(cv instanceof Int32Array, 'cast to int32 reads back as Int32Array');
+    assert.deepEqual([...cv], [1, -1, 3]);
+    assert.deepEqual([...bv], [1, -1, 3]);
+    assert.deepEqual([...fv], [2.5, 2.5, 2.5, 2.5]);
+    assert.ok(sv instanceof Int32Array, 'int32 sum reads back as Int32Array');
+    assert.deepEqual([...sv], [11, 12]);
   });
-}
+
+  test('reshape shares the buffer and survives disposing the original', async () => {
+    const x = tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+    const v = o.reshape(x, [3, -1]);
+    assert.deepEqual([...v.shape], [3, 2]);
+    x.dispose();
+    assert.deepEqual(await read(v), [1, 2, 3, 4, 5, 6]);
+    v.dispose();
+    await assert.rejects(v.data(), /after dispose/);
+  });
+
+  test('async download returns the values', async () => {
+    const x = tensor([1, 2, 3], [3]);
+    assert.deepEqual(await read(x), [1, 2, 3]);
+    x.dispose();
+  });
+});
