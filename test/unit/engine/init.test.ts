@@ -1,13 +1,13 @@
 // Initialisers and randomness: Glorot's Keras limit and fans, orthogonality, the Embedding
 // range, determinism by seed, and the dropout mask's rate, scale and counter-based bits.
 
-import { before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fans, glorotUniform, initialValues, orthogonal } from '../../../engine/src/init';
 import { dropout } from '../../../engine/src/ops';
 import { hash3, Rng, uniform01 } from '../../../engine/src/rng';
-import { setBackend, tensor, tidy } from '../../../engine/src/tensor';
-import { BACKENDS } from './helpers';
+import { tensor, tidy } from '../../../engine/src/tensor';
+import { describeBackends, readAll } from './helpers';
 
 describe('initialisers', () => {
   it('computes Keras fans for dense and conv kernels', () => {
@@ -63,26 +63,24 @@ describe('initialisers', () => {
   });
 });
 
-for (const backend of BACKENDS) {
-  describe(`dropout on ${backend.name}`, () => {
-    before(() => setBackend(backend.make()));
-
-    it('keeps about 1 - rate, scales by 1/(1 - rate), and follows uniform01(seed, step, i)', () => {
-      tidy(() => {
-        const n = 4000;
-        const y = dropout(tensor(new Float32Array(n).fill(1), [n]), 0.3, 7, 2, true).dataSync();
-        let kept = 0;
-        for (let i = 0; i < n; i++) {
-          const keep = uniform01(7, 2, i) >= 0.3;
-          assert.equal(y[i], keep ? Math.fround(1 / 0.7) : 0);
-          if (keep) kept++;
-        }
-        assert.ok(Math.abs(kept / n - 0.7) < 0.03);
-        const other = dropout(tensor(new Float32Array(n).fill(1), [n]), 0.3, 7, 3, true).dataSync();
-        assert.notDeepEqual(y, other);
-        const inference = dropout(tensor([1, 2], [2]), 0.3, 7, 2, false).dataSync();
-        assert.deepEqual([...inference], [1, 2]);
-      });
-    });
+describeBackends('dropout', (test) => {
+  test('keeps about 1 - rate, scales by 1/(1 - rate), and follows uniform01(seed, step, i)', async () => {
+    const n = 4000;
+    const [y, other, inference] = await readAll(
+      tidy(() => [
+        dropout(tensor(new Float32Array(n).fill(1), [n]), 0.3, 7, 2, true),
+        dropout(tensor(new Float32Array(n).fill(1), [n]), 0.3, 7, 3, true),
+        dropout(tensor([1, 2], [2]), 0.3, 7, 2, false),
+      ]),
+    );
+    let kept = 0;
+    for (let i = 0; i < n; i++) {
+      const keep = uniform01(7, 2, i) >= 0.3;
+      assert.equal(y[i], keep ? Math.fround(1 / 0.7) : 0);
+      if (keep) kept++;
+    }
+    assert.ok(Math.abs(kept / n - 0.7) < 0.03);
+    assert.notDeepEqual(y, other);
+    assert.deepEqual([...inference], [1, 2]);
   });
-}
+});

@@ -2,27 +2,26 @@
 // Keras 3's formulas) and against Keras 3's Adam and AdamW written out by hand in float64.
 // Each runs several steps on a fixed sequence of gradients.
 
-import { before, describe, it } from 'node:test';
+import { before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { Optimizer } from '../../../engine/src/optimizers';
 import type { OptimizerConfig } from '../../../engine/src/optimizers';
-import { memory, setBackend, tensor, tidy } from '../../../engine/src/tensor';
-import { assertClose, BACKENDS, randomValues } from './helpers';
+import type { TypedArray } from '../../../engine/src/backend';
+import { memory, tensor, tidy } from '../../../engine/src/tensor';
+import { assertClose, describeBackends, randomValues, readAll } from './helpers';
 
 const N = 6;
 const STEPS = 5;
 const w0 = randomValues(N, 7);
 const gradSeq = Array.from({ length: STEPS }, (_v, t) => randomValues(N, 100 + t, -2, 2));
 
-function runEngine(config: OptimizerConfig): Float32Array | Int32Array {
+async function runEngine(config: OptimizerConfig): Promise<TypedArray> {
   const w = tensor(w0, [N]);
   const opt = new Optimizer(config);
   for (const g of gradSeq) tidy(() => opt.step([w], [tensor(g, [N])]));
-  const out = w.dataSync();
   opt.dispose();
-  w.dispose();
-  return out;
+  return (await readAll([w]))[0];
 }
 
 function runTf(make: () => tf.Optimizer): Float32Array {
@@ -50,55 +49,52 @@ function kerasAdam(lr: number, b1: number, b2: number, eps: number, decay: numbe
   return w;
 }
 
-for (const backend of BACKENDS) {
-  describe(`optimizers on ${backend.name}`, () => {
-    before(async () => {
-      await tf.setBackend('cpu');
-      setBackend(backend.make());
-    });
-
-    it('SGD matches tfjs sgd', () => {
-      assertClose(runEngine({ kind: 'sgd', lr: 0.1 }), runTf(() => tf.train.sgd(0.1)), 1e-6, 1e-5, 'sgd');
-    });
-
-    it('SGD with momentum matches tfjs momentum', () => {
-      assertClose(runEngine({ kind: 'sgd', lr: 0.05, momentum: 0.9 }), runTf(() => tf.train.momentum(0.05, 0.9)), 1e-6, 1e-5, 'momentum');
-    });
-
-    it('SGD with Nesterov momentum matches tfjs momentum(useNesterov)', () => {
-      assertClose(
-        runEngine({ kind: 'sgd', lr: 0.05, momentum: 0.9, nesterov: true }),
-        runTf(() => tf.train.momentum(0.05, 0.9, true)),
-        1e-6,
-        1e-5,
-        'nesterov',
-      );
-    });
-
-    it('RMSprop matches tfjs rmsprop with Keras epsilon 1e-7', () => {
-      assertClose(runEngine({ kind: 'rmsprop', lr: 0.01 }), runTf(() => tf.train.rmsprop(0.01, 0.9, 0, 1e-7)), 1e-6, 1e-5, 'rmsprop');
-    });
-
-    it('Adam follows the Keras 3 update with defaults (epsilon 1e-7)', () => {
-      assertClose(runEngine({ kind: 'adam', lr: 0.01 }), kerasAdam(0.01, 0.9, 0.999, 1e-7, 0), 1e-6, 1e-5, 'adam');
-    });
-
-    it('AdamW decays the weights then takes the Adam step (weight_decay 0.01)', () => {
-      const engine = runEngine({ kind: 'adamw', lr: 0.1 });
-      assertClose(engine, kerasAdam(0.1, 0.9, 0.999, 1e-7, 0.01), 1e-6, 1e-5, 'adamw');
-      // The decay must matter: the result differs from plain Adam.
-      assert.ok(Math.abs(engine[0] - runEngine({ kind: 'adam', lr: 0.1 })[0]) > 1e-5);
-    });
-
-    it('optimizer steps allocate nothing new after the first', () => {
-      const w = tensor(w0, [N]);
-      const opt = new Optimizer({ kind: 'adam', lr: 0.01 });
-      tidy(() => opt.step([w], [tensor(gradSeq[0], [N])]));
-      const after1 = memory().allocatedBytes;
-      for (let i = 0; i < 20; i++) tidy(() => opt.step([w], [tensor(gradSeq[i % STEPS], [N])]));
-      assert.equal(memory().allocatedBytes, after1);
-      opt.dispose();
-      w.dispose();
-    });
+describeBackends('optimizers', (test) => {
+  before(async () => {
+    await tf.setBackend('cpu');
   });
-}
+
+  test('SGD matches tfjs sgd', async () => {
+    assertClose(await runEngine({ kind: 'sgd', lr: 0.1 }), runTf(() => tf.train.sgd(0.1)), 1e-6, 1e-5, 'sgd');
+  });
+
+  test('SGD with momentum matches tfjs momentum', async () => {
+    assertClose(await runEngine({ kind: 'sgd', lr: 0.05, momentum: 0.9 }), runTf(() => tf.train.momentum(0.05, 0.9)), 1e-6, 1e-5, 'momentum');
+  });
+
+  test('SGD with Nesterov momentum matches tfjs momentum(useNesterov)', async () => {
+    assertClose(
+      await runEngine({ kind: 'sgd', lr: 0.05, momentum: 0.9, nesterov: true }),
+      runTf(() => tf.train.momentum(0.05, 0.9, true)),
+      1e-6,
+      1e-5,
+      'nesterov',
+    );
+  });
+
+  test('RMSprop matches tfjs rmsprop with Keras epsilon 1e-7', async () => {
+    assertClose(await runEngine({ kind: 'rmsprop', lr: 0.01 }), runTf(() => tf.train.rmsprop(0.01, 0.9, 0, 1e-7)), 1e-6, 1e-5, 'rmsprop');
+  });
+
+  test('Adam follows the Keras 3 update with defaults (epsilon 1e-7)', async () => {
+    assertClose(await runEngine({ kind: 'adam', lr: 0.01 }), kerasAdam(0.01, 0.9, 0.999, 1e-7, 0), 1e-6, 1e-5, 'adam');
+  });
+
+  test('AdamW decays the weights then takes the Adam step (weight_decay 0.01)', async () => {
+    const engine = await runEngine({ kind: 'adamw', lr: 0.1 });
+    assertClose(engine, kerasAdam(0.1, 0.9, 0.999, 1e-7, 0.01), 1e-6, 1e-5, 'adamw');
+    // The decay must matter: the result differs from plain Adam.
+    assert.ok(Math.abs(engine[0] - (await runEngine({ kind: 'adam', lr: 0.1 }))[0]) > 1e-5);
+  });
+
+  test('optimizer steps allocate nothing new after the first', async () => {
+    const w = tensor(w0, [N]);
+    const opt = new Optimizer({ kind: 'adam', lr: 0.01 });
+    tidy(() => opt.step([w], [tensor(gradSeq[0], [N])]));
+    const after1 = memory().allocatedBytes;
+    for (let i = 0; i < 20; i++) tidy(() => opt.step([w], [tensor(gradSeq[i % STEPS], [N])]));
+    assert.equal(memory().allocatedBytes, after1);
+    opt.dispose();
+    w.dispose();
+  });
+});
