@@ -98,7 +98,7 @@ export class SymbolTable {
 
   allRefs(): { def: Span; span: Span }[] {
     const out: { def: Span; span: Span }[] = [];
-    for (const m of this.refs.values()) for (const span of m.spans.values()) out.push({ def: m.def, span });
+    for (const m of this.refs.values()) for (const span of m.spans.values()) out.push({ def: own(m.def), span });
     return out;
   }
 }

@@ -6,7 +6,7 @@
 // The result equals checkText's on the same text; a test asserts it on random edits.
 
 import { parse } from '../syntax/parser';
-import type { Decl, File, Span, Token } from '../syntax/ast';
+import type { Call, Decl, Expr, File, Span, Stmt, Token } from '../syntax/ast';
 import type { Diagnostic } from '../syntax/diagnostic';
 import { checkParsed, checkText, type CheckOptions } from './check';
 import type { CheckedFile } from './checked';
@@ -79,55 +79,157 @@ function parseChunk(piece: string, nextKeyword: string | null): Chunk {
   };
 }
 
-/** Keys of a declaration result that hold shapes and IR data, never spans or lines. */
-const NO_SPANS = new Set(['args', 'weights', 'shape', 'inputShapes', 'outputShape', 'inputs']);
+type Move = (start: number) => number;
 
-/**
- * Moves every span (an object with numeric `start` and `end`) and every `line` reachable
- * from `root`, in place, each object once (`seen` is shared by all moves of one update, so
- * a span shared by a tree and a result moves once). Moving in place instead of copying keeps
- * a re-check after an edit near the top of a big file cheap; the objects belong to this
- * checker's caches, and a result handed out earlier describes the text it was made for only
- * until the next update.
- */
-function moveInPlace(root: unknown, delta: (start: number) => number, lineDelta: ((line: number) => number) | null, seen: Set<object>, skip?: ReadonlySet<string>): void {
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
-    seen.add(v);
-    if (Array.isArray(v)) {
-      for (const x of v) if (x !== null && typeof x === 'object') stack.push(x);
-      continue;
-    }
-    const o = v as Record<string, unknown>;
-    for (const k in o) {
-      const x = o[k];
-      if (x !== null && typeof x === 'object') {
-        if (!skip || !skip.has(k)) stack.push(x);
-      } else if (k === 'line' && lineDelta && typeof x === 'number') o[k] = x + lineDelta(x);
-    }
-    if (typeof o.start === 'number' && typeof o.end === 'number') {
-      const d = delta(o.start);
-      o.start = o.start + d;
-      o.end = (o.end as number) + d;
+function mv(span: Span | null | undefined, d: Move): void {
+  if (!span) return;
+  const k = d(span.start);
+  span.start += k;
+  span.end += k;
+}
+
+function moveExpr(e: Expr | null, d: Move): void {
+  if (!e) return;
+  mv(e.span, d);
+  switch (e.kind) {
+    case 'List':
+    case 'Tuple':
+      for (const item of e.items) moveExpr(item, d);
+      return;
+    case 'Dict':
+      for (const entry of e.entries) {
+        mv(entry.key.span, d);
+        moveExpr(entry.value, d);
+        mv(entry.span, d);
+      }
+      return;
+    case 'Call':
+      return moveCall(e, d, false);
+  }
+}
+
+function moveCall(c: Call, d: Move, withSpan = true): void {
+  if (withSpan) mv(c.span, d);
+  mv(c.callee.span, d);
+  mv(c.argsSpan, d);
+  for (const a of c.args) {
+    mv(a.name?.span, d);
+    moveExpr(a.value, d);
+    mv(a.span, d);
+  }
+}
+
+function moveStmts(body: Stmt[], d: Move): void {
+  for (const s of body) {
+    mv(s.span, d);
+    switch (s.kind) {
+      case 'Input':
+        mv(s.name?.span, d);
+        moveExpr(s.shape, d);
+        mv(s.dtypeSpan, d);
+        break;
+      case 'Repeat':
+        moveExpr(s.count, d);
+        moveStmts(s.body, d);
+        break;
+      default:
+        if (s.kind !== 'Chain') {
+          mv(s.name?.span, d);
+          moveExpr(s.source, d);
+        }
+        for (const c of s.layers) moveCall(c, d);
     }
   }
 }
 
-/** Moves a cached declaration result from the ranges it was made for to new ones. */
-function moveResult(value: DeclResult, from: Placed[], to: Placed[], seen: Set<object>): void {
-  const spanDelta = (start: number): number => {
+function moveDiagnostics(list: Diagnostic[], d: Move): void {
+  for (const x of list) {
+    mv(x.span, d);
+    for (const r of x.related) mv(r.span, d);
+    if (x.fix && x.fix.kind !== 'replace-name') mv(x.fix.before, d);
+  }
+}
+
+/**
+ * Moves a parsed chunk by `delta`, in place. The parser gives every node its own span
+ * object (the random-edit test would catch a shared one); moving in place instead of
+ * copying keeps a re-check after an edit near the top of a big file cheap.
+ */
+function moveChunk(chunk: Chunk, delta: number): void {
+  const d: Move = () => delta;
+  for (const t of chunk.file.tokens) {
+    t.start += delta;
+    t.end += delta;
+  }
+  for (const decl of chunk.file.decls) {
+    mv(decl.span, d);
+    if (decl.kind === 'Train') {
+      mv(decl.model?.span, d);
+      for (const s of decl.settings) {
+        mv(s.name.span, d);
+        moveExpr(s.value, d);
+        mv(s.span, d);
+      }
+      continue;
+    }
+    mv(decl.name?.span, d);
+    if (decl.kind === 'Block') {
+      for (const p of decl.params) {
+        mv(p.name.span, d);
+        moveExpr(p.default, d);
+        mv(p.span, d);
+      }
+    }
+    moveStmts(decl.body, d);
+  }
+  moveDiagnostics(chunk.diagnostics, d);
+  chunk.at += delta;
+}
+
+/**
+ * Moves a cached declaration result, in place, from the ranges it was made for to new ones
+ * (offsets and line numbers). Results own their span objects (see `own` in context.ts), so
+ * this never touches a syntax tree. A result handed out earlier describes the text it was
+ * made for only until the next update.
+ */
+function moveResult(r: DeclResult, from: Placed[], to: Placed[]): void {
+  const d: Move = (start) => {
     for (let i = 0; i < from.length; i++) if (start >= from[i].start && start <= from[i].end) return to[i].start - from[i].start;
     return 0;
   };
-  const lineDelta = (line: number): number => {
+  const line = (n: number): number => {
     // A line belongs to the range whose first line is the nearest at or before it.
     let best = -1;
-    for (let i = 0; i < from.length; i++) if (from[i].line <= line && (best < 0 || from[i].line > from[best].line)) best = i;
-    return best < 0 ? 0 : to[best].line - from[best].line;
+    for (let i = 0; i < from.length; i++) if (from[i].line <= n && (best < 0 || from[i].line > from[best].line)) best = i;
+    return best < 0 ? n : n + to[best].line - from[best].line;
   };
-  moveInPlace(value, spanDelta, lineDelta, seen, NO_SPANS);
+  moveDiagnostics(r.diagnostics, d);
+  for (const s of r.statements) mv(s.span, d);
+  for (const c of r.calls) {
+    mv(c.span, d);
+    mv(c.callSpan, d);
+  }
+  for (const s of r.symbols) {
+    mv(s.def, d);
+    mv(s.scope, d);
+  }
+  for (const x of r.refs) {
+    mv(x.def, d);
+    mv(x.span, d);
+  }
+  for (const x of r.declRefs) mv(x.span, d);
+  if (r.model) {
+    mv(r.model.span, d);
+    mv(r.model.nameSpan, d);
+    for (const l of r.model.layers) l.line = line(l.line);
+    if (r.model.ir) for (const n of r.model.ir.nodes) n.line = line(n.line);
+  }
+  if (r.facts) {
+    for (const o of r.facts.outputs) {
+      mv(o.def, d);
+      mv(o.denseOverRank2, d);
+    }
+  }
 }
 
 export class IncrementalChecker {
@@ -154,7 +256,6 @@ export class IncrementalChecker {
     const decls: Decl[] = [];
     const tokens: Token[] = [];
     const diagnostics: Diagnostic[] = [];
-    const seen = new Set<object>();
     for (let i = 0; i < points.length; i++) {
       const start = points[i];
       const end = i + 1 < points.length ? points[i + 1] : text.length;
@@ -165,11 +266,7 @@ export class IncrementalChecker {
       let chunk = nextChunks.has(key) ? undefined : this.chunks.get(key);
       if (!chunk) chunk = parseChunk(piece, next);
       if (!nextChunks.has(key)) nextChunks.set(key, chunk);
-      if (chunk.at !== start) {
-        const d = start - chunk.at;
-        moveInPlace(chunk, () => d, null, seen);
-        chunk.at = start;
-      }
+      if (chunk.at !== start) moveChunk(chunk, start - chunk.at);
       for (const x of chunk.file.decls) decls.push(x);
       for (const x of chunk.file.tokens) tokens.push(x);
       for (const x of chunk.diagnostics) diagnostics.push(x);
@@ -199,7 +296,7 @@ export class IncrementalChecker {
       const hit = nextDecls.has(key) ? undefined : this.decls.get(key);
       if (hit) {
         const same = hit.ranges.every((r, i) => r.start === ranges[i].start && r.line === ranges[i].line);
-        if (!same) moveResult(hit.result, hit.ranges, ranges, seen);
+        if (!same) moveResult(hit.result, hit.ranges, ranges);
         nextDecls.set(key, { result: hit.result, ranges });
         return hit.result;
       }
