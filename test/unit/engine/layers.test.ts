@@ -5,7 +5,7 @@
 // GRU with reset_after=True and no MultiHeadAttention layer, so those two are compared with
 // the Keras equations written in tfjs ops (gru, attention below).
 
-import { before, describe, it } from 'node:test';
+import { before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import type { ResolvedArgs } from '../../../engine/catalog/types';
@@ -13,8 +13,8 @@ import { valueAndGrads } from '../../../engine/src/autograd/backward';
 import { LAYER_FORWARDS } from '../../../engine/src/layers';
 import type { LayerContext } from '../../../engine/src/layers';
 import * as o from '../../../engine/src/ops';
-import { setBackend, tensor, tidy } from '../../../engine/src/tensor';
-import { BACKENDS, randomValues, relError, sizeOf } from './helpers';
+import { tensor, tidy } from '../../../engine/src/tensor';
+import { describeBackends, randomValues, readAll, relError, sizeOf } from './helpers';
 
 const TOL = 1e-4;
 
@@ -310,60 +310,58 @@ const CASES: LayerCase[] = [
   },
 ];
 
-for (const backend of BACKENDS) {
-  describe(`layers vs tfjs on ${backend.name}`, () => {
-    before(async () => {
-      await tf.setBackend('cpu');
-      setBackend(backend.make());
-    });
+describeBackends('layers vs tfjs', (test) => {
+  before(async () => {
+    await tf.setBackend('cpu');
+  });
 
-    CASES.forEach((c, ci) => {
-      it(`${c.op} ${JSON.stringify(c.args)}${c.training ? ' training' : ''}`, () => {
-        const seed = 500 + ci * 13;
-        const xv = c.inputs.map((s, k) =>
-          c.ids && k === 0 ? randomValues(sizeOf(s), seed, 0, c.ids).map(Math.floor) : randomValues(sizeOf(s), seed + k, -1.5, 1.5),
-        );
-        const dtypeOf = (k: number) => (c.ids && k === 0 ? 'int32' : 'float32');
-        const firstFloat = c.ids ? 1 : 0;
-        const wv = c.weights.map((w, k) => randomValues(sizeOf(w.shape), seed + 20 + k, w.lo ?? -0.8, w.hi ?? 0.8));
-        const trainable = c.weights.map((w, k) => (w.trainable === false ? -1 : k)).filter((k) => k >= 0);
+  CASES.forEach((c, ci) => {
+    test(`${c.op} ${JSON.stringify(c.args)}${c.training ? ' training' : ''}`, async () => {
+      const seed = 500 + ci * 13;
+      const xv = c.inputs.map((s, k) =>
+        c.ids && k === 0 ? randomValues(sizeOf(s), seed, 0, c.ids).map(Math.floor) : randomValues(sizeOf(s), seed + k, -1.5, 1.5),
+      );
+      const dtypeOf = (k: number) => (c.ids && k === 0 ? 'int32' : 'float32');
+      const firstFloat = c.ids ? 1 : 0;
+      const wv = c.weights.map((w, k) => randomValues(sizeOf(w.shape), seed + 20 + k, w.lo ?? -0.8, w.hi ?? 0.8));
+      const trainable = c.weights.map((w, k) => (w.trainable === false ? -1 : k)).filter((k) => k >= 0);
 
-        // tfjs: forward and gradients of sum(y * r) w.r.t. inputs and trainable weights.
-        const tfXs = xv.map((v, k) => tf.tensor(v, c.inputs[k], dtypeOf(k)));
-        const tfWs = wv.map((v, k) => tf.tensor(v, c.weights[k].shape));
-        const tfY = c.tfForward(tfXs, tfWs);
-        if (c.tfLayer) {
-          const viaLayer = layerForward(c.tfLayer, tfXs, tfWs, c.training ?? false);
-          check('tfjs layer vs tfjs ops (the oracle itself)', tfY.dataSync(), viaLayer.dataSync());
-          viaLayer.dispose();
-        }
-        const r = randomValues(tfY.size, seed + 40);
-        const tfR = tf.tensor(r, tfY.shape);
-        const diffIdx = [...[...tfXs.keys()].slice(firstFloat), ...trainable.map((k) => tfXs.length + k)];
-        const tfGrads = tf.grads((...vs: tf.Tensor[]) => {
-          const all = [...tfXs, ...tfWs];
-          diffIdx.forEach((idx, j) => (all[idx] = vs[j]));
-          return tf.sum(tf.mul(c.tfForward(all.slice(0, tfXs.length), all.slice(tfXs.length)), tfR));
-        })(diffIdx.map((idx) => [...tfXs, ...tfWs][idx]));
+      // tfjs: forward and gradients of sum(y * r) w.r.t. inputs and trainable weights.
+      const tfXs = xv.map((v, k) => tf.tensor(v, c.inputs[k], dtypeOf(k)));
+      const tfWs = wv.map((v, k) => tf.tensor(v, c.weights[k].shape));
+      const tfY = c.tfForward(tfXs, tfWs);
+      if (c.tfLayer) {
+        const viaLayer = layerForward(c.tfLayer, tfXs, tfWs, c.training ?? false);
+        check('tfjs layer vs tfjs ops (the oracle itself)', tfY.dataSync(), viaLayer.dataSync());
+        viaLayer.dispose();
+      }
+      const r = randomValues(tfY.size, seed + 40);
+      const tfR = tf.tensor(r, tfY.shape);
+      const diffIdx = [...[...tfXs.keys()].slice(firstFloat), ...trainable.map((k) => tfXs.length + k)];
+      const tfGrads = tf.grads((...vs: tf.Tensor[]) => {
+        const all = [...tfXs, ...tfWs];
+        diffIdx.forEach((idx, j) => (all[idx] = vs[j]));
+        return tf.sum(tf.mul(c.tfForward(all.slice(0, tfXs.length), all.slice(tfXs.length)), tfR));
+      })(diffIdx.map((idx) => [...tfXs, ...tfWs][idx]));
 
-        tidy(() => {
-          const xs = xv.map((v, k) => tensor(v, c.inputs[k], dtypeOf(k)));
-          const ws = wv.map((v, k) => tensor(v, c.weights[k].shape));
-          const record: Record<string, (typeof ws)[number]> = {};
-          c.weights.forEach((w, k) => (record[w.name] = ws[k]));
-          const ctx = (): LayerContext => ({ training: c.training ?? false, seed: 1, step: 0, salt: 0, updates: [] });
-          const forward = LAYER_FORWARDS[c.op];
-          const y = forward(xs, record, c.args, ctx());
-          assert.deepEqual([...y.shape], tfY.shape, 'output shape');
-          check('forward', y.dataSync(), tfY.dataSync());
-          const rT = tensor(r, tfY.shape);
-          const wrt = [...xs.slice(firstFloat), ...trainable.map((k) => ws[k])];
-          const { grads } = valueAndGrads(() => o.sum(o.mul(forward(xs, record, c.args, ctx()), rT)), wrt);
-          const nx = xs.length - firstFloat;
-          grads.forEach((g, j) => check(`gradient ${j < nx ? `of input ${j + firstFloat}` : c.weights[trainable[j - nx]].name}`, g.dataSync(), tfGrads[j].dataSync()));
-        });
-        tf.dispose([...tfXs, ...tfWs, tfY, tfR, ...tfGrads]);
+      const { y, grads } = tidy(() => {
+        const xs = xv.map((v, k) => tensor(v, c.inputs[k], dtypeOf(k)));
+        const ws = wv.map((v, k) => tensor(v, c.weights[k].shape));
+        const record: Record<string, (typeof ws)[number]> = {};
+        c.weights.forEach((w, k) => (record[w.name] = ws[k]));
+        const ctx = (): LayerContext => ({ training: c.training ?? false, seed: 1, step: 0, salt: 0, updates: [] });
+        const forward = LAYER_FORWARDS[c.op];
+        const y = forward(xs, record, c.args, ctx());
+        const rT = tensor(r, tfY.shape);
+        const wrt = [...xs.slice(firstFloat), ...trainable.map((k) => ws[k])];
+        return { y, grads: valueAndGrads(() => o.sum(o.mul(forward(xs, record, c.args, ctx()), rT)), wrt).grads };
       });
+      assert.deepEqual([...y.shape], tfY.shape, 'output shape');
+      const [yv, ...gv] = await readAll([y, ...grads]);
+      check('forward', yv, tfY.dataSync());
+      const nx = xv.length - firstFloat;
+      gv.forEach((g, j) => check(`gradient ${j < nx ? `of input ${j + firstFloat}` : c.weights[trainable[j - nx]].name}`, g, tfGrads[j].dataSync()));
+      tf.dispose([...tfXs, ...tfWs, tfY, tfR, ...tfGrads]);
     });
   });
-}
+});

@@ -3,15 +3,15 @@
 // most 1e-4. Covers matmul, conv2d (both paddings, stride 2), pooling and softmax
 // cross-entropy on logits.
 
-import { before, describe, it } from 'node:test';
+import { before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { valueAndGrads } from '../../../engine/src/autograd/backward';
 import { crossEntropy } from '../../../engine/src/losses';
 import * as o from '../../../engine/src/ops';
-import { setBackend, tensor, tidy } from '../../../engine/src/tensor';
+import { tensor, tidy } from '../../../engine/src/tensor';
 import type { Tensor } from '../../../engine/src/tensor';
-import { BACKENDS, randomValues, relError, sizeOf } from './helpers';
+import { describeBackends, randomValues, readAll, relError, sizeOf } from './helpers';
 
 const TOL = 1e-4;
 
@@ -25,14 +25,14 @@ function check(what: string, actual: ArrayLike<number>, expected: ArrayLike<numb
  * Runs f on the engine and g on tfjs with the same inputs; compares outputs and the
  * gradients of sum(output * r) with respect to every input.
  */
-function compare(
+async function compare(
   name: string,
   shapes: number[][],
   engineF: (xs: Tensor[]) => Tensor,
   tfF: (xs: tf.Tensor[]) => tf.Tensor,
   seed: number,
   linearGrad = false,
-): void {
+): Promise<void> {
   const values = shapes.map((s, k) => randomValues(sizeOf(s), seed + k));
   const tfXs = values.map((v, k) => tf.tensor(v, shapes[k], 'float32'));
   const tfY = tfF(tfXs);
@@ -41,15 +41,16 @@ function compare(
   const tfGrads = linearGrad
     ? [linearVjp(tfF, shapes[0], tfR)]
     : tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(tfF(xs), tfR)))(tfXs);
-  tidy(() => {
+  const { y, grads } = tidy(() => {
     const xs = values.map((v, k) => tensor(v, shapes[k]));
     const y = engineF(xs);
-    assert.deepEqual([...y.shape], tfY.shape, `${name}: shape`);
-    check(`${name} forward`, y.dataSync(), tfY.dataSync());
     const rT = tensor(r, tfY.shape);
-    const { grads } = valueAndGrads(() => o.sum(o.mul(engineF(xs), rT)), xs);
-    grads.forEach((g, k) => check(`${name} gradient ${k}`, g.dataSync(), tfGrads[k].dataSync()));
+    return { y, grads: valueAndGrads(() => o.sum(o.mul(engineF(xs), rT)), xs).grads };
   });
+  assert.deepEqual([...y.shape], tfY.shape, `${name}: shape`);
+  const [yv, ...gv] = await readAll([y, ...grads]);
+  check(`${name} forward`, yv, tfY.dataSync());
+  gv.forEach((g, k) => check(`${name} gradient ${k}`, g, tfGrads[k].dataSync()));
   tf.dispose([...tfXs, tfY, tfR, ...tfGrads]);
 }
 
@@ -70,81 +71,79 @@ function linearVjp(f: (xs: tf.Tensor[]) => tf.Tensor, shape: number[], r: tf.Ten
   return tf.tensor(out, shape);
 }
 
-for (const backend of BACKENDS) {
-  describe(`tfjs oracle on ${backend.name}`, () => {
-    before(async () => {
-      await tf.setBackend('cpu');
-      setBackend(backend.make());
-    });
-
-    it('matmul, plain and transposed, with bias and relu', () => {
-      compare('matmul', [[5, 7], [7, 4]], ([a, b]) => o.matmul(a, b), ([a, b]) => tf.matMul(a, b), 1);
-      compare('matmul tA tB', [[7, 5], [4, 7]], ([a, b]) => o.matmul(a, b, { transA: true, transB: true }), ([a, b]) => tf.matMul(a, b, true, true), 2);
-      compare(
-        'matmul batched + bias + relu',
-        [[3, 5, 7], [3, 7, 4], [4]],
-        ([a, b, c]) => o.matmul(a, b, { bias: c, activation: 'relu' }),
-        ([a, b, c]) => tf.relu(tf.add(tf.matMul(a, b), c)),
-        3,
-      );
-    });
-
-    for (const padding of ['valid', 'same'] as const) {
-      for (const stride of [1, 2]) {
-        it(`conv2d ${padding} stride ${stride}`, () => {
-          compare(
-            `conv2d ${padding} ${stride}`,
-            [[2, 7, 6, 3], [3, 3, 3, 4]],
-            ([x, w]) => o.conv2d(x, w, { stride, padding }),
-            ([x, w]) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, padding),
-            10 + stride,
-          );
-        });
-      }
-    }
-
-    it('conv1d same stride 2', () => {
-      compare(
-        'conv1d',
-        [[2, 9, 3], [3, 3, 2]],
-        ([x, w]) => o.conv1d(x, w, { stride: 2, padding: 'same' }),
-        ([x, w]) => tf.conv1d(x as tf.Tensor3D, w as tf.Tensor3D, 2, 'same'),
-        20,
-      );
-    });
-
-    for (const fn of ['max', 'avg'] as const) {
-      for (const padding of ['valid', 'same'] as const) {
-        it(`${fn} pool 2d ${padding} (3x3, stride 2)`, () => {
-          compare(
-            `${fn}pool ${padding}`,
-            [[2, 7, 6, 2]],
-            ([x]) => o.pool2d(x, fn, { pool: 3, stride: 2, padding }),
-            ([x]) => (fn === 'max' ? tf.maxPool : tf.avgPool)(x as tf.Tensor4D, 3, 2, padding),
-            30,
-            fn === 'avg' && padding === 'same',
-          );
-        });
-      }
-    }
-
-    it('softmax cross-entropy on logits (class indices)', () => {
-      const n = 6;
-      const c = 5;
-      const logits = randomValues(n * c, 40, -3, 3);
-      const classes = [0, 4, 2, 2, 1, 3];
-      const tfLogits = tf.tensor2d(logits, [n, c]);
-      const onehot = tf.oneHot(tf.tensor1d(classes, 'int32'), c);
-      const tfLoss = (l: tf.Tensor) => tf.losses.softmaxCrossEntropy(onehot, l, undefined, undefined, tf.Reduction.MEAN);
-      const expected = tfLoss(tfLogits).dataSync();
-      const expectedGrad = tf.grad(tfLoss)(tfLogits).dataSync();
-      tidy(() => {
-        const x = tensor(logits, [n, c]);
-        const idx = tensor(classes, [n], 'int32');
-        const { value, grads } = valueAndGrads(() => crossEntropy(x, idx, false), [x]);
-        check('cross-entropy', value.dataSync(), expected);
-        check('cross-entropy gradient', grads[0].dataSync(), expectedGrad);
-      });
-    });
+describeBackends('tfjs oracle', (test) => {
+  before(async () => {
+    await tf.setBackend('cpu');
   });
-}
+
+  test('matmul, plain and transposed, with bias and relu', async () => {
+    await compare('matmul', [[5, 7], [7, 4]], ([a, b]) => o.matmul(a, b), ([a, b]) => tf.matMul(a, b), 1);
+    await compare('matmul tA tB', [[7, 5], [4, 7]], ([a, b]) => o.matmul(a, b, { transA: true, transB: true }), ([a, b]) => tf.matMul(a, b, true, true), 2);
+    await compare(
+      'matmul batched + bias + relu',
+      [[3, 5, 7], [3, 7, 4], [4]],
+      ([a, b, c]) => o.matmul(a, b, { bias: c, activation: 'relu' }),
+      ([a, b, c]) => tf.relu(tf.add(tf.matMul(a, b), c)),
+      3,
+    );
+  });
+
+  for (const padding of ['valid', 'same'] as const) {
+    for (const stride of [1, 2]) {
+      test(`conv2d ${padding} stride ${stride}`, async () => {
+        await compare(
+          `conv2d ${padding} ${stride}`,
+          [[2, 7, 6, 3], [3, 3, 3, 4]],
+          ([x, w]) => o.conv2d(x, w, { stride, padding }),
+          ([x, w]) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, padding),
+          10 + stride,
+        );
+      });
+    }
+  }
+
+  test('conv1d same stride 2', async () => {
+    await compare(
+      'conv1d',
+      [[2, 9, 3], [3, 3, 2]],
+      ([x, w]) => o.conv1d(x, w, { stride: 2, padding: 'same' }),
+      ([x, w]) => tf.conv1d(x as tf.Tensor3D, w as tf.Tensor3D, 2, 'same'),
+      20,
+    );
+  });
+
+  for (const fn of ['max', 'avg'] as const) {
+    for (const padding of ['valid', 'same'] as const) {
+      test(`${fn} pool 2d ${padding} (3x3, stride 2)`, async () => {
+        await compare(
+          `${fn}pool ${padding}`,
+          [[2, 7, 6, 2]],
+          ([x]) => o.pool2d(x, fn, { pool: 3, stride: 2, padding }),
+          ([x]) => (fn === 'max' ? tf.maxPool : tf.avgPool)(x as tf.Tensor4D, 3, 2, padding),
+          30,
+          fn === 'avg' && padding === 'same',
+        );
+      });
+    }
+  }
+
+  test('softmax cross-entropy on logits (class indices)', async () => {
+    const n = 6;
+    const c = 5;
+    const logits = randomValues(n * c, 40, -3, 3);
+    const classes = [0, 4, 2, 2, 1, 3];
+    const tfLogits = tf.tensor2d(logits, [n, c]);
+    const onehot = tf.oneHot(tf.tensor1d(classes, 'int32'), c);
+    const tfLoss = (l: tf.Tensor) => tf.losses.softmaxCrossEntropy(onehot, l, undefined, undefined, tf.Reduction.MEAN);
+    const expected = tfLoss(tfLogits).dataSync();
+    const expectedGrad = tf.grad(tfLoss)(tfLogits).dataSync();
+    const { value, grads } = tidy(() => {
+      const x = tensor(logits, [n, c]);
+      const idx = tensor(classes, [n], 'int32');
+      return valueAndGrads(() => crossEntropy(x, idx, false), [x]);
+    });
+    const [v, g] = await readAll([value, grads[0]]);
+    check('cross-entropy', v, expected);
+    check('cross-entropy gradient', g, expectedGrad);
+  });
+});
