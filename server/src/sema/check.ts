@@ -58,19 +58,19 @@ export function calledNames(body: Stmt[], out = new Set<string>()): Set<string> 
 }
 
 /** The blocks a body uses, directly or through other blocks, in a stable order. */
-export function blockDeps(body: Stmt[], blocks: ReadonlyMap<string, BlockDecl>): BlockDecl[] {
+export function blockDeps(names: Set<string>, blocks: ReadonlyMap<string, BlockDecl>, namesOf: (b: BlockDecl) => Set<string>): BlockDecl[] {
   const out: BlockDecl[] = [];
   const seen = new Set<string>();
-  const visit = (b: Stmt[]) => {
-    for (const name of calledNames(b)) {
+  const visit = (called: Set<string>) => {
+    for (const name of called) {
       const decl = blocks.get(name);
       if (!decl || seen.has(name)) continue;
       seen.add(name);
       out.push(decl);
-      visit(decl.body);
+      visit(namesOf(decl));
     }
   };
-  visit(body);
+  visit(names);
   return out;
 }
 
@@ -93,8 +93,14 @@ export function checkParsed(file: File, parseDiagnostics: Diagnostic[], text: st
     table.set(id.name, id.span);
     if (d.kind === 'Block') blocks.set(id.name, d);
   }
+  const called = new Map<Decl, Set<string>>();
+  const namesOf = (d: Decl): Set<string> => {
+    let names = called.get(d);
+    if (!names) called.set(d, (names = d.kind === 'Train' ? new Set() : calledNames(d.body)));
+    return names;
+  };
   const used = new Set<string>();
-  for (const d of file.decls) if (d.kind !== 'Train') for (const n of calledNames(d.body)) used.add(n);
+  for (const d of file.decls) if (d.kind !== 'Train') for (const n of namesOf(d)) used.add(n);
   const run = (d: Decl, deps: BlockDecl[], isUsed: boolean, compute: () => DeclResult) =>
     memo ? memo(d, deps, isUsed, () => safely(compute)) : safely(compute);
 
@@ -102,14 +108,14 @@ export function checkParsed(file: File, parseDiagnostics: Diagnostic[], text: st
   const facts = new Map<string, ModelFacts>();
   for (const d of file.decls) {
     if (d.kind !== 'Model') continue;
-    const r = run(d, blockDeps(d.body, blocks), false, () => checkModel(d, blocks, lineStarts));
+    const r = run(d, blockDeps(namesOf(d), blocks, namesOf), false, () => checkModel(d, blocks, lineStarts));
     results.push(r);
     if (r.facts && d.name && !facts.has(d.name.name)) facts.set(d.name.name, r.facts);
   }
   for (const d of file.decls) {
     if (d.kind !== 'Block' || !d.name || blocks.get(d.name.name) !== d) continue;
     const isUsed = used.has(d.name.name);
-    results.push(run(d, blockDeps(d.body, blocks), isUsed, () => checkBlock(d, blocks, lineStarts, isUsed)));
+    results.push(run(d, blockDeps(namesOf(d), blocks, namesOf), isUsed, () => checkBlock(d, blocks, lineStarts, isUsed)));
   }
   for (const d of file.decls) {
     if (d.kind !== 'Train') continue;

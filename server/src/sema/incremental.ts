@@ -19,6 +19,8 @@ interface Chunk {
   diagnostics: Diagnostic[];
   /** The offset its spans are at now (0 right after parsing). */
   at: number;
+  /** The keyword of the declaration after it (its parse depends on it), or null at the end. */
+  next: string | null;
 }
 
 interface Placed {
@@ -28,6 +30,11 @@ interface Placed {
 }
 
 interface CachedDecl {
+  /** What else the result depends on besides the declaration's own text. */
+  kind: string;
+  used: boolean;
+  blockNames: string;
+  depTexts: string[];
   result: DeclResult;
   ranges: Placed[];
 }
@@ -69,13 +76,14 @@ const SENTINELS: Record<string, string> = { model: 'model _ {}', block: 'block _
  * body ends at "found 'model'" rather than at the end of the file; its own nodes are dropped.
  */
 function parseChunk(piece: string, nextKeyword: string | null): Chunk {
-  if (nextKeyword === null) return { ...parse(piece), at: 0 };
+  if (nextKeyword === null) return { ...parse(piece), at: 0, next: null };
   const r = parse(piece + SENTINELS[nextKeyword]);
   const n = piece.length;
   return {
     file: { ...r.file, decls: r.file.decls.filter((d) => d.span.start < n), tokens: r.file.tokens.filter((t) => t.start < n), span: { start: 0, end: n } },
     diagnostics: r.diagnostics,
     at: 0,
+    next: nextKeyword,
   };
 }
 
@@ -234,7 +242,7 @@ function moveResult(r: DeclResult, from: Placed[], to: Placed[]): void {
 
 export class IncrementalChecker {
   private chunks = new Map<string, Chunk>();
-  private decls = new Map<string, CachedDecl>();
+  private decls = new Map<string, CachedDecl[]>();
   private readonly data?: DataProbe;
 
   constructor(options: { data?: DataProbe } = {}) {
@@ -261,11 +269,10 @@ export class IncrementalChecker {
       const end = i + 1 < points.length ? points[i + 1] : text.length;
       const piece = text.slice(start, end);
       const next = i + 1 < points.length ? KEYWORD_AT_LINE.exec(text.slice(end, end + 6))![1] : null;
-      const key = `${next ?? ''}|${piece}`;
       // A chunk object sits at one place; a second identical chunk is parsed on its own.
-      let chunk = nextChunks.has(key) ? undefined : this.chunks.get(key);
-      if (!chunk) chunk = parseChunk(piece, next);
-      if (!nextChunks.has(key)) nextChunks.set(key, chunk);
+      const cached = nextChunks.has(piece) ? undefined : this.chunks.get(piece);
+      const chunk = cached && cached.next === next ? cached : parseChunk(piece, next);
+      if (!nextChunks.has(piece)) nextChunks.set(piece, chunk);
       if (chunk.at !== start) moveChunk(chunk, start - chunk.at);
       for (const x of chunk.file.decls) decls.push(x);
       for (const x of chunk.file.tokens) tokens.push(x);
@@ -287,22 +294,28 @@ export class IncrementalChecker {
     const blockNames = decls
       .flatMap((d) => (d.kind === 'Block' && d.name ? [d.name.name] : []))
       .join(',');
-    const nextDecls = new Map<string, CachedDecl>();
+    const nextDecls = new Map<string, CachedDecl[]>();
     const textOf = (s: Span) => text.slice(s.start, s.end);
     const result = checkParsed(file, diagnostics, text, options, (decl, deps, used, compute) => {
-      const all = [decl, ...deps];
-      const key = `${decl.kind}|${used}|${blockNames}|${all.map((d) => `${d.span.end - d.span.start}:${textOf(d.span)}`).join('\u0000')}`;
-      const ranges = all.map((d) => ({ start: d.span.start, end: d.span.end, line: lineOf(d.span.start) }));
-      const hit = nextDecls.has(key) ? undefined : this.decls.get(key);
+      const own = textOf(decl.span);
+      const depTexts = deps.map((d) => textOf(d.span));
+      const ranges = [decl, ...deps].map((d) => ({ start: d.span.start, end: d.span.end, line: lineOf(d.span.start) }));
+      const fits = (c: CachedDecl) =>
+        c.kind === decl.kind && c.used === used && c.blockNames === blockNames && c.depTexts.length === depTexts.length && c.depTexts.every((t, i) => t === depTexts[i]);
+      // Each cached result is placed once per update; a second identical declaration is checked afresh.
+      const taken = nextDecls.get(own);
+      const hit = this.decls.get(own)?.find((c) => fits(c) && !taken?.some((t) => t.result === c.result));
+      let entry: CachedDecl;
       if (hit) {
         const same = hit.ranges.every((r, i) => r.start === ranges[i].start && r.line === ranges[i].line);
         if (!same) moveResult(hit.result, hit.ranges, ranges);
-        nextDecls.set(key, { result: hit.result, ranges });
-        return hit.result;
+        entry = { ...hit, ranges };
+      } else {
+        entry = { kind: decl.kind, used, blockNames, depTexts, result: compute(), ranges };
       }
-      const fresh = compute();
-      if (!nextDecls.has(key)) nextDecls.set(key, { result: fresh, ranges });
-      return fresh;
+      if (taken) taken.push(entry);
+      else nextDecls.set(own, [entry]);
+      return entry.result;
     });
     this.decls = nextDecls;
     return result;
