@@ -48,6 +48,9 @@ function safely(compute: () => DeclResult): DeclResult {
   }
 }
 
+/** Called names per declaration; a tree is never edited (only moved), so they stay valid. */
+const CALLED = new WeakMap<Decl, Set<string>>();
+
 /** The names of blocks called anywhere in a body. */
 export function calledNames(body: Stmt[], out = new Set<string>()): Set<string> {
   for (const s of body) {
@@ -93,10 +96,9 @@ export function checkParsed(file: File, parseDiagnostics: Diagnostic[], text: st
     table.set(id.name, id.span);
     if (d.kind === 'Block') blocks.set(id.name, d);
   }
-  const called = new Map<Decl, Set<string>>();
   const namesOf = (d: Decl): Set<string> => {
-    let names = called.get(d);
-    if (!names) called.set(d, (names = d.kind === 'Train' ? new Set() : calledNames(d.body)));
+    let names = CALLED.get(d);
+    if (!names) CALLED.set(d, (names = d.kind === 'Train' ? new Set() : calledNames(d.body)));
     return names;
   };
   const used = new Set<string>();
@@ -173,7 +175,17 @@ function merge(file: File, first: Diagnostic[], results: DeclResult[]): CheckedF
     if (s) s.refs = [...m.values()].filter((x) => x.start !== def).sort((a, b) => a.start - b.start);
   }
   diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-  statements.sort((a, b) => a.span.start - b.span.start);
-  calls.sort((a, b) => a.callSpan.start - b.callSpan.start);
+  sortBy(statements, (s) => s.span.start);
+  sortBy(calls, (c) => c.callSpan.start);
   return { file, diagnostics, statements, calls, symbols: [...symbols.values()].sort((a, b) => a.def.start - b.def.start), models };
+}
+
+/** Sorts by a numeric key, skipping the sort when the list is already in order. */
+function sortBy<T>(list: T[], key: (x: T) => number): void {
+  for (let i = 1; i < list.length; i++) {
+    if (key(list[i - 1]) > key(list[i])) {
+      list.sort((a, b) => key(a) - key(b));
+      return;
+    }
+  }
 }
