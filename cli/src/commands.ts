@@ -2,7 +2,9 @@
 // it (`train.ts`, `predict.ts`, ...); main.ts reads usage and dispatch from this table only.
 
 import { runCheck } from './check';
-import type { CliIO, Command } from './io';
+import { runPredict } from './predict';
+import { runTrain } from './train';
+import type { Command } from './io';
 
 export interface CommandEntry {
   name: string;
@@ -11,25 +13,17 @@ export interface CommandEntry {
   run: Command;
 }
 
-/** Stands in for a command that another change will provide. */
-function notImplemented(name: string): Command {
-  return async (_args: string[], io: CliIO) => {
-    io.err(`netspec ${name}: not implemented yet\n`);
-    return 2;
-  };
-}
-
 export const COMMANDS: CommandEntry[] = [
   { name: 'check', summary: 'check FILE... [--json]              report diagnostics and shapes', run: runCheck },
   {
     name: 'train',
     summary: 'train FILE [--model NAME] [--epochs N] [--backend webgpu|cpu] [--out W] [--json]',
-    run: notImplemented('train'),
+    run: runTrain,
   },
   {
     name: 'predict',
     summary: 'predict FILE --weights W --data SOURCE_FILE [--json]',
-    run: notImplemented('predict'),
+    run: runPredict,
   },
 ];
 

@@ -1,0 +1,159 @@
+// Array sources as a Dataset: npy(features=, targets=) and idx(images=, labels=). Both give
+// one features array [N, ...] and one targets array [N, ...]; this module checks the sample
+// counts agree, the per-sample sizes fit the model's inputs and its one output, and that
+// class targets are whole numbers within the output's units. IDX pixel bytes (and the
+// bytes of images(DIR)) are scaled to [0, 1]; npy values are used as they are.
+
+import { basename } from 'node:path';
+import type { ModelIR } from '../../../engine/catalog/ir';
+import { formatShape } from '../../../engine/catalog/shape';
+import type { TrainDataSource } from '../../../engine/catalog/train_ir';
+import { dataFail, type DataResult } from '../../../engine/src/data/data_error';
+import { parseIdx } from '../../../engine/src/data/idx';
+import { parseNpy } from '../../../engine/src/data/npy';
+import type { ArraySet, Dataset } from '../../../engine/src/train/types';
+import { checkClassIndices, describeInputs, fillInputs, inputSlots, outputSlots } from './model_fit';
+import type { LoadOptions } from './options';
+import { gunzip, readBytes } from './source_file';
+
+/** An array read from a file, with what one of its samples is called in messages. */
+export interface FileArray {
+  file: string;
+  shape: number[];
+  data: Float32Array | Int32Array;
+  /** "image", "row": one sample. */
+  noun: string;
+}
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** Shapes feature and target arrays to the model; targets may be null when predicting. */
+export function arraysDataset(features: FileArray, targets: FileArray | null, ir: ModelIR, options: LoadOptions, labels: string[] | null = null): DataResult<Dataset> {
+  const file = features.file;
+  const ins = inputSlots(ir, file);
+  if (!ins.ok) return ins;
+  if (features.shape.length === 0) return dataFail(file, `${basename(file)} holds a single value; it must be an array with one ${features.noun} per sample along its first axis`, undefined, 'data-mismatch');
+  const count = features.shape[0];
+  const per = features.shape.slice(1).reduce((a, b) => a * b, 1);
+  const width = ins.value.reduce((a, s) => a + s.size, 0);
+  if (per !== width) {
+    return dataFail(file, `${basename(file)} has shape [${features.shape.join(', ')}]: ${per} values per ${features.noun}, but ${describeInputs(ir)}${ir.inputs.length === 1 ? ` (${width} values)` : ''}`, undefined, 'data-mismatch');
+  }
+  const feats = features.data instanceof Float32Array ? features.data : Float32Array.from(features.data);
+  const inputs = fillInputs(feats, count, ins.value, file, (r, c) => ({ what: `${features.noun} ${r}, value ${c}` }));
+  if (!inputs.ok) return inputs;
+  const dataset: Dataset = { count, inputs: inputs.value, targets: {}, labels: {} };
+  if (!targets || options.targets === 'ignore') return { ok: true, value: dataset };
+
+  const outs = outputSlots(ir, options.config, targets.file);
+  if (!outs.ok) return outs;
+  if (outs.value.length !== 1) {
+    return dataFail(targets.file, `${basename(targets.file)} is one targets array, but the model has ${outs.value.length} outputs (${ir.outputs.map((o) => o.name).join(', ')}); use csv or json with target={OUTPUT: COLUMN, ...}`, undefined, 'data-mismatch');
+  }
+  const slot = outs.value[0];
+  const tcount = targets.shape[0] ?? 1;
+  if (tcount !== count) {
+    return dataFail(targets.file, `${basename(targets.file)} has ${plural(tcount, targets.noun)} but ${basename(file)} has ${plural(count, features.noun)}; the two files must hold the same samples in the same order`, undefined, 'data-mismatch');
+  }
+  const tper = targets.shape.slice(1).reduce((a, b) => a * b, 1);
+  if (tper !== slot.targetSize) {
+    const what = slot.kind === 'class' ? `${slot.targetSize} class ${slot.targetSize === 1 ? 'index' : 'indices'}` : `${slot.targetSize} values`;
+    return dataFail(targets.file, `${basename(targets.file)} has shape [${targets.shape.join(', ')}]: ${tper} values per sample, but output ${slot.name} ${formatShape(slot.shape)} under ${slot.loss} takes ${what} per sample`, undefined, 'data-mismatch');
+  }
+  let data: Float32Array | Int32Array;
+  if (slot.kind === 'class') {
+    data = new Int32Array(targets.data.length);
+    for (let i = 0; i < targets.data.length; i++) {
+      const v = targets.data[i];
+      if (!Number.isInteger(v)) {
+        return dataFail(targets.file, `${targets.noun} ${Math.floor(i / slot.targetSize)} is ${v}; class targets under cross_entropy must be whole class indices (save them as int32)`, undefined, 'data-mismatch');
+      }
+      data[i] = v;
+    }
+    const fits = checkClassIndices(data, slot, targets.file, (i) => ({ what: `${targets.noun} ${Math.floor(i / slot.targetSize)}` }));
+    if (!fits.ok) return fits;
+  } else {
+    data = targets.data instanceof Float32Array ? targets.data : Float32Array.from(targets.data);
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i])) return dataFail(targets.file, `${targets.noun} ${Math.floor(i / slot.targetSize)} is ${data[i]}; NaN and infinite targets cannot be trained on`);
+    }
+  }
+  const set: ArraySet = { data, sampleShape: slot.targetShape };
+  dataset.targets[slot.name] = set;
+  dataset.labels![slot.name] = labels;
+  return { ok: true, value: dataset };
+}
+
+function checkFinite(a: FileArray): DataResult<true> {
+  if (!(a.data instanceof Float32Array)) return { ok: true, value: true };
+  const per = a.shape.slice(1).reduce((x, y) => x * y, 1);
+  for (let i = 0; i < a.data.length; i++) {
+    if (!Number.isFinite(a.data[i])) {
+      return dataFail(a.file, `${a.noun} ${Math.floor(i / per)} holds ${a.data[i]} at value ${i % per}; NaN and infinite values cannot be trained on (clean the array first)`);
+    }
+  }
+  return { ok: true, value: true };
+}
+
+async function npyFile(path: string, noun: string): Promise<DataResult<FileArray>> {
+  const bytes = await readBytes(path, 'npy file');
+  if (!bytes.ok) return bytes;
+  const parsed = parseNpy(bytes.value, path);
+  if (!parsed.ok) return parsed;
+  const a: FileArray = { file: path, shape: parsed.value.shape, data: parsed.value.data, noun };
+  const finite = checkFinite(a);
+  return finite.ok ? { ok: true, value: a } : finite;
+}
+
+/** IDX with pixel bytes (element type 0x08) scaled to [0, 1] when `scale` is set. */
+async function idxFile(path: string, noun: string, scale: boolean): Promise<DataResult<FileArray>> {
+  const raw = await readBytes(path, 'IDX file');
+  if (!raw.ok) return raw;
+  let bytes = raw.value;
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      bytes = gunzip(bytes);
+    } catch (e) {
+      return dataFail(path, `the gzip data is corrupt (${(e as Error).message}); re-download the file`);
+    }
+  }
+  const parsed = parseIdx(bytes, path);
+  if (!parsed.ok) return parsed;
+  let data: Float32Array | Int32Array = parsed.value.data;
+  if (scale && bytes[2] === 0x08) data = Float32Array.from(data, (v) => v / 255);
+  const a: FileArray = { file: path, shape: parsed.value.shape, data, noun };
+  const finite = checkFinite(a);
+  return finite.ok ? { ok: true, value: a } : finite;
+}
+
+export async function loadNpy(source: TrainDataSource, ir: ModelIR, options: LoadOptions): Promise<DataResult<Dataset>> {
+  const fpath = source.files?.features;
+  if (!fpath) return dataFail('npy', 'npy(...) needs features="FILE.npy"', undefined, 'data-mismatch');
+  const features = await npyFile(fpath, 'row');
+  if (!features.ok) return features;
+  let targets: FileArray | null = null;
+  const tpath = source.files?.targets;
+  if (options.targets === 'required') {
+    if (!tpath) return dataFail(fpath, 'npy(...) needs targets="FILE.npy" to train on', undefined, 'data-mismatch');
+    const t = await npyFile(tpath, 'row');
+    if (!t.ok) return t;
+    targets = t.value;
+  }
+  return arraysDataset(features.value, targets, ir, options);
+}
+
+export async function loadIdx(source: TrainDataSource, ir: ModelIR, options: LoadOptions): Promise<DataResult<Dataset>> {
+  const ipath = source.files?.images;
+  if (!ipath) return dataFail('idx', 'idx(...) needs images="FILE"', undefined, 'data-mismatch');
+  const images = await idxFile(ipath, 'image', true);
+  if (!images.ok) return images;
+  let labels: FileArray | null = null;
+  const lpath = source.files?.labels;
+  if (options.targets === 'required') {
+    if (!lpath) return dataFail(ipath, 'idx(...) needs labels="FILE" to train on', undefined, 'data-mismatch');
+    const l = await idxFile(lpath, 'label', false);
+    if (!l.ok) return l;
+    labels = l.value;
+  }
+  return arraysDataset(images.value, labels, ir, options);
+}

@@ -1,0 +1,13 @@
+// The options every data reader takes: the losses that decide class or value targets,
+// whether targets are read at all (prediction ignores them), and the training labels that
+// validation and prediction data must map onto.
+
+import type { TrainIR } from '../../../engine/catalog/train_ir';
+
+export interface LoadOptions {
+  config: Pick<TrainIR, 'loss'>;
+  /** 'required' when training; 'ignore' when predicting (target columns are still not features). */
+  targets: 'required' | 'ignore';
+  /** By output: the labels of the training data, so the same label gets the same index. */
+  labels?: Record<string, string[] | null>;
+}

@@ -1,0 +1,200 @@
+// `netspec predict FILE --weights W --data SOURCE_FILE [--json]` (spec §7): rebuilds the
+// model from FILE, loads the safetensors weights that `netspec train` wrote, reads the
+// features of SOURCE_FILE the way the train block reads its data (targets, if present, are
+// ignored), and prints one prediction per sample. A classifier output (cross_entropy) also
+// gets "class": the label string when training saw string labels, else the class index.
+
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { ModelIR } from '../../engine/catalog/ir';
+import { decodeSafetensors } from '../../engine/src/io/safetensors';
+import { Model } from '../../engine/src/model';
+import { tensor, tidy } from '../../engine/src/tensor';
+import type { Tensor } from '../../engine/src/tensor';
+import { loadWeights } from '../../engine/src/train/weights';
+import type { Dataset, NamedArray } from '../../engine/src/train/types';
+import { parseArgs } from './args';
+import { loadDataset, predictionSource } from './data/load';
+import { outputSlots } from './data/model_fit';
+import type { CliIO } from './io';
+import { chooseBackend, EXIT, pickModel, printDataError } from './model_pick';
+
+export const PREDICT_USAGE = `usage: netspec predict FILE --weights W --data SOURCE_FILE [--model NAME] [--backend webgpu|cpu] [--json]
+
+Runs a trained model on the features of SOURCE_FILE (.csv, .json, .npy or an IDX images
+file), read the way the model's train block reads its data; target columns are ignored.
+With --json, prints one object per sample and line:
+  {"index": i, "outputs": {"NAME": [values...]}, "class": LABEL_OR_INDEX}
+("class" only for a classifier output; an object by output name when there are several).
+The backend defaults to cpu here.
+
+Exit status: 0 done; 1 the model has errors; 2 bad usage, bad weights or bad data.
+`;
+
+const BATCH = 256;
+
+/** Each output's predictions for every sample, row-major, in batches of BATCH. */
+export async function predictAll(model: Model, data: Dataset): Promise<{ ok: true; outputs: Record<string, { values: Float32Array; per: number }> } | { ok: false; message: string }> {
+  const ir = model.ir;
+  const parts: Record<string, Float32Array[]> = Object.fromEntries(ir.outputs.map((o) => [o.name, []]));
+  const per: Record<string, number> = {};
+  for (let start = 0; start < data.count; start += BATCH) {
+    const n = Math.min(BATCH, data.count - start);
+    const result = tidy(() => {
+      const inputs: Record<string, Tensor> = {};
+      for (const input of ir.inputs) {
+        const set = data.inputs[input.name];
+        const size = set.sampleShape.reduce((a, b) => a * b, 1);
+        const slice = set.data.subarray(start * size, (start + n) * size);
+        inputs[input.name] = tensor(slice, [n, ...set.sampleShape], input.dtype);
+      }
+      return model.forward(inputs, { training: false });
+    });
+    if (!result.ok) return { ok: false, message: result.error.message };
+    for (const [name, t] of Object.entries(result.outputs)) {
+      const values = await t.data();
+      per[name] = values.length / n;
+      parts[name].push(values instanceof Float32Array ? values : Float32Array.from(values));
+      t.dispose();
+    }
+  }
+  const outputs: Record<string, { values: Float32Array; per: number }> = {};
+  for (const [name, list] of Object.entries(parts)) {
+    const all = new Float32Array(list.reduce((a, p) => a + p.length, 0));
+    let at = 0;
+    for (const p of list) {
+      all.set(p, at);
+      at += p.length;
+    }
+    outputs[name] = { values: all, per: per[name] ?? 0 };
+  }
+  return { ok: true, outputs };
+}
+
+function argmax(v: ArrayLike<number>, start: number, n: number): number {
+  let best = 0;
+  for (let i = 1; i < n; i++) if (v[start + i] > v[start + best]) best = i;
+  return best;
+}
+
+/** The lines of output: JSON objects or plain text, one per sample. */
+export function formatPredictions(
+  ir: ModelIR,
+  outputs: Record<string, { values: Float32Array; per: number }>,
+  count: number,
+  classifiers: Set<string>,
+  labels: Record<string, string[] | null>,
+  json: boolean,
+): string[] {
+  const lines: string[] = [];
+  const round = (x: number) => Number(x.toPrecision(7));
+  for (let i = 0; i < count; i++) {
+    const outs: Record<string, number[]> = {};
+    const classes: Record<string, string | number> = {};
+    for (const o of ir.outputs) {
+      const { values, per } = outputs[o.name];
+      outs[o.name] = Array.from(values.subarray(i * per, (i + 1) * per), round);
+      if (classifiers.has(o.name)) {
+        const k = argmax(values, i * per, per);
+        classes[o.name] = labels[o.name]?.[k] ?? k;
+      }
+    }
+    const names = Object.keys(classes);
+    const cls = names.length === 0 ? undefined : names.length === 1 ? classes[names[0]] : classes;
+    if (json) {
+      lines.push(JSON.stringify(cls === undefined ? { index: i, outputs: outs } : { index: i, outputs: outs, class: cls }));
+    } else {
+      const text = Object.entries(outs).map(([k, v]) => `${k}=[${v.map((x) => Number(x.toPrecision(4))).join(', ')}]`);
+      const c = names.map((n) => `${names.length > 1 ? `${n} ` : ''}class ${classes[n]}`);
+      lines.push(`${i}: ${[...c, ...text].join('  ')}`);
+    }
+  }
+  return lines;
+}
+
+function parseLabels(text: string | undefined): Record<string, string[] | null> {
+  if (!text) return {};
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, string[] | null>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export async function runPredict(argv: string[], io: CliIO): Promise<number> {
+  const parsed = parseArgs(argv, { booleans: ['json', 'help'], values: ['weights', 'data', 'model', 'backend'] });
+  if (!parsed.ok) {
+    io.err(`netspec predict: ${parsed.message}\n${PREDICT_USAGE}`);
+    return EXIT.usage;
+  }
+  const { positional, booleans, values } = parsed.args;
+  if (booleans.has('help')) {
+    io.out(PREDICT_USAGE);
+    return EXIT.ok;
+  }
+  const weightsArg = values.get('weights');
+  const dataArg = values.get('data');
+  if (positional.length !== 1 || !weightsArg || !dataArg) {
+    const missing = positional.length !== 1 ? 'give one model file' : !weightsArg ? '--weights W is required' : '--data SOURCE_FILE is required';
+    io.err(`netspec predict: ${missing}\n${PREDICT_USAGE}`);
+    return EXIT.usage;
+  }
+  // The weights first: they name the model when the file has several.
+  const weightsPath = resolve(io.cwd, weightsArg);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(weightsPath));
+  } catch (e) {
+    io.err(`${weightsArg}: error: cannot read the weights file (${(e as { code?: string }).code ?? 'EIO'})\n`);
+    return EXIT.usage;
+  }
+  const decoded = decodeSafetensors(bytes);
+  if (!decoded.ok) {
+    io.err(`${weightsArg}: error: not a safetensors file: ${decoded.message}\n`);
+    return EXIT.usage;
+  }
+  const picked = await pickModel(positional[0], io, 'predict', values.get('model') ?? decoded.metadata.model);
+  if (!picked.ok) return picked.status;
+  const { ir, train } = picked.value;
+
+  const labels = parseLabels(decoded.metadata.labels);
+  const config = train ?? { loss: 'mse' };
+  const source = predictionSource(resolve(io.cwd, dataArg), train?.data ?? null);
+  if (!source.ok) {
+    printDataError(source.error, io, 'predict');
+    return EXIT.usage;
+  }
+  const data = await loadDataset(source.value, ir, { config, targets: 'ignore', labels });
+  if (!data.ok) {
+    printDataError(data.error, io, 'predict');
+    return EXIT.usage;
+  }
+  const backend = await chooseBackend(values.get('backend') ?? 'cpu', io, 'predict');
+  if (!backend.ok) return backend.status;
+  const built = Model.build(ir, 0);
+  if (!built.ok) {
+    io.err(`netspec predict: ${built.error.message}\n`);
+    return EXIT.modelError;
+  }
+  const model = built.model;
+  try {
+    const loaded = loadWeights(model, decoded.arrays as NamedArray[]);
+    if (!loaded.ok) {
+      io.err(`${weightsArg}: error: ${loaded.message}\n`);
+      return EXIT.usage;
+    }
+    const result = await predictAll(model, data.value);
+    if (!result.ok) {
+      io.err(`netspec predict: ${result.message}\n`);
+      return EXIT.usage;
+    }
+    const slots = outputSlots(ir, config, weightsPath);
+    const classifiers = new Set(slots.ok ? slots.value.filter((s) => s.kind === 'class' && s.targetSize === 1).map((s) => s.name) : []);
+    const lines = formatPredictions(ir, result.outputs, data.value.count, classifiers, labels, booleans.has('json'));
+    if (lines.length) io.out(lines.join('\n') + '\n');
+    return EXIT.ok;
+  } finally {
+    model.dispose();
+  }
+}

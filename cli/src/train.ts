@@ -1,0 +1,156 @@
+// `netspec train FILE [--model NAME] [--epochs N] [--backend webgpu|cpu] [--out W] [--json]`
+// (spec §7): checks the file, loads the data the train block names, trains on the chosen
+// backend, and saves safetensors weights. After each epoch the checkpoint is written to
+// W.tmp and renamed over W, so W is always a whole file. Ctrl-C stops after the current
+// step and keeps the last finished epoch's checkpoint; a second Ctrl-C quits at once.
+
+import { rename, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { TrainIR } from '../../engine/catalog/train_ir';
+import { encodeSafetensors } from '../../engine/src/io/safetensors';
+import { train } from '../../engine/src/train/run';
+import type { Dataset, EpochEvent, NamedArray, TrainError } from '../../engine/src/train/types';
+import { parseArgs } from './args';
+import { loadTrainingData } from './data/load';
+import type { CliIO } from './io';
+import { checkMemory } from './memory';
+import { chooseBackend, defaultWeightsPath, displayPath, EXIT, pickModel, printDataError } from './model_pick';
+import { Progress } from './progress';
+
+export const TRAIN_USAGE = `usage: netspec train FILE [--model NAME] [--epochs N] [--backend webgpu|cpu] [--out W] [--json]
+
+Trains a model as its train block says and writes its weights (safetensors) to W,
+by default MODEL.safetensors beside FILE. A checkpoint is saved after every epoch.
+  --model NAME      the model to train when FILE has several train blocks
+  --epochs N        override the train block's epochs
+  --backend B       webgpu or cpu (default: webgpu when an adapter exists, else cpu)
+  --out W           where to write the weights
+  --json            one JSON object per epoch on stdout: epoch, loss, metrics,
+                    val_ versions, samples_per_s
+Progress goes to stderr (a bar on a terminal, one line per epoch otherwise).
+Ctrl-C stops after the current step and keeps the last epoch's checkpoint.
+
+Exit status: 0 trained; 1 the model has errors; 2 bad usage, bad data, or the
+backend is unavailable; 3 training failed (NaN loss, out of memory, device lost);
+130 interrupted (Ctrl-C).
+`;
+
+/** The safetensors metadata that predict reads back: the model and each output's labels. */
+export function weightsMetadata(model: string, data: Dataset, epoch: number): Record<string, string> {
+  return { format: 'netspec', model, labels: JSON.stringify(data.labels ?? {}), epoch: String(epoch) };
+}
+
+/** Writes W.tmp and renames it over W, so a reader never sees half a file. */
+export async function writeWeightsAtomic(path: string, arrays: NamedArray[], metadata: Record<string, string>): Promise<void> {
+  const tmp = `${path}.tmp`;
+  await writeFile(tmp, encodeSafetensors(arrays, metadata));
+  await rename(tmp, path);
+}
+
+/** One line of `--json` (spec §7): the epoch, every metric by name, samples per second. */
+export function epochJson(e: EpochEvent): string {
+  return JSON.stringify({ epoch: e.epoch, ...e.metrics, samples_per_s: Math.round(e.samplesPerSecond * 10) / 10 });
+}
+
+function trainErrorStatus(e: TrainError): number {
+  return e.code === 'data-mismatch' || e.code === 'build-error' ? EXIT.usage : EXIT.trainingFailed;
+}
+
+function parseEpochs(text: string | undefined, io: CliIO): number | null | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) {
+    io.err(`netspec train: --epochs must be a whole number ≥ 1, not '${text}'\n${TRAIN_USAGE}`);
+    return null;
+  }
+  return n;
+}
+
+export async function runTrain(argv: string[], io: CliIO): Promise<number> {
+  const parsed = parseArgs(argv, { booleans: ['json', 'help'], values: ['model', 'epochs', 'backend', 'out'] });
+  if (!parsed.ok) {
+    io.err(`netspec train: ${parsed.message}\n${TRAIN_USAGE}`);
+    return EXIT.usage;
+  }
+  const { positional, booleans, values } = parsed.args;
+  if (booleans.has('help')) {
+    io.out(TRAIN_USAGE);
+    return EXIT.ok;
+  }
+  if (positional.length !== 1) {
+    io.err(`netspec train: ${positional.length === 0 ? 'no model file given' : 'give one model file'}\n${TRAIN_USAGE}`);
+    return EXIT.usage;
+  }
+  const epochs = parseEpochs(values.get('epochs'), io);
+  if (epochs === null) return EXIT.usage;
+
+  const picked = await pickModel(positional[0], io, 'train', values.get('model'));
+  if (!picked.ok) return picked.status;
+  const { ir, path } = picked.value;
+  const config: TrainIR = { ...picked.value.train!, epochs: epochs ?? picked.value.train!.epochs };
+
+  const data = await loadTrainingData(config, ir);
+  if (!data.ok) {
+    printDataError(data.error, io, 'train');
+    return EXIT.usage;
+  }
+  const backend = await chooseBackend(values.get('backend'), io, 'train');
+  if (!backend.ok) return backend.status;
+  const memory = checkMemory(ir, config, backend.value);
+  if (memory) {
+    io.err(`netspec train: ${memory}\n`);
+    return EXIT.trainingFailed;
+  }
+
+  const out = values.has('out') ? resolve(io.cwd, values.get('out')!) : defaultWeightsPath(path, ir.name);
+  const shown = displayPath(out, io.cwd);
+  const json = booleans.has('json');
+  const progress = new Progress(config.epochs, { tty: process.stderr.isTTY === true, columns: process.stderr.columns, write: (t) => io.err(t) });
+  const { train: trainSet, validation } = data.value;
+
+  // Ctrl-C: the first asks the loop to stop after this step; the second quits at once.
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      progress.clear();
+      io.err('netspec train: stopping after this step (Ctrl-C again to quit now)\n');
+    } else {
+      process.exit(EXIT.interrupted);
+    }
+  };
+  process.on('SIGINT', onSigint);
+  let savedEpoch = 0;
+  try {
+    const outcome = await train(ir, config, trainSet, validation, {
+      onStep: (e) => progress.step(e),
+      onEpoch: async (e, weights) => {
+        progress.epoch(e);
+        if (json) io.out(`${epochJson(e)}\n`);
+        await writeWeightsAtomic(out, await weights(), weightsMetadata(ir.name, trainSet, e.epoch));
+        savedEpoch = e.epoch;
+      },
+      shouldStop: () => interrupts > 0,
+    });
+    progress.clear();
+    if (!outcome.ok) {
+      const e = outcome.error;
+      const where = e.line !== undefined ? `${displayPath(path, io.cwd)}:${e.line + 1}: ` : '';
+      io.err(`${where}error[${e.code}]: ${e.message}\n`);
+      if (savedEpoch > 0) io.err(`netspec train: the checkpoint of epoch ${savedEpoch} is in ${shown}\n`);
+      return trainErrorStatus(e);
+    }
+    const result = outcome.result;
+    if (result.stopped === 'cancelled') {
+      io.err(savedEpoch > 0 ? `netspec train: interrupted; the checkpoint of epoch ${savedEpoch} is in ${shown}\n` : 'netspec train: interrupted before the first epoch ended; no weights were written\n');
+      return EXIT.interrupted;
+    }
+    // The final weights: the best epoch's when early stopping restored them.
+    await writeWeightsAtomic(out, result.weights, weightsMetadata(ir.name, trainSet, result.bestEpoch));
+    const how = result.stopped === 'early-stopping' ? `early stopping after epoch ${result.epochs.length}, best epoch ${result.bestEpoch}` : `${result.epochs.length} epochs`;
+    io.err(`netspec train: trained ${ir.name} (${how}); weights in ${shown}\n`);
+    return EXIT.ok;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
