@@ -24,6 +24,12 @@ export interface TrainRegularizer {
   l2: number;
 }
 
+/** A learning-rate schedule (engine/src/train/schedule.ts says what each name computes). */
+export interface TrainSchedule {
+  name: 'constant' | 'exponential' | 'cosine' | 'step' | 'reduce_on_plateau';
+  args: Record<string, number>;
+}
+
 export interface TrainIR {
   model: string;
   data: TrainDataSource | null;
@@ -39,6 +45,8 @@ export interface TrainIR {
   metrics: string[];
   seed: number | null;
   earlyStopping: number | null;
+  /** Optional: absent or null means a constant learning rate (the optimizer's lr). */
+  schedule?: TrainSchedule | null;
 }
 
 /** Defaults where the train block is silent (Keras's where Keras has one). */

@@ -1,0 +1,257 @@
+// The training loop of spec §5: `train(ir, config, data, validation, callbacks)` builds the
+// model from a seed (the train block's, else DEFAULT_SEED), then per epoch shuffles with a
+// seeded permutation, runs every batch (the last one may be partial) through a training
+// step, evaluates the validation data in inference mode, reports the epoch, and stops early
+// when the monitored loss has not improved for `earlyStopping` epochs. Same seed, data and
+// backend give the same run, bit for bit, on the CPU backend. Every failure a user can
+// cause — bad settings, data that does not fit, a loss that turns NaN — comes back as an
+// error value that says what and where; nothing throws past `train`.
+
+import type { ModelIR } from '../../catalog/ir';
+import type { TrainIR } from '../../catalog/train_ir';
+import { Model } from '../model';
+import { Optimizer } from '../optimizers';
+import type { OptimizerConfig } from '../optimizers';
+import { Rng } from '../rng';
+import { checkDataset, shuffledOrder } from './dataset';
+import { firstNonFinite } from './diagnose';
+import { EpochRecorder } from './epoch';
+import { METRIC_NAMES } from './metrics';
+import { objectiveOf } from './objective';
+import type { OutputLoss } from './objective';
+import { BatchRunner } from './pass';
+import type { BatchValues } from './pass';
+import { makeSchedule } from './schedule';
+import type { Schedule } from './schedule';
+import type { Dataset, EpochEvent, TrainCallbacks, TrainError, TrainFn, TrainOutcome, TrainResult } from './types';
+import { WeightSnapshot } from './weights';
+
+/** The seed of a run whose train block gives none (Keras examples' favourite, and spec §5's). */
+export const DEFAULT_SEED = 42;
+
+/** The stream of the shuffling generator, apart from weight initialisation's (1). */
+const SHUFFLE_STREAM = 0x5348;
+
+/** How often (ms) the loop yields to the event loop so a Stop message or Ctrl-C gets through. */
+const YIELD_EVERY_MS = 50;
+
+export const train: TrainFn = async (ir, config, data, validation, callbacks = {}) => {
+  const setup = prepare(ir, config, data, validation);
+  if (!setup.ok) return { ok: false, error: setup.error };
+  const loop = new Loop(setup.model, setup.specs, config, data, validation, callbacks, setup.optimizer, setup.schedule);
+  try {
+    return await loop.run();
+  } catch (e) {
+    return { ok: false, error: thrownError(e), partial: await loop.partial().catch(() => undefined) };
+  } finally {
+    loop.dispose();
+  }
+};
+
+interface Setup {
+  ok: true;
+  model: Model;
+  specs: OutputLoss[];
+  optimizer: Optimizer;
+  schedule: Schedule;
+}
+
+/** Everything checked before a single step runs: settings, data, the model itself. */
+function prepare(ir: ModelIR, config: TrainIR, data: Dataset, validation: Dataset | null): Setup | { ok: false; error: TrainError } {
+  const build = (message: string): { ok: false; error: TrainError } => ({ ok: false, error: { code: 'build-error', message } });
+  const mismatch = (message: string): { ok: false; error: TrainError } => ({ ok: false, error: { code: 'data-mismatch', message } });
+  const objective = objectiveOf(ir, config);
+  if (!objective.ok) return build(objective.message);
+  for (const m of config.metrics) {
+    if (!(METRIC_NAMES as readonly string[]).includes(m)) return build(`unknown metric ${m}; use one of ${METRIC_NAMES.join(', ')}`);
+  }
+  if (!Number.isInteger(config.epochs) || config.epochs < 1) return build(`epochs must be a whole number above 0, not ${config.epochs}`);
+  if (!Number.isInteger(config.batchSize) || config.batchSize < 1) return build(`batch_size must be a whole number above 0, not ${config.batchSize}`);
+  const es = config.earlyStopping;
+  if (es !== null && (!Number.isInteger(es) || es < 0)) return build(`early_stopping must be a whole number of epochs, not ${es}`);
+  const optimizer = optimizerConfig(config);
+  if (typeof optimizer === 'string') return build(optimizer);
+  const schedule = makeSchedule(optimizer.lr, config.schedule);
+  if (!schedule.ok) return build(schedule.message);
+  const dataProblem = checkDataset(ir, data, 'training', true);
+  if (dataProblem) return mismatch(dataProblem);
+  const valProblem = validation ? checkDataset(ir, validation, 'validation', true) : null;
+  if (valProblem) return mismatch(valProblem);
+  const built = Model.build(ir, config.seed ?? DEFAULT_SEED);
+  if (!built.ok) return { ok: false, error: { code: 'build-error', message: built.error.message, node: built.error.node, line: built.error.line } };
+  return { ok: true, model: built.model, specs: objective.outputs, optimizer: new Optimizer(optimizer), schedule: schedule.schedule };
+}
+
+/** The engine's optimizer settings from the train block's (spec §5 argument names). */
+export function optimizerConfig(config: TrainIR): OptimizerConfig | string {
+  const { name, args } = config.optimizer;
+  const n = (key: string): number | undefined => (typeof args[key] === 'number' ? (args[key] as number) : undefined);
+  const lr = n('lr') ?? 0.001;
+  if (!(lr > 0) || !Number.isFinite(lr)) return `the learning rate must be a number above 0, not ${args.lr}`;
+  switch (name) {
+    case 'sgd': return { kind: 'sgd', lr, momentum: n('momentum'), nesterov: args.nesterov === true };
+    case 'rmsprop': return { kind: 'rmsprop', lr, rho: n('rho'), epsilon: n('epsilon') };
+    case 'adam': return { kind: 'adam', lr, beta1: n('beta1'), beta2: n('beta2'), epsilon: n('epsilon') };
+    case 'adamw': return { kind: 'adamw', lr, beta1: n('beta1'), beta2: n('beta2'), epsilon: n('epsilon'), weightDecay: n('weight_decay') };
+  }
+  return `unknown optimizer ${name as string}; use sgd, rmsprop, adam or adamw`;
+}
+
+class Loop {
+  private readonly runner: BatchRunner;
+  private readonly last: WeightSnapshot;
+  private readonly best: WeightSnapshot | null;
+  private readonly epochs: EpochEvent[] = [];
+  private bestEpoch = 0;
+
+  constructor(
+    private readonly model: Model,
+    private readonly specs: OutputLoss[],
+    private readonly config: TrainIR,
+    private readonly data: Dataset,
+    private readonly validation: Dataset | null,
+    private readonly callbacks: TrainCallbacks,
+    private readonly optimizer: Optimizer,
+    private readonly schedule: Schedule,
+  ) {
+    const r = config.regularizer;
+    this.runner = new BatchRunner(model, specs, r && (r.l1 || r.l2) ? { l1: r.l1, l2: r.l2 } : null, optimizer, config.metrics.length > 0);
+    // The weights at the start stand for "the last finished epoch" until one finishes.
+    this.last = new WeightSnapshot(model);
+    this.last.take();
+    this.best = config.earlyStopping !== null ? new WeightSnapshot(model) : null;
+  }
+
+  async run(): Promise<TrainOutcome> {
+    const { data, config } = this;
+    const batch = config.batchSize;
+    const stepsPerEpoch = Math.ceil(data.count / batch);
+    const rng = new Rng(config.seed ?? DEFAULT_SEED, SHUFFLE_STREAM);
+    const history: number[] = [];
+    let bestLoss = Infinity;
+    let wait = 0;
+    let lastYield = now();
+    for (let epoch = 1; epoch <= config.epochs; epoch++) {
+      const started = now();
+      const order = shuffledOrder(data.count, rng);
+      const recorder = new EpochRecorder(this.specs, config.metrics, data);
+      let lr = this.optimizer.config.lr;
+      for (let step = 1; step <= stepsPerEpoch; step++) {
+        if (this.callbacks.shouldStop?.()) return { ok: true, result: await this.finish('cancelled') };
+        lr = this.schedule(epoch - 1, this.optimizer.iterations, history);
+        this.optimizer.config.lr = lr;
+        const rows = order.subarray((step - 1) * batch, Math.min(step * batch, data.count));
+        const t0 = now();
+        const global = this.optimizer.iterations;
+        const inputs = this.runner.inputsOf(data, rows);
+        let values: BatchValues;
+        try {
+          const r = await this.runner.trainStep(data, rows, inputs, global);
+          if (!r.ok) return this.fail({ code: 'data-mismatch', message: r.message, node: r.node, line: r.line, epoch, step });
+          values = r.values;
+          if (!Number.isFinite(values.total)) return this.fail(await this.nanError(values, inputs, global, epoch, step));
+        } finally {
+          for (const t of Object.values(inputs)) t.dispose();
+        }
+        recorder.addTrain(values, rows);
+        const seconds = Math.max((now() - t0) / 1000, 1e-9);
+        this.callbacks.onStep?.({ kind: 'step', epoch, step, stepsPerEpoch, loss: values.total, samplesPerSecond: rows.length / seconds });
+        if (now() - lastYield > YIELD_EVERY_MS) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          lastYield = now();
+        }
+      }
+      const metrics = recorder.trainMetrics();
+      if (this.validation) {
+        const val = await recorder.evaluate(this.runner, this.validation, batch);
+        if (!val.ok) return this.fail({ code: 'data-mismatch', message: val.message, node: val.node, line: val.line, epoch });
+        Object.assign(metrics, val.metrics);
+      }
+      const monitored = this.validation ? metrics.val_loss : metrics.loss;
+      history.push(monitored);
+      const improved = monitored < bestLoss;
+      if (improved) {
+        bestLoss = monitored;
+        this.bestEpoch = epoch;
+        wait = 0;
+      } else wait++;
+      this.last.take();
+      if (improved && this.best) this.last.copyTo(this.best);
+      const seconds = (now() - started) / 1000;
+      const event: EpochEvent = { kind: 'epoch', epoch, metrics, samplesPerSecond: data.count / Math.max(seconds, 1e-9), seconds, best: improved, lr };
+      this.epochs.push(event);
+      await this.callbacks.onEpoch?.(event, () => this.last.download());
+      if (config.earlyStopping !== null && wait >= config.earlyStopping && epoch < config.epochs) {
+        return { ok: true, result: await this.finish('early-stopping') };
+      }
+    }
+    return { ok: true, result: await this.finish('completed') };
+  }
+
+  /** The result so far: the last finished epoch's weights (for an error's `partial`). */
+  async partial(): Promise<TrainResult> {
+    return { epochs: [...this.epochs], stopped: 'cancelled', weights: await this.last.download(), bestEpoch: this.bestEpoch };
+  }
+
+  dispose(): void {
+    this.last.dispose();
+    this.best?.dispose();
+    this.optimizer.dispose();
+    this.model.dispose();
+  }
+
+  /**
+   * The result: a cancelled run keeps the last finished epoch's weights; with early
+   * stopping configured, the best epoch's weights are restored whether or not it triggered.
+   */
+  private async finish(stopped: TrainResult['stopped']): Promise<TrainResult> {
+    let weights;
+    if (stopped === 'cancelled') weights = await this.last.download();
+    else {
+      if (this.best?.taken) this.best.restore();
+      weights = await (this.best?.taken ? this.best : this.last).download();
+    }
+    return { epochs: [...this.epochs], stopped, weights, bestEpoch: this.bestEpoch };
+  }
+
+  private async fail(error: TrainError): Promise<TrainOutcome> {
+    return { ok: false, error, partial: await this.partial() };
+  }
+
+  /** The nan-loss error, naming the first layer whose output is not finite for this batch. */
+  private async nanError(values: BatchValues, inputs: Parameters<typeof firstNonFinite>[1], step: number, epoch: number, stepInEpoch: number): Promise<TrainError> {
+    const what = Number.isNaN(values.total) ? 'became NaN' : 'became infinite';
+    const where = `at epoch ${epoch}, step ${stepInEpoch}`;
+    const found = await firstNonFinite(this.model, inputs, step);
+    if (found) {
+      return {
+        code: 'nan-loss', epoch, step: stepInEpoch, node: found.node, line: found.line,
+        message: `the loss ${what} ${where}; the first non-finite output is ${found.node} (line ${found.line + 1}); try a lower learning rate or check the data's scale`,
+      };
+    }
+    const bad = this.specs.find((s, i) => !Number.isFinite(values.perOutput[i]));
+    if (bad) {
+      return {
+        code: 'nan-loss', epoch, step: stepInEpoch, node: bad.node ?? undefined, line: bad.line,
+        message: `the loss ${what} ${where}; every layer's output is finite, but the ${bad.loss} loss of output ${bad.output} is not; check the targets' scale or try a lower learning rate`,
+      };
+    }
+    return {
+      code: 'nan-loss', epoch, step: stepInEpoch,
+      message: `the loss ${what} ${where}; the outputs and their losses are finite, but the regularization penalty is not; try a smaller regularizer or a lower learning rate`,
+    };
+  }
+}
+
+function now(): number {
+  return globalThis.performance?.now() ?? Date.now();
+}
+
+/** An exception from the backend as an error value (WebGPU errors carry a kind). */
+function thrownError(e: unknown): TrainError {
+  const message = e instanceof Error ? e.message : String(e);
+  const kind = (e as { kind?: unknown } | null)?.kind;
+  if (kind === 'out-of-memory') return { code: 'out-of-memory', message };
+  if (kind === 'lost' || kind === 'validation' || kind === 'internal') return { code: 'device-lost', message };
+  return { code: 'build-error', message: `internal error while training: ${message}` };
+}
