@@ -180,6 +180,8 @@ class Loop {
       const seconds = (now() - started) / 1000;
       const event: EpochEvent = { kind: 'epoch', epoch, metrics, samplesPerSecond: data.count / Math.max(seconds, 1e-9), seconds, best: improved, lr };
       this.epochs.push(event);
+      // weights() downloads this epoch's snapshot; call it before the returned promise
+      // settles, since the next epoch's end overwrites the snapshot.
       await this.callbacks.onEpoch?.(event, () => this.last.download());
       if (config.earlyStopping !== null && wait >= config.earlyStopping && epoch < config.epochs) {
         return { ok: true, result: await this.finish('early-stopping') };
