@@ -125,10 +125,11 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
     const outcome = await train(ir, config, trainSet, validation, {
       onStep: (e) => progress.step(e),
       onEpoch: async (e, weights) => {
-        progress.epoch(e);
-        if (json) io.out(`${epochJson(e)}\n`);
+        // The checkpoint first, so that a printed epoch always has its weights on disk.
         await writeWeightsAtomic(out, await weights(), weightsMetadata(ir.name, trainSet, e.epoch));
         savedEpoch = e.epoch;
+        progress.epoch(e);
+        if (json) io.out(`${epochJson(e)}\n`);
       },
       shouldStop: () => interrupts > 0,
     });
