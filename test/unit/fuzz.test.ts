@@ -4,13 +4,16 @@
 // numbers, deep nesting, long chains). `checkText` must never throw, must return spans
 // inside the text, and must finish each file in under 200 ms. The PRNG is seeded; the
 // seed is printed, and NETSPEC_FUZZ_SEED / NETSPEC_FUZZ_CASES reproduce or extend a run.
+// The loop runs in a worker thread, so a hang or an out-of-memory crash fails the test and
+// names (and saves) the case instead of stalling or killing the test run.
 
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { performance } from 'node:perf_hooks';
+import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { checkText } from '../../server/src/sema/check';
 import type { CheckedFile } from '../../server/src/sema/checked';
 import type { Span } from '../../server/src/syntax/ast';
@@ -121,6 +124,15 @@ const MUTATIONS: Record<string, Mutation> = {
     const nest = open.repeat(depth) + '1' + (balanced ? close.repeat(depth) : '');
     const at = int(rng, t.length + 1);
     return t.slice(0, at) + nest + t.slice(at);
+  },
+  nestedRepeat(t, rng) {
+    // Repeats multiply: the checker must bound the total unrolled work, not each count.
+    const depth = 1 + int(rng, 3);
+    const count = pick(rng, ['2', '10', '100', '999', '1000', '100000']);
+    const body = `repeat ${count} {\n`.repeat(depth) + 'Dense(4)\n' + '}\n'.repeat(depth);
+    const lines = t.split('\n');
+    const at = int(rng, lines.length + 1);
+    return [...lines.slice(0, at), body, ...lines.slice(at)].join('\n');
   },
   longChain(t, rng) {
     const n = 50 + int(rng, 400);
@@ -250,36 +262,54 @@ const TOTAL_CASES = Number(process.env.NETSPEC_FUZZ_CASES ?? 3200);
 const SEED = Number(process.env.NETSPEC_FUZZ_SEED ?? 0x5eed2026);
 const LIMIT_MS = 200;
 
-test(`checkText survives ${TOTAL_CASES} mutated files (seed ${SEED})`, (t) => {
-  const seeds = [
+/** The seed files: the corpus plus the built-in seeds, in a fixed order. */
+function loadSeeds(): { name: string; text: string }[] {
+  return [
     ...corpusFiles('test/corpus').map((p) => ({ name: p, text: readFileSync(p, 'utf8') })),
     ...Object.entries(SEEDS).map(([name, text]) => ({ name: `built-in ${name}`, text })),
   ];
-  console.log(`fuzz: seed ${SEED} (NETSPEC_FUZZ_SEED), ${seeds.length} seed files, ${TOTAL_CASES} cases`);
+}
+
+/** Case i is a pure function of the seed, i and the seed files, so it can be rebuilt anywhere. */
+function makeCase(seeds: { name: string; text: string }[], i: number) {
+  const rng = prng((SEED ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0);
+  const seed = seeds[i % seeds.length];
+  const { text, applied } = mutate(seed.text, rng);
+  return { text, applied, where: `case ${i} (seed ${SEED}, from ${seed.name}, mutations ${applied.join('+')})` };
+}
+
+function saveCase(i: number, text: string): string {
+  const file = join(tmpdir(), `netspec-fuzz-${SEED}-${i}.netspec`);
+  writeFileSync(file, text);
+  return file;
+}
+
+type WorkerMessage =
+  | { type: 'start'; i: number }
+  | { type: 'failure'; message: string }
+  | { type: 'done'; maxMs: number; slowest: string; counts: [string, number][] };
+
+/** The fuzz loop; runs in a worker thread so that a hang or a crash can be reported. */
+function fuzzLoop(post: (m: WorkerMessage) => void): void {
+  const seeds = loadSeeds();
   // Warm up the JIT so the time bound measures the checker, not compilation.
   for (const s of seeds) checkText(s.text);
-
   let maxMs = 0;
   let slowest = '';
   const counts = new Map<string, number>();
   for (let i = 0; i < TOTAL_CASES; i++) {
-    const rng = prng((SEED ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0);
-    const seed = seeds[i % seeds.length];
-    const { text, applied } = mutate(seed.text, rng);
+    const { text, applied, where } = makeCase(seeds, i);
     for (const a of applied) counts.set(a, (counts.get(a) ?? 0) + 1);
-    const where = `case ${i} (seed ${SEED}, from ${seed.name}, mutations ${applied.join('+')})`;
-    const fail = (message: string): never => {
-      const file = join(tmpdir(), `netspec-fuzz-${SEED}-${i}.netspec`);
-      writeFileSync(file, text);
-      assert.fail(`${where}: ${message}; the input is saved in ${file}`);
-    };
+    const fail = (message: string) =>
+      post({ type: 'failure', message: `${where}: ${message}; the input is saved in ${saveCase(i, text)}` });
+    post({ type: 'start', i });
     let checked: CheckedFile;
     const t0 = performance.now();
     try {
       checked = checkText(text, { path: '/tmp/fuzz.netspec' });
     } catch (e) {
       fail(`checkText threw ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      return;
+      continue;
     }
     const ms = performance.now() - t0;
     if (ms > maxMs) {
@@ -289,11 +319,66 @@ test(`checkText survives ${TOTAL_CASES} mutated files (seed ${SEED})`, (t) => {
     if (ms >= LIMIT_MS) fail(`checkText took ${ms.toFixed(1)} ms (limit ${LIMIT_MS} ms) on ${text.length} chars`);
     for (const [what, span] of spans(checked)) {
       const problem = spanProblem(what, span, text.length);
-      if (problem) fail(problem);
+      if (problem) {
+        fail(problem);
+        break;
+      }
     }
   }
-  const summary = `fuzz: max checkText time ${maxMs.toFixed(1)} ms (${slowest}); mutations ${[...counts].map(([k, v]) => `${k}=${v}`).join(' ')}`;
-  console.log(summary);
-  t.diagnostic(summary);
-  assert.ok(maxMs < LIMIT_MS);
-});
+  post({ type: 'done', maxMs, slowest, counts: [...counts] });
+}
+
+/** A case that runs this long is a hang (the limit per file is LIMIT_MS). */
+const HANG_MS = Number(process.env.NETSPEC_FUZZ_HANG_MS ?? 10_000);
+
+if (!isMainThread) {
+  fuzzLoop((m) => parentPort!.postMessage(m));
+} else {
+  test(`checkText survives ${TOTAL_CASES} mutated files (seed ${SEED})`, async (t) => {
+    console.log(`fuzz: seed ${SEED} (NETSPEC_FUZZ_SEED), ${loadSeeds().length} seed files, ${TOTAL_CASES} cases`);
+    const failures: string[] = [];
+    let current = -1;
+    let lastProgress = Date.now();
+    // Node 20 does not apply `--import tsx` to a worker's entry, so the worker registers tsx's
+    // require hook itself and then loads this file.
+    const entry = `require('tsx/cjs'); require(${JSON.stringify(resolve('test/unit/fuzz.test.ts'))});`;
+    const worker = new Worker(entry, { eval: true, resourceLimits: { maxOldGenerationSizeMb: 2048 } });
+    const result = await new Promise<Extract<WorkerMessage, { type: 'done' }> | string>((done) => {
+      // A hang or a crash ends the worker; the case it was on is rebuilt here and saved.
+      const lost = (why: string) => {
+        if (current < 0) return done(`the fuzz worker failed before its first case: ${why}`);
+        const { text, where } = makeCase(loadSeeds(), current);
+        done(`${where}: ${why}; the input is saved in ${saveCase(current, text)}`);
+      };
+      const timer = setInterval(() => {
+        if (Date.now() - lastProgress > HANG_MS) {
+          clearInterval(timer);
+          void worker.terminate();
+          lost(`checkText ran for more than ${HANG_MS} ms (a hang)`);
+        }
+      }, 250);
+      worker.on('message', (m: WorkerMessage) => {
+        lastProgress = Date.now();
+        if (m.type === 'start') current = m.i;
+        else if (m.type === 'failure') failures.push(m.message);
+        else {
+          clearInterval(timer);
+          done(m);
+        }
+      });
+      worker.on('error', (e: Error) => {
+        clearInterval(timer);
+        lost(`the checker crashed the worker: ${e.stack ?? e.message}`);
+      });
+    });
+    await worker.terminate();
+    if (typeof result === 'string') failures.unshift(result);
+    else {
+      const summary = `fuzz: max checkText time ${result.maxMs.toFixed(1)} ms (${result.slowest}); mutations ${result.counts.map(([k, v]) => `${k}=${v}`).join(' ')}`;
+      console.log(summary);
+      t.diagnostic(summary);
+    }
+    assert.deepEqual(failures.slice(0, 20), [], `${failures.length} cases failed (first 20 shown)`);
+    assert.ok(typeof result !== 'string' && result.maxMs < LIMIT_MS);
+  });
+}
