@@ -76,6 +76,9 @@ export class Walk {
   readonly used = new Set<number>();
   readonly blockStack: string[] = [];
   readonly recordedBlocks = new Set<string>();
+  /** Statements walked so far, and whether the expansion limit was hit. */
+  steps = 0;
+  exhausted = false;
   /** Names suggested for unknown references (not reported as unused). */
   readonly suggested = new Set<string>();
   /** Top-level calls of the model for ModelSummary.layers. */

@@ -9,8 +9,21 @@ import { evalValue, isSym, type ValueEnv } from './args';
 import { applyChain } from './apply';
 import { unknownTensor, type Frame, type Tensor, type Walk } from './state';
 
+/**
+ * The most statements and calls one model may expand to (blocks inlined, repeats unrolled). Nested
+ * repeats and blocks multiply, so a few characters could otherwise ask for billions.
+ */
+export const MAX_STEPS = 10_000;
+
 export function walkBody(w: Walk, frame: Frame, body: Stmt[]): void {
   for (const stmt of body) {
+    if (w.exhausted) return;
+    if (++w.steps > MAX_STEPS) {
+      w.exhausted = true;
+      w.report(frame, 'bad-argument', stmt.span, `model ${w.modelName} expands to more than ${MAX_STEPS} statements and calls (repeat counts and block uses multiply); the rest is not checked`);
+      frame.current = unknownTensor('?', stmt.span);
+      return;
+    }
     try {
       walkStatement(w, frame, stmt);
     } catch (e) {
@@ -238,7 +251,7 @@ function walkRepeat(w: Walk, frame: Frame, stmt: RepeatStmt): void {
   }
   const start = frame.current;
   const record = frame.record;
-  for (let i = 0; i < Math.max(n, 1); i++) {
+  for (let i = 0; i < Math.max(n, 1) && !w.exhausted; i++) {
     const before = frame.current;
     walkBody(w, frame, stmt.body);
     frame.record = false;

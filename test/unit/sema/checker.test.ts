@@ -214,3 +214,22 @@ test('checkText never throws, whatever the input', () => {
   const samples = ['', 'model', 'model M {', 'block B(', 'train', '}}}}', 'model M { input x: [a, b, c] Dense(b) }', '\u0000\uffff', 'model M {\n repeat 99999999 {\n }\n}'];
   for (const s of samples) assert.doesNotThrow(() => checkText(s));
 });
+
+test('nested repeats that would expand without bound stop with one diagnostic', () => {
+  const src = `model M {
+  input x: [4]
+  repeat 1000 {
+    repeat 1000 {
+      repeat 1000 {
+        Dense(4)
+      }
+    }
+  }
+}`;
+  const t0 = performance.now();
+  const r = checkText(src);
+  assert.ok(performance.now() - t0 < 5000);
+  assert.deepEqual(codes(r), ['bad-argument']);
+  assert.match(r.diagnostics[0].message, /expands to more than 10000 statements and calls/);
+  assert.equal(r.models[0].ir, null);
+});
