@@ -38,8 +38,8 @@ model lm_${k} {
   repeat 2 {
     Encoder_${k}(d=64, heads=4)
   }
-  h = Encoder_${k}(d=64, heads=8, ff=256)
-  output logits = h -> Dense(5000)
+  Encoder_${k}(d=64, heads=8, ff=256)
+  Dense(5000)
 }
 `;
 }
