@@ -190,7 +190,7 @@ model lm {
   repeat 2 {
     Encoder(d=64, heads=4)
   }
-  output logits = Dense(1000)
+  Dense(1000)
 }
 `,
   multi: `model two_heads {
