@@ -8,11 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ModelIR } from '../../engine/catalog/ir';
 import { decodeSafetensors } from '../../engine/src/io/safetensors';
-import { Model } from '../../engine/src/model';
-import { tensor, tidy } from '../../engine/src/tensor';
-import type { Tensor } from '../../engine/src/tensor';
-import { loadWeights } from '../../engine/src/train/weights';
-import type { Dataset, NamedArray } from '../../engine/src/train/types';
+import { predict, type OutputRows } from '../../engine/src/train/predict';
 import { parseArgs } from './args';
 import { loadDataset, predictionSource } from './data/load';
 import { outputSlots } from './data/model_fit';
@@ -33,44 +29,6 @@ Exit status: 0 done; 1 the model has errors; 2 bad usage, bad weights or bad dat
 
 const BATCH = 256;
 
-/** Each output's predictions for every sample, row-major, in batches of BATCH. */
-export async function predictAll(model: Model, data: Dataset): Promise<{ ok: true; outputs: Record<string, { values: Float32Array; per: number }> } | { ok: false; message: string }> {
-  const ir = model.ir;
-  const parts: Record<string, Float32Array[]> = Object.fromEntries(ir.outputs.map((o) => [o.name, []]));
-  const per: Record<string, number> = {};
-  for (let start = 0; start < data.count; start += BATCH) {
-    const n = Math.min(BATCH, data.count - start);
-    const result = tidy(() => {
-      const inputs: Record<string, Tensor> = {};
-      for (const input of ir.inputs) {
-        const set = data.inputs[input.name];
-        const size = set.sampleShape.reduce((a, b) => a * b, 1);
-        const slice = set.data.subarray(start * size, (start + n) * size);
-        inputs[input.name] = tensor(slice, [n, ...set.sampleShape], input.dtype);
-      }
-      return model.forward(inputs, { training: false });
-    });
-    if (!result.ok) return { ok: false, message: result.error.message };
-    for (const [name, t] of Object.entries(result.outputs)) {
-      const values = await t.data();
-      per[name] = values.length / n;
-      parts[name].push(values instanceof Float32Array ? values : Float32Array.from(values));
-      t.dispose();
-    }
-  }
-  const outputs: Record<string, { values: Float32Array; per: number }> = {};
-  for (const [name, list] of Object.entries(parts)) {
-    const all = new Float32Array(list.reduce((a, p) => a + p.length, 0));
-    let at = 0;
-    for (const p of list) {
-      all.set(p, at);
-      at += p.length;
-    }
-    outputs[name] = { values: all, per: per[name] ?? 0 };
-  }
-  return { ok: true, outputs };
-}
-
 function argmax(v: ArrayLike<number>, start: number, n: number): number {
   let best = 0;
   for (let i = 1; i < n; i++) if (v[start + i] > v[start + best]) best = i;
@@ -80,7 +38,7 @@ function argmax(v: ArrayLike<number>, start: number, n: number): number {
 /** The lines of output: JSON objects or plain text, one per sample. */
 export function formatPredictions(
   ir: ModelIR,
-  outputs: Record<string, { values: Float32Array; per: number }>,
+  outputs: Record<string, OutputRows>,
   count: number,
   classifiers: Set<string>,
   labels: Record<string, string[] | null>,
@@ -92,10 +50,10 @@ export function formatPredictions(
     const outs: Record<string, number[]> = {};
     const classes: Record<string, string | number> = {};
     for (const o of ir.outputs) {
-      const { values, per } = outputs[o.name];
-      outs[o.name] = Array.from(values.subarray(i * per, (i + 1) * per), round);
+      const row = outputs[o.name].rows[i];
+      outs[o.name] = Array.from(row, round);
       if (classifiers.has(o.name)) {
-        const k = argmax(values, i * per, per);
+        const k = argmax(row, 0, row.length);
         classes[o.name] = labels[o.name]?.[k] ?? k;
       }
     }
@@ -172,29 +130,14 @@ export async function runPredict(argv: string[], io: CliIO): Promise<number> {
   }
   const backend = await chooseBackend(values.get('backend') ?? 'cpu', io, 'predict');
   if (!backend.ok) return backend.status;
-  const built = Model.build(ir, 0);
-  if (!built.ok) {
-    io.err(`netspec predict: ${built.error.message}\n`);
-    return EXIT.modelError;
+  const result = await predict(ir, decoded.arrays, data.value, BATCH);
+  if (!result.ok) {
+    io.err(`netspec predict: error: ${result.message}\n`);
+    return EXIT.usage;
   }
-  const model = built.model;
-  try {
-    const loaded = loadWeights(model, decoded.arrays as NamedArray[]);
-    if (!loaded.ok) {
-      io.err(`${weightsArg}: error: ${loaded.message}\n`);
-      return EXIT.usage;
-    }
-    const result = await predictAll(model, data.value);
-    if (!result.ok) {
-      io.err(`netspec predict: ${result.message}\n`);
-      return EXIT.usage;
-    }
-    const slots = outputSlots(ir, config, weightsPath);
-    const classifiers = new Set(slots.ok ? slots.value.filter((s) => s.kind === 'class' && s.targetSize === 1).map((s) => s.name) : []);
-    const lines = formatPredictions(ir, result.outputs, data.value.count, classifiers, labels, booleans.has('json'));
-    if (lines.length) io.out(lines.join('\n') + '\n');
-    return EXIT.ok;
-  } finally {
-    model.dispose();
-  }
+  const slots = outputSlots(ir, config, weightsPath);
+  const classifiers = new Set(slots.ok ? slots.value.filter((s) => s.kind === 'class' && s.targetSize === 1).map((s) => s.name) : []);
+  const lines = formatPredictions(ir, result.outputs, data.value.count, classifiers, labels, booleans.has('json'));
+  if (lines.length) io.out(lines.join('\n') + '\n');
+  return EXIT.ok;
 }

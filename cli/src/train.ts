@@ -94,13 +94,13 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
     printDataError(data.error, io, 'train');
     return EXIT.usage;
   }
-  const backend = await chooseBackend(values.get('backend'), io, 'train');
-  if (!backend.ok) return backend.status;
-  const memory = checkMemory(ir, config, backend.value);
+  const memory = checkMemory(ir, config, data.value.train);
   if (memory) {
-    io.err(`netspec train: ${memory}\n`);
+    io.err(`netspec train: error[out-of-memory]: ${memory}\n`);
     return EXIT.trainingFailed;
   }
+  const backend = await chooseBackend(values.get('backend'), io, 'train');
+  if (!backend.ok) return backend.status;
 
   const out = values.has('out') ? resolve(io.cwd, values.get('out')!) : defaultWeightsPath(path, ir.name);
   const shown = displayPath(out, io.cwd);

@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { Progress } from '../../cli/src/progress';
 
 const CLI = resolve('dist/cli.js');
 const IRIS = resolve('examples/iris/iris.netspec');
@@ -203,4 +204,43 @@ test('Ctrl-C stops after the current step, keeps the last epoch checkpoint and e
   const st = readSafetensors(out);
   assert.equal(st.metadata.epoch, String(lastEpoch), 'the file is the last finished epoch');
   assert.equal(existsSync(`${out}.tmp`), false);
+});
+
+test('predict refuses weights saved from another model, and a missing --data, with exit 2', () => {
+  const other = join(dir, 'other.netspec');
+  writeFileSync(other, IRIS_TEXT().replace('Dense(16, activation=relu)', 'Dense(8, activation=relu)').replaceAll('"iris.csv"', JSON.stringify(resolve('examples/iris/iris.csv'))));
+  const w = join(dir, 'iris_for_other.safetensors');
+  const t = netspec(['train', IRIS, '--backend', 'cpu', '--epochs', '1', '--out', w]);
+  assert.equal(t.status, 0, t.stderr);
+  const r = netspec(['predict', other, '--weights', w, '--data', resolve('examples/iris/iris.csv')]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /weight dense\/kernel has shape \[4, 16\] in the file, but the model needs \[4, 8\]/);
+  const u = netspec(['predict', IRIS, '--weights', w]);
+  assert.equal(u.status, 2);
+  assert.match(u.stderr, /--data SOURCE_FILE is required/);
+});
+
+function IRIS_TEXT(): string {
+  return readFileSync(IRIS, 'utf8');
+}
+
+test('the progress bar redraws one line on a terminal and gives way to the epoch line', () => {
+  let text = '';
+  let now = 0;
+  const p = new Progress(2, { tty: true, columns: 100, write: (s) => (text += s), now: () => now });
+  for (let step = 1; step <= 4; step++) {
+    now += 200;
+    p.step({ kind: 'step', epoch: 1, step, stepsPerEpoch: 4, loss: 0.5, samplesPerSecond: 1000 });
+  }
+  const draws = text.split('\r').filter((s) => s.startsWith('epoch'));
+  assert.equal(draws.length, 4, 'one redraw per step when steps are 200 ms apart');
+  assert.match(draws[1].trimEnd(), /^epoch 1\/2 \[#+-+\] 2\/4 loss 0\.5 1000 samples\/s ETA 0:01$/);
+  assert.match(draws[3], /\[#+\] 4\/4/);
+  assert.ok(!text.includes('\n'), 'no newline while the bar runs');
+  p.epoch({ kind: 'epoch', epoch: 1, metrics: { loss: 0.5, val_loss: 0.25 }, samplesPerSecond: 1000, seconds: 0.8, best: true, lr: 0.001 });
+  assert.ok(text.endsWith('epoch 1/2  loss 0.5  val_loss 0.25  1000 samples/s  0.8s\n'));
+  let plain = '';
+  const q = new Progress(2, { tty: false, write: (s) => (plain += s) });
+  q.step({ kind: 'step', epoch: 1, step: 1, stepsPerEpoch: 4, loss: 0.5, samplesPerSecond: 1000 });
+  assert.equal(plain, '', 'no bar when stderr is not a terminal');
 });
