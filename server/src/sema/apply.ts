@@ -8,7 +8,7 @@ import { formatShape } from '../../../engine/catalog/shape';
 import type { BlockDecl, Call } from '../syntax/ast';
 import { evalValue, matchArgs, resolveLayerArgs } from './args';
 import { snakeName, unknownTensor, type Frame, type Tensor, type Walk } from './state';
-import { MAX_STEPS, reportUnused, valueEnv, walkBody } from './walker';
+import { reportUnused, valueEnv, walkBody } from './walker';
 
 const ACTIVATION_OPS: Record<string, string> = {
   ReLU: 'relu',
@@ -36,8 +36,8 @@ export function applyChain(w: Walk, frame: Frame, layers: Call[], inputs: Tensor
 export function applyCall(w: Walk, frame: Frame, call: Call, inputs: Tensor[]): Tensor {
   for (const t of inputs) w.markUsed(t);
   // Calls count towards the expansion limit too (a chain may hold thousands).
-  if (w.exhausted || ++w.steps > MAX_STEPS) {
-    if (!w.exhausted) w.report(frame, 'bad-argument', call.span, `model ${w.modelName} expands to more than ${MAX_STEPS} statements and calls (repeat counts and block uses multiply); the rest is not checked`);
+  if (w.exhausted || ++w.steps > w.limit) {
+    if (!w.exhausted) w.report(frame, 'bad-argument', call.span, `model ${w.modelName} expands to more than ${w.limit} statements and calls (repeat counts and block uses multiply); the rest is not checked`);
     w.exhausted = true;
     return unknownTensor(`the output of ${call.callee.name}`, call.span);
   }

@@ -7,7 +7,7 @@ import type { ModelSummary } from './checked';
 import { own, type DeclResult, type ModelFacts } from './context';
 import { buildIR } from './lower';
 import { unknownTensor, Walk, type Frame } from './state';
-import { reportUnused, walkBody } from './walker';
+import { MAX_STEPS, reportUnused, syntacticSize, walkBody } from './walker';
 
 function newFrame(kind: 'model' | 'block', name: string, decl: ModelDecl | BlockDecl): Frame {
   return {
@@ -30,6 +30,7 @@ function newFrame(kind: 'model' | 'block', name: string, decl: ModelDecl | Block
 export function checkModel(decl: ModelDecl, blocks: ReadonlyMap<string, BlockDecl>, lineStarts: number[]): DeclResult {
   const name = decl.name?.name ?? '?';
   const w = new Walk(name, blocks, lineStarts);
+  w.limit = MAX_STEPS + 2 * syntacticSize(decl.body);
   const frame = newFrame('model', name, decl);
   walkBody(w, frame, decl.body);
   if (!decl.body.some((s) => s.kind === 'Input')) {
@@ -102,6 +103,7 @@ export function checkModel(decl: ModelDecl, blocks: ReadonlyMap<string, BlockDec
 export function checkBlock(decl: BlockDecl, blocks: ReadonlyMap<string, BlockDecl>, lineStarts: number[], used: boolean): DeclResult {
   const name = decl.name?.name ?? '?';
   const w = new Walk(`(block ${name})`, blocks, lineStarts);
+  w.limit = MAX_STEPS + 2 * syntacticSize(decl.body);
   const frame = newFrame('block', name, decl);
   frame.record = !used;
   const seen = new Map<string, BlockDecl['params'][number]>();

@@ -79,6 +79,8 @@ export class Walk {
   /** Statements walked so far, and whether the expansion limit was hit. */
   steps = 0;
   exhausted = false;
+  /** The most statements and calls this walk may expand to. */
+  limit = Number.POSITIVE_INFINITY;
   /** Names suggested for unknown references (not reported as unused). */
   readonly suggested = new Set<string>();
   /** Top-level calls of the model for ModelSummary.layers. */

@@ -10,17 +10,29 @@ import { applyChain } from './apply';
 import { unknownTensor, type Frame, type Tensor, type Walk } from './state';
 
 /**
- * The most statements and calls one model may expand to (blocks inlined, repeats unrolled). Nested
- * repeats and blocks multiply, so a few characters could otherwise ask for billions.
+ * How far past its own text a model may expand (blocks inlined, repeats unrolled), in
+ * statements and calls. Nested repeats and blocks multiply, so a few characters could
+ * otherwise ask for billions; a model's own statements always count in full on top.
  */
 export const MAX_STEPS = 10_000;
+
+/** Statements and calls written in a body, each once. */
+export function syntacticSize(body: Stmt[]): number {
+  let n = 0;
+  for (const s of body) {
+    n++;
+    if (s.kind === 'Repeat') n += syntacticSize(s.body);
+    else if (s.kind !== 'Input') n += s.layers.length;
+  }
+  return n;
+}
 
 export function walkBody(w: Walk, frame: Frame, body: Stmt[]): void {
   for (const stmt of body) {
     if (w.exhausted) return;
-    if (++w.steps > MAX_STEPS) {
+    if (++w.steps > w.limit) {
       w.exhausted = true;
-      w.report(frame, 'bad-argument', stmt.span, `model ${w.modelName} expands to more than ${MAX_STEPS} statements and calls (repeat counts and block uses multiply); the rest is not checked`);
+      w.report(frame, 'bad-argument', stmt.span, `model ${w.modelName} expands to more than ${w.limit} statements and calls (repeat counts and block uses multiply); the rest is not checked`);
       frame.current = unknownTensor('?', stmt.span);
       return;
     }
