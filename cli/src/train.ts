@@ -148,7 +148,7 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
     }
     // The final weights: the best epoch's when early stopping restored them.
     await writeWeightsAtomic(out, result.weights, weightsMetadata(ir.name, trainSet, result.bestEpoch));
-    const how = result.stopped === 'early-stopping' ? `early stopping after epoch ${result.epochs.length}, best epoch ${result.bestEpoch}` : `${result.epochs.length} epochs`;
+    const how = result.stopped === 'early-stopping' ? `early stopping after epoch ${result.epochs.length}, best epoch ${result.bestEpoch}` : `${result.epochs.length} epoch${result.epochs.length === 1 ? '' : 's'}`;
     io.err(`netspec train: trained ${ir.name} (${how}); weights in ${shown}\n`);
     return EXIT.ok;
   } finally {
