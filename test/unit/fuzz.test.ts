@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { performance } from 'node:perf_hooks';
-import { Worker, isMainThread, parentPort } from 'node:worker_threads';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { checkText } from '../../server/src/sema/check';
 import type { CheckedFile } from '../../server/src/sema/checked';
 import type { Span } from '../../server/src/syntax/ast';
@@ -289,15 +289,21 @@ type WorkerMessage =
   | { type: 'failure'; message: string }
   | { type: 'done'; maxMs: number; slowest: string; counts: [string, number][] };
 
-/** The fuzz loop; runs in a worker thread so that a hang or a crash can be reported. */
-function fuzzLoop(post: (m: WorkerMessage) => void): void {
+interface Totals {
+  maxMs: number;
+  slowest: string;
+  counts: [string, number][];
+}
+
+/** The fuzz loop over cases from..TOTAL_CASES-1; runs in a worker thread (see the test). */
+function fuzzLoop(from: number, post: (m: WorkerMessage) => void): void {
   const seeds = loadSeeds();
   // Warm up the JIT so the time bound measures the checker, not compilation.
   for (const s of seeds) checkText(s.text);
   let maxMs = 0;
   let slowest = '';
   const counts = new Map<string, number>();
-  for (let i = 0; i < TOTAL_CASES; i++) {
+  for (let i = from; i < TOTAL_CASES; i++) {
     const { text, applied, where } = makeCase(seeds, i);
     for (const a of applied) counts.set(a, (counts.get(a) ?? 0) + 1);
     const fail = (message: string) =>
@@ -330,55 +336,69 @@ function fuzzLoop(post: (m: WorkerMessage) => void): void {
 
 /** A case that runs this long is a hang (the limit per file is LIMIT_MS). */
 const HANG_MS = Number(process.env.NETSPEC_FUZZ_HANG_MS ?? 10_000);
+const MAX_RESTARTS = 10;
+
+type WorkerEnd = { totals: Totals } | { lostAt: number; why: string };
+
+/** Runs the loop from case `from` in a worker; a hang or a crash ends it at the case it was on. */
+function runWorker(from: number, failures: string[]): Promise<WorkerEnd> {
+  // Node 20 does not apply `--import tsx` to a worker's entry, so the worker registers tsx's
+  // require hook itself and then loads this file.
+  const entry = `require('tsx/cjs'); require(${JSON.stringify(resolve('test/unit/fuzz.test.ts'))});`;
+  const worker = new Worker(entry, { eval: true, workerData: { from }, resourceLimits: { maxOldGenerationSizeMb: 2048 } });
+  let current = -1;
+  let lastProgress = Date.now();
+  return new Promise<WorkerEnd>((done) => {
+    const end = (r: WorkerEnd) => {
+      clearInterval(timer);
+      void worker.terminate();
+      done(r);
+    };
+    const timer = setInterval(() => {
+      if (Date.now() - lastProgress > HANG_MS) end({ lostAt: current, why: `checkText ran for more than ${HANG_MS} ms (a hang)` });
+    }, 250);
+    worker.on('message', (m: WorkerMessage) => {
+      lastProgress = Date.now();
+      if (m.type === 'start') current = m.i;
+      else if (m.type === 'failure') failures.push(m.message);
+      else end({ totals: m });
+    });
+    worker.on('error', (e: Error) => end({ lostAt: current, why: `the checker crashed the worker: ${e.stack ?? e.message}` }));
+  });
+}
 
 if (!isMainThread) {
-  fuzzLoop((m) => parentPort!.postMessage(m));
+  fuzzLoop((workerData as { from: number }).from, (m) => parentPort!.postMessage(m));
 } else {
   test(`checkText survives ${TOTAL_CASES} mutated files (seed ${SEED})`, async (t) => {
-    console.log(`fuzz: seed ${SEED} (NETSPEC_FUZZ_SEED), ${loadSeeds().length} seed files, ${TOTAL_CASES} cases`);
+    const seeds = loadSeeds();
+    console.log(`fuzz: seed ${SEED} (NETSPEC_FUZZ_SEED), ${seeds.length} seed files, ${TOTAL_CASES} cases`);
     const failures: string[] = [];
-    let current = -1;
-    let lastProgress = Date.now();
-    // Node 20 does not apply `--import tsx` to a worker's entry, so the worker registers tsx's
-    // require hook itself and then loads this file.
-    const entry = `require('tsx/cjs'); require(${JSON.stringify(resolve('test/unit/fuzz.test.ts'))});`;
-    const worker = new Worker(entry, { eval: true, resourceLimits: { maxOldGenerationSizeMb: 2048 } });
-    const result = await new Promise<Extract<WorkerMessage, { type: 'done' }> | string>((done) => {
-      // A hang or a crash ends the worker; the case it was on is rebuilt here and saved.
-      const lost = (why: string) => {
-        if (current < 0) return done(`the fuzz worker failed before its first case: ${why}`);
-        const { text, where } = makeCase(loadSeeds(), current);
-        done(`${where}: ${why}; the input is saved in ${saveCase(current, text)}`);
-      };
-      const timer = setInterval(() => {
-        if (Date.now() - lastProgress > HANG_MS) {
-          clearInterval(timer);
-          void worker.terminate();
-          lost(`checkText ran for more than ${HANG_MS} ms (a hang)`);
-        }
-      }, 250);
-      worker.on('message', (m: WorkerMessage) => {
-        lastProgress = Date.now();
-        if (m.type === 'start') current = m.i;
-        else if (m.type === 'failure') failures.push(m.message);
-        else {
-          clearInterval(timer);
-          done(m);
-        }
-      });
-      worker.on('error', (e: Error) => {
-        clearInterval(timer);
-        lost(`the checker crashed the worker: ${e.stack ?? e.message}`);
-      });
-    });
-    await worker.terminate();
-    if (typeof result === 'string') failures.unshift(result);
-    else {
-      const summary = `fuzz: max checkText time ${result.maxMs.toFixed(1)} ms (${result.slowest}); mutations ${result.counts.map(([k, v]) => `${k}=${v}`).join(' ')}`;
-      console.log(summary);
-      t.diagnostic(summary);
+    const totals: Totals = { maxMs: 0, slowest: '', counts: [] };
+    // After a hang or a crash, the case is rebuilt here and saved, and a new worker goes on.
+    for (let from = 0, restarts = 0; from < TOTAL_CASES; restarts++) {
+      const r = await runWorker(from, failures);
+      if ('totals' in r) {
+        if (r.totals.maxMs > totals.maxMs) Object.assign(totals, { maxMs: r.totals.maxMs, slowest: r.totals.slowest });
+        totals.counts.push(...r.totals.counts);
+        break;
+      }
+      if (r.lostAt < 0) {
+        failures.unshift(`the fuzz worker failed before its first case: ${r.why}`);
+        break;
+      }
+      const { text, where } = makeCase(seeds, r.lostAt);
+      failures.unshift(`${where}: ${r.why}; the input is saved in ${saveCase(r.lostAt, text)}`);
+      if (restarts >= MAX_RESTARTS) {
+        failures.unshift(`gave up after ${MAX_RESTARTS} hangs or crashes; cases from ${r.lostAt + 1} did not run`);
+        break;
+      }
+      from = r.lostAt + 1;
     }
+    const summary = `fuzz: max checkText time ${totals.maxMs.toFixed(1)} ms (${totals.slowest}); ${failures.length} failures`;
+    console.log(summary);
+    t.diagnostic(summary);
     assert.deepEqual(failures.slice(0, 20), [], `${failures.length} cases failed (first 20 shown)`);
-    assert.ok(typeof result !== 'string' && result.maxMs < LIMIT_MS);
+    assert.ok(totals.maxMs < LIMIT_MS);
   });
 }
