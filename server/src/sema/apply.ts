@@ -3,7 +3,7 @@
 // a fresh frame whose diagnostics point back at the call). A call whose input is unknown
 // yields an unknown result without any diagnostic, so one error never cascades.
 
-import { findLayer, layerNames, suggestName, type ArgSpec, type LayerSpec, type ResolvedArgs } from '../../../engine/catalog/index';
+import { findLayer, layerNames, suggestName, type ArgSpec, type LayerSpec, type ResolvedArgs, type WeightSpec } from '../../../engine/catalog/index';
 import { formatShape } from '../../../engine/catalog/shape';
 import type { BlockDecl, Call } from '../syntax/ast';
 import { evalValue, matchArgs, resolveLayerArgs } from './args';
@@ -84,7 +84,7 @@ function applyLayer(w: Walk, frame: Frame, call: Call, spec: LayerSpec, inputs: 
       w.nodes.push({
         id,
         op: spec.name,
-        args: fillComputed(spec, args),
+        args: fillComputed(spec, args, r.weights),
         inputs: inputs.map((t) => t.id),
         shape: r.shape,
         dtype: r.dtype,
@@ -126,11 +126,20 @@ function applyLayer(w: Walk, frame: Frame, call: Call, spec: LayerSpec, inputs: 
   return result;
 }
 
-/** Computed defaults that name another argument ("stride defaults to pool") are filled in. */
-function fillComputed(spec: LayerSpec, args: ResolvedArgs): ResolvedArgs {
+/**
+ * Computed defaults are filled in so the IR is explicit: one that names another argument
+ * ("stride defaults to pool") takes its value; attention's key_dim (D/heads) is read from the
+ * query kernel [D, heads, key_dim] the catalog produced.
+ */
+function fillComputed(spec: LayerSpec, args: ResolvedArgs, weights: WeightSpec[]): ResolvedArgs {
   const out: ResolvedArgs = { ...args };
   for (const a of spec.args) {
-    if (out[a.name] === undefined && a.defaultText && args[a.defaultText] !== undefined) out[a.name] = args[a.defaultText];
+    if (out[a.name] !== undefined || !a.defaultText) continue;
+    if (args[a.defaultText] !== undefined) out[a.name] = args[a.defaultText];
+    else if (a.name === 'key_dim') {
+      const q = weights.find((w) => w.name === 'query/kernel');
+      if (q && q.shape.length === 3) out.key_dim = q.shape[2];
+    }
   }
   return out;
 }

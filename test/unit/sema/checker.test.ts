@@ -233,3 +233,15 @@ test('nested repeats that would expand without bound stop with one diagnostic', 
   assert.match(r.diagnostics[0].message, /expands to more than 10012 statements and calls/);
   assert.equal(r.models[0].ir, null);
 });
+
+test('IR arguments make computed defaults explicit (pool stride, attention key_dim)', () => {
+  const r = checkText(`model M {
+  input x: [10, 64]
+  MultiHeadAttention(8)
+  MaxPool1D(pool=5)
+}`);
+  const [mha, pool] = r.models[0].ir!.nodes;
+  assert.equal(mha.args.key_dim, 8);
+  assert.equal(mha.args.causal, false);
+  assert.equal(pool.args.stride, 5);
+});
