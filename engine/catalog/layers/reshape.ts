@@ -55,7 +55,7 @@ export const Reshape: LayerSpec = defineLayer({
   rule(inputs, args) {
     const [x] = inputs;
     const target = Array.isArray(args.target) ? args.target : [];
-    const shown = formatShape(target);
+    const shown = formatShape(target, false);
     if (target.length === 0) return fail('bad-argument', 'Reshape needs a target shape with at least one size, e.g. Reshape([7, 7, 64])', { arg: 'target' });
     const free = target.filter((d) => d === -1).length;
     if (free > 1) return fail('bad-argument', `Reshape's target ${shown} has ${free} sizes of -1, but at most one can be inferred`, { arg: 'target' });
