@@ -8,13 +8,16 @@ const entries = [
   { in: 'server/src/lsp/main.ts', out: 'dist/server.js', platform: 'node', format: 'cjs' },
   { in: 'cli/src/main.ts', out: 'dist/cli.js', platform: 'node', format: 'cjs', banner: '#!/usr/bin/env node' },
   { in: 'webview/src/main.ts', out: 'dist/webview.js', platform: 'browser', format: 'iife' },
+  { in: 'webview/src/worker.ts', out: 'dist/worker.js', platform: 'browser', format: 'iife' },
 ];
 
 mkdirSync('dist', { recursive: true });
 const watch = process.argv.includes('--watch');
+// `--only=webview,worker` builds just the entries whose output name contains one of the words.
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const chosen = entries.filter((e) => existsSync(e.in) && (!only || only.some((w) => e.out.includes(w))));
 await Promise.all(
-  entries
-    .filter((e) => existsSync(e.in))
+  chosen
     .map((e) =>
       build({
         entryPoints: [e.in],
@@ -26,9 +29,11 @@ await Promise.all(
         sourcemap: true,
         minify: process.env.NETSPEC_MINIFY === '1',
         external: ['vscode', 'webgpu'],
+        // Stylesheets (uPlot's) are bundled as text and added to the panel by script.
+        loader: { '.css': 'text' },
         banner: e.banner ? { js: e.banner } : undefined,
         logLevel: 'warning',
       }),
     ),
 );
-if (!watch) console.log(`built ${entries.filter((e) => existsSync(e.in)).map((e) => e.out).join(', ')}`);
+if (!watch) console.log(`built ${chosen.map((e) => e.out).join(', ')}`);

@@ -1,0 +1,60 @@
+// The training panel's page, as the extension sets it on the WebviewPanel. Pure (no vscode
+// import), so the client calls it with the webview's `cspSource`, a fresh nonce and the URIs
+// of the bundles, and tests read the result. The content security policy allows only the
+// nonce'd script, styles from the extension (and inline ones, for uPlot and the theme), and
+// a worker from a blob URL: the page fetches dist/worker.js (connect-src) and starts it
+// from a blob, which VS Code's webview origin rules allow where a direct URL is refused.
+
+export interface PanelHtmlOptions {
+  /** `webview.cspSource`: the origin the webview serves extension files from. */
+  cspSource: string;
+  /** A fresh random nonce for this page's script tag (letters and digits). */
+  nonce: string;
+  /** `webview.asWebviewUri` of dist/webview.js. */
+  scriptUri: string;
+  /** `webview.asWebviewUri` of dist/worker.js; the page fetches it and starts it from a blob. */
+  workerUri: string;
+  /** An optional stylesheet of the extension's own. */
+  styleUri?: string;
+}
+
+/** Escapes text for an HTML attribute value in double quotes. */
+function attr(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The Content-Security-Policy of the page (also used by the browser test's stand-in page). */
+export function panelCsp(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${cspSource} 'unsafe-inline'`,
+    `img-src ${cspSource} data: blob:`,
+    'worker-src blob:',
+    `connect-src ${cspSource}`,
+  ].join('; ');
+}
+
+/** The whole HTML document of the training panel. */
+export function renderPanelHtml(opts: PanelHtmlOptions): string {
+  // A nonce or source with quotes or angle brackets would break out of the policy: keep only safe characters.
+  const nonce = opts.nonce.replace(/[^A-Za-z0-9+/=_-]/g, '');
+  // VS Code's cspSource is one source expression; anything after a separator is dropped.
+  const source = opts.cspSource.split(/[\s;,"'<>]+/).find((t) => t.length > 0) ?? "'none'";
+  const csp = panelCsp(source, nonce);
+  const style = opts.styleUri ? `\n    <link rel="stylesheet" href="${attr(opts.styleUri)}">` : '';
+  return `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="UTF-8">
+    <meta http-equiv="Content-Security-Policy" content="${attr(csp)}">
+    <meta name="viewport" content="width=device-width, initial-scale=1.0">
+    <title>Netspec training</title>${style}
+  </head>
+  <body>
+    <main id="netspec-panel" data-worker-uri="${attr(opts.workerUri)}" aria-live="polite"></main>
+    <script nonce="${attr(nonce)}" src="${attr(opts.scriptUri)}"></script>
+  </body>
+</html>
+`;
+}

@@ -1,0 +1,92 @@
+// The top of the panel: the model's name and the run's status, where it trains (backend and
+// adapter, or why WebGPU was not used), the progress bar with epoch, step, ETA and samples
+// per second, the Pause/Resume and Stop buttons, and an error box. Built once, then updated
+// in place from the panel state so focus stays on a button while a run goes on.
+
+import type { PanelState } from '../state';
+import { stepsDone } from '../state';
+import { etaSeconds, formatDuration, formatRate, progressFraction } from '../series';
+
+export interface HeaderActions {
+  stop(): void;
+  togglePause(): void;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  return e;
+}
+
+export class Header {
+  private readonly title = el('h1');
+  private readonly status = el('span', 'ns-status');
+  private readonly backend = el('div', 'ns-backend ns-muted');
+  private readonly bar = el('progress');
+  private readonly progressText = el('span', 'ns-progress-text');
+  private readonly pause = el('button', 'ns-secondary');
+  private readonly stop = el('button');
+  private readonly error = el('div', 'ns-error');
+
+  constructor(parent: HTMLElement, actions: HeaderActions) {
+    const top = el('header', 'ns-header');
+    top.append(this.title, this.status);
+    this.status.setAttribute('role', 'status');
+    this.bar.max = 1;
+    this.bar.value = 0;
+    this.bar.setAttribute('aria-label', 'training progress');
+    this.pause.type = 'button';
+    this.pause.dataset.action = 'pause';
+    this.pause.addEventListener('click', () => actions.togglePause());
+    this.stop.type = 'button';
+    this.stop.dataset.action = 'stop';
+    this.stop.textContent = 'Stop';
+    this.stop.setAttribute('aria-label', 'Stop training after the current step');
+    this.stop.addEventListener('click', () => actions.stop());
+    const buttons = el('div', 'ns-buttons');
+    buttons.append(this.pause, this.stop);
+    const row = el('div', 'ns-progress-row');
+    row.append(this.bar, this.progressText, buttons);
+    this.error.setAttribute('role', 'alert');
+    this.error.hidden = true;
+    parent.append(top, this.backend, row, this.error);
+  }
+
+  update(state: PanelState, now: number): void {
+    const s = state.snapshot;
+    this.title.textContent = s ? s.model : 'Netspec training';
+    this.status.textContent = s ? s.status : 'idle';
+    this.status.dataset.status = s?.status ?? 'idle';
+    const b = s?.backend;
+    this.backend.textContent = !s ? 'Run “Train” on a train block to start.' : !b ? 'Starting…' : b.name === 'webgpu' ? `WebGPU · ${b.detail}` : `CPU${b.fallbackReason ? ` · WebGPU not used: ${b.fallbackReason}` : ''}`;
+    this.backend.dataset.backend = b?.name ?? '';
+    this.backend.dataset.fallback = String(!!b?.fallbackReason);
+
+    const { done, total } = stepsDone(state);
+    this.bar.value = progressFraction(done, total);
+    const e = state.lastStep;
+    const parts: string[] = [];
+    if (s && state.totalEpochs > 0) {
+      const epoch = e?.epoch ?? s.epochs.length;
+      parts.push(`epoch ${epoch}/${state.totalEpochs}`);
+      if (e && s.status !== 'finished') parts.push(`step ${e.step}/${e.stepsPerEpoch}`);
+      if (s.status === 'running' && state.startedAt !== null) parts.push(`ETA ${formatDuration(etaSeconds(now - state.startedAt, done, total))}`);
+      const rate = s.epochs.at(-1)?.samplesPerSecond ?? e?.samplesPerSecond;
+      if (rate !== undefined) parts.push(`${formatRate(rate)} samples/s`);
+    }
+    this.progressText.textContent = parts.join(' · ');
+    this.bar.setAttribute('aria-valuetext', this.progressText.textContent || 'not started');
+
+    const live = s?.status === 'running' || s?.status === 'paused';
+    const paused = s?.status === 'paused';
+    this.pause.disabled = !live;
+    this.stop.disabled = !live;
+    this.pause.textContent = paused ? 'Resume' : 'Pause';
+    this.pause.setAttribute('aria-label', paused ? 'Resume training' : 'Pause training between steps');
+    this.pause.setAttribute('aria-pressed', String(paused));
+
+    const err = s?.status === 'failed' ? s.error : undefined;
+    this.error.hidden = !err;
+    this.error.textContent = err ? `Training failed (${err.code}): ${err.message}` : '';
+  }
+}

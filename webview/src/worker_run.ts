@@ -1,0 +1,198 @@
+// One training run inside the panel's worker, with everything that touches the outside
+// passed in (posting messages, the WebGPU backend, gunzip, the clock), so the same code runs
+// in a browser worker and in a Node test on the CPU backend. It picks the backend, prepares
+// the data from the bytes the client read, trains, posts throttled step events, each
+// epoch's metrics and weights (safetensors bytes, transferred), and at the end the class
+// report and sample predictions. Nothing throws out of `start`: every failure is posted as
+// `failed` with a message.
+
+import type { ModelIR } from '../../engine/catalog/ir';
+import type { TrainIR } from '../../engine/catalog/train_ir';
+import type { Backend } from '../../engine/src/backend';
+import { CpuBackend } from '../../engine/src/cpu/backend';
+import { formatDataError } from '../../engine/src/data/data_error';
+import { prepareData } from '../../engine/src/data/prepare';
+import { encodeSafetensors } from '../../engine/src/io/safetensors';
+import { setBackend } from '../../engine/src/tensor';
+import { predict } from '../../engine/src/train/predict';
+import { train } from '../../engine/src/train/run';
+import type { Dataset, NamedArray, StepEvent } from '../../engine/src/train/types';
+import type { BackendChoice, BackendInfo, ClassReport, FromPanel, RunSnapshot, SamplePrediction, ToPanel } from '../protocol';
+import { gatedBackend, PauseGate } from './pause_gate';
+import { classReport, samplePredictions } from './report';
+
+export type StartMessage = Extract<ToPanel, { type: 'start' }>;
+
+export interface WorkerDeps {
+  post(msg: FromPanel, transfer?: ArrayBuffer[]): void;
+  /** WebGPU from the worker's navigator: a backend with its adapter, or why there is none. */
+  webgpu(): Promise<{ ok: true; backend: Backend & { description?: string } } | { ok: false; reason: string }>;
+  gunzip(bytes: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  now(): number;
+}
+
+/** At most one step event per this many ms (about 20 a second), plus each epoch's last. */
+export const STEP_POST_MS = 50;
+/** The report predicts on at most this many samples, so a large validation set stays quick. */
+const REPORT_SAMPLES = 2000;
+
+/** The backend for `choice`: WebGPU when asked (or auto) and an adapter exists, else the CPU with why. */
+export async function pickBackend(choice: BackendChoice, deps: Pick<WorkerDeps, 'webgpu'>): Promise<{ backend: Backend; info: BackendInfo }> {
+  const cpu = (fallbackReason?: string) => ({
+    backend: new CpuBackend() as Backend,
+    info: { name: 'cpu', detail: fallbackReason ? `CPU (JavaScript); ${fallbackReason}` : 'CPU (JavaScript)', fallbackReason } as BackendInfo,
+  });
+  if (choice === 'cpu') return cpu();
+  let gpu: Awaited<ReturnType<WorkerDeps['webgpu']>>;
+  try {
+    gpu = await deps.webgpu();
+  } catch (e) {
+    gpu = { ok: false, reason: `WebGPU failed to start: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (gpu.ok) return { backend: gpu.backend, info: { name: 'webgpu', detail: gpu.backend.description ?? 'WebGPU' } };
+  return cpu(gpu.reason);
+}
+
+/** The metadata `netspec predict` reads back from the weights (as the CLI writes it). */
+function weightsMetadata(model: string, data: Dataset, epoch: number): Record<string, string> {
+  return { format: 'netspec', model, labels: JSON.stringify(data.labels ?? {}), epoch: String(epoch) };
+}
+
+function safetensors(arrays: NamedArray[], model: string, data: Dataset, epoch: number): Uint8Array {
+  return encodeSafetensors(arrays, weightsMetadata(model, data, epoch));
+}
+
+/** The first `n` samples of a dataset (views, no copies). */
+export function headOf(data: Dataset, n: number): Dataset {
+  if (data.count <= n) return data;
+  const cut = (set: Dataset['inputs']) =>
+    Object.fromEntries(
+      Object.entries(set).map(([k, v]) => {
+        const per = v.sampleShape.reduce((a, b) => a * b, 1);
+        return [k, { sampleShape: v.sampleShape, data: v.data.subarray(0, n * per) }];
+      }),
+    );
+  return { count: n, inputs: cut(data.inputs), targets: cut(data.targets), labels: data.labels };
+}
+
+/** Class reports and sample predictions for every classifier output of `ir` on `data`. */
+export async function buildReport(ir: ModelIR, weights: NamedArray[], data: Dataset, batchSize: number): Promise<{ classes: ClassReport[]; samples: SamplePrediction[] } | string> {
+  const subset = headOf(data, REPORT_SAMPLES);
+  const out = await predict(ir, weights, { count: subset.count, inputs: subset.inputs }, Math.max(batchSize, 64));
+  if (!out.ok) return out.message;
+  const classes: ClassReport[] = [];
+  let samples: SamplePrediction[] = [];
+  const only = ir.inputs.length === 1 ? subset.inputs[ir.inputs[0].name] : undefined;
+  for (const o of ir.outputs) {
+    const target = subset.targets[o.name];
+    const rows = out.outputs[o.name]?.rows;
+    if (!target || !rows || target.sampleShape.reduce((a, b) => a * b, 1) !== 1) continue;
+    const p = { output: o.name, rows, targets: target.data, labels: data.labels?.[o.name] ?? null };
+    const report = classReport(p);
+    if (!report) continue;
+    classes.push(report);
+    if (samples.length === 0) samples = samplePredictions(p, only ?? null);
+  }
+  return { classes, samples };
+}
+
+/** Runs one training run per `start`; `stop`, `pause` and `resume` steer it. */
+export class WorkerRun {
+  private readonly gate = new PauseGate();
+  private stopRequested = false;
+  private running = false;
+
+  constructor(private readonly deps: WorkerDeps) {}
+
+  /** Handles a message from the page; unknown messages are ignored. */
+  handle(msg: { type: string }): void {
+    switch (msg.type) {
+      case 'start':
+        void this.start(msg as StartMessage);
+        break;
+      case 'stop':
+        this.stopRequested = true;
+        this.gate.open();
+        break;
+      case 'pause':
+        if (this.running) this.gate.close();
+        break;
+      case 'resume':
+        this.gate.open();
+        break;
+    }
+  }
+
+  async start(msg: StartMessage): Promise<void> {
+    const { deps } = this;
+    const fail = (code: string, message: string) => deps.post({ type: 'failed', runId: msg.runId, error: { code, message } });
+    if (this.running) {
+      fail('busy', 'a run is already going in this worker');
+      return;
+    }
+    this.running = true;
+    this.stopRequested = false;
+    this.gate.open();
+    try {
+      await this.run(msg);
+    } catch (e) {
+      fail('internal', `the training worker failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async run(msg: StartMessage): Promise<void> {
+    const { deps } = this;
+    const runId = msg.runId;
+    const ir: ModelIR = msg.ir;
+    const config: TrainIR = msg.train;
+    const picked = await pickBackend(msg.backend, deps);
+    setBackend(gatedBackend(picked.backend, this.gate));
+    deps.post({ type: 'backend', runId, info: picked.info });
+    if (picked.info.fallbackReason) deps.post({ type: 'log', level: 'warn', message: `training on the CPU: ${picked.info.fallbackReason}` });
+
+    const files = new Map(msg.files.map((f) => [f.path, f.bytes] as [string, Uint8Array]));
+    const prepared = await prepareData(config, files, ir, (b) => deps.gunzip(b));
+    if (!prepared.ok) {
+      deps.post({ type: 'failed', runId, error: { code: prepared.error.code, message: formatDataError(prepared.error) } });
+      return;
+    }
+    const { train: data, validation } = prepared.value;
+
+    let lastPost = -Infinity;
+    const onStep = (e: StepEvent) => {
+      const t = deps.now();
+      if (t - lastPost < STEP_POST_MS && e.step !== e.stepsPerEpoch && !(e.epoch === 1 && e.step === 1)) return;
+      lastPost = t;
+      deps.post({ type: 'step', runId, event: e });
+    };
+    const outcome = await train(ir, config, data, validation, {
+      onStep,
+      onEpoch: async (e, weights) => {
+        deps.post({ type: 'epoch', runId, event: e });
+        const bytes = safetensors(await weights(), ir.name, data, e.epoch);
+        deps.post({ type: 'weights', runId, epoch: e.epoch, final: false, bytes }, [bytes.buffer as ArrayBuffer]);
+      },
+      shouldStop: () => this.stopRequested,
+    });
+    if (!outcome.ok) {
+      deps.post({ type: 'failed', runId, error: outcome.error });
+      return;
+    }
+    const result = outcome.result;
+    const snapshot: RunSnapshot = {
+      runId, model: msg.model, sourceUri: msg.sourceUri, backend: picked.info, steps: [], epochs: result.epochs,
+      status: result.stopped === 'cancelled' ? 'stopped' : 'finished',
+    };
+    if (result.epochs.length > 0) {
+      const epoch = result.stopped === 'cancelled' ? result.epochs.length : result.bestEpoch;
+      const bytes = safetensors(result.weights, ir.name, data, epoch);
+      deps.post({ type: 'weights', runId, epoch, final: true, bytes }, [bytes.buffer as ArrayBuffer]);
+      const report = await buildReport(ir, result.weights, validation ?? data, config.batchSize);
+      if (typeof report === 'string') deps.post({ type: 'log', level: 'warn', message: `no class report: ${report}` });
+      else Object.assign(snapshot, report);
+    }
+    deps.post({ type: 'finished', runId, stopped: result.stopped, snapshot });
+  }
+}
