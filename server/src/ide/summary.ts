@@ -3,8 +3,11 @@
 // the model list without spans that the `netspec/modelIR` request returns.
 
 import type { ModelIR } from '../../../engine/catalog/ir';
+import type { TrainIR } from '../../../engine/catalog/train_ir';
 import { shapeToJson, type DType, type Shape } from '../../../engine/catalog/shape';
 import type { CheckedFile, LayerSummary, ModelSummary } from '../sema/checked';
+import { lowerTrain } from '../sema/lower';
+import type { TrainDecl } from '../syntax/ast';
 
 type JsonShape = (number | string)[] | null;
 
@@ -49,15 +52,27 @@ export function withoutSpans(m: ModelSummary): ModelInfo {
   return rest;
 }
 
-/** The `netspec/modelIR` answer: every model, and the IR of the one asked for (or the only one). */
-export function modelIR(checked: CheckedFile, model?: string): { models: ModelInfo[]; ir: ModelIR | null } {
+/**
+ * The `netspec/modelIR` answer: every model, the IR of the one asked for (or the trained
+ * one, or the only one), and that model's lowered train block (data paths resolved against
+ * `path`, the model file's path), or null when it has none. `ir` is null when the model
+ * has errors, so a client refuses to train it whatever `train` says. `trained` names the
+ * models that have a train block, in file order (a client asks which to train).
+ */
+export function modelIR(
+  checked: CheckedFile,
+  model?: string,
+  path?: string,
+): { models: ModelInfo[]; ir: ModelIR | null; train: TrainIR | null; trained: string[] } {
   const models = checked.models.map(withoutSpans);
+  const trains = checked.file.decls.filter((d): d is TrainDecl => d.kind === 'Train' && d.model !== null);
   let chosen: ModelSummary | undefined;
   if (model !== undefined) chosen = checked.models.find((m) => m.name === model);
   else {
-    const trained = checked.file.decls.find((d) => d.kind === 'Train' && d.model);
-    const name = trained && trained.kind === 'Train' ? trained.model?.name : undefined;
+    const name = trains[0]?.model?.name;
     chosen = checked.models.find((m) => m.name === name) ?? (checked.models.length === 1 ? checked.models[0] : undefined);
   }
-  return { models, ir: chosen?.ir ?? null };
+  const decl = chosen ? trains.find((t) => t.model?.name === chosen.name) : undefined;
+  const train = decl ? lowerTrain(decl, { path }) : null;
+  return { models, ir: chosen?.ir ?? null, train, trained: trains.map((t) => t.model!.name) };
 }

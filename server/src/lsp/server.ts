@@ -12,7 +12,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SEMANTIC_TOKEN_MODIFIERS, SEMANTIC_TOKEN_TYPES } from '../ide/semantic_tokens';
 import { modelIR, modelsJson } from '../ide/summary';
 import { toDiagnostic } from './convert';
-import { DocumentStates } from './documents';
+import { DocumentStates, uriToPath } from './documents';
 import { registerFeatures } from './features';
 
 /** How long diagnostics wait after a change, so a burst of keystrokes checks once. */
@@ -82,10 +82,11 @@ export function startServer(connection: Connection): void {
 
   registerFeatures(connection, documents, states);
 
-  connection.onRequest(MODEL_IR_REQUEST, (params: { uri: string; model?: string }) => {
+  // An unopened document answers without `train` and `trained`, as before they existed.
+  connection.onRequest(MODEL_IR_REQUEST, (params: { uri: string; model?: string }): object => {
     const doc = documents.get(params?.uri);
     if (!doc) return { models: [], ir: null };
-    return modelIR(states.snapshot(doc).checked, params.model);
+    return modelIR(states.snapshot(doc).checked, params.model, uriToPath(doc.uri));
   });
 
   connection.onRequest(SUMMARY_REQUEST, (params: { uri: string }) => {

@@ -1,0 +1,154 @@
+// The conversation with one training panel, over anything with `postMessage` and
+// `onDidReceiveMessage` (a real webview, or a fake in tests). The panel's script says
+// `ready` once it listens; messages sent before that are queued, so a `start` is never lost.
+// Run messages go to the current RunSession; the panel's buttons (stop, pause, resume) are
+// turned into commands back to the panel's worker; a panel that loads with no run to start
+// gets the last snapshot to redraw.
+
+import type { FromPanel, RunSnapshot, ToPanel } from '../../webview/protocol';
+import type { RunSession } from './run_session';
+
+/** The part of `vscode.Webview` the channel uses. */
+export interface WebviewLike {
+  postMessage(message: ToPanel): PromiseLike<boolean>;
+  onDidReceiveMessage(listener: (message: unknown) => void): { dispose(): void };
+}
+
+export interface ChannelHooks {
+  log(level: 'info' | 'warn' | 'error', line: string): void;
+}
+
+const FROM_PANEL_TYPES = new Set<FromPanel['type']>([
+  'ready',
+  'backend',
+  'step',
+  'epoch',
+  'weights',
+  'finished',
+  'failed',
+  'log',
+  'request-stop',
+  'request-pause',
+  'request-resume',
+]);
+
+/** True when `m` looks like a panel message (an object with a known `type`). */
+export function isFromPanel(m: unknown): m is FromPanel {
+  return typeof m === 'object' && m !== null && FROM_PANEL_TYPES.has((m as { type?: unknown }).type as FromPanel['type']);
+}
+
+export class PanelChannel {
+  private ready = false;
+  private queue: ToPanel[] = [];
+  private session: RunSession | undefined;
+  private readonly subscription: { dispose(): void };
+
+  constructor(
+    private readonly webview: WebviewLike,
+    private readonly hooks: ChannelHooks,
+    /** The snapshot a panel that loads without a run to start redraws. */
+    private lastSnapshot?: RunSnapshot,
+  ) {
+    this.subscription = webview.onDidReceiveMessage((m) => this.receive(m));
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  get current(): RunSession | undefined {
+    return this.session && !this.session.finished ? this.session : undefined;
+  }
+
+  /** Sends now when the panel is ready, else once it is. */
+  send(message: ToPanel): void {
+    if (this.ready) void this.post(message);
+    else this.queue.push(message);
+  }
+
+  /** Makes `session` the current run and asks the panel to start it. */
+  start(session: RunSession, message: ToPanel & { type: 'start' }): void {
+    this.session = session;
+    void session.done.then((o) => (this.lastSnapshot = o.snapshot));
+    this.send(message);
+  }
+
+  stop(): void {
+    if (this.current) this.send({ type: 'stop' });
+  }
+
+  /** Forwards a settings change (chart smoothing) to the panel. */
+  settings(smoothing: number): void {
+    this.send({ type: 'settings', smoothing });
+  }
+
+  /** The panel is gone: the run in it is over. */
+  dispose(): void {
+    this.subscription.dispose();
+    void this.current?.abort('the training panel was closed, so the run stopped');
+  }
+
+  receive(m: unknown): void {
+    if (!isFromPanel(m)) {
+      this.hooks.log('warn', `the training panel sent an unknown message: ${safeJson(m)}`);
+      return;
+    }
+    switch (m.type) {
+      case 'ready':
+        this.onReady();
+        return;
+      case 'log':
+        this.hooks.log(m.level === 'error' || m.level === 'warn' ? m.level : 'info', `panel: ${m.message}`);
+        return;
+      case 'request-stop':
+        this.stop();
+        return;
+      case 'request-pause':
+        if (this.current) {
+          this.send({ type: 'pause' });
+          this.current.setPaused(true);
+        }
+        return;
+      case 'request-resume':
+        if (this.current) {
+          this.send({ type: 'resume' });
+          this.current.setPaused(false);
+        }
+        return;
+      default:
+        this.session?.handle(m);
+    }
+  }
+
+  private onReady(): void {
+    const again = this.ready;
+    this.ready = true;
+    // A panel that reloads mid-run has lost its worker: that run is over.
+    if (again && this.current) {
+      void this.current.abort('the training panel reloaded, so the run stopped');
+      if (this.session) void this.post({ type: 'restore', snapshot: this.session.snapshot });
+      return;
+    }
+    const queued = this.queue;
+    this.queue = [];
+    if (queued.length === 0 && !this.current && this.lastSnapshot) void this.post({ type: 'restore', snapshot: this.lastSnapshot });
+    for (const q of queued) void this.post(q);
+  }
+
+  private async post(message: ToPanel): Promise<void> {
+    try {
+      const delivered = await this.webview.postMessage(message);
+      if (!delivered) this.hooks.log('warn', `the training panel did not take the ${message.type} message`);
+    } catch (e) {
+      this.hooks.log('error', `sending ${message.type} to the training panel failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}
+
+function safeJson(m: unknown): string {
+  try {
+    return JSON.stringify(m)?.slice(0, 200) ?? String(m);
+  } catch {
+    return String(m);
+  }
+}

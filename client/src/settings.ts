@@ -1,0 +1,34 @@
+// The extension's settings (contributes.configuration in package.json), read through a
+// small getter so the clamping and defaults are plain code that unit tests check without an
+// editor. `netspec.backend` picks where the panel trains, `netspec.weightsFolder` where the
+// weights go, `netspec.chartSmoothing` how much the loss chart is smoothed.
+
+import type { BackendChoice } from '../../webview/protocol';
+
+/** The part of `vscode.WorkspaceConfiguration` this module uses. */
+export interface ConfigLike {
+  get<T>(key: string): T | undefined;
+}
+
+export interface Settings {
+  backend: BackendChoice;
+  /** Empty: beside the model file. Relative: against the model's workspace folder. */
+  weightsFolder: string;
+  /** 0 (none) to 0.99 (heavy), an exponential moving average's factor. */
+  chartSmoothing: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = { backend: 'auto', weightsFolder: '', chartSmoothing: 0.6 };
+
+/** The settings from the `netspec` section, each invalid value replaced by its default. */
+export function readSettings(config: ConfigLike): Settings {
+  const backend = config.get<unknown>('backend');
+  const folder = config.get<unknown>('weightsFolder');
+  const smoothing = config.get<unknown>('chartSmoothing');
+  return {
+    backend: backend === 'webgpu' || backend === 'cpu' || backend === 'auto' ? backend : DEFAULT_SETTINGS.backend,
+    weightsFolder: typeof folder === 'string' ? folder.trim() : DEFAULT_SETTINGS.weightsFolder,
+    chartSmoothing:
+      typeof smoothing === 'number' && Number.isFinite(smoothing) ? Math.min(0.99, Math.max(0, smoothing)) : DEFAULT_SETTINGS.chartSmoothing,
+  };
+}
