@@ -10,8 +10,9 @@ import type { ModelIR } from '../../engine/catalog/ir';
 import { decodeSafetensors } from '../../engine/src/io/safetensors';
 import { predict, type OutputRows } from '../../engine/src/train/predict';
 import { parseArgs } from './args';
-import { loadDataset, predictionSource } from './data/load';
-import { outputSlots } from './data/model_fit';
+import { loadDataset, predictionSource } from '../../engine/src/data/load';
+import { nodeFiles } from './data/node_files';
+import { outputSlots } from '../../engine/src/data/model_fit';
 import type { CliIO } from './io';
 import { chooseBackend, EXIT, pickModel, printDataError } from './model_pick';
 
@@ -123,7 +124,7 @@ export async function runPredict(argv: string[], io: CliIO): Promise<number> {
     printDataError(source.error, io, 'predict');
     return EXIT.usage;
   }
-  const data = await loadDataset(source.value, ir, { config, targets: 'ignore', labels });
+  const data = await loadDataset(source.value, ir, { config, targets: 'ignore', labels, files: nodeFiles });
   if (!data.ok) {
     printDataError(data.error, io, 'predict');
     return EXIT.usage;

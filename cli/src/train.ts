@@ -11,7 +11,8 @@ import { encodeSafetensors } from '../../engine/src/io/safetensors';
 import { train } from '../../engine/src/train/run';
 import type { Dataset, EpochEvent, NamedArray, TrainError } from '../../engine/src/train/types';
 import { parseArgs } from './args';
-import { loadTrainingData } from './data/load';
+import { loadTrainingData } from '../../engine/src/data/load';
+import { nodeFiles } from './data/node_files';
 import type { CliIO } from './io';
 import { checkMemory } from './memory';
 import { chooseBackend, defaultWeightsPath, displayPath, EXIT, pickModel, printDataError } from './model_pick';
@@ -89,7 +90,7 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
   const { ir, path } = picked.value;
   const config: TrainIR = { ...picked.value.train!, epochs: epochs ?? picked.value.train!.epochs };
 
-  const data = await loadTrainingData(config, ir);
+  const data = await loadTrainingData(config, ir, nodeFiles);
   if (!data.ok) {
     printDataError(data.error, io, 'train');
     return EXIT.usage;

@@ -12,7 +12,8 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PNG } from 'pngjs';
 import { formatDataError } from '../../engine/src/data/data_error';
-import { loadDataset, loadTrainingData } from '../../cli/src/data/load';
+import { loadDataset, loadTrainingData } from '../../engine/src/data/load';
+import { nodeFiles } from '../../cli/src/data/node_files';
 import { checkText } from '../../server/src/sema/check';
 import { lowerTrain } from '../../server/src/sema/lower';
 import type { TrainDecl } from '../../server/src/syntax/ast';
@@ -151,7 +152,7 @@ describe('the loader itself', () => {
 
   test('a feature count that does not fit: "iris.csv has 4 feature columns but input x is [batch, 5]"', async () => {
     const { ir, config } = setup(MODEL('[5]', 3, `csv("${iris}", target="species")`), join(dir, 'm.netspec'));
-    const r = await loadDataset(config.data!, ir, { config, targets: 'required' });
+    const r = await loadDataset(config.data!, ir, { config, targets: 'required', files: nodeFiles });
     assert.equal(r.ok, false);
     if (r.ok) return;
     assert.equal(r.error.line, 1, 'reported at the header row');
@@ -160,7 +161,7 @@ describe('the loader itself', () => {
 
   test('more string classes than units', async () => {
     const { ir, config } = setup(MODEL('[4]', 2, `csv("${iris}", target="species")`), join(dir, 'm.netspec'));
-    const r = await loadDataset(config.data!, ir, { config, targets: 'required' });
+    const r = await loadDataset(config.data!, ir, { config, targets: 'required', files: nodeFiles });
     assert.ok(!r.ok);
     assert.match(r.error.message, /iris\.csv's target "species" has 3 classes \(setosa, versicolor, virginica\) but output output is \[batch, 2\] with 2 units/);
   });
@@ -168,7 +169,7 @@ describe('the loader itself', () => {
   test('an integer class index beyond the units is located', async () => {
     writeFileSync(join(dir, 'ints.csv'), 'a,label\n1,0\n2,5\n');
     const { ir, config } = setup(MODEL('[1]', 2, `csv("ints.csv", target="label")`), join(dir, 'm.netspec'));
-    const r = await loadDataset(config.data!, ir, { config, targets: 'required' });
+    const r = await loadDataset(config.data!, ir, { config, targets: 'required', files: nodeFiles });
     assert.ok(!r.ok);
     assert.equal(r.error.line, 3);
     assert.equal(r.error.column, 2);
@@ -177,14 +178,14 @@ describe('the loader itself', () => {
 
   test('a missing target column lists the columns', async () => {
     const { ir, config } = setup(MODEL('[4]', 3, `csv("${iris}", target="kind")`), join(dir, 'm.netspec'));
-    const r = await loadDataset(config.data!, ir, { config, targets: 'required' });
+    const r = await loadDataset(config.data!, ir, { config, targets: 'required', files: nodeFiles });
     assert.ok(!r.ok);
     assert.match(r.error.message, /iris\.csv has no target column "kind"; its columns are: sepal_length, sepal_width, petal_length, petal_width, species/);
   });
 
   test('text targets under mse say to use cross_entropy', async () => {
     const { ir, config } = setup(MODEL('[4]', 1, `csv("${iris}", target="species")`, 'mse'), join(dir, 'm.netspec'));
-    const r = await loadDataset(config.data!, ir, { config, targets: 'required' });
+    const r = await loadDataset(config.data!, ir, { config, targets: 'required', files: nodeFiles });
     assert.ok(!r.ok);
     assert.equal(r.error.line, 2);
     assert.match(r.error.message, /holds "setosa", but output output is trained with mse, which needs numbers/);
@@ -196,12 +197,12 @@ describe('the loader itself', () => {
     writeFileSync(join(dir, 'val_bad.csv'), 'a,kind\n1,c\n2,zebra\n');
     const source = (v: string) => MODEL('[1]', 3, `csv("train.csv", target="kind")`).replace('epochs = 1', `validation = csv("${v}", target="kind")`);
     const ok = setup(source('val_ok.csv'), join(dir, 'm.netspec'));
-    const loaded = await loadTrainingData(ok.config, ok.ir);
+    const loaded = await loadTrainingData(ok.config, ok.ir, nodeFiles);
     assert.ok(loaded.ok);
     assert.deepEqual(loaded.value.train.labels, { output: ['a', 'b', 'c'] });
     assert.deepEqual([...loaded.value.validation!.targets.output.data], [2], '"c" is index 2 in both sets');
     const bad = setup(source('val_bad.csv'), join(dir, 'm.netspec'));
-    const failed = await loadTrainingData(bad.config, bad.ir);
+    const failed = await loadTrainingData(bad.config, bad.ir, nodeFiles);
     assert.ok(!failed.ok);
     assert.equal(failed.error.line, 3);
     assert.match(failed.error.message, /holds the label "zebra", which the training data does not have \(its labels: a, b, c\)/);
@@ -211,7 +212,7 @@ describe('the loader itself', () => {
     writeFileSync(join(dir, 'px-idx3-ubyte'), idx([1, 2, 2], [0, 51, 102, 255]));
     writeFileSync(join(dir, 'lb-idx1-ubyte'), idx([1], [1]));
     const { ir, config } = setup(MODEL('[2, 2]', 2, 'idx(images="px-idx3-ubyte", labels="lb-idx1-ubyte")').replace('Dense(2)', 'Flatten()\n  Dense(2)'), join(dir, 'm.netspec'));
-    const r = await loadDataset(config.data!, ir, { config, targets: 'required' });
+    const r = await loadDataset(config.data!, ir, { config, targets: 'required', files: nodeFiles });
     assert.ok(r.ok);
     assert.deepEqual(r.value.inputs.x.data, Float32Array.from([0, 0.2, 0.4, 1]));
     assert.deepEqual(r.value.inputs.x.sampleShape, [2, 2]);

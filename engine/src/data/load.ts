@@ -6,22 +6,21 @@
 // too). Everything is read into memory; streaming larger-than-memory data is
 // not done here.
 
-import { extname } from 'node:path';
-import type { ModelIR } from '../../../engine/catalog/ir';
-import type { TrainDataSource, TrainIR } from '../../../engine/catalog/train_ir';
-import { dataFail, type DataResult } from '../../../engine/src/data/data_error';
-import { csvTable, jsonTable } from '../../../engine/src/data/records';
-import { splitValidation } from '../../../engine/src/train/dataset';
+import type { ModelIR } from '../../catalog/ir';
+import type { TrainDataSource, TrainIR } from '../../catalog/train_ir';
+import { dataFail, type DataResult } from './data_error';
+import { csvTable, jsonTable } from './records';
+import { splitValidation } from '../train/dataset';
 // The loop's default seed, so the split and the shuffles agree when the block sets none.
-import { DEFAULT_SEED } from '../../../engine/src/train/run';
-import type { Dataset } from '../../../engine/src/train/types';
+import { DEFAULT_SEED } from '../train/run';
+import type { Dataset } from '../train/types';
 import { loadIdx, loadNpy } from './arrays';
 import { loadImages } from './images';
-import type { LoadOptions } from './options';
-import { readText } from './source_file';
+import type { LoadOptions } from './load_options';
+import { extname, readText, type DataFiles } from './files';
 import { tableDataset } from './tabular';
 
-export type { LoadOptions } from './options';
+export type { LoadOptions } from './load_options';
 
 
 /** Reads a data source into a Dataset shaped to `ir`; never throws. */
@@ -31,7 +30,7 @@ export async function loadDataset(source: TrainDataSource, ir: ModelIR, options:
       case 'csv':
       case 'json': {
         const path = source.path ?? '';
-        const text = await readText(path, `${source.kind.toUpperCase()} file`);
+        const text = await readText(options.files, path, `${source.kind.toUpperCase()} file`);
         if (!text.ok) return text;
         const table = source.kind === 'csv' ? csvTable(text.value, path) : jsonTable(text.value, path);
         if (!table.ok) return table;
@@ -57,9 +56,9 @@ export interface TrainingData {
 }
 
 /** The training set and the validation set of a train block, as loaded and split. */
-export async function loadTrainingData(config: TrainIR, ir: ModelIR): Promise<DataResult<TrainingData>> {
+export async function loadTrainingData(config: TrainIR, ir: ModelIR, files: DataFiles): Promise<DataResult<TrainingData>> {
   if (!config.data) return dataFail('', `the train block for ${config.model} has no data = ... setting`, undefined, 'data-mismatch');
-  const options: LoadOptions = { config, targets: 'required' };
+  const options: LoadOptions = { config, targets: 'required', files };
   const data = await loadDataset(config.data, ir, options);
   if (!data.ok) return data;
   const v = config.validation;

@@ -4,15 +4,15 @@
 // a value, and turns string targets into class indices over sorted labels. Validation data
 // and prediction data pass the training labels in, so a label means the same index there.
 
-import { basename } from 'node:path';
-import type { ModelIR } from '../../../engine/catalog/ir';
-import { formatShape } from '../../../engine/catalog/shape';
-import type { TrainDataSource } from '../../../engine/catalog/train_ir';
-import { dataFail, type DataResult } from '../../../engine/src/data/data_error';
-import { tableToArrays, type RecordTable, type TargetSpec } from '../../../engine/src/data/table';
-import type { ArraySet, Dataset } from '../../../engine/src/train/types';
+import type { ModelIR } from '../../catalog/ir';
+import { formatShape } from '../../catalog/shape';
+import type { TrainDataSource } from '../../catalog/train_ir';
+import { dataFail, type DataResult } from './data_error';
+import { tableToArrays, type RecordTable, type TargetSpec } from './table';
+import type { ArraySet, Dataset } from '../train/types';
 import { checkClassIndices, checkLabelCount, describeInputs, fillInputs, inputSlots, outputSlots, type OutputSlot } from './model_fit';
-import type { LoadOptions } from './options';
+import type { LoadOptions } from './load_options';
+import { basename } from './files';
 
 interface TargetColumns {
   output: string;

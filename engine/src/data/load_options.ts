@@ -2,7 +2,8 @@
 // whether targets are read at all (prediction ignores them), and the training labels that
 // validation and prediction data must map onto.
 
-import type { TrainIR } from '../../../engine/catalog/train_ir';
+import type { TrainIR } from '../../catalog/train_ir';
+import type { DataFiles } from './files';
 
 export interface LoadOptions {
   config: Pick<TrainIR, 'loss'>;
@@ -10,4 +11,6 @@ export interface LoadOptions {
   targets: 'required' | 'ignore';
   /** By output: the labels of the training data, so the same label gets the same index. */
   labels?: Record<string, string[] | null>;
+  /** Where the bytes come from: the disk in the CLI, memory in the webview. */
+  files: DataFiles;
 }

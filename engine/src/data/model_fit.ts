@@ -4,12 +4,12 @@
 // whether the classes found fit the output's units. Every mismatch is an error value that
 // names both numbers, e.g. "iris.csv has 4 feature columns but input x is [batch, 5]".
 
-import { basename } from 'node:path';
-import type { ModelIR } from '../../../engine/catalog/ir';
-import { elementCount, formatShape, type Shape } from '../../../engine/catalog/shape';
-import type { TrainIR } from '../../../engine/catalog/train_ir';
-import { dataFail, type DataResult } from '../../../engine/src/data/data_error';
-import type { ArraySet } from '../../../engine/src/train/types';
+import type { ModelIR } from '../../catalog/ir';
+import { elementCount, formatShape, type Shape } from '../../catalog/shape';
+import type { TrainIR } from '../../catalog/train_ir';
+import { dataFail, type DataResult } from './data_error';
+import type { ArraySet } from '../train/types';
+import { basename } from './files';
 
 export interface InputSlot {
   name: string;

@@ -4,17 +4,17 @@
 // class targets are whole numbers within the output's units. IDX pixel bytes (and the
 // bytes of images(DIR)) are scaled to [0, 1]; npy values are used as they are.
 
-import { basename } from 'node:path';
-import type { ModelIR } from '../../../engine/catalog/ir';
-import { formatShape } from '../../../engine/catalog/shape';
-import type { TrainDataSource } from '../../../engine/catalog/train_ir';
-import { dataFail, type DataResult } from '../../../engine/src/data/data_error';
-import { parseIdx } from '../../../engine/src/data/idx';
-import { parseNpy } from '../../../engine/src/data/npy';
-import type { ArraySet, Dataset } from '../../../engine/src/train/types';
+import type { ModelIR } from '../../catalog/ir';
+import { formatShape } from '../../catalog/shape';
+import type { TrainDataSource } from '../../catalog/train_ir';
+import { dataFail, type DataResult } from './data_error';
+import { parseIdx } from './idx';
+import { parseNpy } from './npy';
+import type { ArraySet, Dataset } from '../train/types';
 import { checkClassIndices, describeInputs, fillInputs, inputSlots, outputSlots } from './model_fit';
-import type { LoadOptions } from './options';
-import { gunzip, readBytes } from './source_file';
+import type { LoadOptions } from './load_options';
+import { basename } from './files';
+import type { DataFiles } from './files';
 
 /** An array read from a file, with what one of its samples is called in messages. */
 export interface FileArray {
@@ -95,8 +95,8 @@ function checkFinite(a: FileArray): DataResult<true> {
   return { ok: true, value: true };
 }
 
-async function npyFile(path: string, noun: string): Promise<DataResult<FileArray>> {
-  const bytes = await readBytes(path, 'npy file');
+async function npyFile(files: DataFiles, path: string, noun: string): Promise<DataResult<FileArray>> {
+  const bytes = await files.read(path, 'npy file');
   if (!bytes.ok) return bytes;
   const parsed = parseNpy(bytes.value, path);
   if (!parsed.ok) return parsed;
@@ -106,13 +106,13 @@ async function npyFile(path: string, noun: string): Promise<DataResult<FileArray
 }
 
 /** IDX with pixel bytes (element type 0x08) scaled to [0, 1] when `scale` is set. */
-async function idxFile(path: string, noun: string, scale: boolean): Promise<DataResult<FileArray>> {
-  const raw = await readBytes(path, 'IDX file');
+async function idxFile(files: DataFiles, path: string, noun: string, scale: boolean): Promise<DataResult<FileArray>> {
+  const raw = await files.read(path, 'IDX file');
   if (!raw.ok) return raw;
   let bytes = raw.value;
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
-      bytes = gunzip(bytes);
+      bytes = await files.gunzip(bytes);
     } catch (e) {
       return dataFail(path, `the gzip data is corrupt (${(e as Error).message}); re-download the file`);
     }
@@ -129,13 +129,13 @@ async function idxFile(path: string, noun: string, scale: boolean): Promise<Data
 export async function loadNpy(source: TrainDataSource, ir: ModelIR, options: LoadOptions): Promise<DataResult<Dataset>> {
   const fpath = source.files?.features;
   if (!fpath) return dataFail('npy', 'npy(...) needs features="FILE.npy"', undefined, 'data-mismatch');
-  const features = await npyFile(fpath, 'row');
+  const features = await npyFile(options.files, fpath, 'row');
   if (!features.ok) return features;
   let targets: FileArray | null = null;
   const tpath = source.files?.targets;
   if (options.targets === 'required') {
     if (!tpath) return dataFail(fpath, 'npy(...) needs targets="FILE.npy" to train on', undefined, 'data-mismatch');
-    const t = await npyFile(tpath, 'row');
+    const t = await npyFile(options.files, tpath, 'row');
     if (!t.ok) return t;
     targets = t.value;
   }
@@ -145,13 +145,13 @@ export async function loadNpy(source: TrainDataSource, ir: ModelIR, options: Loa
 export async function loadIdx(source: TrainDataSource, ir: ModelIR, options: LoadOptions): Promise<DataResult<Dataset>> {
   const ipath = source.files?.images;
   if (!ipath) return dataFail('idx', 'idx(...) needs images="FILE"', undefined, 'data-mismatch');
-  const images = await idxFile(ipath, 'image', true);
+  const images = await idxFile(options.files, ipath, 'image', true);
   if (!images.ok) return images;
   let labels: FileArray | null = null;
   const lpath = source.files?.labels;
   if (options.targets === 'required') {
     if (!lpath) return dataFail(ipath, 'idx(...) needs labels="FILE" to train on', undefined, 'data-mismatch');
-    const l = await idxFile(lpath, 'label', false);
+    const l = await idxFile(options.files, lpath, 'label', false);
     if (!l.ok) return l;
     labels = l.value;
   }

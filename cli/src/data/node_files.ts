@@ -1,0 +1,76 @@
+// The CLI's DataFiles: bytes from the disk, gunzip from zlib, PNG from pngjs and JPEG from
+// jpeg-js. Every failure is an error value that names the file: a missing path, a folder
+// where a file belongs, an empty file, an undecodable image.
+
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+import { decode as decodeJpeg } from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { dataFail, type DataResult } from '../../../engine/src/data/data_error';
+import type { DataFiles, DirEntry, Rgba } from '../../../engine/src/data/files';
+
+function nodeCode(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'EIO';
+}
+
+/** Reads a whole file; missing, unreadable and empty files are errors with a fix. */
+export async function readBytes(path: string, role = 'data file'): Promise<DataResult<Uint8Array>> {
+  try {
+    const s = await stat(path);
+    if (s.isDirectory()) return dataFail(path, `the ${role} is a folder, but a file is expected here`);
+  } catch (e) {
+    const code = nodeCode(e);
+    if (code === 'ENOENT') return dataFail(path, `the ${role} does not exist; check the path (relative paths are resolved against the model file's folder)`);
+    return dataFail(path, `the ${role} cannot be read (${code})`);
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(path));
+  } catch (e) {
+    return dataFail(path, `the ${role} cannot be read (${nodeCode(e)})`);
+  }
+  if (bytes.length === 0) return dataFail(path, `the ${role} is empty (0 bytes); regenerate or re-download it`);
+  return { ok: true, value: bytes };
+}
+
+async function listDir(path: string): Promise<DataResult<DirEntry[]>> {
+  try {
+    const s = await stat(path);
+    if (!s.isDirectory()) return dataFail(path, 'this is a file, but a folder is expected here');
+    const names = (await readdir(path)).sort();
+    const entries: DirEntry[] = [];
+    for (const name of names) entries.push({ name, isDir: (await stat(`${path}/${name}`)).isDirectory() });
+    return { ok: true, value: entries };
+  } catch (e) {
+    const code = nodeCode(e);
+    if (code === 'ENOENT') return dataFail(path, 'the folder does not exist');
+    return dataFail(path, `the folder cannot be read (${code})`);
+  }
+}
+
+/** Decodes one PNG or JPEG file to RGBA bytes. */
+export function decodeImage(bytes: Uint8Array, file: string): DataResult<Rgba> {
+  const isPng = bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
+  const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
+  try {
+    if (isPng) {
+      const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      return { ok: true, value: { width: png.width, height: png.height, data: new Uint8Array(png.data) } };
+    }
+    if (isJpeg) {
+      const jpg = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: true });
+      return { ok: true, value: { width: jpg.width, height: jpg.height, data: jpg.data } };
+    }
+  } catch (e) {
+    return dataFail(file, `the image cannot be decoded (${e instanceof Error ? e.message : String(e)}); re-save it as PNG or JPEG`);
+  }
+  return dataFail(file, 'the file is neither PNG nor JPEG (its first bytes are not a PNG or JPEG signature)');
+}
+
+export const nodeFiles: DataFiles = {
+  read: readBytes,
+  list: listDir,
+  gunzip: (bytes) => new Uint8Array(gunzipSync(bytes)),
+  decodeImage,
+};
