@@ -11,6 +11,7 @@ import type { TrainIR } from '../../engine/catalog/train_ir';
 import type { Backend } from '../../engine/src/backend';
 import { CpuBackend } from '../../engine/src/cpu/backend';
 import { formatDataError } from '../../engine/src/data/data_error';
+import type { DataFiles } from '../../engine/src/data/files';
 import { prepareData } from '../../engine/src/data/prepare';
 import { encodeSafetensors } from '../../engine/src/io/safetensors';
 import { setBackend } from '../../engine/src/tensor';
@@ -28,6 +29,8 @@ export interface WorkerDeps {
   /** WebGPU from the worker's navigator: a backend with its adapter, or why there is none. */
   webgpu(): Promise<{ ok: true; backend: Backend & { description?: string } } | { ok: false; reason: string }>;
   gunzip(bytes: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /** PNG or JPEG to RGBA for images(DIR) data; absent where the host has no decoder. */
+  decodeImage?: DataFiles['decodeImage'];
   now(): number;
 }
 
@@ -153,7 +156,7 @@ export class WorkerRun {
     if (picked.info.fallbackReason) deps.post({ type: 'log', level: 'warn', message: `training on the CPU: ${picked.info.fallbackReason}` });
 
     const files = new Map(msg.files.map((f) => [f.path, f.bytes] as [string, Uint8Array]));
-    const prepared = await prepareData(config, files, ir, (b) => deps.gunzip(b));
+    const prepared = await prepareData(config, files, ir, (b) => deps.gunzip(b), deps.decodeImage);
     if (!prepared.ok) {
       deps.post({ type: 'failed', runId, error: { code: prepared.error.code, message: formatDataError(prepared.error) } });
       return;

@@ -1,0 +1,215 @@
+// The training panel in a real browser (Debian's Chromium through playwright-core): the
+// page that renderPanelHtml builds, with its CSP, the panel bundle and the worker bundle,
+// trains the iris example end to end — once on WebGPU (SwiftShader, --enable-unsafe-webgpu)
+// and once without the flag, where the worker must fall back to the CPU and say why. Each
+// run checks that the charts got points, that the final validation accuracy is in its band,
+// that the confusion matrix was drawn and the weights were handed over, then reloads the
+// page to check the persisted state redraws it. Screenshots go to test-results/panel-*.png.
+// Without Chromium this FAILS with the reason, unless NETSPEC_ALLOW_MISSING_TOOLS=1.
+
+import { test } from 'node:test';
+import type { TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { TrainDecl } from '../../server/src/syntax/ast';
+import { checkText } from '../../server/src/sema/check';
+import { lowerTrain } from '../../server/src/sema/lower';
+import type { ToPanel } from '../../webview/protocol';
+import { startHost } from './host';
+import type { Host } from './host';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const CHROMIUM = process.env.NETSPEC_CHROMIUM ?? '/usr/bin/chromium';
+const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const RUN_TIMEOUT_MS = 240_000;
+
+/** True when the test may go on; otherwise it has been skipped (allowed) or failed. */
+function toolsPresent(t: TestContext): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  const reason = `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set NETSPEC_CHROMIUM)`;
+  if (process.env.NETSPEC_ALLOW_MISSING_TOOLS === '1') {
+    console.warn(`\n*** SKIPPING the panel browser test: ${reason} ***\n`);
+    t.skip(reason);
+    return false;
+  }
+  assert.fail(`the panel browser test cannot run (set NETSPEC_ALLOW_MISSING_TOOLS=1 to skip): ${reason}`);
+}
+
+/** Builds the two webview bundles, so the test runs what the extension ships. */
+function buildBundles(): void {
+  const r = spawnSync(process.execPath, ['scripts/build.mjs', '--only=webview,worker'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 0, `building the webview bundles failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/** The iris start message: IR and TrainIR from the checker, the CSV's bytes. */
+function irisStart(runId: string, backend: 'auto' | 'cpu', epochs?: number): ToPanel {
+  const path = join(ROOT, 'examples/iris/iris.netspec');
+  const checked = checkText(readFileSync(path, 'utf8'), { path });
+  const model = checked.models.find((m) => m.name === 'Iris');
+  assert.ok(model?.ir, 'the iris example checks');
+  const decl = checked.file.decls.find((d): d is TrainDecl => d.kind === 'Train' && d.model?.name === 'Iris');
+  assert.ok(decl, 'the iris example has a train block');
+  const train = lowerTrain(decl, { path });
+  if (epochs) train.epochs = epochs;
+  assert.ok(train.data?.path, 'the train block names a csv');
+  const files = [{ path: train.data.path, bytes: new Uint8Array(readFileSync(train.data.path)) }];
+  return { type: 'start', runId, model: 'Iris', sourceUri: `file://${path}`, ir: model.ir, train, files, backend, smoothing: 0.6 };
+}
+
+interface Posted {
+  type: string;
+  runId?: string;
+  info?: { name: string; detail: string; fallbackReason?: string };
+  event?: { epoch: number; metrics: Record<string, number> };
+  stopped?: string;
+  error?: { code: string; message: string };
+  final?: boolean;
+  byteLength?: number;
+  snapshot?: { epochs: unknown[]; steps: unknown[]; classes?: unknown[] };
+}
+
+async function openPanel(webgpu: boolean): Promise<{ context: BrowserContext; page: Page; host: Host; logs: string[] }> {
+  const host = await startHost(ROOT);
+  const context = await chromium.launchPersistentContext('', {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: webgpu ? [...FLAGS, '--enable-unsafe-webgpu'] : FLAGS,
+    viewport: { width: 1100, height: 1300 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const logs: string[] = [];
+  page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+  await page.goto(host.url);
+  await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'), null, { timeout: 20_000 });
+  return { context, page, host, logs };
+}
+
+const posted = (page: Page) => page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted) as Promise<Posted[]>;
+const chartPoints = (page: Page) =>
+  page.evaluate(() => Object.fromEntries([...document.querySelectorAll<HTMLElement>('[data-chart]')].map((e) => [e.dataset.chart, Number(e.dataset.points ?? 0)])));
+
+async function trainIris(t: TestContext, webgpu: boolean): Promise<void> {
+  if (!toolsPresent(t)) return;
+  buildBundles();
+  const { context, page, host, logs } = await openPanel(webgpu);
+  const label = webgpu ? 'webgpu' : 'cpu';
+  try {
+    host.setStart(irisStart(`iris-${label}`, 'auto'));
+    const t0 = Date.now();
+    await page.evaluate(() => (window as unknown as { __sendStart(): Promise<void> }).__sendStart());
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'finished' || m.type === 'failed'), null, { timeout: RUN_TIMEOUT_MS, polling: 250 });
+    const seconds = (Date.now() - t0) / 1000;
+    const firstPoint = await page.evaluate(() => (window as unknown as { __firstPointMs: number | null }).__firstPointMs);
+    console.log(`[panel ${label}] start → first chart point: ${firstPoint === null ? 'never' : `${Math.round(firstPoint)} ms`}; whole run ${seconds.toFixed(1)} s`);
+    await page.waitForTimeout(300); // One frame for the last redraw.
+    mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, `test-results/panel-${label}.png`), fullPage: true });
+
+    const msgs = await posted(page);
+    const failed = msgs.find((m) => m.type === 'failed');
+    assert.equal(failed, undefined, `the run failed: ${JSON.stringify(failed?.error)}\n${logs.join('\n')}`);
+    const backend = msgs.find((m) => m.type === 'backend')!.info!;
+    const shown = await page.locator('.ns-backend').textContent();
+    if (webgpu) {
+      assert.equal(backend.name, 'webgpu', `expected WebGPU, got ${JSON.stringify(backend)}`);
+      assert.match(backend.detail, /swiftshader|google/i);
+      assert.match(shown ?? '', /^WebGPU/);
+    } else {
+      assert.equal(backend.name, 'cpu');
+      assert.ok(backend.fallbackReason && backend.fallbackReason.length > 10, `a fallback reason: ${JSON.stringify(backend)}`);
+      assert.match(shown ?? '', /WebGPU not used: .+/);
+    }
+
+    // Every epoch reached the extension, and the charts drew them.
+    const epochs = msgs.filter((m) => m.type === 'epoch');
+    assert.equal(epochs.length, 60);
+    const points = await chartPoints(page);
+    assert.ok(points['step-loss'] > 50, `step-loss points: ${points['step-loss']}`);
+    assert.equal(points['epoch-loss'], 60);
+    assert.equal(points['metric-accuracy'], 60);
+    assert.ok(firstPoint !== null, 'the step chart got a first point');
+
+    const last = epochs.at(-1)!.event!.metrics;
+    assert.ok(last.val_accuracy >= 0.9, `final validation accuracy ${last.val_accuracy} below 0.9`);
+
+    const finished = msgs.find((m) => m.type === 'finished')!;
+    assert.equal(finished.stopped, 'completed');
+    assert.equal(finished.snapshot!.epochs.length, 60);
+    assert.ok(finished.snapshot!.steps.length > 50, 'the relayed snapshot carries the step history');
+    const weights = msgs.filter((m) => m.type === 'weights');
+    assert.equal(weights.filter((w) => !w.final).length, 60);
+    assert.equal(weights.filter((w) => w.final).length, 1);
+    assert.ok(weights.every((w) => (w.byteLength ?? 0) > 100));
+
+    // The confusion matrix: 3 × 3 counts that add up to the 30 validation samples, diagonal-heavy.
+    const confusion = await page.evaluate(() =>
+      [...document.querySelectorAll('table.ns-confusion tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => Number(td.textContent))),
+    );
+    assert.equal(confusion.length, 3);
+    assert.ok(confusion.every((r) => r.length === 3));
+    const total = confusion.flat().reduce((a, b) => a + b, 0);
+    assert.equal(total, 30);
+    const diagonal = confusion[0][0] + confusion[1][1] + confusion[2][2];
+    assert.ok(diagonal / total >= 0.9, `confusion diagonal ${diagonal}/${total}`);
+    assert.equal(await page.locator('table.ns-scores tbody tr').count(), 3);
+    assert.ok((await page.locator('table.ns-sample-rows tbody tr').count()) > 0, 'sample predictions as rows for tabular input');
+    assert.equal(await page.locator('[data-action="stop"]').isDisabled(), true);
+
+    // A reload restores the run from the saved state, with no worker and no start.
+    assert.ok((await page.evaluate(() => (window as unknown as { __states: number }).__states)) >= 60);
+    await page.reload();
+    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-chart="epoch-loss"]')?.dataset.points ?? 0) === 60, null, { timeout: 10_000 });
+    const restored = await chartPoints(page);
+    assert.equal(restored['metric-accuracy'], 60);
+    assert.equal(restored['step-loss'], points['step-loss']);
+    assert.equal(await page.locator('table.ns-confusion tbody tr').count(), 3);
+    assert.equal(await page.locator('h1').textContent(), 'Iris');
+  } finally {
+    await context.close();
+    await host.close();
+  }
+}
+
+test('the panel trains iris on WebGPU (SwiftShader) in a real browser', { timeout: RUN_TIMEOUT_MS + 60_000 }, (t) => trainIris(t, true));
+
+test('without a WebGPU adapter the panel trains iris on the CPU and says why', { timeout: RUN_TIMEOUT_MS + 60_000 }, (t) => trainIris(t, false));
+
+test('Pause holds the run between steps, Resume goes on, Stop ends it as cancelled', { timeout: 120_000 }, async (t) => {
+  if (!toolsPresent(t)) return;
+  buildBundles();
+  const { context, page, host, logs } = await openPanel(false);
+  try {
+    host.setStart(irisStart('iris-pause', 'cpu', 5000));
+    await page.evaluate(() => (window as unknown as { __sendStart(): Promise<void> }).__sendStart());
+    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-chart="epoch-loss"]')?.dataset.points ?? 0) >= 2, null, { timeout: 60_000 });
+    const pause = page.locator('[data-action="pause"]');
+    await pause.focus();
+    await page.keyboard.press('Enter'); // Keyboard access: the button takes Enter.
+    await page.waitForFunction(() => document.getElementById('netspec-panel')?.dataset.status === 'paused');
+    assert.equal(await pause.textContent(), 'Resume');
+    assert.equal(await pause.getAttribute('aria-pressed'), 'true');
+    await page.waitForTimeout(300); // Let a step that was under way finish.
+    const held = (await posted(page)).filter((m) => m.type === 'step').length;
+    await page.waitForTimeout(700);
+    assert.equal((await posted(page)).filter((m) => m.type === 'step').length, held, 'no steps while paused');
+    await pause.click();
+    await page.waitForFunction((n) => (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'step').length > n, held, { timeout: 10_000 });
+    await page.locator('[data-action="stop"]').click();
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'finished' || m.type === 'failed'), null, { timeout: 30_000 });
+    const msgs = await posted(page);
+    const kinds = msgs.map((m) => m.type);
+    assert.ok(kinds.includes('request-pause') && kinds.includes('request-resume') && kinds.includes('request-stop'), kinds.join(','));
+    const finished = msgs.find((m) => m.type === 'finished');
+    assert.equal(finished?.stopped, 'cancelled', `${JSON.stringify(msgs.find((m) => m.type === 'failed'))}\n${logs.join('\n')}`);
+    assert.equal(await page.locator('.ns-status').textContent(), 'stopped');
+  } finally {
+    await context.close();
+    await host.close();
+  }
+});

@@ -1,0 +1,137 @@
+// The worker's run logic in Node on the CPU backend, with a fake WebGPU that has no adapter:
+// the backend falls back with the reason, data comes from the bytes, steps are throttled,
+// every epoch posts metrics and safetensors weights, and the end posts a class report.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import type { ModelIR } from '../../../engine/catalog/ir';
+import type { TrainIR } from '../../../engine/catalog/train_ir';
+import { decodeSafetensors } from '../../../engine/src/io/safetensors';
+import type { FromPanel } from '../../../webview/protocol';
+import { checkText } from '../../../server/src/sema/check';
+import { pickBackend, STEP_POST_MS, WorkerRun } from '../../../webview/src/worker_run';
+import type { StartMessage, WorkerDeps } from '../../../webview/src/worker_run';
+
+const CSV = 'examples/iris/iris.csv';
+
+const SOURCE = `model Tiny {
+  input x: [4]
+  BatchNorm()
+  Dense(8, activation=relu)
+  Dense(3, activation=softmax)
+}
+`;
+const ir: ModelIR = checkText(SOURCE).models.find((m) => m.name === 'Tiny')!.ir!;
+const OUT = ir.outputs[0].name;
+
+function config(epochs: number): TrainIR {
+  return {
+    model: 'Tiny', data: { kind: 'csv', path: '/data/iris.csv', target: 'species' }, validation: 0.2, loss: 'cross_entropy', lossWeights: null,
+    optimizer: { name: 'adam', args: { lr: 0.02 } }, regularizer: null, epochs, batchSize: 16, metrics: ['accuracy'], seed: 1, earlyStopping: null,
+  };
+}
+
+function harness(now: () => number = () => performance.now()) {
+  const posted: { msg: FromPanel; transfer?: ArrayBuffer[] }[] = [];
+  const deps: WorkerDeps = {
+    post: (msg, transfer) => posted.push({ msg, transfer }),
+    webgpu: async () => ({ ok: false, reason: 'no WebGPU adapter: the browser offers none' }),
+    gunzip: (b) => new Uint8Array(gunzipSync(b)),
+    now,
+  };
+  return { posted, run: new WorkerRun(deps), deps };
+}
+
+function start(epochs: number, files = [{ path: '/data/iris.csv', bytes: new Uint8Array(readFileSync(CSV)) }]): StartMessage {
+  return { type: 'start', runId: 'r1', model: 'Tiny', sourceUri: 'file:///tiny.netspec', ir, train: config(epochs), files, backend: 'auto', smoothing: 0.6 };
+}
+
+test('pickBackend: cpu on request, WebGPU when it starts, CPU with the reason when it does not', async () => {
+  assert.deepEqual((await pickBackend('cpu', { webgpu: async () => assert.fail('not asked') })).info, { name: 'cpu', detail: 'CPU (JavaScript)', fallbackReason: undefined });
+  const fake = { name: 'webgpu', description: 'google / swiftshader' } as never;
+  assert.deepEqual((await pickBackend('auto', { webgpu: async () => ({ ok: true, backend: fake }) })).info, { name: 'webgpu', detail: 'google / swiftshader' });
+  const fell = await pickBackend('webgpu', { webgpu: async () => { throw new Error('boom'); } });
+  assert.equal(fell.info.name, 'cpu');
+  assert.match(fell.info.fallbackReason!, /boom/);
+});
+
+test('a run on the CPU posts backend, throttled steps, epochs with weights, a report, and finished', async () => {
+  // A clock that moves 10 ms per reading: steps are posted at most once per STEP_POST_MS.
+  let t = 0;
+  const { posted, run } = harness(() => (t += 10));
+  await run.start(start(30));
+  const msgs = posted.map((p) => p.msg);
+  const failed = msgs.find((m) => m.type === 'failed');
+  assert.equal(failed, undefined, JSON.stringify(failed));
+  const backend = msgs.find((m) => m.type === 'backend');
+  assert.ok(backend?.type === 'backend' && backend.info.name === 'cpu' && /no WebGPU adapter/.test(backend.info.fallbackReason ?? ''));
+  assert.ok(msgs.some((m) => m.type === 'log' && m.level === 'warn'));
+
+  const steps = msgs.filter((m) => m.type === 'step');
+  const total = 30 * Math.ceil(120 / 16);
+  assert.ok(steps.length < total / 2, `${steps.length} of ${total} steps posted`);
+  assert.ok(steps.length >= 30, 'at least each epoch\'s last step');
+  assert.ok(STEP_POST_MS >= 40);
+
+  const epochs = msgs.filter((m) => m.type === 'epoch');
+  assert.equal(epochs.length, 30);
+  const weights = posted.filter((p) => p.msg.type === 'weights');
+  assert.equal(weights.length, 31);
+  for (const w of weights) {
+    assert.ok(w.msg.type === 'weights');
+    assert.equal(w.transfer?.[0], w.msg.bytes.buffer, 'weights move to the page without a copy');
+    const decoded = decodeSafetensors(w.msg.bytes);
+    assert.ok(decoded.ok);
+    assert.equal(decoded.metadata.model, 'Tiny');
+    assert.deepEqual(JSON.parse(decoded.metadata.labels)[OUT], ['setosa', 'versicolor', 'virginica']);
+  }
+  assert.equal(weights.at(-1)!.msg.type === 'weights' && weights.at(-1)!.msg.final, true);
+
+  const finished = msgs.find((m) => m.type === 'finished');
+  assert.ok(finished?.type === 'finished');
+  assert.equal(finished.stopped, 'completed');
+  const report = finished.snapshot.classes![0];
+  assert.deepEqual(report.labels, ['setosa', 'versicolor', 'virginica']);
+  // The report is on the 30 validation samples, and agrees with the last epoch's accuracy.
+  const counts = report.confusion.flat().reduce((a, b) => a + b, 0);
+  assert.equal(counts, 30);
+  const acc = (report.confusion[0][0] + report.confusion[1][1] + report.confusion[2][2]) / counts;
+  const last = epochs.at(-1)!;
+  assert.ok(last.type === 'epoch');
+  assert.ok(Math.abs(acc - last.event.metrics.val_accuracy) < 1e-9, `report ${acc} vs epoch ${last.event.metrics.val_accuracy}`);
+  assert.ok(acc >= 0.85, `validation accuracy ${acc}`);
+  assert.ok(finished.snapshot.samples!.length > 0);
+});
+
+test('stop ends the run as cancelled, also while paused', async () => {
+  const { posted, run } = harness();
+  const done = run.start(start(500));
+  while (!posted.some((p) => p.msg.type === 'epoch')) await new Promise((r) => setTimeout(r, 5));
+  run.handle({ type: 'pause' });
+  await new Promise((r) => setTimeout(r, 30));
+  const before = posted.filter((p) => p.msg.type === 'step').length;
+  await new Promise((r) => setTimeout(r, 120));
+  assert.equal(posted.filter((p) => p.msg.type === 'step').length, before, 'no steps while paused');
+  run.handle({ type: 'stop' });
+  await done;
+  const finished = posted.map((p) => p.msg).find((m) => m.type === 'finished');
+  assert.ok(finished?.type === 'finished');
+  assert.equal(finished.stopped, 'cancelled');
+  assert.ok(finished.snapshot.epochs.length < 500);
+});
+
+test('missing data and a second start become failed messages, not exceptions', async () => {
+  const { posted, run } = harness();
+  await run.start(start(1, []));
+  const failed = posted.map((p) => p.msg).find((m) => m.type === 'failed');
+  assert.ok(failed?.type === 'failed');
+  assert.match(failed.error.message, /iris\.csv/);
+  assert.match(failed.error.message, /not sent to the training panel/);
+
+  const h = harness();
+  const first = h.run.start(start(3));
+  await h.run.start(start(3));
+  assert.ok(h.posted.some((p) => p.msg.type === 'failed' && p.msg.error.code === 'busy'));
+  await first;
+});
