@@ -8,6 +8,9 @@ import type { ModelIR } from '../engine/catalog/ir';
 import type { TrainIR } from '../engine/catalog/train_ir';
 import type { EpochEvent, StepEvent, TrainError } from '../engine/src/train/types';
 
+// The client never imports the engine; the event types it shows reach it through here.
+export type { EpochEvent, StepEvent, TrainError };
+
 /** A data file the train block names, read by the client; `path` as the block wrote it, resolved. */
 export interface DataFile {
   path: string;
