@@ -52,6 +52,15 @@ export function outsideFolders(entries: DataEntry[], folders: readonly string[])
   return entries.filter((e) => !folders.some((f) => isInside(e.path, f)));
 }
 
+/**
+ * The bytes as a plain Uint8Array. The extension host's file system gives Node Buffers, and
+ * a Buffer crosses `postMessage` as JSON (`{type: 'Buffer', data: [...]}`, via its toJSON)
+ * instead of as bytes, so the panel would get no bytes at all.
+ */
+export function plainBytes(data: Uint8Array): Uint8Array {
+  return typeof Buffer !== 'undefined' && Buffer.isBuffer(data) ? new Uint8Array(data) : data;
+}
+
 /** The outcome of reading: the files, or the first problem as a message naming the path. */
 export type ReadResult = { ok: true; files: DataFile[]; bytes: number } | { ok: false; message: string };
 
@@ -64,7 +73,7 @@ export async function readDataFiles(entries: DataEntry[], fs: DataFs): Promise<R
   let bytes = 0;
   const readOne = async (p: string): Promise<string | null> => {
     try {
-      const data = await fs.readFile(p);
+      const data = plainBytes(await fs.readFile(p));
       files.push({ path: p, bytes: data });
       bytes += data.byteLength;
       return null;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TrainIR } from '../../../engine/catalog/train_ir';
-import { dataEntries, isInside, outsideFolders, readDataFiles, type DataFs } from '../../../client/src/data_files';
+import { dataEntries, isInside, outsideFolders, plainBytes, readDataFiles, type DataFs } from '../../../client/src/data_files';
 
 function trainIR(data: TrainIR['data'], validation: TrainIR['validation'] = null): TrainIR {
   return {
@@ -99,4 +99,17 @@ test('a missing file or folder is an error value naming the path', async () => {
   assert.match(!missing.ok ? missing.message : '', /cannot read \/d\/none\.csv: ENOENT/);
   const dir = await readDataFiles([{ path: '/nowhere', kind: 'dir' }], fs);
   assert.match(!dir.ok ? dir.message : '', /cannot list the folder \/nowhere/);
+});
+
+test('Node Buffers from the file system become plain Uint8Arrays (a Buffer would cross postMessage as JSON)', async () => {
+  const fs: DataFs = { readFile: async () => Buffer.from('x,y\n1,2'), readDirectory: async () => [] };
+  const r = await readDataFiles([{ path: '/a.csv', kind: 'file' }], fs);
+  assert.ok(r.ok);
+  const bytes = r.files[0].bytes;
+  assert.equal(Buffer.isBuffer(bytes), false);
+  assert.equal(Object.getPrototypeOf(bytes), Uint8Array.prototype);
+  assert.equal(new TextDecoder().decode(bytes), 'x,y\n1,2');
+  assert.equal(JSON.stringify(bytes).startsWith('{"0":'), true, 'a plain array serializes without the Buffer wrapper');
+  const plain = new Uint8Array([1]);
+  assert.equal(plainBytes(plain), plain, 'a plain array is not copied');
 });
