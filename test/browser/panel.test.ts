@@ -213,3 +213,46 @@ test('Pause holds the run between steps, Resume goes on, Stop ends it as cancell
     await host.close();
   }
 });
+
+test('restore draws a snapshot: image samples become thumbnails with their pixels', { timeout: 60_000 }, async (t) => {
+  if (!toolsPresent(t)) return;
+  buildBundles();
+  const { context, page, host } = await openPanel(false);
+  try {
+    // An 8×8 sample whose left half is white, and a 3-class report.
+    const pixels = Array.from({ length: 64 }, (_, i) => (i % 8 < 4 ? 1 : 0));
+    const snapshot = {
+      runId: 'old', model: 'Digits', sourceUri: 'file:///digits.netspec', backend: { name: 'cpu', detail: 'CPU (JavaScript)' },
+      steps: [{ step: 1, loss: 2 }, { step: 2, loss: 1 }], status: 'finished',
+      epochs: [{ kind: 'epoch', epoch: 1, metrics: { loss: 1, val_loss: 1.2, accuracy: 0.6, val_accuracy: 0.5 }, samplesPerSecond: 10, seconds: 1, best: true, lr: 0.001 }],
+      classes: [{ output: 'digit', labels: ['0', '1', '2'], confusion: [[5, 1, 0], [0, 4, 0], [1, 0, 3]], precision: [5 / 6, 0.8, 1], recall: [5 / 6, 1, 0.75], f1: [5 / 6, 8 / 9, 6 / 7] }],
+      samples: [
+        { index: 3, actual: '1', predicted: '1', correct: true, image: { width: 8, height: 8, channels: 1, pixels } },
+        { index: 7, actual: '2', predicted: '0', correct: false, image: { width: 8, height: 8, channels: 1, pixels } },
+      ],
+    };
+    await page.evaluate((s) => (window as unknown as { __send(m: unknown): void }).__send({ type: 'restore', snapshot: s }), snapshot);
+    await page.waitForFunction(() => document.querySelectorAll('.ns-sample canvas').length === 2, null, { timeout: 10_000 });
+    const px = await page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>('.ns-sample canvas')!;
+      const d = c.getContext('2d')!.getImageData(0, 0, 8, 8).data;
+      return { w: c.width, left: [d[0], d[1], d[2], d[3]], right: [d[7 * 4], d[7 * 4 + 3]], label: c.getAttribute('aria-label') };
+    });
+    assert.deepEqual(px, { w: 8, left: [255, 255, 255, 255], right: [0, 255], label: 'sample 3: actual 1, predicted 1' });
+    assert.deepEqual(await page.locator('.ns-sample figcaption').allTextContents(), ['1 ✓', '0 ✗ (2)']);
+    assert.equal(await page.locator('h1').textContent(), 'Digits');
+    const points = await chartPoints(page);
+    assert.equal(points['step-loss'], 2);
+    assert.equal(points['epoch-loss'], 1);
+    // The confusion cells are tinted from the theme colour, by their share of the row.
+    const tint = await page.locator('table.ns-confusion tbody tr').first().locator('td').first().evaluate((td) => (td as HTMLElement).style.background);
+    assert.match(tint, /color-mix/);
+    // The restored state is persisted at once, so a reload keeps it.
+    await page.reload();
+    await page.waitForFunction(() => document.querySelectorAll('.ns-sample canvas').length === 2, null, { timeout: 10_000 });
+    await page.screenshot({ path: join(ROOT, 'test-results/panel-restore.png'), fullPage: true });
+  } finally {
+    await context.close();
+    await host.close();
+  }
+});

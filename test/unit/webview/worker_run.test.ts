@@ -86,7 +86,8 @@ test('a run on the CPU posts backend, throttled steps, epochs with weights, a re
     assert.equal(decoded.metadata.model, 'Tiny');
     assert.deepEqual(JSON.parse(decoded.metadata.labels)[OUT], ['setosa', 'versicolor', 'virginica']);
   }
-  assert.equal(weights.at(-1)!.msg.type === 'weights' && weights.at(-1)!.msg.final, true);
+  const lastWeights = weights.at(-1)!.msg;
+  assert.ok(lastWeights.type === 'weights' && lastWeights.final);
 
   const finished = msgs.find((m) => m.type === 'finished');
   assert.ok(finished?.type === 'finished');

@@ -55,8 +55,8 @@ class LineChart {
       height: HEIGHT,
       scales: { x: { time: false } },
       axes: [{ ...axis, label: this.xLabel }, { ...axis, size: 56 }],
-      series: [{ label: this.xLabel }, ...this.series.map((s) => ({ label: s.label, stroke: c[s.color], width: s.width ?? 2, spanGaps: true, points: { show: false } }))],
-      legend: { show: true },
+      series: [{ label: this.xLabel }, ...this.series.map((s) => ({ label: s.label, stroke: c[s.color], width: s.width ?? 2, spanGaps: true }))],
+      legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false } },
     };
     this.plot = new uPlot(opts, this.data, this.root);

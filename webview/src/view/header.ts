@@ -63,7 +63,7 @@ export class Header {
     this.backend.dataset.fallback = String(!!b?.fallbackReason);
 
     const { done, total } = stepsDone(state);
-    this.bar.value = progressFraction(done, total);
+    this.bar.value = s?.status === 'finished' ? 1 : progressFraction(done, total);
     const e = state.lastStep;
     const parts: string[] = [];
     if (s && state.totalEpochs > 0) {

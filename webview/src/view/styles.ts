@@ -40,10 +40,12 @@ button:focus-visible, [tabindex]:focus-visible { outline: 1px solid var(--vscode
 .ns-chart { min-width: 0; }
 .ns-chart h3 { font-size: 0.95em; margin: 4px 0; font-weight: 600; }
 .uplot, .uplot .u-legend { font-family: inherit; color: inherit; }
-table { border-collapse: collapse; margin: 4px 0; }
-th, td { padding: 3px 8px; text-align: right; border: 1px solid var(--vscode-editorWidget-border, #c8c8c8); }
-th { font-weight: 600; }
-th[scope="row"] { text-align: left; }
+.ns-report table { border-collapse: collapse; margin: 4px 0 12px; }
+.ns-report th, .ns-report td { padding: 3px 8px; text-align: right; border: 1px solid var(--vscode-editorWidget-border, #c8c8c8); }
+.ns-report th { font-weight: 600; }
+.ns-report th[scope="row"] { text-align: left; }
+.ns-report caption { text-align: left; padding-bottom: 2px; }
+.uplot .u-legend { font-size: 0.9em; }
 td.ns-cell { min-width: 2.5em; }
 td.ns-cell[data-diagonal="true"] { font-weight: 700; }
 .ns-samples { display: flex; flex-wrap: wrap; gap: 10px; }
