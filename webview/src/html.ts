@@ -35,13 +35,24 @@ export function panelCsp(cspSource: string, nonce: string): string {
   ].join('; ');
 }
 
+/**
+ * VS Code's cspSource is a list of sources (`'self' https://*.vscode-cdn.net` in 1.100).
+ * Only host sources and `'self'` before any `;` are kept, so a keyword such as
+ * 'unsafe-eval' or a `;` cannot widen or end the policy.
+ */
+export function safeSources(cspSource: string): string {
+  const kept = cspSource
+    .split(';')[0]
+    .split(/[\s,]+/)
+    .filter((t) => t === "'self'" || (t.length > 0 && /^(?:[a-z][a-z0-9+.-]*:(?:\/\/)?)?[a-z0-9*.+:@%\/_-]*$/i.test(t)));
+  return kept.length > 0 ? kept.join(' ') : "'none'";
+}
+
 /** The whole HTML document of the training panel. */
 export function renderPanelHtml(opts: PanelHtmlOptions): string {
   // A nonce or source with quotes or angle brackets would break out of the policy: keep only safe characters.
   const nonce = opts.nonce.replace(/[^A-Za-z0-9+/=_-]/g, '');
-  // VS Code's cspSource is one source expression; anything after a separator is dropped.
-  const source = opts.cspSource.split(/[\s;,"'<>]+/).find((t) => t.length > 0) ?? "'none'";
-  const csp = panelCsp(source, nonce);
+  const csp = panelCsp(safeSources(opts.cspSource), nonce);
   const style = opts.styleUri ? `\n    <link rel="stylesheet" href="${attr(opts.styleUri)}">` : '';
   return `<!DOCTYPE html>
 <html lang="en">

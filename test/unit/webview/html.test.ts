@@ -1,7 +1,7 @@
 // The panel page: its content security policy, and that nothing in it escapes its attributes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { panelCsp, renderPanelHtml } from '../../../webview/src/html';
+import { panelCsp, renderPanelHtml, safeSources } from '../../../webview/src/html';
 
 const opts = { cspSource: 'https://file+.vscode-resource.vscode-cdn.net', nonce: 'abc123XYZ', scriptUri: 'https://r/dist/webview.js', workerUri: 'https://r/dist/worker.js' };
 
@@ -36,4 +36,14 @@ test('a stylesheet URI adds one link; hostile values cannot break out of attribu
   const csp = cspOf(html);
   assert.doesNotMatch(csp, /unsafe-eval/);
   assert.equal(csp, panelCsp('x', 'nscriptx/script'));
+});
+
+test("VS Code's list of sources is kept whole; keywords other than 'self' are dropped", () => {
+  assert.equal(safeSources("'self' https://*.vscode-cdn.net"), "'self' https://*.vscode-cdn.net");
+  assert.equal(safeSources('https://*.vscode-cdn.net http://127.0.0.1:3000'), 'https://*.vscode-cdn.net http://127.0.0.1:3000');
+  assert.equal(safeSources("https://a 'unsafe-inline' 'unsafe-eval' x;y"), 'https://a x');
+  assert.equal(safeSources(''), "'none'");
+  const csp = cspOf(renderPanelHtml({ ...opts, cspSource: "'self' https://*.vscode-cdn.net" }));
+  assert.match(csp, /style-src 'self' https:\/\/\*\.vscode-cdn\.net 'unsafe-inline'; img-src 'self' https:\/\/\*\.vscode-cdn\.net data: blob:/);
+  assert.match(csp, /connect-src 'self' https:\/\/\*\.vscode-cdn\.net$/);
 });
