@@ -89,19 +89,10 @@ export class PanelHost implements Disposable {
     const webview = panel.webview;
     const asset = (name: string) => webview.asWebviewUri(Uri.joinPath(this.distUri(), name)).toString();
     return renderPanelHtml({
-      cspSource: resourceSourcesFirst(webview.cspSource),
+      cspSource: webview.cspSource,
       nonce: randomBytes(16).toString('hex'),
       scriptUri: asset('webview.js'),
       workerUri: asset('worker.js'),
     });
   }
-}
-
-/**
- * VS Code's `cspSource` is a list (`'self' https://*.vscode-cdn.net` in 1.100); the bundle
- * is served from the host source, so it goes first for a page that reads only one source.
- */
-export function resourceSourcesFirst(cspSource: string): string {
-  const tokens = cspSource.split(/\s+/).filter((t) => t !== '');
-  return [...tokens.filter((t) => !t.startsWith("'")), ...tokens.filter((t) => t.startsWith("'"))].join(' ');
 }

@@ -4,8 +4,7 @@
 // injected function, so unit tests feed messages and watch what happens without an editor.
 // Messages of another run (a stale panel) are ignored; malformed ones are logged, never thrown.
 
-import type { EpochEvent, StepEvent } from '../../engine/src/train/types';
-import type { BackendInfo, FromPanel, RunSnapshot } from '../../webview/protocol';
+import type { BackendInfo, EpochEvent, FromPanel, RunSnapshot, StepEvent } from '../../webview/protocol';
 import { toBytes } from './weights_writer';
 
 /** What the status bar shows (status_bar.ts formats it). */

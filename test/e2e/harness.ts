@@ -26,6 +26,9 @@ export const CHROMIUM_FLAGS = [
   '--disable-component-update',
   '--disable-sync',
   '--disable-dev-shm-usage',
+  // The training panel runs the engine on the webview's WebGPU (SwiftShader here); without
+  // this flag Chromium on Linux offers no adapter and the panel falls back to the CPU.
+  '--enable-unsafe-webgpu',
 ];
 
 export interface SuiteOptions {

@@ -1,0 +1,50 @@
+// The layering invariants of ARCHITECTURE.md, checked on every source file's imports so a
+// shortcut across layers fails the build instead of slowly eroding the design.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function sources(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...sources(p));
+    else if (/\.(ts|js)$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+function imports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/g), ...text.matchAll(/(?:require|import)\(\s*'([^']+)'\s*\)/g)].map((m) => m[1]);
+}
+
+function violations(dir: string, forbidden: (spec: string, file: string) => boolean): string[] {
+  return sources(dir).flatMap((f) => imports(f).filter((s) => forbidden(s, f)).map((s) => `${f} imports ${s}`));
+}
+
+test('engine/catalog imports nothing outside itself', () => {
+  assert.deepEqual(violations('engine/catalog', (s) => !s.startsWith('./') && !(s.startsWith('../') && !s.startsWith('../../'))), []);
+});
+
+test('the engine never imports vscode, the LSP libraries or the server', () => {
+  assert.deepEqual(violations('engine', (s) => s === 'vscode' || s.startsWith('vscode-language') || s.includes('server/') || s.includes('client/')), []);
+});
+
+test('syntax, sema and ide never import the LSP libraries', () => {
+  for (const dir of ['server/src/syntax', 'server/src/sema', 'server/src/ide']) {
+    assert.deepEqual(violations(dir, (s) => s.startsWith('vscode-language') || s === 'vscode'), [], dir);
+  }
+});
+
+test('the client never imports the engine (types travel through webview/protocol.ts)', () => {
+  assert.deepEqual(violations('client/src', (s) => s.includes('engine/src')), []);
+});
+
+test('WebGPU and DOM-only APIs stay in the WebGPU backend', () => {
+  const offenders = sources('engine/src')
+    .filter((f) => !f.includes('/webgpu/'))
+    .filter((f) => /navigator\.gpu|GPUDevice|GPUBuffer|document\./.test(readFileSync(f, 'utf8')));
+  assert.deepEqual(offenders, []);
+});
