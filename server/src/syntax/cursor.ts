@@ -1,20 +1,20 @@
-// The parser's view of the token list: the significant tokens (trivia dropped, newlines
+// The parser's view of the token list: the significant tokens (trivia skipped, newlines
 // kept because they end statements), an end-of-file sentinel, the diagnostics found so far
 // and the recovery that skips to the end of a broken statement. Keeping this apart from the
 // grammar lets the statement and expression parsers share one set of helpers.
 
 import type { Span, Token } from './ast';
 import type { Diagnostic } from './diagnostic';
-import { isTrivia } from './lexer';
 
-/** A significant token; 'eof' marks the end of the text. */
+/**
+ * A significant token; 'eof' marks the end of the text. The cursor hands out the lexer's own
+ * Token objects (no copies); only the end-of-file sentinel is made here.
+ */
 export interface Tok {
   kind: Token['kind'] | 'eof';
   text: string;
   start: number;
   end: number;
-  /** True when no other significant token precedes it on its line. */
-  atLineStart: boolean;
 }
 
 const OPENERS = new Set(['(', '[', '{']);
@@ -24,12 +24,12 @@ const CONTINUE_AFTER = new Set([',', '->', '=', ':', '(', '[', '{']);
 const DECL_KEYWORDS = new Set(['model', 'block', 'train']);
 
 export class Cursor {
+  /** The significant tokens (trivia skipped, newlines kept) and the eof sentinel, by reference. */
   readonly toks: Tok[];
   pos = 0;
-  /** The end of the last consumed token that is not a newline. */
+  /** The start and end of the last consumed token that is not a newline. */
+  private lastStart = 0;
   lastEnd = 0;
-  /** The span of the last consumed token that is not a newline. */
-  lastSpan: Span = { start: 0, end: 0 };
   readonly diagnostics: Diagnostic[] = [];
   /** Set once the current statement has reported its one syntax error. */
   errored = false;
@@ -38,22 +38,31 @@ export class Cursor {
   /** The brackets opened and not yet closed in the current statement. */
   private open: string[] = [];
   private eofReported = false;
+  /** The `model`, `block` and `train` keywords that are the first significant token of their line. */
+  private readonly declStarts = new Set<Tok>();
 
   constructor(tokens: readonly Token[], textLength: number) {
     const toks: Tok[] = [];
     let lineStart = true;
-    for (const t of tokens) {
-      if (isTrivia(t)) continue;
-      if (t.kind === 'newline') {
-        toks.push({ kind: 'newline', text: t.text, start: t.start, end: t.end, atLineStart: false });
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i];
+      const kind = t.kind;
+      if (kind === 'whitespace' || kind === 'comment') continue;
+      toks.push(t);
+      if (kind === 'newline') {
         lineStart = true;
         continue;
       }
-      toks.push({ kind: t.kind, text: t.text, start: t.start, end: t.end, atLineStart: lineStart });
+      if (lineStart && kind === 'keyword' && DECL_KEYWORDS.has(t.text)) this.declStarts.add(t);
       lineStart = false;
     }
-    toks.push({ kind: 'eof', text: '', start: textLength, end: textLength, atLineStart: lineStart });
+    toks.push({ kind: 'eof', text: '', start: textLength, end: textLength });
     this.toks = toks;
+  }
+
+  /** The span of the last consumed token that is not a newline. */
+  get lastSpan(): Span {
+    return { start: this.lastStart, end: this.lastEnd };
   }
 
   peek(k = 0): Tok {
@@ -72,8 +81,8 @@ export class Cursor {
     if (t.kind !== 'eof') {
       this.pos++;
       if (t.kind !== 'newline') {
+        this.lastStart = t.start;
         this.lastEnd = t.end;
-        this.lastSpan = { start: t.start, end: t.end };
       }
       if (t.kind === 'punct') this.trackBracket(t.text);
     }
@@ -102,13 +111,13 @@ export class Cursor {
 
   /** A `model`, `block` or `train` keyword that starts its line: a new declaration. */
   isDeclStart(t: Tok): boolean {
-    return t.kind === 'keyword' && t.atLineStart && DECL_KEYWORDS.has(t.text);
+    return t.kind === 'keyword' && this.declStarts.has(t);
   }
 
   beginStatement(): void {
     this.errored = false;
     this.endsHere = false;
-    this.open = [];
+    this.open.length = 0;
   }
 
   private trackBracket(text: string): void {

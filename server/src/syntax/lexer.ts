@@ -4,8 +4,8 @@
 // all walk this one list. It never fails: a character that starts no token, or a string
 // that is not closed before the end of its line, becomes an 'error' token.
 //
-// The loop works on char codes without regular expressions, so a 10,000-line file lexes
-// in a few milliseconds.
+// The loop works on char codes without regular expressions, and repeated token texts are
+// shared strings, so a 10,000-line file lexes in a few milliseconds.
 
 import type { Token, TokenKind } from './ast';
 
@@ -64,10 +64,66 @@ function isPunct(c: number): boolean {
   );
 }
 
+/**
+ * Token texts that repeat (names, numbers, runs of spaces, punctuation) are shared strings
+ * rather than a fresh substring per token: a 10,000-line file has about 100,000 tokens and
+ * only a few hundred distinct texts, so this saves most of the lexer's allocations (and the
+ * garbage collection they cost later, since the tokens live as long as the tree).
+ */
+class Interner {
+  private keys: (string | undefined)[] = new Array(1024);
+  private size = 0;
+
+  /** The shared string equal to text[start, end), whose hash the caller computed. */
+  get(text: string, start: number, end: number, hash: number): string {
+    const mask = this.keys.length - 1;
+    let i = hash & mask;
+    const len = end - start;
+    for (;;) {
+      const k = this.keys[i];
+      if (k === undefined) break;
+      if (k.length === len && sameChars(k, text, start, len)) return k;
+      i = (i + 1) & mask;
+    }
+    const s = text.slice(start, end);
+    if (len > 64) return s; // Long texts rarely repeat; do not keep them.
+    this.keys[i] = s;
+    if (++this.size * 2 > this.keys.length) this.grow();
+    return s;
+  }
+
+  private grow(): void {
+    const old = this.keys;
+    this.keys = new Array(old.length * 2);
+    const mask = this.keys.length - 1;
+    for (const k of old) {
+      if (k === undefined) continue;
+      let i = hashOf(k, 0, k.length) & mask;
+      while (this.keys[i] !== undefined) i = (i + 1) & mask;
+      this.keys[i] = k;
+    }
+  }
+}
+
+function sameChars(k: string, text: string, start: number, len: number): boolean {
+  for (let j = 0; j < len; j++) if (k.charCodeAt(j) !== text.charCodeAt(start + j)) return false;
+  return true;
+}
+
+function hashOf(text: string, start: number, end: number): number {
+  let h = 0;
+  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+  return h;
+}
+
+/** Runs of 1..32 spaces, the usual indentation, as shared strings. */
+const SPACES: string[] = Array.from({ length: 33 }, (_, n) => ' '.repeat(n));
+
 /** Splits `text` into tokens whose texts concatenate to `text`. Never throws. */
 export function lex(text: string): Token[] {
   const tokens: Token[] = [];
   const n = text.length;
+  const interner = new Interner();
   let i = 0;
   const push = (kind: TokenKind, start: number, end: number): void => {
     tokens.push({ kind, text: text.slice(start, end), start, end });
@@ -75,35 +131,53 @@ export function lex(text: string): Token[] {
   while (i < n) {
     const start = i;
     const c = text.charCodeAt(i);
-    if (isSpace(c)) {
+    if (c === CH_SPACE || isSpace(c)) {
+      let plain = c === CH_SPACE;
       i++;
-      while (i < n && isSpace(text.charCodeAt(i))) i++;
-      push('whitespace', start, i);
+      for (;;) {
+        if (i >= n) break;
+        const d = text.charCodeAt(i);
+        if (d === CH_SPACE) i++;
+        else if (isSpace(d)) {
+          plain = false;
+          i++;
+        } else break;
+      }
+      const len = i - start;
+      tokens.push({ kind: 'whitespace', text: plain && len < SPACES.length ? SPACES[len] : text.slice(start, i), start, end: i });
     } else if (c === CH_LF) {
-      push('newline', start, ++i);
+      tokens.push({ kind: 'newline', text: '\n', start, end: ++i });
     } else if (c === CH_CR) {
       i++;
       if (i < n && text.charCodeAt(i) === CH_LF) i++;
-      push('newline', start, i);
+      tokens.push({ kind: 'newline', text: i - start === 2 ? '\r\n' : '\r', start, end: i });
     } else if (c === CH_HASH) {
       i = lineEnd(text, i);
       push('comment', start, i);
     } else if (isIdentStart(c)) {
+      let h = c;
       i++;
-      while (i < n && isIdentPart(text.charCodeAt(i))) i++;
-      const word = text.slice(start, i);
+      for (;;) {
+        if (i >= n) break;
+        const d = text.charCodeAt(i);
+        if (!isIdentPart(d)) break;
+        h = (Math.imul(h, 31) + d) | 0;
+        i++;
+      }
+      const word = interner.get(text, start, i, h);
       tokens.push({ kind: KEYWORDS.has(word) ? 'keyword' : 'ident', text: word, start, end: i });
     } else if (isDigit(c) || (c === CH_DOT && i + 1 < n && isDigit(text.charCodeAt(i + 1)))) {
       i = scanNumber(text, i);
-      push('number', start, i);
+      tokens.push({ kind: 'number', text: interner.get(text, start, i, hashOf(text, start, i)), start, end: i });
     } else if (c === CH_QUOTE) {
       const end = scanString(text, i);
       push(end.closed ? 'string' : 'error', start, end.end);
       i = end.end;
     } else if (c === CH_MINUS && i + 1 < n && text.charCodeAt(i + 1) === CH_GT) {
       i += 2;
-      push('punct', start, i);
+      tokens.push({ kind: 'punct', text: '->', start, end: i });
     } else if (isPunct(c)) {
+      // One-character strings are shared by the engine already.
       push('punct', start, ++i);
     } else {
       // One error token per character; a surrogate pair stays together.
