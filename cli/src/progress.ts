@@ -33,10 +33,11 @@ export function formatNumber(v: number): string {
   return Number(v.toPrecision(4)).toString();
 }
 
-/** "epoch 3/20  loss 0.4321  accuracy 0.9  val_loss ...  1234 samples/s  1.2s". */
+/** "epoch 3/20  loss 0.4321  accuracy 0.9  val_loss ...  lr 0.001  1234 samples/s  1.2s". */
 export function formatEpochLine(e: EpochEvent, epochs: number): string {
   const metrics = Object.entries(e.metrics).map(([k, v]) => `${k} ${formatNumber(v)}`);
-  return [`epoch ${e.epoch}/${epochs}`, ...metrics, `${Math.round(e.samplesPerSecond)} samples/s`, `${e.seconds.toFixed(1)}s`].join('  ');
+  const lr = typeof e.lr === 'number' ? [`lr ${formatNumber(e.lr)}`] : [];
+  return [`epoch ${e.epoch}/${epochs}`, ...metrics, ...lr, `${Math.round(e.samplesPerSecond)} samples/s`, `${e.seconds.toFixed(1)}s`].join('  ');
 }
 
 /** The bar line of a step: "epoch 1/5 [#####-----] 12/40 loss 0.43 900 samples/s ETA 0:05". */

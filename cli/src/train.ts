@@ -27,7 +27,7 @@ by default MODEL.safetensors beside FILE. A checkpoint is saved after every epoc
   --backend B       webgpu or cpu (default: webgpu when an adapter exists, else cpu)
   --out W           where to write the weights
   --json            one JSON object per epoch on stdout: epoch, loss, metrics,
-                    val_ versions, samples_per_s
+                    val_ versions, lr, samples_per_s
 Progress goes to stderr (a bar on a terminal, one line per epoch otherwise).
 Ctrl-C stops after the current step and keeps the last epoch's checkpoint.
 
@@ -48,9 +48,12 @@ export async function writeWeightsAtomic(path: string, arrays: NamedArray[], met
   await rename(tmp, path);
 }
 
-/** One line of `--json` (spec §7): the epoch, every metric by name, samples per second. */
+/**
+ * One line of `--json` (spec §7): the epoch, every metric by name, the learning rate of
+ * the epoch's last step (`lr`, Netspec's addition), samples per second.
+ */
 export function epochJson(e: EpochEvent): string {
-  return JSON.stringify({ epoch: e.epoch, ...e.metrics, samples_per_s: Math.round(e.samplesPerSecond * 10) / 10 });
+  return JSON.stringify({ epoch: e.epoch, ...e.metrics, lr: e.lr, samples_per_s: Math.round(e.samplesPerSecond * 10) / 10 });
 }
 
 function trainErrorStatus(e: TrainError): number {

@@ -42,7 +42,12 @@ export interface TrainIR {
   regularizer: TrainRegularizer | null;
   epochs: number;
   batchSize: number;
-  metrics: string[];
+  /**
+   * A list applies each metric to the outputs it fits (classification metrics to outputs
+   * trained with cross_entropy or binary_cross_entropy, mae and mse to every output); a
+   * dict names the metrics of each output.
+   */
+  metrics: string[] | Record<string, string[]>;
   seed: number | null;
   earlyStopping: number | null;
   /** Optional: absent or null means a constant learning rate (the optimizer's lr). */

@@ -238,9 +238,59 @@ test('the progress bar redraws one line on a terminal and gives way to the epoch
   assert.match(draws[3], /\[#+\] 4\/4/);
   assert.ok(!text.includes('\n'), 'no newline while the bar runs');
   p.epoch({ kind: 'epoch', epoch: 1, metrics: { loss: 0.5, val_loss: 0.25 }, samplesPerSecond: 1000, seconds: 0.8, best: true, lr: 0.001 });
-  assert.ok(text.endsWith('epoch 1/2  loss 0.5  val_loss 0.25  1000 samples/s  0.8s\n'));
+  assert.ok(text.endsWith('epoch 1/2  loss 0.5  val_loss 0.25  lr 0.001  1000 samples/s  0.8s\n'));
   let plain = '';
   const q = new Progress(2, { tty: false, write: (s) => (plain += s) });
   q.step({ kind: 'step', epoch: 1, step: 1, stepsPerEpoch: 4, loss: 0.5, samplesPerSecond: 1000 });
   assert.equal(plain, '', 'no bar when stderr is not a terminal');
+});
+
+/** A two-feature, two-class CSV of `n` rows (the class is the sign of a), for small runs. */
+function signCsv(path: string, n: number): void {
+  const rows = ['a,b,label'];
+  for (let i = 0; i < n; i++) rows.push(`${i % 2 === 0 ? 1 : -1},${(i % 5) / 5},${i % 2 === 0 ? 'pos' : 'neg'}`);
+  writeFileSync(path, rows.join('\n') + '\n');
+}
+
+test('schedule = step(...) and exponential(...) decay the lr that --json and the progress lines show', () => {
+  signCsv(join(dir, 'sched.csv'), 40);
+  const block = (schedule: string) =>
+    `model S {\n  input x: [2]\n  Dense(2)\n}\n\ntrain S {\n  data = csv("sched.csv", target="label")\n  loss = cross_entropy\n  optimizer = sgd(lr=0.1)\n  schedule = ${schedule}\n  epochs = 4\n  batch_size = 10\n  seed = 1\n}\n`;
+  writeFileSync(join(dir, 'step.netspec'), block('step(every=1, factor=0.5)'));
+  const r = netspec(['train', 'step.netspec', '--backend', 'cpu', '--json'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  const lrs = jsonLines(r.stdout).map((l) => l.lr as number);
+  const close = (a: number, e: number) => assert.ok(Math.abs(a - e) < 1e-9, `${a} vs ${e}`);
+  [0.1, 0.05, 0.025, 0.0125].forEach((e, i) => close(lrs[i], e));
+  assert.match(r.stderr, /^epoch 2\/4 .* lr 0\.05 /m);
+  // exponential decays per optimizer step: 4 steps per epoch, the event shows the last step's rate.
+  writeFileSync(join(dir, 'exp.netspec'), block('exponential(decay_rate=0.5, decay_steps=8)'));
+  const x = netspec(['train', 'exp.netspec', '--backend', 'cpu', '--json'], dir);
+  assert.equal(x.status, 0, x.stderr);
+  jsonLines(x.stdout).forEach((l, i) => close(l.lr as number, 0.1 * Math.pow(0.5, (4 * (i + 1) - 1) / 8)));
+});
+
+test('a bad schedule is a checker error: exit 1 with the argument named', () => {
+  writeFileSync(join(dir, 'bad_sched.netspec'), 'model S {\n  input x: [2]\n  Dense(2)\n}\n\ntrain S {\n  data = csv("sched.csv", target="label")\n  loss = cross_entropy\n  schedule = cosine(decay_step=10)\n}\n');
+  const r = netspec(['train', 'bad_sched.netspec', '--backend', 'cpu'], dir);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr + r.stdout, /unknown-argument.*decay_step.*did you mean `decay_steps`/);
+});
+
+test('penguins multi-task: a metric list gives accuracy to the class head only, mae to both', () => {
+  const r = netspec(['train', resolve('examples/penguins/penguins_multitask.netspec'), '--backend', 'cpu', '--json', '--epochs', '2', '--out', join(dir, 'pm.safetensors')]);
+  assert.equal(r.status, 0, r.stderr);
+  const last = jsonLines(r.stdout).at(-1)!;
+  for (const key of ['species_accuracy', 'species_mae', 'body_mass_kg_mae', 'val_species_accuracy', 'val_body_mass_kg_mae']) {
+    assert.equal(typeof last[key], 'number', key);
+  }
+  assert.ok(!('body_mass_kg_accuracy' in last) && !('val_body_mass_kg_accuracy' in last), Object.keys(last).join(' '));
+  // A dict names them per output.
+  const src = readFileSync(resolve('examples/penguins/penguins_multitask.netspec'), 'utf8').replace(/metrics\s*=.*\n/, 'metrics = {species: [f1], body_mass_kg: [mse]}\n');
+  writeFileSync(join(dir, 'penguins.csv'), readFileSync(resolve('examples/penguins/penguins.csv')));
+  writeFileSync(join(dir, 'pm.netspec'), src);
+  const d = netspec(['train', 'pm.netspec', '--backend', 'cpu', '--json', '--epochs', '1'], dir);
+  assert.equal(d.status, 0, d.stderr);
+  const keys = Object.keys(jsonLines(d.stdout)[0]).filter((k) => !/loss$|^epoch$|^lr$|^samples_per_s$/.test(k)).sort();
+  assert.deepEqual(keys, ['body_mass_kg_mse', 'species_f1', 'val_body_mass_kg_mse', 'val_species_f1']);
 });

@@ -4,7 +4,7 @@
 // with the same metrics under `val_` names.
 
 import { gatherRows } from './dataset';
-import { MetricAccumulator } from './metrics';
+import { MetricAccumulator, metricNamesOf, type MetricSpec } from './metrics';
 import { metricOutputs } from './objective';
 import type { OutputLoss } from './objective';
 import type { BatchRunner, BatchValues } from './pass';
@@ -21,7 +21,7 @@ class Totals {
 
   constructor(
     private readonly specs: readonly OutputLoss[],
-    private readonly metricNames: readonly string[],
+    private readonly metricNames: MetricSpec,
   ) {
     this.perOutput = specs.map(() => 0);
   }
@@ -31,7 +31,7 @@ class Totals {
     this.samples += n;
     this.loss += values.total * n;
     values.perOutput.forEach((v, i) => (this.perOutput[i] += v * n));
-    if (this.metricNames.length === 0) return;
+    if (metricNamesOf(this.metricNames).length === 0) return;
     this.metrics ??= new MetricAccumulator(metricOutputs(this.specs, values.shapes), this.metricNames);
     for (const spec of this.specs) {
       const target = gatherRows(data.targets[spec.output], rows);
@@ -55,7 +55,7 @@ export class EpochRecorder {
 
   constructor(
     private readonly specs: readonly OutputLoss[],
-    private readonly metricNames: readonly string[],
+    private readonly metricNames: MetricSpec,
     private readonly data: Dataset,
   ) {
     this.train = new Totals(specs, metricNames);

@@ -25,6 +25,31 @@ export interface MetricOutput {
 export const METRIC_NAMES = ['accuracy', 'mae', 'mse', 'precision', 'recall', 'f1'] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
+/** Metrics that read predictions as classes; a list applies them to class outputs only. */
+export const CLASS_METRICS: readonly string[] = ['accuracy', 'precision', 'recall', 'f1'];
+
+/**
+ * The train block's metrics: a list applies each metric to the outputs it fits, Keras-style
+ * (classification metrics to `classes` and `binary` outputs, mae and mse to every output); a
+ * dict names each output's metrics, computed as asked.
+ */
+export type MetricSpec = readonly string[] | Readonly<Record<string, readonly string[]>>;
+
+/** The metrics computed for one output under `spec`. */
+export function metricsFor(output: Pick<MetricOutput, 'name' | 'kind'>, spec: MetricSpec): string[] {
+  if (isMetricList(spec)) return spec.filter((m) => output.kind !== 'regression' || !CLASS_METRICS.includes(m));
+  return [...(spec[output.name] ?? [])];
+}
+
+/** Every metric name `spec` mentions (for validation). */
+export function metricNamesOf(spec: MetricSpec): string[] {
+  return isMetricList(spec) ? [...spec] : Object.values(spec).flat();
+}
+
+function isMetricList(spec: MetricSpec): spec is readonly string[] {
+  return Array.isArray(spec);
+}
+
 /** Counts `[target][predicted]` for integer class indices; out-of-range pairs are skipped. */
 export function confusionMatrix(pred: ArrayLike<number>, target: ArrayLike<number>, classes: number): number[][] {
   const m = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
@@ -96,7 +121,7 @@ export class MetricAccumulator {
 
   constructor(
     readonly outputs: readonly MetricOutput[],
-    readonly metrics: readonly string[],
+    readonly metrics: MetricSpec,
   ) {
     this.reset();
   }
@@ -166,7 +191,7 @@ export class MetricAccumulator {
     for (const o of this.outputs) {
       const s = this.stats.get(o.name)!;
       const prf = precisionRecallF1(s.confusion, o.kind === 'classes' ? undefined : 1);
-      for (const metric of this.metrics) {
+      for (const metric of metricsFor(o, this.metrics)) {
         const name = `${prefix}${multi ? `${o.name}_` : ''}${metric}`;
         switch (metric) {
           case 'accuracy': out[name] = accuracyOf(s.confusion); break;

@@ -16,7 +16,7 @@ import { Rng } from '../rng';
 import { checkDataset, shuffledOrder } from './dataset';
 import { firstNonFinite } from './diagnose';
 import { EpochRecorder } from './epoch';
-import { METRIC_NAMES } from './metrics';
+import { METRIC_NAMES, metricNamesOf } from './metrics';
 import { objectiveOf } from './objective';
 import type { OutputLoss } from './objective';
 import { BatchRunner } from './pass';
@@ -62,8 +62,13 @@ function prepare(ir: ModelIR, config: TrainIR, data: Dataset, validation: Datase
   const mismatch = (message: string): { ok: false; error: TrainError } => ({ ok: false, error: { code: 'data-mismatch', message } });
   const objective = objectiveOf(ir, config);
   if (!objective.ok) return build(objective.message);
-  for (const m of config.metrics) {
+  for (const m of metricNamesOf(config.metrics)) {
     if (!(METRIC_NAMES as readonly string[]).includes(m)) return build(`unknown metric ${m}; use one of ${METRIC_NAMES.join(', ')}`);
+  }
+  if (!Array.isArray(config.metrics)) {
+    for (const key of Object.keys(config.metrics)) {
+      if (!ir.outputs.some((out) => out.name === key)) return build(`the metrics name output ${key}, which model ${ir.name} does not have`);
+    }
   }
   if (!Number.isInteger(config.epochs) || config.epochs < 1) return build(`epochs must be a whole number above 0, not ${config.epochs}`);
   if (!Number.isInteger(config.batchSize) || config.batchSize < 1) return build(`batch_size must be a whole number above 0, not ${config.batchSize}`);
@@ -115,7 +120,7 @@ class Loop {
     private readonly schedule: Schedule,
   ) {
     const r = config.regularizer;
-    this.runner = new BatchRunner(model, specs, r && (r.l1 || r.l2) ? { l1: r.l1, l2: r.l2 } : null, optimizer, config.metrics.length > 0);
+    this.runner = new BatchRunner(model, specs, r && (r.l1 || r.l2) ? { l1: r.l1, l2: r.l2 } : null, optimizer, metricNamesOf(config.metrics).length > 0);
     // The weights at the start stand for "the last finished epoch" until one finishes.
     this.last = new WeightSnapshot(model);
     this.last.take();

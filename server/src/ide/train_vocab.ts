@@ -1,5 +1,5 @@
 // The vocabulary of `train` blocks (spec §5) as completion and hover see it: setting names,
-// losses, optimizers, regularizers, metrics and data sources, each with a short doc and the
+// losses, optimizers, learning-rate schedules, regularizers, metrics and data sources, each with a short doc and the
 // snippet that completion inserts.
 
 export interface VocabEntry {
@@ -20,9 +20,33 @@ export const SETTINGS: readonly VocabEntry[] = [
   { name: 'regularizer', doc: 'l1(x) | l2(x) | l1_l2(l1=x, l2=y); applied to kernels only.' },
   { name: 'epochs', doc: 'The number of passes over the training data.' },
   { name: 'batch_size', doc: 'Samples per gradient step.' },
-  { name: 'metrics', doc: 'A list of accuracy | mae | mse | precision | recall | f1.' },
+  { name: 'metrics', doc: 'A list of accuracy | mae | mse | precision | recall | f1 (classification metrics reach class outputs only), or {output: [metric, ...]} per output.' },
   { name: 'seed', doc: 'The random seed: same seed, same data, same backend, the same run.' },
   { name: 'early_stopping', doc: 'Patience in epochs on validation loss; restores the best weights.' },
+  { name: 'schedule', doc: 'The learning rate over training, from the optimizer\'s lr: constant | exponential(decay_rate, decay_steps) | cosine(decay_steps, alpha=0) | step(every, factor) | reduce_on_plateau(factor=0.1, patience=10).' },
+];
+
+export const SCHEDULES: readonly VocabEntry[] = [
+  { name: 'constant', doc: 'constant: the optimizer\'s lr throughout (the default).' },
+  {
+    name: 'exponential',
+    doc: 'exponential(decay_rate, decay_steps): lr · decay_rate^(step / decay_steps), per optimizer step (Keras ExponentialDecay).',
+    snippet: 'exponential(decay_rate=${1:0.96}, decay_steps=${2:100})',
+    args: ['decay_rate', 'decay_steps'],
+  },
+  {
+    name: 'cosine',
+    doc: 'cosine(decay_steps, alpha=0): from lr down to alpha · lr along a half cosine over decay_steps optimizer steps (Keras CosineDecay).',
+    snippet: 'cosine(decay_steps=${1:1000})',
+    args: ['decay_steps', 'alpha'],
+  },
+  { name: 'step', doc: 'step(every, factor): lr · factor^floor(epoch / every), a drop every `every` epochs.', snippet: 'step(every=${1:10}, factor=${2:0.5})', args: ['every', 'factor'] },
+  {
+    name: 'reduce_on_plateau',
+    doc: 'reduce_on_plateau(factor=0.1, patience=10, min_delta=0.0001, min_lr=0): multiplies the rate by factor after patience epochs without improvement of the validation loss (the training loss without validation).',
+    snippet: 'reduce_on_plateau(factor=${1:0.5}, patience=${2:3})',
+    args: ['factor', 'patience', 'min_delta', 'min_lr'],
+  },
 ];
 
 export const LOSSES: readonly VocabEntry[] = [
@@ -71,6 +95,8 @@ export function settingValues(setting: string): readonly VocabEntry[] {
       return OPTIMIZERS;
     case 'regularizer':
       return REGULARIZERS;
+    case 'schedule':
+      return SCHEDULES;
     case 'metrics':
       return METRICS;
     case 'data':
@@ -83,5 +109,5 @@ export function settingValues(setting: string): readonly VocabEntry[] {
 
 /** Every function that may be called in a train block, for argument-name completion. */
 export function trainFunction(name: string): VocabEntry | undefined {
-  return [...OPTIMIZERS, ...REGULARIZERS, ...DATA_SOURCES].find((e) => e.name === name);
+  return [...OPTIMIZERS, ...REGULARIZERS, ...SCHEDULES, ...DATA_SOURCES].find((e) => e.name === name);
 }

@@ -8,8 +8,8 @@ import type { DType, Shape } from '../../../engine/catalog/shape';
 import type { Expr, TrainDecl } from '../syntax/ast';
 import { resolveDataPath } from './data_check';
 import type { RawNode } from './state';
-import { TRAIN_DEFAULTS, type TrainDataSource, type TrainIR, type TrainOptimizer, type TrainRegularizer } from './train_ir';
-import { OPTIMIZERS, REGULARIZERS } from './train_spec';
+import { TRAIN_DEFAULTS, type TrainDataSource, type TrainIR, type TrainOptimizer, type TrainRegularizer, type TrainSchedule } from './train_ir';
+import { OPTIMIZERS, REGULARIZERS, SCHEDULES } from './train_spec';
 
 export function buildIR(
   name: string,
@@ -81,6 +81,12 @@ function callArgs(e: Expr, table: Record<string, import('../../../engine/catalog
   return { name: callee.name, args };
 }
 
+/** `[accuracy, mae]` or a bare `accuracy` as metric names. */
+function metricNames(v: Expr): string[] {
+  if (v.kind === 'List') return v.items.flatMap((i) => (i.kind === 'Ident' ? [i.name] : []));
+  return v.kind === 'Ident' ? [v.name] : [];
+}
+
 /**
  * The train block as plain JSON with defaults filled in. Meant for a train block that
  * checked without errors; on a broken one it returns what it can read. Never throws.
@@ -135,9 +141,14 @@ export function lowerTrain(decl: TrainDecl, options: { path?: string } = {}): Tr
         if (int !== null) ir.batchSize = int;
         break;
       case 'metrics':
-        if (v.kind === 'List') ir.metrics = v.items.flatMap((i) => (i.kind === 'Ident' ? [i.name] : []));
-        if (v.kind === 'Ident') ir.metrics = [v.name];
+        if (v.kind === 'Dict') ir.metrics = Object.fromEntries(v.entries.flatMap((e) => (e.value ? [[e.key.name, metricNames(e.value)]] : [])));
+        else ir.metrics = metricNames(v);
         break;
+      case 'schedule': {
+        const r = callArgs(v, SCHEDULES);
+        if (r) ir.schedule = { name: r.name as TrainSchedule['name'], args: Object.fromEntries(Object.entries(r.args).filter((e): e is [string, number] => typeof e[1] === 'number')) };
+        break;
+      }
       case 'seed':
         ir.seed = int;
         break;

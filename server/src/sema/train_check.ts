@@ -9,7 +9,7 @@ import { matchArgs, resolveLayerArgs } from './args';
 import type { DeclResult, DiagnosticSink, ModelFacts, OutputFacts } from './context';
 import { DiagnosticSink as Sink } from './context';
 import { checkData, checkSourceShape, type DataOptions } from './data_check';
-import { LOSSES, METRICS, OPTIMIZERS, REGULARIZERS, SETTINGS } from './train_spec';
+import { CLASS_LOSSES, CLASS_METRICS, LOSSES, METRICS, OPTIMIZERS, REGULARIZERS, SCHEDULES, SETTINGS } from './train_spec';
 
 const NO_ENV = { lookup: () => undefined };
 
@@ -43,6 +43,8 @@ export function checkTrain(decl: TrainDecl, models: ReadonlyMap<string, ModelFac
   }
   const loss = seen.get('loss');
   if (facts && !facts.hasErrors && loss?.value) checkLoss(loss.value, facts, sink, seen.get('loss_weights')?.value ?? null);
+  const metrics = seen.get('metrics');
+  if (facts && !facts.hasErrors && metrics?.value) checkMetricOutputs(metrics.value, facts, sink, loss?.value ?? null);
   const source = seen.get('data');
   if (source?.value) checkData(source.value, facts, loss?.value ?? null, sink, data);
   const validation = seen.get('validation');
@@ -93,6 +95,8 @@ function checkSetting(s: Setting, v: Expr, sink: DiagnosticSink, facts: ModelFac
       return checkFunction(v, 'optimizer', OPTIMIZERS, sink);
     case 'regularizer':
       return checkFunction(v, 'regularizer', REGULARIZERS, sink);
+    case 'schedule':
+      return checkFunction(v, 'schedule', SCHEDULES, sink);
     case 'epochs':
     case 'batch_size':
     case 'early_stopping':
@@ -102,14 +106,66 @@ function checkSetting(s: Setting, v: Expr, sink: DiagnosticSink, facts: ModelFac
       if (!(v.kind === 'Number' && v.isInt && v.value >= 0)) bad(sink, v.span, `seed must be an integer of at least 0, but is ${describe(v)}`);
       return;
     case 'metrics': {
-      const items = v.kind === 'List' ? v.items : v.kind === 'Ident' ? [v] : null;
-      if (!items) return bad(sink, v.span, `metrics must be a list such as [accuracy], but is ${describe(v)}`);
-      for (const m of items) {
-        if (m.kind !== 'Ident') bad(sink, m.span, `a metric must be one of ${METRICS.join(', ')}, but is ${describe(m)}`);
-        else if (!(METRICS as readonly string[]).includes(m.name)) badWord(sink, m.span, m.name, 'metric', METRICS);
+      if (v.kind === 'Dict') {
+        for (const e of v.entries) if (e.value) checkMetricList(e.value, sink, `the metrics of ${e.key.name} must be a list such as [accuracy]`);
+        return;
       }
-      return;
+      return checkMetricList(v, sink, 'metrics must be a list such as [accuracy] or a dict {output: [metric, ...]}');
     }
+  }
+}
+
+/** A metric list `[accuracy, mae]` (or one bare metric): every item a known metric name. */
+function checkMetricList(v: Expr, sink: DiagnosticSink, expected: string): void {
+  const items = v.kind === 'List' ? v.items : v.kind === 'Ident' ? [v] : null;
+  if (!items) return bad(sink, v.span, `${expected}, but is ${describe(v)}`);
+  for (const m of items) {
+    if (m.kind !== 'Ident') bad(sink, m.span, `a metric must be one of ${METRICS.join(', ')}, but is ${describe(m)}`);
+    else if (!(METRICS as readonly string[]).includes(m.name)) badWord(sink, m.span, m.name, 'metric', METRICS);
+  }
+}
+
+function metricItems(v: Expr): (Expr & { kind: 'Ident' })[] {
+  const items = v.kind === 'List' ? v.items : [v];
+  return items.filter((m): m is Expr & { kind: 'Ident' } => m.kind === 'Ident' && (METRICS as readonly string[]).includes(m.name));
+}
+
+const isClassMetric = (m: string): boolean => (CLASS_METRICS as readonly string[]).includes(m);
+const isClassLoss = (l: string | undefined): boolean => l !== undefined && (CLASS_LOSSES as readonly string[]).includes(l);
+
+/**
+ * Which outputs the metrics reach (Keras semantics): a list applies classification metrics
+ * to class outputs only, so one that reaches no output is a warning; a dict names outputs,
+ * whose keys must exist and whose classification metrics need a class output.
+ */
+function checkMetricOutputs(v: Expr, facts: ModelFacts, sink: DiagnosticSink, loss: Expr | null): void {
+  const losses = loss ? lossesByOutput(loss, facts) : new Map<string, string>();
+  const lossText = (o: string) => losses.get(o) ?? 'mse';
+  // A misspelled loss is reported on its own; what the metrics reach is unknown then.
+  if ([...losses.values()].some((l) => !(LOSSES as readonly string[]).includes(l))) return;
+  if (v.kind === 'Dict') {
+    for (const e of v.entries) {
+      const output = facts.outputs.find((o) => o.name === e.key.name);
+      if (!output) {
+        const names = facts.outputs.map((o) => o.name);
+        const hint = suggestName(e.key.name, names);
+        sink.add('unknown-name', e.key.span, `model ${facts.name} has no output \`${e.key.name}\`; its outputs are ${names.join(', ')}${hint ? `; did you mean \`${hint}\`?` : ''}`, [], hint ? { kind: 'replace-name', replacement: hint } : undefined);
+        continue;
+      }
+      if (!e.value || isClassLoss(losses.get(output.name))) continue;
+      for (const m of metricItems(e.value)) {
+        if (isClassMetric(m.name)) {
+          sink.add('bad-argument', m.span, `${m.name} is a classification metric, but the output \`${output.name}\` is trained with ${lossText(output.name)}; use mae or mse for a regression output`, [{ span: output.def, message: `${output.name} is defined here` }]);
+        }
+      }
+    }
+    return;
+  }
+  if (facts.outputs.some((o) => isClassLoss(losses.get(o.name)))) return;
+  for (const m of metricItems(v)) {
+    if (!isClassMetric(m.name)) continue;
+    const what = facts.outputs.length === 1 ? `its output is trained with ${lossText(facts.outputs[0].name)}` : 'none of its outputs is trained with cross_entropy or binary_cross_entropy';
+    sink.add('bad-argument', m.span, `${m.name} applies to class outputs only, and ${what}, so it is not computed; use mae or mse`, [], undefined, 'warning');
   }
 }
 
@@ -126,7 +182,8 @@ function unknownOutput(sink: DiagnosticSink, name: string, span: Span, facts: Mo
 
 function checkFunction(v: Expr, what: string, table: Record<string, import('../../../engine/catalog/types').ArgSpec[]>, sink: DiagnosticSink): void {
   const callee = v.kind === 'Call' ? v.callee : v.kind === 'Ident' ? v : null;
-  if (!callee) return bad(sink, v.span, `${what} must be one of ${Object.keys(table).join(', ')}, e.g. ${what === 'optimizer' ? 'adam(lr=0.001)' : 'l2(0.0001)'}, but is ${describe(v)}`);
+  const example = what === 'optimizer' ? 'adam(lr=0.001)' : what === 'schedule' ? 'cosine(decay_steps=1000)' : 'l2(0.0001)';
+  if (!callee) return bad(sink, v.span, `${what} must be one of ${Object.keys(table).join(', ')}, e.g. ${example}, but is ${describe(v)}`);
   const specs = table[callee.name];
   if (!specs) return badWord(sink, callee.span, callee.name, what, Object.keys(table));
   if (v.kind !== 'Call') {

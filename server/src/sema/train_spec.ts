@@ -16,6 +16,7 @@ export const SETTINGS = [
   'metrics',
   'seed',
   'early_stopping',
+  'schedule',
 ] as const;
 
 export const LOSSES = ['mse', 'mae', 'binary_cross_entropy', 'cross_entropy'] as const;
@@ -52,6 +53,37 @@ export const REGULARIZERS: Record<string, ArgSpec[]> = {
   l2: [num('l2', true, undefined, 'The L2 factor.', { min: 0 })],
   l1_l2: [num('l1', false, 0, 'The L1 factor.', { min: 0 }), num('l2', false, 0, 'The L2 factor.', { min: 0 })],
 };
+
+/**
+ * Learning-rate schedules (engine/src/train/schedule.ts computes them, Keras's formulas).
+ * The base rate is the optimizer's `lr`; `constant` keeps it.
+ */
+export const SCHEDULES: Record<string, ArgSpec[]> = {
+  constant: [],
+  exponential: [
+    num('decay_rate', true, undefined, 'The factor the rate is multiplied by every decay_steps steps.', { min: 0, minExclusive: true }),
+    num('decay_steps', true, undefined, 'Optimizer steps over which the rate decays by decay_rate.', { min: 0, minExclusive: true }),
+  ],
+  cosine: [
+    num('decay_steps', true, undefined, 'Optimizer steps from the base rate down to alpha times it.', { min: 0, minExclusive: true }),
+    num('alpha', false, 0, 'The final rate as a fraction of the base rate.', { min: 0, max: 1 }),
+  ],
+  step: [
+    { name: 'every', type: 'int', required: true, doc: 'Epochs between drops.', min: 1 },
+    num('factor', true, undefined, 'The factor the rate is multiplied by at each drop.', { min: 0, minExclusive: true }),
+  ],
+  reduce_on_plateau: [
+    num('factor', false, 0.1, 'The factor the rate is multiplied by after a plateau.', { min: 0, max: 1, minExclusive: true, maxExclusive: true }),
+    { name: 'patience', type: 'int', required: false, default: 10, doc: 'Epochs without improvement before the rate drops.', min: 0 },
+    num('min_delta', false, 1e-4, 'The least decrease of the monitored loss that counts as an improvement.', { min: 0 }),
+    num('min_lr', false, 0, 'The rate never drops below this.', { min: 0 }),
+  ],
+};
+
+/** Classification metrics apply to class outputs only; the others to every output (Keras). */
+export const CLASS_METRICS = ['accuracy', 'precision', 'recall', 'f1'] as const;
+/** Losses whose outputs are classes, so classification metrics make sense for them. */
+export const CLASS_LOSSES = ['cross_entropy', 'binary_cross_entropy'] as const;
 
 const str = (name: string, required: boolean, doc: string): ArgSpec => ({ name, type: 'string', required, doc });
 

@@ -90,8 +90,36 @@ describe('metrics', () => {
     acc.add('kind', logits([1, 0], 2), [1, 1]);
     acc.add('size', Float32Array.from([1, 3]), [2, 2]);
     const r = acc.results('val_');
-    assert.deepEqual(Object.keys(r).sort(), ['val_kind_accuracy', 'val_kind_mae', 'val_size_accuracy', 'val_size_mae']);
+    // A list applies accuracy to the class output only, and mae to both (Keras semantics).
+    assert.deepEqual(Object.keys(r).sort(), ['val_kind_accuracy', 'val_kind_mae', 'val_size_mae']);
     close(r.val_kind_accuracy, 0.5, 'kind accuracy');
     close(r.val_size_mae, 1, 'size mae');
+  });
+
+  it('a dict names each output\'s metrics, computed as asked', () => {
+    const acc = new MetricAccumulator(
+      [
+        { name: 'kind', kind: 'classes', classes: 2, probabilities: false },
+        { name: 'size', kind: 'regression', classes: 2, probabilities: false },
+      ],
+      { kind: ['f1'], size: ['mse', 'accuracy'] },
+    );
+    acc.add('kind', logits([1, 0], 2), [1, 0]);
+    acc.add('size', Float32Array.from([1, 3]), [2, 2]);
+    const r = acc.results('');
+    assert.deepEqual(Object.keys(r).sort(), ['kind_f1', 'size_accuracy', 'size_mse']);
+    close(r.kind_f1, 1, 'kind f1');
+    close(r.size_mse, 1, 'size mse');
+    // Named explicitly, accuracy on a value output thresholds both sides at 0.5: 1 vs 2 and 3 vs 2 are all "1".
+    close(r.size_accuracy, 1, 'size accuracy');
+  });
+
+  it('a binary output counts as a class output for a list', () => {
+    const acc = new MetricAccumulator([{ name: 'y', kind: 'binary', classes: 2, probabilities: true }, { name: 'z', kind: 'regression', classes: 2, probabilities: false }], ['precision']);
+    acc.add('y', Float32Array.from([0.9, 0.2]), [1, 1]);
+    acc.add('z', Float32Array.from([0.9]), [1]);
+    const r = acc.results();
+    assert.deepEqual(Object.keys(r), ['y_precision']);
+    close(r.y_precision, 1, 'y precision');
   });
 });

@@ -194,9 +194,15 @@ describe('train', () => {
       await train(ir, config({ epochs: 2, loss: { kind: 'cross_entropy', size: 'mse' }, lossWeights: { size: 0.5 }, metrics: ['accuracy', 'mae'] }), add(blobs(40, 9)), add(blobs(20, 10))),
     );
     const m = r.epochs[1].metrics;
-    const names = ['loss', 'kind_loss', 'size_loss', 'kind_accuracy', 'kind_mae', 'size_accuracy', 'size_mae'];
+    // The list applies accuracy to the class output only (no size_accuracy), mae to both.
+    const names = ['loss', 'kind_loss', 'size_loss', 'kind_accuracy', 'kind_mae', 'size_mae'];
     assert.deepEqual(Object.keys(m).sort(), [...names, ...names.map((n) => `val_${n}`)].sort());
     assert.ok(Math.abs(m.loss - (m.kind_loss + 0.5 * m.size_loss)) < 1e-5);
     assert.ok(Math.abs(m.val_loss - (m.val_kind_loss + 0.5 * m.val_size_loss)) < 1e-5);
+    // A dict names each output's metrics; a key that is not an output is a build error.
+    const d = ok(await train(ir, config({ epochs: 1, loss: { kind: 'cross_entropy', size: 'mse' }, metrics: { size: ['mse'] } }), add(blobs(40, 9)), null));
+    assert.deepEqual(Object.keys(d.epochs[0].metrics).sort(), ['kind_loss', 'loss', 'size_loss', 'size_mse']);
+    const bad = await train(ir, config({ epochs: 1, loss: { kind: 'cross_entropy', size: 'mse' }, metrics: { sise: ['mse'] } }), add(blobs(40, 9)), null);
+    assert.ok(!bad.ok && bad.error.code === 'build-error' && /sise/.test(bad.error.message));
   });
 });
