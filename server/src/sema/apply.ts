@@ -6,7 +6,8 @@
 import { findLayer, layerNames, suggestName, type ArgSpec, type LayerSpec, type ResolvedArgs, type WeightSpec } from '../../../engine/catalog/index';
 import { formatShape } from '../../../engine/catalog/shape';
 import type { BlockDecl, Call } from '../syntax/ast';
-import { evalValue, matchArgs, resolveLayerArgs } from './args';
+import { evalValue, matchArgs, resolveLayerArgs, type BoundCall } from './args';
+import { layerKey, type ResolvedLayer } from './layer_cache';
 import { snakeName, unknownTensor, type Frame, type Tensor, type Walk } from './state';
 import { reportUnused, valueEnv, walkBody } from './walker';
 
@@ -55,75 +56,95 @@ export function applyCall(w: Walk, frame: Frame, call: Call, inputs: Tensor[]): 
 
 function applyLayer(w: Walk, frame: Frame, call: Call, spec: LayerSpec, inputs: Tensor[]): Tensor {
   const bound = matchArgs(call, spec.name, spec.args, valueEnv(w, frame), w.sink, frame.related);
-  const args = resolveLayerArgs(spec.name, spec.args, bound, call.span, w.sink, frame.related);
+  const key = bound.ok ? layerKey(spec.name, spec.args, bound.values, inputs) : null;
+  const resolved = (key !== null && w.layers.get(key)) || resolveLayer(w, frame, call, spec, inputs, bound, key);
   let result = unknownTensor(`the output of ${spec.name}`, call.span);
-  let params = 0;
-  let trainable = 0;
-  let flops: number | null = null;
-  if (args && inputs.every((t) => t.shape !== null)) {
-    const r = spec.infer(
-      inputs.map((t) => ({ name: t.name, shape: t.shape!, dtype: t.dtype })),
-      args,
-    );
-    if (!r.ok) {
-      const issue = r.issue;
-      const span = (issue.arg && bound.spans.get(issue.arg)) || call.span;
-      const culprit = inputs[issue.input ?? 0] ?? inputs[0];
-      const related = culprit?.shape ? [{ span: culprit.origin, message: `${culprit.name} is ${formatShape(culprit.shape)} here` }] : [];
-      let fix;
-      const shape = culprit?.shape;
-      if (issue.code === 'rank-mismatch' && IMAGE_LAYERS.has(spec.name) && shape && shape.length === 1 && typeof shape[0] === 'number') {
-        fix = reshapeFix(shape[0], call);
-      }
-      w.report(frame, issue.code, span, issue.message, related, fix);
-    } else {
-      params = r.weights.reduce((s, wt) => s + wt.shape.reduce((a, b) => a * b, 1), 0);
-      trainable = r.weights.filter((wt) => wt.trainable).reduce((s, wt) => s + wt.shape.reduce((a, b) => a * b, 1), 0);
-      flops = r.flops;
-      const id = w.uniqueId(frame.prefix, snakeName(spec.name));
-      w.nodes.push({
-        id,
-        op: spec.name,
-        args: fillComputed(spec, args, r.weights),
-        inputs: inputs.map((t) => t.id),
-        shape: r.shape,
-        dtype: r.dtype,
-        weights: r.weights,
-        flops: r.flops,
-        line: w.line(call.span.start),
-      });
-      const x = inputs[0];
-      let activation: string | null = null;
-      let dense = null;
-      if (spec.name === 'Dense') {
-        activation = typeof args.activation === 'string' && args.activation !== 'linear' ? args.activation : null;
-        if (x.shape && x.shape.length >= 2) dense = call.span;
-      } else if (ACTIVATION_OPS[spec.name]) {
-        activation = ACTIVATION_OPS[spec.name];
-        dense = x.denseOverRank2;
-      } else if (spec.name === 'Dropout') {
-        activation = x.activation;
-        dense = x.denseOverRank2;
-      } else if (typeof args.activation === 'string' && args.activation !== 'linear') {
-        activation = args.activation;
-      }
-      result = { name: `the output of ${spec.name}`, shape: r.shape, dtype: r.dtype, id, origin: call.span, def: null, activation, denseOverRank2: dense };
+  const params = resolved?.params ?? 0;
+  if (resolved) {
+    const args = resolved.args;
+    const id = w.uniqueId(frame.prefix, snakeName(spec.name));
+    const ids: string[] = [];
+    for (const t of inputs) ids.push(t.id);
+    w.nodes.push({
+      id,
+      op: spec.name,
+      args: resolved.irArgs,
+      inputs: ids,
+      shape: resolved.shape,
+      dtype: resolved.dtype,
+      weights: resolved.weights,
+      flops: resolved.flops,
+      line: w.line(call.span.start),
+    });
+    const x = inputs[0];
+    let activation: string | null = null;
+    let dense = null;
+    if (spec.name === 'Dense') {
+      activation = typeof args.activation === 'string' && args.activation !== 'linear' ? args.activation : null;
+      if (x.shape && x.shape.length >= 2) dense = call.span;
+    } else if (ACTIVATION_OPS[spec.name]) {
+      activation = ACTIVATION_OPS[spec.name];
+      dense = x.denseOverRank2;
+    } else if (spec.name === 'Dropout') {
+      activation = x.activation;
+      dense = x.denseOverRank2;
+    } else if (typeof args.activation === 'string' && args.activation !== 'linear') {
+      activation = args.activation;
     }
+    result = { name: `the output of ${spec.name}`, shape: resolved.shape, dtype: resolved.dtype, id, origin: call.span, def: null, activation, denseOverRank2: dense };
   }
-  w.addCall(frame, {
-    span: call.callee.span,
-    callSpan: call.span,
-    op: spec.name,
-    isBlock: false,
-    inputShapes: inputs.map((t) => t.shape),
-    outputShape: result.shape,
-    dtype: result.dtype,
-    params,
-    trainableParams: trainable,
-    flops,
-  });
+  if (frame.record) {
+    w.addCall(frame, {
+      span: call.callee.span,
+      callSpan: call.span,
+      op: spec.name,
+      isBlock: false,
+      inputShapes: inputs.map((t) => t.shape),
+      outputShape: result.shape,
+      dtype: result.dtype,
+      params,
+      trainableParams: resolved?.trainableParams ?? 0,
+      flops: resolved?.flops ?? null,
+    });
+  }
   if (frame.kind === 'model') w.topCalls.push({ line: w.line(call.span.start), op: spec.name, outputShape: result.shape, params });
   return result;
+}
+
+/**
+ * Validates a layer call's arguments and runs its shape rule, reporting what is wrong.
+ * Returns null after an error (or when an input is unknown); a success is cached under `key`.
+ */
+function resolveLayer(w: Walk, frame: Frame, call: Call, spec: LayerSpec, inputs: Tensor[], bound: BoundCall, key: string | null): ResolvedLayer | null {
+  const args = resolveLayerArgs(spec.name, spec.args, bound, call.span, w.sink, frame.related);
+  if (!args || !inputs.every((t) => t.shape !== null)) return null;
+  const r = spec.infer(
+    inputs.map((t) => ({ name: t.name, shape: t.shape!, dtype: t.dtype })),
+    args,
+  );
+  if (!r.ok) {
+    const issue = r.issue;
+    const span = (issue.arg && bound.spans.get(issue.arg)) || call.span;
+    const culprit = inputs[issue.input ?? 0] ?? inputs[0];
+    const related = culprit?.shape ? [{ span: culprit.origin, message: `${culprit.name} is ${formatShape(culprit.shape)} here` }] : [];
+    let fix;
+    const shape = culprit?.shape;
+    if (issue.code === 'rank-mismatch' && IMAGE_LAYERS.has(spec.name) && shape && shape.length === 1 && typeof shape[0] === 'number') {
+      fix = reshapeFix(shape[0], call);
+    }
+    w.report(frame, issue.code, span, issue.message, related, fix);
+    return null;
+  }
+  let params = 0;
+  let trainableParams = 0;
+  for (const wt of r.weights) {
+    const size = wt.shape.reduce((a, b) => a * b, 1);
+    params += size;
+    if (wt.trainable) trainableParams += size;
+  }
+  const resolved: ResolvedLayer = { args, irArgs: fillComputed(spec, args, r.weights), shape: r.shape, dtype: r.dtype, weights: r.weights, flops: r.flops, params, trainableParams };
+  if (key !== null) w.layers.set(key, resolved);
+  return resolved;
 }
 
 /**

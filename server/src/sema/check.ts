@@ -9,6 +9,7 @@ import type { Diagnostic } from '../syntax/diagnostic';
 import type { CheckedFile, StatementInfo, SymbolInfo } from './checked';
 import { DiagnosticSink, type DeclResult, type ModelFacts } from './context';
 import type { DataProbe } from './data_probe';
+import { LayerCache } from './layer_cache';
 import { checkBlock, checkModel } from './model_check';
 import { lineStartsOf } from './state';
 import { checkTrain } from './train_check';
@@ -106,18 +107,19 @@ export function checkParsed(file: File, parseDiagnostics: Diagnostic[], text: st
   const run = (d: Decl, deps: BlockDecl[], isUsed: boolean, compute: () => DeclResult) =>
     memo ? memo(d, deps, isUsed, () => safely(compute)) : safely(compute);
 
+  const layers = new LayerCache();
   const results: DeclResult[] = [];
   const facts = new Map<string, ModelFacts>();
   for (const d of file.decls) {
     if (d.kind !== 'Model') continue;
-    const r = run(d, blockDeps(namesOf(d), blocks, namesOf), false, () => checkModel(d, blocks, lineStarts));
+    const r = run(d, blockDeps(namesOf(d), blocks, namesOf), false, () => checkModel(d, blocks, lineStarts, layers));
     results.push(r);
     if (r.facts && d.name && !facts.has(d.name.name)) facts.set(d.name.name, r.facts);
   }
   for (const d of file.decls) {
     if (d.kind !== 'Block' || !d.name || blocks.get(d.name.name) !== d) continue;
     const isUsed = used.has(d.name.name);
-    results.push(run(d, blockDeps(namesOf(d), blocks, namesOf), isUsed, () => checkBlock(d, blocks, lineStarts, isUsed)));
+    results.push(run(d, blockDeps(namesOf(d), blocks, namesOf), isUsed, () => checkBlock(d, blocks, lineStarts, isUsed, layers)));
   }
   for (const d of file.decls) {
     if (d.kind !== 'Train') continue;

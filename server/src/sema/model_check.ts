@@ -5,6 +5,7 @@
 import type { BlockDecl, ModelDecl } from '../syntax/ast';
 import type { ModelSummary } from './checked';
 import { own, type DeclResult, type ModelFacts } from './context';
+import type { LayerCache } from './layer_cache';
 import { buildIR } from './lower';
 import { unknownTensor, Walk, type Frame } from './state';
 import { MAX_STEPS, reportUnused, syntacticSize, walkBody } from './walker';
@@ -27,9 +28,9 @@ function newFrame(kind: 'model' | 'block', name: string, decl: ModelDecl | Block
   };
 }
 
-export function checkModel(decl: ModelDecl, blocks: ReadonlyMap<string, BlockDecl>, lineStarts: number[]): DeclResult {
+export function checkModel(decl: ModelDecl, blocks: ReadonlyMap<string, BlockDecl>, lineStarts: number[], layers?: LayerCache): DeclResult {
   const name = decl.name?.name ?? '?';
-  const w = new Walk(name, blocks, lineStarts);
+  const w = new Walk(name, blocks, lineStarts, layers);
   w.limit = MAX_STEPS + 2 * syntacticSize(decl.body);
   const frame = newFrame('model', name, decl);
   walkBody(w, frame, decl.body);
@@ -100,9 +101,9 @@ export function checkModel(decl: ModelDecl, blocks: ReadonlyMap<string, BlockDec
  * inputs keep their declared sizes. Only name-level diagnostics of an unused block are kept;
  * a used block's diagnostics come from its uses, with their real shapes.
  */
-export function checkBlock(decl: BlockDecl, blocks: ReadonlyMap<string, BlockDecl>, lineStarts: number[], used: boolean): DeclResult {
+export function checkBlock(decl: BlockDecl, blocks: ReadonlyMap<string, BlockDecl>, lineStarts: number[], used: boolean, layers?: LayerCache): DeclResult {
   const name = decl.name?.name ?? '?';
-  const w = new Walk(`(block ${name})`, blocks, lineStarts);
+  const w = new Walk(`(block ${name})`, blocks, lineStarts, layers);
   w.limit = MAX_STEPS + 2 * syntacticSize(decl.body);
   const frame = newFrame('block', name, decl);
   frame.record = !used;

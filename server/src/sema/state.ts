@@ -9,6 +9,7 @@ import type { QuickFixData, RelatedInfo } from '../syntax/diagnostic';
 import type { PVal } from './args';
 import type { CallInfo, StatementInfo } from './checked';
 import { DiagnosticSink, own, SymbolTable } from './context';
+import { LayerCache } from './layer_cache';
 
 /** A value flowing through the model. Shape null means unknown after an error. */
 export interface Tensor {
@@ -91,6 +92,8 @@ export class Walk {
     readonly modelName: string,
     readonly blocks: ReadonlyMap<string, BlockDecl>,
     private readonly lineStarts: number[],
+    /** Layer calls already resolved in this check of the file (shared by its declarations). */
+    readonly layers: LayerCache = new LayerCache(),
   ) {}
 
   report(frame: Frame, code: DiagnosticCode, span: Span, message: string, related: RelatedInfo[] = [], fix?: QuickFixData): void {
@@ -136,8 +139,21 @@ export class Walk {
   }
 }
 
-/** "MaxPool2D" -> "max_pool2d", "LSTM" -> "lstm": Keras-style node names. */
+const SNAKE = new Map<string, string>();
+
+/** "MaxPool2D" -> "max_pool2d", "LSTM" -> "lstm": Keras-style node names (memoised). */
 export function snakeName(name: string): string {
+  let out = SNAKE.get(name);
+  if (out === undefined) {
+    out = toSnake(name);
+    // Layer names are few; block names come from the user, so the table is bounded.
+    if (SNAKE.size > 10_000) SNAKE.clear();
+    SNAKE.set(name, out);
+  }
+  return out;
+}
+
+function toSnake(name: string): string {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
