@@ -6,7 +6,7 @@
 import { parse } from '../syntax/parser';
 import type { BlockDecl, Decl, File, Span, Stmt } from '../syntax/ast';
 import type { Diagnostic } from '../syntax/diagnostic';
-import type { CheckedFile, StatementInfo, SymbolInfo } from './checked';
+import type { CallInfo, CheckedFile, StatementInfo, SymbolInfo } from './checked';
 import { DiagnosticSink, type DeclResult, type ModelFacts } from './context';
 import type { DataProbe } from './data_probe';
 import { LayerCache } from './layer_cache';
@@ -138,9 +138,8 @@ function merge(file: File, first: Diagnostic[], results: DeclResult[]): CheckedF
     diagnostics.push(d);
   };
   first.forEach(push);
-  const statements: StatementInfo[] = [];
-  const stmtSeen = new Set<number>();
-  const calls = [];
+  let statements: StatementInfo[] = [];
+  const calls: CallInfo[] = [];
   const symbols = new Map<number, SymbolInfo>();
   const refs = new Map<number, Map<number, Span>>();
   const addRef = (def: number, span: Span) => {
@@ -158,13 +157,9 @@ function merge(file: File, first: Diagnostic[], results: DeclResult[]): CheckedF
   const models = [];
   for (const r of results) {
     r.diagnostics.forEach(push);
-    for (const s of r.statements) {
-      if (stmtSeen.has(s.span.start)) continue;
-      stmtSeen.add(s.span.start);
-      statements.push(s);
-    }
-    calls.push(...r.calls);
-    for (const s of r.symbols) if (!symbols.has(s.def.start)) symbols.set(s.def.start, { ...s, refs: [] });
+    for (const s of r.statements) statements.push(s);
+    for (const c of r.calls) calls.push(c);
+    for (const s of r.symbols) if (!symbols.has(s.def.start)) symbols.set(s.def.start, withoutRefs(s));
     for (const ref of r.refs) addRef(ref.def.start, ref.span);
     for (const ref of r.declRefs) {
       const s = declByName.get(ref.name);
@@ -177,9 +172,28 @@ function merge(file: File, first: Diagnostic[], results: DeclResult[]): CheckedF
     if (s) s.refs = [...m.values()].filter((x) => x.start !== def).sort((a, b) => a.start - b.start);
   }
   diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  // Several uses of a block record its statements; the first one (in result order) is kept.
+  // The sort is stable, so the first of each run of equal starts is that one.
   sortBy(statements, (s) => s.span.start);
+  statements = firstOfEachStart(statements);
   sortBy(calls, (c) => c.callSpan.start);
   return { file, diagnostics, statements, calls, symbols: [...symbols.values()].sort((a, b) => a.def.start - b.def.start), models };
+}
+
+/** A copy of a declaration's symbol whose references the merge fills in. */
+function withoutRefs(s: SymbolInfo): SymbolInfo {
+  const out: SymbolInfo = { name: s.name, kind: s.kind, def: s.def, refs: [], scope: s.scope };
+  if (s.shape !== undefined) out.shape = s.shape;
+  if (s.dtype !== undefined) out.dtype = s.dtype;
+  return out;
+}
+
+/** Drops statements whose start equals the previous one's (the list is sorted by start). */
+function firstOfEachStart(sorted: StatementInfo[]): StatementInfo[] {
+  let dup = false;
+  for (let i = 1; i < sorted.length && !dup; i++) dup = sorted[i].span.start === sorted[i - 1].span.start;
+  if (!dup) return sorted;
+  return sorted.filter((s, i) => i === 0 || s.span.start !== sorted[i - 1].span.start);
 }
 
 /** Sorts by a numeric key, skipping the sort when the list is already in order. */

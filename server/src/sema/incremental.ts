@@ -262,7 +262,7 @@ export class IncrementalChecker {
     const points = splitPoints(text);
     const nextChunks = new Map<string, Chunk>();
     const decls: Decl[] = [];
-    const tokens: Token[] = [];
+    const tokenLists: Token[][] = [];
     const diagnostics: Diagnostic[] = [];
     for (let i = 0; i < points.length; i++) {
       const start = points[i];
@@ -275,10 +275,13 @@ export class IncrementalChecker {
       if (!nextChunks.has(piece)) nextChunks.set(piece, chunk);
       if (chunk.at !== start) moveChunk(chunk, start - chunk.at);
       for (const x of chunk.file.decls) decls.push(x);
-      for (const x of chunk.file.tokens) tokens.push(x);
+      tokenLists.push(chunk.file.tokens);
       for (const x of chunk.diagnostics) diagnostics.push(x);
     }
     this.chunks = nextChunks;
+    // One native concatenation instead of a push per token (a big file has ~100,000).
+    let tokens: Token[] = [];
+    for (let i = 0; i < tokenLists.length; i += 4096) tokens = tokens.concat(...tokenLists.slice(i, i + 4096));
     const file: File = { kind: 'File', decls, tokens, span: { start: 0, end: text.length } };
     const lineStarts = lineStartsOf(text);
     const lineOf = (offset: number): number => {
