@@ -1,7 +1,8 @@
-// The CLI's DataFiles: bytes from the disk, gunzip from zlib, PNG from pngjs and JPEG from
-// jpeg-js. Every failure is an error value that names the file: a missing path, a folder
-// where a file belongs, an empty file, an undecodable image.
+// The CLI's DataFiles: bytes from the disk, chunked streams for large CSV files, gunzip from
+// zlib, PNG from pngjs and JPEG from jpeg-js. Every failure is an error value that names the
+// file: a missing path, a folder where a file belongs, an empty file, an undecodable image.
 
+import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { decode as decodeJpeg } from 'jpeg-js';
@@ -14,16 +15,24 @@ function nodeCode(e: unknown): string {
   return typeof code === 'string' ? code : 'EIO';
 }
 
-/** Reads a whole file; missing, unreadable and empty files are errors with a fix. */
-export async function readBytes(path: string, role = 'data file'): Promise<DataResult<Uint8Array>> {
+/** Checks that `path` is an existing, non-empty file, before it is read or streamed. */
+export async function probeFile(path: string, role = 'data file'): Promise<DataResult<true>> {
   try {
     const s = await stat(path);
     if (s.isDirectory()) return dataFail(path, `the ${role} is a folder, but a file is expected here`);
+    if (s.size === 0) return dataFail(path, `the ${role} is empty (0 bytes); regenerate or re-download it`);
   } catch (e) {
     const code = nodeCode(e);
     if (code === 'ENOENT') return dataFail(path, `the ${role} does not exist; check the path (relative paths are resolved against the model file's folder)`);
     return dataFail(path, `the ${role} cannot be read (${code})`);
   }
+  return { ok: true, value: true };
+}
+
+/** Reads a whole file; missing, unreadable and empty files are errors with a fix. */
+export async function readBytes(path: string, role = 'data file'): Promise<DataResult<Uint8Array>> {
+  const probed = await probeFile(path, role);
+  if (!probed.ok) return probed;
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(path));
@@ -68,8 +77,18 @@ export function decodeImage(bytes: Uint8Array, file: string): DataResult<Rgba> {
   return dataFail(file, 'the file is neither PNG nor JPEG (its first bytes are not a PNG or JPEG signature)');
 }
 
+/** The file in chunks of 1 MiB, so a large CSV is never held whole. */
+async function* streamFile(path: string): AsyncIterable<Uint8Array> {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    const b = chunk as Buffer;
+    yield new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  }
+}
+
 export const nodeFiles: DataFiles = {
   read: readBytes,
+  stream: streamFile,
+  probe: probeFile,
   list: listDir,
   gunzip: (bytes) => new Uint8Array(gunzipSync(bytes)),
   decodeImage,

@@ -23,6 +23,13 @@ export interface DataFiles {
   /** The entries of a folder, sorted by name; a missing folder or a file is an error. */
   list(dir: string): Promise<DataResult<DirEntry[]>>;
   gunzip(bytes: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /**
+   * The file as a stream of chunks, for sources too large to hold as one array (the CSV
+   * reader uses it when present). Absent where files are held in memory anyway.
+   */
+  stream?(path: string): AsyncIterable<Uint8Array>;
+  /** With `stream`: checks that the file exists, is a file and is not empty, with read()'s messages. */
+  probe?(path: string, role: string): Promise<DataResult<true>>;
   /** PNG or JPEG to RGBA; absent where no decoder is available. */
   decodeImage?(bytes: Uint8Array, path: string): DataResult<Rgba> | Promise<DataResult<Rgba>>;
 }

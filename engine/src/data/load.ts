@@ -3,8 +3,8 @@
 // file, the line and column where there is one, and the fix. Also the validation set: a
 // fraction held out after a seeded shuffle, or a second source read the same way with the
 // training labels (the split is the engine's splitValidation, which the editor uses
-// too). Everything is read into memory; streaming larger-than-memory data is
-// not done here.
+// too). CSV files are streamed when the DataFiles can (csv_stream_load.ts), so their text
+// is never held whole; the other formats are read into memory.
 
 import type { ModelIR } from '../../catalog/ir';
 import type { TrainDataSource, TrainIR } from '../../catalog/train_ir';
@@ -19,9 +19,16 @@ import { loadImages } from './images';
 import type { LoadOptions } from './load_options';
 import { extname, readText, type DataFiles } from './files';
 import { tableDataset } from './tabular';
+import { loadCsvStreamed } from './csv_stream_load';
 
 export type { LoadOptions } from './load_options';
 
+
+/** Checks that a file exists and is not empty before it is streamed, with read()'s messages. */
+async function probeFile(files: DataFiles, path: string, role: string): Promise<DataResult<true>> {
+  if (files.probe) return files.probe(path, role);
+  return { ok: true, value: true };
+}
 
 /** Reads a data source into a Dataset shaped to `ir`; never throws. */
 export async function loadDataset(source: TrainDataSource, ir: ModelIR, options: LoadOptions): Promise<DataResult<Dataset>> {
@@ -29,6 +36,13 @@ export async function loadDataset(source: TrainDataSource, ir: ModelIR, options:
     switch (source.kind) {
       case 'csv':
       case 'json': {
+        if (source.kind === 'csv' && options.files.stream) {
+          const files = options.files as LoadOptions['files'] & { stream: NonNullable<DataFiles['stream']> };
+          // A missing or empty file is reported as the whole-file reader reports it.
+          const probe = await probeFile(files, source.path ?? '', 'CSV file');
+          if (!probe.ok) return probe;
+          return await loadCsvStreamed(source, ir, { ...options, files });
+        }
         const path = source.path ?? '';
         const text = await readText(options.files, path, `${source.kind.toUpperCase()} file`);
         if (!text.ok) return text;

@@ -57,20 +57,33 @@ function missingColumn(t: RecordTable, name: string, role: string): DataResult<n
   return dataFail(t.file, `the ${role} column "${name}" does not exist; the columns are: ${t.columns.join(', ')}`, { line: 1 }, 'data-mismatch');
 }
 
-/** Parses a numeric cell; rejects empty, non-numeric, NaN and infinite values with their place. */
-function numberAt(t: RecordTable, r: number, c: number): DataResult<number> {
-  const v = t.rows[r][c];
+/**
+ * A cell as a number, or the message that says why it is not one (`what` names the cell,
+ * e.g. `column "x"`). Shared with the streaming CSV reader so both word faults alike.
+ */
+export function numericCell(v: string | number | boolean | null, what: string): { ok: true; value: number } | { ok: false; message: string } {
   const n = typeof v === 'number' ? v : typeof v === 'boolean' ? (v ? 1 : 0) : v === null || v.trim() === '' ? NaN : Number(v.trim());
   if (v === null || (typeof v === 'string' && v.trim() === '')) {
-    return dataFail(t.file, `${describeCell(t, r, c)} is empty; a feature needs a number (fill or drop the row)`, where(t, r, c));
+    return { ok: false, message: `${what} is empty; a feature needs a number (fill or drop the row)` };
   }
   if (typeof v === 'string' && Number.isNaN(n) && !/^\s*nan\s*$/i.test(v)) {
-    return dataFail(t.file, `${describeCell(t, r, c)} holds "${v}", which is not a number; features must be numeric (encode categories as numbers or make it the target)`, where(t, r, c));
+    return { ok: false, message: `${what} holds "${v}", which is not a number; features must be numeric (encode categories as numbers or make it the target)` };
   }
   if (!Number.isFinite(n)) {
-    return dataFail(t.file, `${describeCell(t, r, c)} is ${String(v)}; NaN and infinite values cannot be trained on (clean the data first)`, where(t, r, c));
+    return { ok: false, message: `${what} is ${String(v)}; NaN and infinite values cannot be trained on (clean the data first)` };
   }
   return { ok: true, value: n };
+}
+
+/** The message for a number that is not a class index (`what` names the cell). */
+export function badClassIndex(what: string, v: number): string | null {
+  return !Number.isInteger(v) || v < 0 ? `${what} is ${v}; a class target must be a label or an integer class index ≥ 0` : null;
+}
+
+/** Parses a numeric cell; rejects empty, non-numeric, NaN and infinite values with their place. */
+function numberAt(t: RecordTable, r: number, c: number): DataResult<number> {
+  const n = numericCell(t.rows[r][c], describeCell(t, r, c));
+  return n.ok ? n : dataFail(t.file, n.message, where(t, r, c));
 }
 
 export function tableToArrays(t: RecordTable, spec: TableSpec): DataResult<TableData> {
@@ -115,9 +128,8 @@ export function tableToArrays(t: RecordTable, spec: TableSpec): DataResult<Table
     for (let r = 0; r < count; r++) {
       const v = numberAt(t, r, c);
       if (!v.ok) return v;
-      if (tg.kind === 'class' && (!Number.isInteger(v.value) || v.value < 0)) {
-        return dataFail(t.file, `${describeCell(t, r, c)} is ${v.value}; a class target must be a label or an integer class index ≥ 0`, where(t, r, c));
-      }
+      const notClass = tg.kind === 'class' ? badClassIndex(describeCell(t, r, c), v.value) : null;
+      if (notClass) return dataFail(t.file, notClass, where(t, r, c));
       values[r] = v.value;
     }
     targets.push({ output: tg.output, column: tg.column, values, labels: null });

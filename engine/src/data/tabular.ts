@@ -10,17 +10,17 @@ import type { TrainDataSource } from '../../catalog/train_ir';
 import { dataFail, type DataResult } from './data_error';
 import { tableToArrays, type RecordTable, type TargetSpec } from './table';
 import type { ArraySet, Dataset } from '../train/types';
-import { checkClassIndices, checkLabelCount, describeInputs, fillInputs, inputSlots, outputSlots, type OutputSlot } from './model_fit';
+import { checkClassIndices, checkLabelCount, describeInputs, fillInputs, inputSlots, outputSlots, type InputSlot, type OutputSlot } from './model_fit';
 import type { LoadOptions } from './load_options';
 import { basename } from './files';
 
-interface TargetColumns {
+export interface TargetColumns {
   output: string;
   columns: string[];
 }
 
 /** Which columns feed which output, from `target=` (a name, a list, or a dict by output). */
-function targetColumns(source: TrainDataSource, ir: ModelIR, file: string): DataResult<TargetColumns[]> {
+export function targetColumns(source: TrainDataSource, ir: ModelIR, file: string): DataResult<TargetColumns[]> {
   const t = source.target;
   const outs = ir.outputs.map((o) => o.name);
   if (t === undefined) return dataFail(file, `${source.kind}(...) needs target="COLUMN" to say which column the model learns to predict`, undefined, 'data-mismatch');
@@ -48,15 +48,29 @@ function isText(v: unknown): boolean {
   return typeof v === 'string' && v.trim() !== '' && Number.isNaN(Number(v));
 }
 
-/** The table's rows as a Dataset shaped to the model. */
-export function tableDataset(table: RecordTable, source: TrainDataSource, ir: ModelIR, options: LoadOptions): DataResult<Dataset> {
-  const file = table.file;
+/** Which columns feed which input and output, decided from the header alone. */
+export interface TablePlan {
+  inputs: InputSlot[];
+  outputs: OutputSlot[];
+  targets: TargetColumns[];
+  /** The feature columns in the order they fill the inputs. */
+  features: string[];
+  colIndex: Map<string, number>;
+  slotOf: Map<string, OutputSlot>;
+}
+
+/**
+ * Plans a table with `columns` against the model: the target columns of each output, the
+ * feature columns, and their counts against the inputs' and outputs' sizes. Shared by the
+ * in-memory reader below and the streaming CSV reader (csv_stream_load.ts).
+ */
+export function planTable(columns: string[], file: string, source: TrainDataSource, ir: ModelIR, options: LoadOptions): DataResult<TablePlan> {
   const name = basename(file);
   const ins = inputSlots(ir, file);
   if (!ins.ok) return ins;
   const outs = outputSlots(ir, options.config, file);
   if (!outs.ok) return outs;
-  const colIndex = new Map(table.columns.map((c, i) => [c, i]));
+  const colIndex = new Map(columns.map((c, i) => [c, i]));
 
   // Targets: required for training, ignored (but kept out of the features) for prediction.
   let targets: TargetColumns[] = [];
@@ -69,7 +83,7 @@ export function tableDataset(table: RecordTable, source: TrainDataSource, ir: Mo
   for (const t of targets) {
     for (const c of t.columns) {
       if (!colIndex.has(c)) {
-        return dataFail(file, `${name} has no target column "${c}"; its columns are: ${table.columns.join(', ')}`, { line: 1 }, 'data-mismatch');
+        return dataFail(file, `${name} has no target column "${c}"; its columns are: ${columns.join(', ')}`, { line: 1 }, 'data-mismatch');
       }
     }
   }
@@ -77,19 +91,16 @@ export function tableDataset(table: RecordTable, source: TrainDataSource, ir: Mo
   let features = source.features;
   if (features) {
     for (const f of features) {
-      if (!colIndex.has(f)) return dataFail(file, `${name} has no feature column "${f}"; its columns are: ${table.columns.join(', ')}`, { line: 1 }, 'data-mismatch');
+      if (!colIndex.has(f)) return dataFail(file, `${name} has no feature column "${f}"; its columns are: ${columns.join(', ')}`, { line: 1 }, 'data-mismatch');
     }
   } else {
-    features = table.columns.filter((c) => !excluded.has(c));
+    features = columns.filter((c) => !excluded.has(c));
   }
   const width = ins.value.reduce((a, s) => a + s.size, 0);
   if (features.length !== width) {
     const which = source.features ? 'listed feature columns' : `feature columns${given.length ? ` (every column but ${given.map((g) => `"${g}"`).join(', ')})` : ''}`;
     return dataFail(file, `${name} has ${features.length} ${which} but ${describeInputs(ir)}; the feature values fill the input in row-major order`, { line: 1 }, 'data-mismatch');
   }
-
-  // Each target column becomes one TargetSpec; value targets must be numbers.
-  const specs: TargetSpec[] = [];
   const slotOf = new Map(outs.value.map((s) => [s.name, s]));
   for (const t of targets) {
     const slot = slotOf.get(t.output)!;
@@ -97,6 +108,22 @@ export function tableDataset(table: RecordTable, source: TrainDataSource, ir: Mo
       const what = slot.kind === 'class' ? `${slot.targetSize} class index per sample` : `${slot.targetSize} values per sample`;
       return dataFail(file, `output ${slot.name} is ${formatShape(slot.shape)} under ${slot.loss} and takes ${what}, but target gives ${t.columns.length} column${t.columns.length === 1 ? '' : 's'} (${t.columns.join(', ')})`, { line: 1 }, 'data-mismatch');
     }
+  }
+  return { ok: true, value: { inputs: ins.value, outputs: outs.value, targets, features, colIndex, slotOf } };
+}
+
+/** The table's rows as a Dataset shaped to the model. */
+export function tableDataset(table: RecordTable, source: TrainDataSource, ir: ModelIR, options: LoadOptions): DataResult<Dataset> {
+  const file = table.file;
+  const plan = planTable(table.columns, file, source, ir, options);
+  if (!plan.ok) return plan;
+  const { targets, features, colIndex, slotOf } = plan.value;
+  const ins = { value: plan.value.inputs };
+
+  // Each target column becomes one TargetSpec; value targets must be numbers.
+  const specs: TargetSpec[] = [];
+  for (const t of targets) {
+    const slot = slotOf.get(t.output)!;
     for (const c of t.columns) {
       const ci = colIndex.get(c)!;
       const textRow = table.rows.findIndex((row) => isText(row[ci]));

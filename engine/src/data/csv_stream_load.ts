@@ -1,0 +1,231 @@
+// CSV sources read as a stream, for data sets whose text would not fit in memory: the file
+// is read twice in chunks and never held whole. The first pass checks the header against
+// the model (tabular.ts's planTable), counts the rows, checks every row's field count, and
+// collects what the targets need — whether a target column holds text and its distinct
+// labels, since class indices follow the sorted labels. The second pass parses each row
+// straight into typed arrays of the exact size, so peak memory is the numeric arrays, not
+// strings. Faults are the in-memory reader's, with the same words, lines and columns.
+
+import type { ModelIR } from '../../catalog/ir';
+import { formatShape } from '../../catalog/shape';
+import type { TrainDataSource } from '../../catalog/train_ir';
+import type { ArraySet, Dataset } from '../train/types';
+import { csvRecordChunks, type CsvRecord } from './csv_stream';
+import { dataFail, type DataResult } from './data_error';
+import type { DataFiles } from './files';
+import type { LoadOptions } from './load_options';
+import { checkLabelCount, type OutputSlot } from './model_fit';
+import { badClassIndex, numericCell } from './table';
+import { planTable, type TablePlan } from './tabular';
+
+/** Distinct values kept per target column in the first pass; more than this cannot be labels of a model's classes. */
+const MAX_LABELS = 100_000;
+
+interface TargetColumnStats {
+  output: string;
+  column: string;
+  index: number;
+  /** The first cell that is text (not empty, not a number), with its line. */
+  firstText: { value: string; line: number } | null;
+  distinct: Set<string> | null;
+}
+
+interface FirstPass {
+  header: string[];
+  count: number;
+  plan: TablePlan;
+  stats: TargetColumnStats[];
+}
+
+type RowVisitor = (rec: CsvRecord) => DataResult<true> | null;
+
+/**
+ * Streams the records of `path` to `visit` (the header included), checking the header and
+ * every row's field count as csv.ts does; a visitor returning an error stops the stream.
+ */
+async function eachRecord(files: DataFiles & { stream: NonNullable<DataFiles['stream']> }, path: string, visit: RowVisitor): Promise<DataResult<{ header: string[]; rows: number }>> {
+  let header: string[] | null = null;
+  let headerLine = 1;
+  let rows = 0;
+  let sawContent = false;
+  // A header of blank names is the empty-file fault when nothing else follows (as csv.ts
+  // decides on the whole text), so its own fault waits for the first content.
+  let headerFault: DataResult<never> | null = null;
+  for await (const chunk of csvRecordChunks(files.stream(path), path)) {
+    if (chunk.sawContent) sawContent = true;
+    if (headerFault && sawContent) return headerFault;
+    if (!chunk.ok) return chunk;
+    if (headerFault) continue;
+    for (const rec of chunk.records) {
+      if (header === null) {
+        header = rec.fields.map((h) => h.trim());
+        headerLine = rec.line;
+        if (header.some((h) => h === '')) {
+          headerFault = dataFail(path, `the header row has an empty column name (column ${header.indexOf('') + 1}); every column needs a name`, { line: rec.line });
+          if (sawContent) return headerFault;
+          break;
+        }
+        const seen = new Set<string>();
+        for (const h of header) {
+          if (seen.has(h)) return dataFail(path, `the header names column "${h}" twice`, { line: rec.line });
+          seen.add(h);
+        }
+      } else {
+        if (rec.fields.length !== header.length) {
+          return dataFail(path, `row has ${rec.fields.length} fields but the header has ${header.length} (${header.join(', ')}); every row needs one value per column`, { line: rec.line, column: 1 });
+        }
+        rows++;
+      }
+      const r = visit(rec);
+      if (r && !r.ok) return r;
+    }
+  }
+  if (header === null || !sawContent) return dataFail(path, 'the file is empty; a CSV needs a header row and at least one data row');
+  if (rows === 0) return dataFail(path, 'the file has a header row but no data rows', { line: headerLine });
+  return { ok: true, value: { header, rows } };
+}
+
+function isText(v: string): boolean {
+  return v.trim() !== '' && Number.isNaN(Number(v));
+}
+
+/** Pass one: the plan, the row count, and each target column's text and labels. */
+async function firstPass(files: StreamFiles, path: string, source: TrainDataSource, ir: ModelIR, options: LoadOptions): Promise<DataResult<FirstPass>> {
+  let plan: TablePlan | null = null;
+  let stats: TargetColumnStats[] = [];
+  let isHeader = true;
+  const r = await eachRecord(files, path, (rec) => {
+    if (isHeader) {
+      isHeader = false;
+      const p = planTable(rec.fields.map((h) => h.trim()), path, source, ir, options);
+      if (!p.ok) return p;
+      plan = p.value;
+      stats = p.value.targets.flatMap((t) => {
+        const slot = p.value.slotOf.get(t.output)!;
+        const labelled = slot.kind === 'class' || slot.loss === 'binary_cross_entropy';
+        return t.columns.map((c) => ({ output: t.output, column: c, index: p.value.colIndex.get(c)!, firstText: null, distinct: labelled ? new Set<string>() : null }));
+      });
+      return null;
+    }
+    for (const s of stats) {
+      const v = rec.fields[s.index];
+      if (s.firstText === null && isText(v)) s.firstText = { value: v, line: rec.line };
+      if (s.distinct && s.distinct.size < MAX_LABELS) s.distinct.add(v);
+    }
+    return null;
+  });
+  if (!r.ok) return r;
+  return { ok: true, value: { header: r.value.header, count: r.value.rows, plan: plan!, stats } };
+}
+
+type StreamFiles = DataFiles & { stream: NonNullable<DataFiles['stream']> };
+
+/** Per output: its slot, its columns' stats, and the label list when a column held text. */
+interface TargetFill {
+  slot: OutputSlot;
+  parts: TargetColumnStats[];
+  labels: string[] | null;
+  index: Map<string, number> | null;
+  data: Float32Array | Int32Array;
+}
+
+/** Checks the targets after pass one and decides each output's labels. */
+function planTargets(first: FirstPass, path: string, options: LoadOptions): DataResult<TargetFill[]> {
+  const fills: TargetFill[] = [];
+  for (const t of first.plan.targets) {
+    const slot = first.plan.slotOf.get(t.output)!;
+    const parts = first.stats.filter((s) => s.output === t.output);
+    const binaryText = slot.loss === 'binary_cross_entropy';
+    for (const p of parts) {
+      if (slot.kind === 'value' && p.firstText && !binaryText) {
+        return dataFail(path, `column "${p.column}" holds "${p.firstText.value}", but output ${slot.name} is trained with ${slot.loss}, which needs numbers; text labels need loss = cross_entropy`, { line: p.firstText.line, column: p.index + 1 }, 'data-mismatch');
+      }
+    }
+    const textual = parts.filter((p) => p.firstText !== null);
+    let labels: string[] | null = null;
+    if (textual.length) {
+      labels = options.labels?.[slot.name] ?? [...new Set(textual.flatMap((p) => [...p.distinct!]))].sort();
+      if (slot.kind === 'class') {
+        const fits = checkLabelCount(labels, textual[0].column, slot, path);
+        if (!fits.ok) return fits;
+      } else if (labels.length > 2) {
+        return dataFail(path, `the target "${textual[0].column}" has ${labels.length} labels (${labels.join(', ')}), but binary_cross_entropy takes two; use cross_entropy for several classes`, { line: 1 }, 'data-mismatch');
+      }
+    }
+    const size = first.count * parts.length;
+    // A binary target of two text labels becomes 0/1 values, which the loss reads as floats.
+    const data = slot.kind === 'class' ? new Int32Array(size) : new Float32Array(size);
+    fills.push({ slot, parts, labels, index: labels ? new Map(labels.map((l, i) => [l, i])) : null, data });
+  }
+  return { ok: true, value: fills };
+}
+
+/**
+ * Reads a CSV source through `files.stream` in two passes into a Dataset shaped to `ir`.
+ * The result equals the in-memory reader's (tableDataset over csvTable) for the same file.
+ */
+export async function loadCsvStreamed(source: TrainDataSource, ir: ModelIR, options: LoadOptions & { files: StreamFiles }): Promise<DataResult<Dataset>> {
+  const path = source.path ?? '';
+  const files = options.files;
+  const first = await firstPass(files, path, source, ir, options);
+  if (!first.ok) return first;
+  const { plan, count } = first.value;
+  const targets = planTargets(first.value, path, options);
+  if (!targets.ok) return targets;
+
+  const inputs: Record<string, ArraySet> = {};
+  const featureIndex = plan.features.map((f) => plan.colIndex.get(f)!);
+  const slots = plan.inputs.map((s, k) => ({ ...s, data: s.int ? new Int32Array(count * s.size) : new Float32Array(count * s.size), offset: plan.inputs.slice(0, k).reduce((a, x) => a + x.size, 0) }));
+  for (const s of slots) inputs[s.name] = { data: s.data, sampleShape: s.shape };
+
+  // The header is record 0, so data row r is record r + 1.
+  let row = -2;
+  const filled = await eachRecord(files, path, (rec) => {
+    if (++row < 0) return null;
+    const at = (ci: number) => ({ line: rec.line, column: ci + 1 });
+    for (const s of slots) {
+      for (let j = 0; j < s.size; j++) {
+        const ci = featureIndex[s.offset + j];
+        const what = `column "${first.value.header[ci]}"`;
+        const v = numericCell(rec.fields[ci], what);
+        if (!v.ok) return dataFail(path, v.message, at(ci));
+        // The in-memory reader holds features as float32 before the integer check; so does this one.
+        const f = Math.fround(v.value);
+        if (s.int && !Number.isInteger(f)) return dataFail(path, `${what} is ${f}, but input ${s.name} takes integer ids (it is declared int)`, at(ci));
+        s.data[row * s.size + j] = v.value;
+      }
+    }
+    for (const t of targets.value) {
+      const k = t.parts.length;
+      for (let j = 0; j < k; j++) {
+        const p = t.parts[j];
+        const cell = rec.fields[p.index];
+        const what = `column "${p.column}"`;
+        if (t.index) {
+          const idx = t.index.get(cell);
+          if (idx === undefined) return dataFail(path, `${what} holds the label "${cell}", which the training data does not have (its labels: ${t.labels!.join(', ')})`, at(p.index), 'data-mismatch');
+          t.data[row * k + j] = idx;
+          continue;
+        }
+        const v = numericCell(cell, what);
+        if (!v.ok) return dataFail(path, v.message, at(p.index));
+        if (t.slot.kind === 'class') {
+          const bad = badClassIndex(what, v.value);
+          if (bad) return dataFail(path, bad, at(p.index));
+          if (v.value >= t.slot.units) {
+            return dataFail(path, `${what} is class ${v.value}, but output ${t.slot.name} is ${formatShape(t.slot.shape)} with ${t.slot.units} classes (0 to ${t.slot.units - 1}); widen the output or fix the label`, at(p.index), 'data-mismatch');
+          }
+        }
+        t.data[row * k + j] = v.value;
+      }
+    }
+    return null;
+  });
+  if (!filled.ok) return filled;
+  const dataset: Dataset = { count, inputs, targets: {}, labels: {} };
+  for (const t of targets.value) {
+    dataset.targets[t.slot.name] = { data: t.data, sampleShape: t.slot.targetShape };
+    dataset.labels![t.slot.name] = t.labels;
+  }
+  return { ok: true, value: dataset };
+}
