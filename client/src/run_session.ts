@@ -33,6 +33,8 @@ export interface RunOutcome {
   /** How many weight files were written, and the last write error if any. */
   weightsWrites: number;
   weightsError?: string;
+  /** Milliseconds from the Train command to the first chart point (the first step event). */
+  firstPointMs?: number;
 }
 
 /** Steps kept in a snapshot; beyond it every other old step is dropped (the chart keeps its shape). */
@@ -48,6 +50,7 @@ export class RunSession {
   private weightsError: string | undefined;
   private lastLoss: number | null = null;
   private epoch = 0;
+  private firstPointMs: number | undefined;
 
   constructor(
     readonly runId: string,
@@ -56,6 +59,8 @@ export class RunSession {
     private readonly epochs: number,
     readonly weightsPath: string,
     private readonly effects: RunEffects,
+    /** When the user asked to train (Date.now()), to measure the wait for the first point. */
+    private readonly requestedAt = Date.now(),
   ) {
     this.snapshot = { runId, model, sourceUri, backend: null, steps: [], epochs: [], status: 'running' };
     this.done = new Promise((r) => (this.resolveDone = r));
@@ -118,6 +123,10 @@ export class RunSession {
   private onStep(e: StepEvent): void {
     if (!e || typeof e.loss !== 'number') return;
     const steps = this.snapshot.steps;
+    if (this.firstPointMs === undefined) {
+      this.firstPointMs = Date.now() - this.requestedAt;
+      this.effects.log('info', `${this.snapshot.model}: first chart point ${this.firstPointMs} ms after Train`);
+    }
     const global = (e.epoch - 1) * e.stepsPerEpoch + e.step;
     steps.push({ step: global, loss: e.loss });
     if (steps.length > MAX_STEPS) {
@@ -182,6 +191,7 @@ export class RunSession {
       snapshot: this.snapshot,
       stopped,
       weightsPath: this.weightsPath,
+      firstPointMs: this.firstPointMs,
       weightsWrites: this.weightsWrites,
       weightsError: this.weightsError,
     });

@@ -56,6 +56,7 @@ export async function trainCommand(deps: TrainDeps, arg?: unknown): Promise<RunO
 }
 
 async function train(deps: TrainDeps, arg: unknown): Promise<RunOutcome | undefined> {
+  const requestedAt = Date.now();
   if (!workspace.isTrusted) {
     void say('warn', 'training reads local data files and is disabled in an untrusted workspace. Trust the workspace to train.', 'Manage Workspace Trust').then(
       (pick) => pick && commands.executeCommand('workbench.trust.manage'),
@@ -127,7 +128,7 @@ async function train(deps: TrainDeps, arg: unknown): Promise<RunOutcome | undefi
     status: (s) => deps.status.update(s),
     writeWeights: (bytes) => writeWeights(target, bytes, workspaceWriteFs),
     save: (snapshot) => deps.host.saveSnapshot(snapshot),
-  });
+  }, requestedAt);
   void commands.executeCommand('setContext', 'netspec.training', true);
   const start: ToPanel & { type: 'start' } = {
     type: 'start',

@@ -66,6 +66,8 @@ exports.run = async function run() {
   assert.ok(s.epochs.length > 0 && s.epochs.length <= 60);
   const last = s.epochs[s.epochs.length - 1].metrics;
   console.log(`train: final metrics ${JSON.stringify(last)}`);
+  assert.ok(typeof outcome.firstPointMs === 'number' && outcome.firstPointMs > 0, 'the run never reported a first chart point');
+  console.log(`train: first chart point ${outcome.firstPointMs} ms after Train`);
   const accuracy = last.val_accuracy ?? last.accuracy;
   assert.ok(typeof accuracy === 'number' && accuracy >= 0.9, `accuracy ${accuracy} is below 0.9`);
 
