@@ -8,7 +8,7 @@ import { formatShape } from '../../../engine/catalog/shape';
 import type { BlockDecl, Call } from '../syntax/ast';
 import { evalValue, matchArgs, resolveLayerArgs, type BoundCall } from './args';
 import { layerKey, type ResolvedLayer } from './layer_cache';
-import { snakeName, unknownTensor, type Frame, type Tensor, type Walk } from './state';
+import { outputName, snakeName, unknownTensor, type Frame, type Tensor, type Walk } from './state';
 import { reportUnused, valueEnv, walkBody } from './walker';
 
 const ACTIVATION_OPS: Record<string, string> = {
@@ -40,7 +40,7 @@ export function applyCall(w: Walk, frame: Frame, call: Call, inputs: Tensor[]): 
   if (w.exhausted || ++w.steps > w.limit) {
     if (!w.exhausted) w.report(frame, 'bad-argument', call.span, `model ${w.modelName} expands to more than ${w.limit} statements and calls (repeat counts and block uses multiply); the rest is not checked`);
     w.exhausted = true;
-    return unknownTensor(`the output of ${call.callee.name}`, call.span);
+    return unknownTensor(outputName(call.callee.name), call.span);
   }
   const name = call.callee.name;
   const block = w.blocks.get(name);
@@ -49,7 +49,7 @@ export function applyCall(w: Walk, frame: Frame, call: Call, inputs: Tensor[]): 
   if (!spec) {
     const hint = suggestName(name, [...layerNames(), ...w.blocks.keys()]);
     w.report(frame, 'unknown-layer', call.callee.span, `no layer or block named \`${name}\`${hint ? `; did you mean \`${hint}\`?` : ''}`, [], hint ? { kind: 'replace-name', replacement: hint } : undefined);
-    return unknownTensor(`the output of ${name}`, call.span);
+    return unknownTensor(outputName(name), call.span);
   }
   return applyLayer(w, frame, call, spec, inputs);
 }
@@ -58,24 +58,20 @@ function applyLayer(w: Walk, frame: Frame, call: Call, spec: LayerSpec, inputs: 
   const bound = matchArgs(call, spec.name, spec.args, valueEnv(w, frame), w.sink, frame.related);
   const key = bound.ok ? layerKey(spec.name, spec.args, bound.values, inputs) : null;
   const resolved = (key !== null && w.layers.get(key)) || resolveLayer(w, frame, call, spec, inputs, bound, key);
-  let result = unknownTensor(`the output of ${spec.name}`, call.span);
+  let result = unknownTensor(outputName(spec.name), call.span);
   const params = resolved?.params ?? 0;
+  const line = w.line(call.span.start);
   if (resolved) {
     const args = resolved.args;
     const id = w.uniqueId(frame.prefix, snakeName(spec.name));
     const ids: string[] = [];
     for (const t of inputs) ids.push(t.id);
-    w.nodes.push({
-      id,
-      op: spec.name,
-      args: resolved.irArgs,
-      inputs: ids,
-      shape: resolved.shape,
-      dtype: resolved.dtype,
-      weights: resolved.weights,
-      flops: resolved.flops,
-      line: w.line(call.span.start),
-    });
+    w.addNode(
+      { id, op: spec.name, args: resolved.irArgs, inputs: ids, shape: resolved.shape, dtype: resolved.dtype, weights: resolved.weights, line },
+      resolved.flops,
+      resolved.params,
+      resolved.trainableParams,
+    );
     const x = inputs[0];
     let activation: string | null = null;
     let dense = null;
@@ -91,7 +87,7 @@ function applyLayer(w: Walk, frame: Frame, call: Call, spec: LayerSpec, inputs: 
     } else if (typeof args.activation === 'string' && args.activation !== 'linear') {
       activation = args.activation;
     }
-    result = { name: `the output of ${spec.name}`, shape: resolved.shape, dtype: resolved.dtype, id, origin: call.span, def: null, activation, denseOverRank2: dense };
+    result = { name: outputName(spec.name), shape: resolved.shape, dtype: resolved.dtype, id, origin: call.span, def: null, activation, denseOverRank2: dense };
   }
   if (frame.record) {
     w.addCall(frame, {
@@ -107,7 +103,7 @@ function applyLayer(w: Walk, frame: Frame, call: Call, spec: LayerSpec, inputs: 
       flops: resolved?.flops ?? null,
     });
   }
-  if (frame.kind === 'model') w.topCalls.push({ line: w.line(call.span.start), op: spec.name, outputShape: result.shape, params });
+  if (frame.kind === 'model') w.topCalls.push({ line, op: spec.name, outputShape: result.shape, params });
   return result;
 }
 
@@ -227,14 +223,7 @@ function applyBlock(w: Walk, frame: Frame, call: Call, decl: BlockDecl, inputs: 
     }
     reportUnused(w, sub);
     const out = sub.outputs[0]?.tensor ?? sub.current;
-    for (const n of w.nodes.slice(before)) {
-      for (const wt of n.weights) {
-        const size = wt.shape.reduce((a, b) => a * b, 1);
-        total += size;
-        if (wt.trainable) trainable += size;
-      }
-      flops = flops === null || n.flops === null ? null : flops + n.flops;
-    }
+    ({ params: total, trainable, flops } = w.nodeTotals(before));
     if (out && out.shape) result = { ...out, name: `the output of ${name}`, origin: call.span, def: null };
   }
   w.addCall(frame, {

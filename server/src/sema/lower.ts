@@ -1,6 +1,6 @@
 // Lowering: the checked model as Model IR (engine/catalog/ir.ts) and a train block as plain
 // JSON (train_ir.ts). The walk already inlines blocks, unrolls `repeat` and names nodes
-// Keras-style, so building the IR only packages its nodes; lowering a train block fills the
+// Keras-style, so building the IR only packages its nodes (built as IR nodes already); lowering a train block fills the
 // defaults of every setting and resolves data paths against the model file.
 
 import { IR_VERSION, type ModelIR } from '../../../engine/catalog/ir';
@@ -23,7 +23,7 @@ export function buildIR(
     version: IR_VERSION,
     name,
     inputs: inputs.map((i) => ({ name: i.name, shape: [...i.shape], dtype: i.dtype })),
-    nodes: nodes.map((n) => ({ id: n.id, op: n.op, args: n.args, inputs: n.inputs, shape: n.shape, dtype: n.dtype, weights: n.weights, line: n.line })),
+    nodes,
     outputs,
     params,
     trainableParams,

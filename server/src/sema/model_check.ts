@@ -47,17 +47,7 @@ export function checkModel(decl: ModelDecl, blocks: ReadonlyMap<string, BlockDec
       : frame.current
         ? [{ name: 'output', tensor: frame.current, def: frame.current.origin }]
         : [{ name: 'output', tensor: unknownTensor('output', decl.span), def: decl.span }];
-  let params = 0;
-  let trainable = 0;
-  let flops: number | null = 0;
-  for (const n of w.nodes) {
-    for (const wt of n.weights) {
-      const size = wt.shape.reduce((a, b) => a * b, 1);
-      params += size;
-      if (wt.trainable) trainable += size;
-    }
-    flops = flops === null || n.flops === null ? null : flops + n.flops;
-  }
+  const { params, trainable, flops } = w.nodeTotals();
   const hasErrors = w.sink.errors > 0 || outs.some((o) => o.tensor.shape === null);
   const summary: ModelSummary = {
     name,

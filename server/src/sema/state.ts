@@ -3,7 +3,8 @@
 // inside a block use, defining and referencing symbols, Keras-style unique node ids).
 
 import type { Dim, DType, Shape } from '../../../engine/catalog/shape';
-import type { ResolvedArgs, WeightSpec, DiagnosticCode } from '../../../engine/catalog/types';
+import type { IRNode } from '../../../engine/catalog/ir';
+import type { DiagnosticCode } from '../../../engine/catalog/types';
 import type { BlockDecl, Span } from '../syntax/ast';
 import type { QuickFixData, RelatedInfo } from '../syntax/diagnostic';
 import type { PVal } from './args';
@@ -27,17 +28,8 @@ export interface Tensor {
   denseOverRank2: Span | null;
 }
 
-export interface RawNode {
-  id: string;
-  op: string;
-  args: ResolvedArgs;
-  inputs: string[];
-  shape: Shape;
-  dtype: DType;
-  weights: WeightSpec[];
-  flops: number | null;
-  line: number;
-}
+/** A graph node as lowering puts it in the IR (the walk builds IR nodes directly). */
+export type RawNode = IRNode;
 
 export interface Binding {
   tensor: Tensor;
@@ -73,6 +65,10 @@ export class Walk {
   readonly calls: CallInfo[] = [];
   private readonly callSeen = new Set<number>();
   readonly nodes: RawNode[] = [];
+  /** Per node (same index): FLOPs per sample, parameters, trainable parameters. */
+  readonly nodeFlops: (number | null)[] = [];
+  readonly nodeParams: number[] = [];
+  readonly nodeTrainable: number[] = [];
   readonly declRefs: { name: string; span: Span }[] = [];
   readonly used = new Set<number>();
   readonly blockStack: string[] = [];
@@ -119,6 +115,27 @@ export class Walk {
     return n === 0 ? key : `${key}_${n}`;
   }
 
+  addNode(node: RawNode, flops: number | null, params: number, trainable: number): void {
+    this.nodes.push(node);
+    this.nodeFlops.push(flops);
+    this.nodeParams.push(params);
+    this.nodeTrainable.push(trainable);
+  }
+
+  /** Parameters, trainable parameters and FLOPs (null when one is unknown) of nodes [from, end). */
+  nodeTotals(from = 0): { params: number; trainable: number; flops: number | null } {
+    let params = 0;
+    let trainable = 0;
+    let flops: number | null = 0;
+    for (let i = from; i < this.nodes.length; i++) {
+      params += this.nodeParams[i];
+      trainable += this.nodeTrainable[i];
+      const f = this.nodeFlops[i];
+      flops = flops === null || f === null ? null : flops + f;
+    }
+    return { params, trainable, flops };
+  }
+
   addStatement(frame: Frame, span: Span, shape: Shape | null, dtype: DType): void {
     if (!frame.record || this.statementSeen.has(span.start)) return;
     this.statementSeen.add(span.start);
@@ -159,6 +176,19 @@ function toSnake(name: string): string {
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
     .toLowerCase()
     .replace(/(\d)_d$/, '$1d');
+}
+
+const OUTPUT_NAMES = new Map<string, string>();
+
+/** "the output of Dense": how messages name a call's result (memoised per op). */
+export function outputName(op: string): string {
+  let out = OUTPUT_NAMES.get(op);
+  if (out === undefined) {
+    out = `the output of ${op}`;
+    if (OUTPUT_NAMES.size > 10_000) OUTPUT_NAMES.clear();
+    OUTPUT_NAMES.set(op, out);
+  }
+  return out;
 }
 
 export function unknownTensor(name: string, origin: Span): Tensor {
