@@ -5,6 +5,7 @@
 
 import type { ModelIR } from '../../catalog/ir';
 import { Rng } from '../rng';
+import type { BatchSource } from './batch_source';
 import type { ArraySet, Dataset } from './types';
 
 function sizeOf(shape: readonly number[]): number {
@@ -39,6 +40,28 @@ export function checkDataset(ir: ModelIR, data: Dataset, what: string, targetsNe
     if (!set) return `the ${what} data has no targets for output ${out.name}`;
     const problem = checkArray(set, data.count, `the targets of ${out.name}`, what);
     if (problem) return problem;
+  }
+  return null;
+}
+
+/**
+ * checkDataset for a BatchSource: an in-memory one is checked value by value; a source on
+ * disk is checked for names and sample sizes (its loader already checked every value).
+ */
+export function checkSource(ir: ModelIR, data: BatchSource, what: string, targetsNeeded: boolean): string | null {
+  if (data.dataset) return checkDataset(ir, data.dataset, what, targetsNeeded);
+  if (!Number.isInteger(data.count) || data.count < 1) return `the ${what} data has no samples`;
+  for (const input of ir.inputs) {
+    const spec = data.inputs[input.name];
+    if (!spec) return `the ${what} data has nothing for input ${input.name}`;
+    const sample = sizeOf(spec.sampleShape);
+    if (input.shape.every((d) => typeof d === 'number') && sample !== sizeOf(input.shape as number[])) {
+      return `input ${input.name} expects samples of shape ${shapeText(input.shape)} (${sizeOf(input.shape as number[])} values), but the ${what} data has ${sample} values per sample`;
+    }
+  }
+  if (!targetsNeeded) return null;
+  for (const out of ir.outputs) {
+    if (!data.targets[out.name]) return `the ${what} data has no targets for output ${out.name}`;
   }
   return null;
 }

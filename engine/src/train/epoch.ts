@@ -8,6 +8,7 @@ import { MetricAccumulator, metricNamesOf, type MetricSpec } from './metrics';
 import { metricOutputs } from './objective';
 import type { OutputLoss } from './objective';
 import type { BatchRunner, BatchValues } from './pass';
+import { identityRows, type BatchSource } from './batch_source';
 import type { Dataset } from './types';
 
 export type EvalResult = { ok: true; metrics: Record<string, number> } | { ok: false; message: string; node?: string; line?: number };
@@ -56,13 +57,13 @@ export class EpochRecorder {
   constructor(
     private readonly specs: readonly OutputLoss[],
     private readonly metricNames: MetricSpec,
-    private readonly data: Dataset,
   ) {
     this.train = new Totals(specs, metricNames);
   }
 
-  addTrain(values: BatchValues, rows: Int32Array): void {
-    this.train.add(values, this.data, rows);
+  /** Adds one training batch: `rows` of `data` (the batch's own Dataset). */
+  addTrain(values: BatchValues, data: Dataset, rows: Int32Array): void {
+    this.train.add(values, data, rows);
   }
 
   /** The training metrics; the batch losses already include the regularizer. */
@@ -71,14 +72,16 @@ export class EpochRecorder {
   }
 
   /** Runs the validation data in batches in inference mode; val_loss includes the regularizer, as Keras's does. */
-  async evaluate(runner: BatchRunner, validation: Dataset, batchSize: number): Promise<EvalResult> {
+  async evaluate(runner: BatchRunner, validation: BatchSource, batchSize: number): Promise<EvalResult> {
     const totals = new Totals(this.specs, this.metricNames);
     for (let start = 0; start < validation.count; start += batchSize) {
-      const rows = new Int32Array(Math.min(batchSize, validation.count - start));
-      for (let i = 0; i < rows.length; i++) rows[i] = start + i;
-      const r = await runner.evalBatch(validation, rows);
+      const wanted = new Int32Array(Math.min(batchSize, validation.count - start));
+      for (let i = 0; i < wanted.length; i++) wanted[i] = start + i;
+      const batch = await validation.batch(wanted);
+      const rows = identityRows(wanted.length);
+      const r = await runner.evalBatch(batch, rows);
       if (!r.ok) return r;
-      totals.add(r.values, validation, rows);
+      totals.add(r.values, batch, rows);
     }
     return { ok: true, metrics: totals.results('val_', await runner.penalty()) };
   }

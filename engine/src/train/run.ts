@@ -13,7 +13,8 @@ import { Model } from '../model';
 import { Optimizer } from '../optimizers';
 import type { OptimizerConfig } from '../optimizers';
 import { Rng } from '../rng';
-import { checkDataset, shuffledOrder } from './dataset';
+import { asSource, identityRows, type BatchSource } from './batch_source';
+import { checkSource } from './dataset';
 import { firstNonFinite } from './diagnose';
 import { EpochRecorder } from './epoch';
 import { METRIC_NAMES, metricNamesOf } from './metrics';
@@ -23,7 +24,7 @@ import { BatchRunner } from './pass';
 import type { BatchValues } from './pass';
 import { makeSchedule } from './schedule';
 import type { Schedule } from './schedule';
-import type { Dataset, EpochEvent, TrainCallbacks, TrainError, TrainFn, TrainOutcome, TrainResult } from './types';
+import type { EpochEvent, TrainCallbacks, TrainError, TrainFn, TrainOutcome, TrainResult } from './types';
 import { WeightSnapshot } from './weights';
 
 /** The seed of a run whose train block gives none (Keras examples' favourite, and spec §5's). */
@@ -36,9 +37,11 @@ const SHUFFLE_STREAM = 0x5348;
 const YIELD_EVERY_MS = 50;
 
 export const train: TrainFn = async (ir, config, data, validation, callbacks = {}) => {
-  const setup = prepare(ir, config, data, validation);
+  const source = asSource(data);
+  const valSource = validation ? asSource(validation) : null;
+  const setup = prepare(ir, config, source, valSource);
   if (!setup.ok) return { ok: false, error: setup.error };
-  const loop = new Loop(setup.model, setup.specs, config, data, validation, callbacks, setup.optimizer, setup.schedule);
+  const loop = new Loop(setup.model, setup.specs, config, source, valSource, callbacks, setup.optimizer, setup.schedule);
   try {
     return await loop.run();
   } catch (e) {
@@ -57,7 +60,7 @@ interface Setup {
 }
 
 /** Everything checked before a single step runs: settings, data, the model itself. */
-function prepare(ir: ModelIR, config: TrainIR, data: Dataset, validation: Dataset | null): Setup | { ok: false; error: TrainError } {
+function prepare(ir: ModelIR, config: TrainIR, data: BatchSource, validation: BatchSource | null): Setup | { ok: false; error: TrainError } {
   const build = (message: string): { ok: false; error: TrainError } => ({ ok: false, error: { code: 'build-error', message } });
   const mismatch = (message: string): { ok: false; error: TrainError } => ({ ok: false, error: { code: 'data-mismatch', message } });
   const objective = objectiveOf(ir, config);
@@ -78,9 +81,9 @@ function prepare(ir: ModelIR, config: TrainIR, data: Dataset, validation: Datase
   if (typeof optimizer === 'string') return build(optimizer);
   const schedule = makeSchedule(optimizer.lr, config.schedule);
   if (!schedule.ok) return build(schedule.message);
-  const dataProblem = checkDataset(ir, data, 'training', true);
+  const dataProblem = checkSource(ir, data, 'training', true);
   if (dataProblem) return mismatch(dataProblem);
-  const valProblem = validation ? checkDataset(ir, validation, 'validation', true) : null;
+  const valProblem = validation ? checkSource(ir, validation, 'validation', true) : null;
   if (valProblem) return mismatch(valProblem);
   const built = Model.build(ir, config.seed ?? DEFAULT_SEED);
   if (!built.ok) return { ok: false, error: { code: 'build-error', message: built.error.message, node: built.error.node, line: built.error.line } };
@@ -113,8 +116,8 @@ class Loop {
     private readonly model: Model,
     private readonly specs: OutputLoss[],
     private readonly config: TrainIR,
-    private readonly data: Dataset,
-    private readonly validation: Dataset | null,
+    private readonly data: BatchSource,
+    private readonly validation: BatchSource | null,
     private readonly callbacks: TrainCallbacks,
     private readonly optimizer: Optimizer,
     private readonly schedule: Schedule,
@@ -138,27 +141,30 @@ class Loop {
     let lastYield = now();
     for (let epoch = 1; epoch <= config.epochs; epoch++) {
       const started = now();
-      const order = shuffledOrder(data.count, rng);
-      const recorder = new EpochRecorder(this.specs, config.metrics, data);
+      const order = data.order(rng);
+      const recorder = new EpochRecorder(this.specs, config.metrics);
       let lr = this.optimizer.config.lr;
       for (let step = 1; step <= stepsPerEpoch; step++) {
         if (this.callbacks.shouldStop?.()) return { ok: true, result: await this.finish('cancelled') };
         lr = this.schedule(epoch - 1, this.optimizer.iterations, history);
         this.optimizer.config.lr = lr;
-        const rows = order.subarray((step - 1) * batch, Math.min(step * batch, data.count));
+        const wanted = order.subarray((step - 1) * batch, Math.min(step * batch, data.count));
         const t0 = now();
         const global = this.optimizer.iterations;
-        const inputs = this.runner.inputsOf(data, rows);
+        // The batch's samples as their own small Dataset, whatever holds the data.
+        const part = await data.batch(wanted);
+        const rows = identityRows(wanted.length);
+        const inputs = this.runner.inputsOf(part, rows);
         let values: BatchValues;
         try {
-          const r = await this.runner.trainStep(data, rows, inputs, global);
+          const r = await this.runner.trainStep(part, rows, inputs, global);
           if (!r.ok) return this.fail({ code: 'data-mismatch', message: r.message, node: r.node, line: r.line, epoch, step });
           values = r.values;
           if (!Number.isFinite(values.total)) return this.fail(await this.nanError(values, inputs, global, epoch, step));
         } finally {
           for (const t of Object.values(inputs)) t.dispose();
         }
-        recorder.addTrain(values, rows);
+        recorder.addTrain(values, part, rows);
         const seconds = Math.max((now() - t0) / 1000, 1e-9);
         this.callbacks.onStep?.({ kind: 'step', epoch, step, stepsPerEpoch, loss: values.total, samplesPerSecond: rows.length / seconds });
         if (now() - lastYield > YIELD_EVERY_MS) {

@@ -7,8 +7,9 @@
 
 import type { ModelIR } from '../../catalog/ir';
 import type { TrainIR } from '../../catalog/train_ir';
+import type { BatchSource } from './batch_source';
 
-export type { TrainIR };
+export type { TrainIR, BatchSource };
 
 /** One input or target column set, `count` samples of `sampleShape` each, row-major. */
 export interface ArraySet {
@@ -84,12 +85,15 @@ export interface TrainResult {
 
 export type TrainOutcome = { ok: true; result: TrainResult } | { ok: false; error: TrainError; partial?: TrainResult };
 
-/** The loop's entry point (run.ts): `train(ir, config, data, validation, callbacks)`. */
+/**
+ * The loop's entry point (run.ts): `train(ir, config, data, validation, callbacks)`. The data
+ * is an in-memory Dataset or a BatchSource (batch_source.ts), such as rows on disk.
+ */
 export type TrainFn = (
   ir: ModelIR,
   config: TrainIR,
-  data: Dataset,
-  validation: Dataset | null,
+  data: Dataset | BatchSource,
+  validation: Dataset | BatchSource | null,
   callbacks?: TrainCallbacks,
 ) => Promise<TrainOutcome>;
 
