@@ -3,7 +3,8 @@
 // a fresh frame whose diagnostics point back at the call). A call whose input is unknown
 // yields an unknown result without any diagnostic, so one error never cascades.
 
-import { findLayer, layerNames, suggestName, type ArgSpec, type LayerSpec, type ResolvedArgs, type WeightSpec } from '../../../engine/catalog/index';
+import { findLayer, layerNames, type ArgSpec, type LayerSpec, type ResolvedArgs, type WeightSpec } from '../../../engine/catalog/index';
+import { suggest } from './suggest';
 import { formatShape } from '../../../engine/catalog/shape';
 import type { BlockDecl, Call } from '../syntax/ast';
 import { evalValue, matchArgs, resolveLayerArgs, type BoundCall } from './args';
@@ -47,7 +48,7 @@ export function applyCall(w: Walk, frame: Frame, call: Call, inputs: Tensor[]): 
   if (block) return applyBlock(w, frame, call, block, inputs);
   const spec = findLayer(name);
   if (!spec) {
-    const hint = suggestName(name, [...layerNames(), ...w.blocks.keys()]);
+    const hint = suggest(name, [...layerNames(), ...w.blocks.keys()]);
     w.report(frame, 'unknown-layer', call.callee.span, `no layer or block named \`${name}\`${hint ? `; did you mean \`${hint}\`?` : ''}`, [], hint ? { kind: 'replace-name', replacement: hint } : undefined);
     return unknownTensor(outputName(name), call.span);
   }

@@ -4,7 +4,8 @@
 // same code binds layer calls (with the catalog's value checks) and block calls (whose
 // parameters take any value).
 
-import { checkArgs, suggestName, type ArgSpec, type ArgValue, type ResolvedArgs } from '../../../engine/catalog/index';
+import { checkArgs, type ArgSpec, type ArgValue, type ResolvedArgs } from '../../../engine/catalog/index';
+import { suggest } from './suggest';
 import type { Call, Expr, Ident, Span } from '../syntax/ast';
 import type { RelatedInfo } from '../syntax/diagnostic';
 import type { DiagnosticSink } from './context';
@@ -102,7 +103,7 @@ export function matchArgs(
       spec = specs.find((s) => s.name === arg.name!.name);
       if (!spec) {
         const names = specs.map((s) => s.name);
-        const hint = suggestName(arg.name.name, names);
+        const hint = suggest(arg.name.name, names);
         const known = names.length ? `; ${owner} takes ${names.join(', ')}` : `; ${owner} takes no arguments`;
         sink.add(
           'unknown-argument',

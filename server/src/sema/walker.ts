@@ -3,7 +3,7 @@
 // block parameters, symbolic sizes) and leaves each layer or block call to apply.ts.
 
 import { formatShape, shapeEquals, type Dim, type Shape } from '../../../engine/catalog/shape';
-import { suggestName } from '../../../engine/catalog/index';
+import { suggest } from './suggest';
 import type { Call, Expr, Ident, InputStmt, ListExpr, RepeatStmt, Span, Stmt } from '../syntax/ast';
 import { evalValue, isSym, type ValueEnv } from './args';
 import { applyChain } from './apply';
@@ -100,7 +100,7 @@ export function defineTensor(w: Walk, frame: Frame, name: Ident, t: Tensor, isIn
 export function lookupTensor(w: Walk, frame: Frame, id: Ident): Tensor {
   const b = frame.tensors.get(id.name);
   if (!b) {
-    const hint = suggestName(id.name, frame.tensors.keys());
+    const hint = suggest(id.name, frame.tensors.keys());
     if (hint) w.suggested.add(hint);
     const known = [...frame.tensors.keys()];
     w.report(
