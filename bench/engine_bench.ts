@@ -2,7 +2,8 @@
 // (8x32x32x32 input, 3x3x32x64 filter, 'same'), in GFLOP/s, on our backends (cpu, webgpu)
 // next to TensorFlow.js measured in the same run on the same machine: its cpu and wasm
 // backends, and its webgpu backend on the same Dawn adapter as ours. Each time includes
-// reading the result back, for ours and for tfjs alike. Run alone with
+// reading the result back, for ours and for tfjs alike. The header gives the CPU's
+// theoretical fp32 peak (an estimate, cpu_peak.ts) for scale. Run alone with
 // `node --import tsx bench/engine_bench.ts` or through `bench/run.ts`.
 
 import { performance } from 'node:perf_hooks';
@@ -11,6 +12,7 @@ import { outputShape, sizeOf } from '../engine/src/backend';
 import { CpuBackend } from '../engine/src/cpu/backend';
 import { createWebGpuBackend } from '../engine/src/webgpu/backend';
 import type { WebGpuBackend } from '../engine/src/webgpu/backend';
+import { cpuPeakLine } from './cpu_peak';
 
 interface Work {
   name: string;
@@ -91,6 +93,7 @@ async function tfjs(tf: typeof import('@tensorflow/tfjs'), w: Work): Promise<num
 async function main(): Promise<void> {
   const gpuResult = await createWebGpuBackend();
   const gpu: WebGpuBackend | null = gpuResult.ok ? gpuResult.backend : null;
+  console.log(cpuPeakLine());
   console.log(`adapter: ${gpu ? `${gpu.description} (matmul kernel: ${gpu.kernels.matmul})` : gpuResult.ok ? '' : gpuResult.reason}`);
 
   // tfjs-backend-webgpu looks for navigator.gpu and the WebGPU globals; give it Dawn's.
