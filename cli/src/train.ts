@@ -9,10 +9,10 @@ import { resolve } from 'node:path';
 import type { TrainIR } from '../../engine/catalog/train_ir';
 import { encodeSafetensors } from '../../engine/src/io/safetensors';
 import { train } from '../../engine/src/train/run';
-import type { Dataset, EpochEvent, NamedArray, TrainError } from '../../engine/src/train/types';
+import type { BatchSource, Dataset, EpochEvent, NamedArray, TrainError } from '../../engine/src/train/types';
 import { parseArgs } from './args';
-import { loadTrainingData } from '../../engine/src/data/load';
-import { nodeFiles } from './data/node_files';
+import { loadTrainingSources } from '../../engine/src/data/load';
+import { deleteRowStoresSync, nodeFiles } from './data/node_files';
 import type { CliIO } from './io';
 import { checkMemory } from './memory';
 import { chooseBackend, defaultWeightsPath, displayPath, EXIT, pickModel, printDataError } from './model_pick';
@@ -37,7 +37,7 @@ backend is unavailable; 3 training failed (NaN loss, out of memory, device lost)
 `;
 
 /** The safetensors metadata that predict reads back: the model and each output's labels. */
-export function weightsMetadata(model: string, data: Dataset, epoch: number): Record<string, string> {
+export function weightsMetadata(model: string, data: Pick<Dataset, 'labels'>, epoch: number): Record<string, string> {
   return { format: 'netspec', model, labels: JSON.stringify(data.labels ?? {}), epoch: String(epoch) };
 }
 
@@ -54,6 +54,18 @@ export async function writeWeightsAtomic(path: string, arrays: NamedArray[], met
  */
 export function epochJson(e: EpochEvent): string {
   return JSON.stringify({ epoch: e.epoch, ...e.metrics, lr: e.lr, samples_per_s: Math.round(e.samplesPerSecond * 10) / 10 });
+}
+
+/** The memory budget (bytes) for the data's arrays: NETSPEC_DATA_BUDGET_MB, default 1024 MB. */
+export function dataBudgetBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const mb = Number(env.NETSPEC_DATA_BUDGET_MB);
+  return (env.NETSPEC_DATA_BUDGET_MB && mb > 0 ? mb : 1024) * 1024 * 1024;
+}
+
+/** The input shapes of a source as checkMemory reads them (it looks at nothing else). */
+function shapesOnly(data: Dataset | BatchSource): Dataset {
+  const inputs = Object.fromEntries(Object.entries(data.inputs).map(([k, s]) => [k, { data: new Float32Array(0), sampleShape: s.sampleShape }]));
+  return { count: data.count, inputs, targets: {} };
 }
 
 function trainErrorStatus(e: TrainError): number {
@@ -93,12 +105,33 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
   const { ir, path } = picked.value;
   const config: TrainIR = { ...picked.value.train!, epochs: epochs ?? picked.value.train!.epochs };
 
-  const data = await loadTrainingData(config, ir, nodeFiles);
+  // Ctrl-C while the data loads quits at once; the exit hook deletes any temporary row file.
+  const onLoadSigint = () => process.exit(EXIT.interrupted);
+  process.on('SIGINT', onLoadSigint);
+  const data = await loadTrainingSources(config, ir, nodeFiles, dataBudgetBytes());
+  process.off('SIGINT', onLoadSigint);
   if (!data.ok) {
     printDataError(data.error, io, 'train');
     return EXIT.usage;
   }
-  const memory = checkMemory(ir, config, data.value.train);
+  try {
+    return await trainLoaded(ir, config, path, data.value, booleans, values, io);
+  } finally {
+    await data.value.release();
+    deleteRowStoresSync();
+  }
+}
+
+async function trainLoaded(
+  ir: Parameters<typeof train>[0],
+  config: TrainIR,
+  path: string,
+  data: { train: Dataset | BatchSource; validation: Dataset | BatchSource | null },
+  booleans: Set<string>,
+  values: Map<string, string>,
+  io: CliIO,
+): Promise<number> {
+  const memory = checkMemory(ir, config, shapesOnly(data.train));
   if (memory) {
     io.err(`netspec train: error[out-of-memory]: ${memory}\n`);
     return EXIT.trainingFailed;
@@ -110,7 +143,7 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
   const shown = displayPath(out, io.cwd);
   const json = booleans.has('json');
   const progress = new Progress(config.epochs, { tty: process.stderr.isTTY === true, columns: process.stderr.columns, write: (t) => io.err(t) });
-  const { train: trainSet, validation } = data.value;
+  const { train: trainSet, validation } = data;
 
   // Ctrl-C: the first asks the loop to stop after this step; the second quits at once.
   let interrupts = 0;

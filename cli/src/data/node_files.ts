@@ -2,13 +2,15 @@
 // zlib, PNG from pngjs and JPEG from jpeg-js. Every failure is an error value that names the
 // file: a missing path, a folder where a file belongs, an empty file, an undecodable image.
 
-import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { decode as decodeJpeg } from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { dataFail, type DataResult } from '../../../engine/src/data/data_error';
-import type { DataFiles, DirEntry, Rgba } from '../../../engine/src/data/files';
+import type { DataFiles, DirEntry, RowStore, Rgba } from '../../../engine/src/data/files';
 
 function nodeCode(e: unknown): string {
   const code = (e as { code?: unknown } | null)?.code;
@@ -85,8 +87,75 @@ async function* streamFile(path: string): AsyncIterable<Uint8Array> {
   }
 }
 
+/** The folders of row stores not yet deleted, removed synchronously if the process exits first. */
+const liveStores = new Set<string>();
+let exitHookSet = false;
+
+/** Removes every row store still on disk (the process is exiting: Ctrl-C twice, an error). */
+export function deleteRowStoresSync(): void {
+  for (const dir of liveStores) rmSync(dir, { recursive: true, force: true });
+  liveStores.clear();
+}
+
+/**
+ * A row store in a fresh folder under os.tmpdir() (netspec-rows-XXXXXX/rows.bin): appends
+ * are synchronous writes, reads are positioned reads of a file handle, and the folder is
+ * removed by delete() or, failing that, when the process exits.
+ */
+export async function createRowStore(rowBytes: number): Promise<RowStore> {
+  const dir = mkdtempSync(join(tmpdir(), 'netspec-rows-'));
+  liveStores.add(dir);
+  if (!exitHookSet) {
+    exitHookSet = true;
+    process.on('exit', deleteRowStoresSync);
+  }
+  const file = join(dir, 'rows.bin');
+  let fd: number | null = openSync(file, 'w');
+  let reader: Awaited<ReturnType<typeof open>> | null = null;
+  let size = 0;
+  const closeWriter = () => {
+    if (fd !== null) closeSync(fd);
+    fd = null;
+  };
+  return {
+    append(bytes) {
+      if (fd === null) throw new Error('the row store is closed for writing');
+      if (bytes.length % rowBytes !== 0) throw new Error(`appended ${bytes.length} bytes, not whole rows of ${rowBytes}`);
+      let at = 0;
+      while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
+      size += bytes.length;
+    },
+    async read(offset, length) {
+      closeWriter();
+      reader ??= await open(file, 'r');
+      if (offset < 0 || offset + length > size) throw new Error(`read of bytes ${offset}..${offset + length} past the rows' ${size} bytes`);
+      const out = new Uint8Array(length);
+      let got = 0;
+      while (got < length) {
+        const r = await reader.read(out, got, length - got, offset + got);
+        if (r.bytesRead === 0) throw new Error('the row file ended early');
+        got += r.bytesRead;
+      }
+      return out;
+    },
+    async close() {
+      closeWriter();
+      await reader?.close();
+      reader = null;
+    },
+    async delete() {
+      closeWriter();
+      await reader?.close().catch(() => undefined);
+      reader = null;
+      await rm(dir, { recursive: true, force: true });
+      liveStores.delete(dir);
+    },
+  };
+}
+
 export const nodeFiles: DataFiles = {
   read: readBytes,
+  createRowStore,
   stream: streamFile,
   probe: probeFile,
   list: listDir,

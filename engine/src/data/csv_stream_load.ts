@@ -5,6 +5,9 @@
 // labels, since class indices follow the sorted labels. The second pass parses each row
 // straight into typed arrays of the exact size, so peak memory is the numeric arrays, not
 // strings. Faults are the in-memory reader's, with the same words, lines and columns.
+// When those arrays would exceed `options.budgetBytes` and the DataFiles offer a row store,
+// the second pass writes binary rows to a temporary file instead (disk_rows.ts), and the
+// result is a DiskRows source; the file is deleted if the pass fails.
 
 import type { ModelIR } from '../../catalog/ir';
 import { formatShape } from '../../catalog/shape';
@@ -12,7 +15,8 @@ import type { TrainDataSource } from '../../catalog/train_ir';
 import type { ArraySet, Dataset } from '../train/types';
 import { csvRecordChunks, type CsvRecord } from './csv_stream';
 import { dataFail, type DataResult } from './data_error';
-import type { DataFiles } from './files';
+import { blockRowsFor, DiskRows, rowLayout, RowWriter } from './disk_rows';
+import type { DataFiles, RowStore } from './files';
 import type { LoadOptions } from './load_options';
 import { checkLabelCount, type OutputSlot } from './model_fit';
 import { badClassIndex, numericCell } from './table';
@@ -130,7 +134,7 @@ interface TargetFill {
 }
 
 /** Checks the targets after pass one and decides each output's labels. */
-function planTargets(first: FirstPass, path: string, options: LoadOptions): DataResult<TargetFill[]> {
+function planTargets(first: FirstPass, path: string, options: LoadOptions, rows = first.count): DataResult<TargetFill[]> {
   const fills: TargetFill[] = [];
   for (const t of first.plan.targets) {
     const slot = first.plan.slotOf.get(t.output)!;
@@ -152,7 +156,7 @@ function planTargets(first: FirstPass, path: string, options: LoadOptions): Data
         return dataFail(path, `the target "${textual[0].column}" has ${labels.length} labels (${labels.join(', ')}), but binary_cross_entropy takes two; use cross_entropy for several classes`, { line: 1 }, 'data-mismatch');
       }
     }
-    const size = first.count * parts.length;
+    const size = rows * parts.length;
     // A binary target of two text labels becomes 0/1 values, which the loss reads as floats.
     const data = slot.kind === 'class' ? new Int32Array(size) : new Float32Array(size);
     fills.push({ slot, parts, labels, index: labels ? new Map(labels.map((l, i) => [l, i])) : null, data });
@@ -165,28 +169,67 @@ function planTargets(first: FirstPass, path: string, options: LoadOptions): Data
  * The result equals the in-memory reader's (tableDataset over csvTable) for the same file.
  */
 export async function loadCsvStreamed(source: TrainDataSource, ir: ModelIR, options: LoadOptions & { files: StreamFiles }): Promise<DataResult<Dataset>> {
+  return (await loadCsvStreamedSource(source, ir, { ...options, budgetBytes: undefined })) as DataResult<Dataset>;
+}
+
+/**
+ * loadCsvStreamed, but rows go to a temporary row store (a DiskRows source) when the
+ * arrays would take more than `options.budgetBytes` and `files.createRowStore` exists.
+ */
+export async function loadCsvStreamedSource(source: TrainDataSource, ir: ModelIR, options: LoadOptions & { files: StreamFiles }): Promise<DataResult<Dataset | DiskRows>> {
   const path = source.path ?? '';
   const files = options.files;
   const first = await firstPass(files, path, source, ir, options);
   if (!first.ok) return first;
   const { plan, count } = first.value;
-  const targets = planTargets(first.value, path, options);
+  const targets = planTargets(first.value, path, options, 0);
   if (!targets.ok) return targets;
+  const rowValues = plan.inputs.reduce((a, s) => a + s.size, 0) + targets.value.reduce((a, t) => a + t.parts.length, 0);
+  const budget = options.budgetBytes ?? Infinity;
+  if (!(count * rowValues * 4 > budget && files.createRowStore)) return fillArrays(first.value, targets, path, files, count, null);
+  const layout = rowLayout([
+    ...plan.inputs.map((s) => ({ group: 'inputs' as const, name: s.name, sampleShape: s.shape, size: s.size, dtype: s.int ? 'int32' as const : 'float32' as const })),
+    ...targets.value.map((t) => ({ group: 'targets' as const, name: t.slot.name, sampleShape: t.slot.targetShape, size: t.parts.length, dtype: t.slot.kind === 'class' ? 'int32' as const : 'float32' as const })),
+  ]);
+  const store = await files.createRowStore(layout.rowValues * 4);
+  let kept = false;
+  try {
+    const r = await fillArrays(first.value, targets, path, files, 1, store);
+    if (!r.ok) return r;
+    kept = true;
+    const labels = r.value.labels ?? {};
+    return { ok: true, value: new DiskRows(store, layout, count, labels, blockRowsFor(layout.rowValues * 4, budget)) };
+  } finally {
+    if (!kept) await store.delete();
+  }
+}
 
+/**
+ * The second pass: parses every row into arrays of `rows` samples; with a store, the arrays
+ * hold one row, which is appended to the store once parsed (the Dataset's arrays are then
+ * that last row only; the caller keeps just its labels).
+ */
+async function fillArrays(first: FirstPass, planned: { value: TargetFill[] }, path: string, files: StreamFiles, rows: number, store: RowStore | null): Promise<DataResult<Dataset>> {
+  const { plan, count } = first;
+  const targets = { value: planned.value.map((t) => ({ ...t, data: t.slot.kind === 'class' ? new Int32Array(rows * t.parts.length) : new Float32Array(rows * t.parts.length) })) };
   const inputs: Record<string, ArraySet> = {};
   const featureIndex = plan.features.map((f) => plan.colIndex.get(f)!);
-  const slots = plan.inputs.map((s, k) => ({ ...s, data: s.int ? new Int32Array(count * s.size) : new Float32Array(count * s.size), offset: plan.inputs.slice(0, k).reduce((a, x) => a + x.size, 0) }));
+  const slots = plan.inputs.map((s, k) => ({ ...s, data: s.int ? new Int32Array(rows * s.size) : new Float32Array(rows * s.size), offset: plan.inputs.slice(0, k).reduce((a, x) => a + x.size, 0) }));
   for (const s of slots) inputs[s.name] = { data: s.data, sampleShape: s.shape };
+  const writer = store ? new RowWriter(rowLayout([...slots, ...targets.value].map((x) => ({ group: 'inputs', name: '', sampleShape: [], size: x.data.length, dtype: x.data instanceof Int32Array ? 'int32' : 'float32' }))), store) : null;
+  const fields = [...slots.map((s) => s.data), ...targets.value.map((t) => t.data)];
 
-  // The header is record 0, so data row r is record r + 1.
-  let row = -2;
+  // The header is record 0, so data row r is record r + 1. With a store every row is parsed into slot 0.
+  let line = -2;
+  let row = 0;
   const filled = await eachRecord(files, path, (rec) => {
-    if (++row < 0) return null;
+    if (++line < 0) return null;
+    row = writer ? 0 : line;
     const at = (ci: number) => ({ line: rec.line, column: ci + 1 });
     for (const s of slots) {
       for (let j = 0; j < s.size; j++) {
         const ci = featureIndex[s.offset + j];
-        const what = `column "${first.value.header[ci]}"`;
+        const what = `column "${first.header[ci]}"`;
         const v = numericCell(rec.fields[ci], what);
         if (!v.ok) return dataFail(path, v.message, at(ci));
         // The in-memory reader holds features as float32 before the integer check; so does this one.
@@ -219,9 +262,12 @@ export async function loadCsvStreamed(source: TrainDataSource, ir: ModelIR, opti
         t.data[row * k + j] = v.value;
       }
     }
+    writer?.push(fields);
     return null;
   });
   if (!filled.ok) return filled;
+  writer?.flush();
+  if (writer && writer.rows !== count) return dataFail(path, `the file changed while it was read: ${writer.rows} data rows now, ${count} before`);
   const dataset: Dataset = { count, inputs, targets: {}, labels: {} };
   for (const t of targets.value) {
     dataset.targets[t.slot.name] = { data: t.data, sampleShape: t.slot.targetShape };

@@ -17,6 +17,22 @@ export interface DirEntry {
   isDir: boolean;
 }
 
+/**
+ * A temporary file of fixed-size binary rows, for data sets whose arrays exceed the memory
+ * budget (disk_rows.ts). Rows are appended in order while the data is read, then read back
+ * by byte range while training. The owner deletes it when the run ends, however it ends.
+ */
+export interface RowStore {
+  /** Appends whole rows (a multiple of the row size); synchronous so a parser can call it per chunk. */
+  append(bytes: Uint8Array): void;
+  /** `length` bytes from byte `offset`, in a fresh array. */
+  read(offset: number, length: number): Promise<Uint8Array>;
+  /** Closes the file; reads fail afterwards. */
+  close(): Promise<void>;
+  /** Closes and removes the file; safe to call twice. */
+  delete(): Promise<void>;
+}
+
 export interface DataFiles {
   /** A whole file; missing, unreadable and empty files are errors naming the path and `role`. */
   read(path: string, role: string): Promise<DataResult<Uint8Array>>;
@@ -30,6 +46,8 @@ export interface DataFiles {
   stream?(path: string): AsyncIterable<Uint8Array>;
   /** With `stream`: checks that the file exists, is a file and is not empty, with read()'s messages. */
   probe?(path: string, role: string): Promise<DataResult<true>>;
+  /** A new temporary row store of `rowBytes`-byte rows; absent where data is held in memory anyway. */
+  createRowStore?(rowBytes: number): Promise<RowStore>;
   /** PNG or JPEG to RGBA; absent where no decoder is available. */
   decodeImage?(bytes: Uint8Array, path: string): DataResult<Rgba> | Promise<DataResult<Rgba>>;
 }

@@ -10,7 +10,7 @@ import type { ModelIR } from '../../catalog/ir';
 import type { TrainDataSource, TrainIR } from '../../catalog/train_ir';
 import { dataFail, type DataResult } from './data_error';
 import { csvTable, jsonTable } from './records';
-import { splitValidation } from '../train/dataset';
+import { shuffledOrder, splitValidation } from '../train/dataset';
 // The loop's default seed, so the split and the shuffles agree when the block sets none.
 import { DEFAULT_SEED } from '../train/run';
 import type { Dataset } from '../train/types';
@@ -19,7 +19,10 @@ import { loadImages } from './images';
 import type { LoadOptions } from './load_options';
 import { extname, readText, type DataFiles } from './files';
 import { tableDataset } from './tabular';
-import { loadCsvStreamed } from './csv_stream_load';
+import { loadCsvStreamedSource } from './csv_stream_load';
+import type { DiskRows } from './disk_rows';
+import { Rng } from '../rng';
+import type { BatchSource } from '../train/batch_source';
 
 export type { LoadOptions } from './load_options';
 
@@ -32,6 +35,11 @@ async function probeFile(files: DataFiles, path: string, role: string): Promise<
 
 /** Reads a data source into a Dataset shaped to `ir`; never throws. */
 export async function loadDataset(source: TrainDataSource, ir: ModelIR, options: LoadOptions): Promise<DataResult<Dataset>> {
+  return (await loadSource(source, ir, { ...options, budgetBytes: undefined })) as DataResult<Dataset>;
+}
+
+/** loadDataset, or rows on disk for a streamed CSV whose arrays exceed `options.budgetBytes`. */
+async function loadSource(source: TrainDataSource, ir: ModelIR, options: LoadOptions): Promise<DataResult<Dataset | DiskRows>> {
   try {
     switch (source.kind) {
       case 'csv':
@@ -41,7 +49,7 @@ export async function loadDataset(source: TrainDataSource, ir: ModelIR, options:
           // A missing or empty file is reported as the whole-file reader reports it.
           const probe = await probeFile(files, source.path ?? '', 'CSV file');
           if (!probe.ok) return probe;
-          return await loadCsvStreamed(source, ir, { ...options, files });
+          return await loadCsvStreamedSource(source, ir, { ...options, files });
         }
         const path = source.path ?? '';
         const text = await readText(options.files, path, `${source.kind.toUpperCase()} file`);
@@ -85,6 +93,59 @@ export async function loadTrainingData(config: TrainIR, ir: ModelIR, files: Data
   const validation = await loadDataset(v, ir, { ...options, labels: data.value.labels });
   if (!validation.ok) return validation;
   return { ok: true, value: { train: data.value, validation: validation.value } };
+}
+
+export interface TrainingSources {
+  train: Dataset | BatchSource;
+  validation: Dataset | BatchSource | null;
+  /** Deletes the temporary row files behind the sources, if any; call it however the run ends. */
+  release(): Promise<void>;
+}
+
+/**
+ * loadTrainingData with a memory budget (bytes) for the numeric arrays: a streamed CSV above
+ * it becomes rows on disk (the DataFiles' row store), and a `validation = 0.2` split of such
+ * rows picks the same rows as splitValidation, as two sorted views of one file.
+ */
+export async function loadTrainingSources(config: TrainIR, ir: ModelIR, files: DataFiles, budgetBytes: number): Promise<DataResult<TrainingSources>> {
+  if (!config.data) return dataFail('', `the train block for ${config.model} has no data = ... setting`, undefined, 'data-mismatch');
+  const options: LoadOptions = { config, targets: 'required', files, budgetBytes };
+  const disks: DiskRows[] = [];
+  const release = async () => {
+    for (const d of disks.splice(0)) await d.store.delete();
+  };
+  const loaded = await loadSource(config.data, ir, options);
+  if (!loaded.ok) return loaded;
+  const data = loaded.value;
+  if (!('kind' in data)) {
+    // In memory: exactly loadTrainingData's split, so the numbers stay those of today.
+    const v = config.validation;
+    if (typeof v === 'number' && v !== 0) {
+      const split = splitValidation(data, v, config.seed ?? DEFAULT_SEED);
+      if (!split) return dataFail(config.data.path ?? '', `${data.count} sample(s) cannot be split into training and validation; add data or remove validation`, undefined, 'data-mismatch');
+      return { ok: true, value: { ...split, release } };
+    }
+  } else disks.push(data);
+  const v = config.validation;
+  if (v === null || v === 0) return { ok: true, value: { train: data, validation: null, release } };
+  if (typeof v === 'number') {
+    const disk = data as DiskRows;
+    const order = disk.count >= 2 && v > 0 && v < 1 ? shuffledOrder(disk.count, new Rng(config.seed ?? DEFAULT_SEED, 0x5e1a)) : null;
+    if (!order) {
+      await release();
+      return dataFail(config.data.path ?? '', `${disk.count} sample(s) cannot be split into training and validation; add data or remove validation`, undefined, 'data-mismatch');
+    }
+    const held = Math.min(Math.max(Math.round(disk.count * v), 1), disk.count - 1);
+    const validation = disk.view(order.slice(0, held).sort());
+    return { ok: true, value: { train: disk.view(order.slice(held).sort()), validation, release } };
+  }
+  const validation = await loadSource(v, ir, { ...options, labels: data.labels ?? undefined });
+  if (!validation.ok) {
+    await release();
+    return validation;
+  }
+  if ('kind' in validation.value) disks.push(validation.value);
+  return { ok: true, value: { train: data, validation: validation.value, release } };
 }
 
 /**

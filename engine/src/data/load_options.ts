@@ -13,4 +13,9 @@ export interface LoadOptions {
   labels?: Record<string, string[] | null>;
   /** Where the bytes come from: the disk in the CLI, memory in the webview. */
   files: DataFiles;
+  /**
+   * Bytes the numeric arrays of a streamed CSV may take in memory; above it, and where
+   * `files.createRowStore` exists, its rows go to a temporary file (disk_rows.ts). Unset: no limit.
+   */
+  budgetBytes?: number;
 }
