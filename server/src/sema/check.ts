@@ -141,11 +141,11 @@ function merge(file: File, first: Diagnostic[], results: DeclResult[]): CheckedF
   let statements: StatementInfo[] = [];
   const calls: CallInfo[] = [];
   const symbols = new Map<number, SymbolInfo>();
-  const refs = new Map<number, Map<number, Span>>();
-  const addRef = (def: number, span: Span) => {
+  const refs = new Map<number, Map<number, number>>();
+  const addRef = (def: number, start: number, end: number) => {
     let m = refs.get(def);
     if (!m) refs.set(def, (m = new Map()));
-    m.set(span.start, span);
+    m.set(start, end);
   };
   const declByName = new Map<string, SymbolInfo>();
   for (const d of file.decls) {
@@ -159,17 +159,26 @@ function merge(file: File, first: Diagnostic[], results: DeclResult[]): CheckedF
     r.diagnostics.forEach(push);
     for (const s of r.statements) statements.push(s);
     for (const c of r.calls) calls.push(c);
-    for (const s of r.symbols) if (!symbols.has(s.def.start)) symbols.set(s.def.start, withoutRefs(s));
-    for (const ref of r.refs) addRef(ref.def.start, ref.span);
+    for (const s of r.symbols) {
+      if (symbols.has(s.def.start)) continue;
+      // The declaration's own symbol object is used, its references filled in below.
+      s.refs = [];
+      symbols.set(s.def.start, s);
+    }
+    const flat = r.refs;
+    for (let i = 0; i + 3 < flat.length; i += 4) addRef(flat[i], flat[i + 2], flat[i + 3]);
     for (const ref of r.declRefs) {
       const s = declByName.get(ref.name);
-      if (s) addRef(s.def.start, ref.span);
+      if (s) addRef(s.def.start, ref.span.start, ref.span.end);
     }
     if (r.model) models.push(r.model);
   }
   for (const [def, m] of refs) {
     const s = symbols.get(def);
-    if (s) s.refs = [...m.values()].filter((x) => x.start !== def).sort((a, b) => a.start - b.start);
+    if (!s) continue;
+    const list: Span[] = [];
+    for (const [start, end] of m) if (start !== def) list.push({ start, end });
+    s.refs = list.sort((a, b) => a.start - b.start);
   }
   diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   // Several uses of a block record its statements; the first one (in result order) is kept.
@@ -178,14 +187,6 @@ function merge(file: File, first: Diagnostic[], results: DeclResult[]): CheckedF
   statements = firstOfEachStart(statements);
   sortBy(calls, (c) => c.callSpan.start);
   return { file, diagnostics, statements, calls, symbols: [...symbols.values()].sort((a, b) => a.def.start - b.def.start), models };
-}
-
-/** A copy of a declaration's symbol whose references the merge fills in. */
-function withoutRefs(s: SymbolInfo): SymbolInfo {
-  const out: SymbolInfo = { name: s.name, kind: s.kind, def: s.def, refs: [], scope: s.scope };
-  if (s.shape !== undefined) out.shape = s.shape;
-  if (s.dtype !== undefined) out.dtype = s.dtype;
-  return out;
 }
 
 /** Drops statements whose start equals the previous one's (the list is sorted by start). */

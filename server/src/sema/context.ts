@@ -36,8 +36,12 @@ export interface DeclResult {
   calls: CallInfo[];
   /** Tensors, block params and sizes defined inside the declaration (refs left empty). */
   symbols: SymbolInfo[];
-  /** References (definition span, reference span), joined with symbols by check.ts. */
-  refs: { def: Span; span: Span }[];
+  /**
+   * References, joined with symbols by check.ts, as flat numbers: for each reference its
+   * definition's start and end, then its own start and end. Four numbers instead of three
+   * objects per reference keep a big file's cached results small.
+   */
+  refs: number[];
   /** References to models and blocks by name (block calls, train targets). */
   declRefs: { name: string; span: Span }[];
   model: ModelSummary | null;
@@ -75,7 +79,8 @@ export class DiagnosticSink {
  */
 export class SymbolTable {
   private readonly byDef = new Map<number, SymbolInfo>();
-  private readonly refs = new Map<number, { def: Span; spans: Map<number, Span> }>();
+  /** Per definition start: its end and the references (start -> end). */
+  private readonly refs = new Map<number, { defEnd: number; spans: Map<number, number> }>();
 
   define(name: string, kind: SymbolKind, def: Span, scope: Span, shape?: Shape | null, dtype?: DType): void {
     if (this.byDef.has(def.start)) return;
@@ -88,17 +93,18 @@ export class SymbolTable {
   ref(def: Span, span: Span): void {
     if (span.start === def.start) return;
     let m = this.refs.get(def.start);
-    if (!m) this.refs.set(def.start, (m = { def: own(def), spans: new Map() }));
-    m.spans.set(span.start, own(span));
+    if (!m) this.refs.set(def.start, (m = { defEnd: def.end, spans: new Map() }));
+    m.spans.set(span.start, span.end);
   }
 
   all(): SymbolInfo[] {
     return [...this.byDef.values()];
   }
 
-  allRefs(): { def: Span; span: Span }[] {
-    const out: { def: Span; span: Span }[] = [];
-    for (const m of this.refs.values()) for (const span of m.spans.values()) out.push({ def: own(m.def), span });
+  /** Every reference as DeclResult.refs holds them (def start, def end, start, end). */
+  allRefs(): number[] {
+    const out: number[] = [];
+    for (const [defStart, m] of this.refs) for (const [start, end] of m.spans) out.push(defStart, m.defEnd, start, end);
     return out;
   }
 }

@@ -221,9 +221,11 @@ function moveResult(r: DeclResult, from: Placed[], to: Placed[]): void {
     mv(s.def, d);
     mv(s.scope, d);
   }
-  for (const x of r.refs) {
-    mv(x.def, d);
-    mv(x.span, d);
+  const refs = r.refs;
+  for (let i = 0; i + 1 < refs.length; i += 2) {
+    const k = d(refs[i]);
+    refs[i] += k;
+    refs[i + 1] += k;
   }
   for (const x of r.declRefs) mv(x.span, d);
   if (r.model) {
