@@ -4,6 +4,7 @@
 // most once per version.
 
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CheckedFile } from '../sema/checked';
 import { IncrementalChecker } from '../sema/incremental';
@@ -27,8 +28,37 @@ export function uriToPath(uri: string): string | undefined {
   }
 }
 
+let youngGenerationCapped = false;
+
+/**
+ * Checking a big file allocates tens of megabytes in a burst, and V8 answers by growing its
+ * young generation to its maximum (two 16 MB semi-spaces), which it never gives back: about
+ * 30 MB of the server's resident memory after opening a 10,000-line file. Keeping the young
+ * generation at its initial size holds the server under 100 MB (118 -> 89 MB measured with
+ * bench/check_bench.ts) without slowing the check: what survives a check is its result,
+ * which is copied out of the young generation either way. The setting is process-wide, so
+ * only the language server, which owns its process, makes it.
+ */
+function capYoungGeneration(): void {
+  if (youngGenerationCapped) return;
+  youngGenerationCapped = true;
+  try {
+    setFlagsFromString('--semi-space-growth-factor=1');
+  } catch {
+    // An engine without the flag keeps its default; memory is only a little higher.
+  }
+}
+
+/**
+ * Holds, per open document, exactly one checked snapshot (tree, tokens and results) and the
+ * incremental checker whose caches share that tree; closing a document drops both.
+ */
 export class DocumentStates {
   private readonly states = new Map<string, { checker: IncrementalChecker; snapshot: DocSnapshot | null }>();
+
+  constructor() {
+    capYoungGeneration();
+  }
 
   /** The checked snapshot of the document's current version (checking it when stale). */
   snapshot(doc: TextDocument): DocSnapshot {
