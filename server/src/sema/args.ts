@@ -94,7 +94,8 @@ export function matchArgs(
   let ok = true;
   let position = 0;
   let sawKeyword = false;
-  const given = new Set<string>();
+  // Calls have a handful of arguments, so a list is cheaper than a set.
+  const given: string[] = [];
   for (const arg of call.args) {
     const valueSpan = arg.value?.span ?? arg.span;
     let spec: ArgSpec | undefined;
@@ -129,12 +130,12 @@ export function matchArgs(
         continue;
       }
     }
-    if (given.has(spec.name)) {
+    if (given.includes(spec.name)) {
       sink.add('bad-argument', arg.span, `${owner}'s \`${spec.name}\` is given twice`, related);
       ok = false;
       continue;
     }
-    given.add(spec.name);
+    given.push(spec.name);
     if (!arg.value || arg.value.kind === 'Error') {
       ok = false; // The parser already reported the missing value.
       continue;
@@ -149,7 +150,7 @@ export function matchArgs(
     spans.set(spec.name, valueSpan);
   }
   // An argument whose value was wrong is not also missing; only report truly absent ones.
-  const absent = specs.filter((s) => s.required && !given.has(s.name));
+  const absent = specs.filter((s) => s.required && !given.includes(s.name));
   if (absent.length > 0) {
     const names = absent.map((s) => `\`${s.name}\``).join(', ');
     sink.add(

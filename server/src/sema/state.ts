@@ -7,7 +7,7 @@ import type { IRNode } from '../../../engine/catalog/ir';
 import type { DiagnosticCode } from '../../../engine/catalog/types';
 import type { BlockDecl, Span } from '../syntax/ast';
 import type { QuickFixData, RelatedInfo } from '../syntax/diagnostic';
-import type { PVal } from './args';
+import type { PVal, ValueEnv } from './args';
 import type { CallInfo, StatementInfo } from './checked';
 import { DiagnosticSink, own, SymbolTable } from './context';
 import { LayerCache } from './layer_cache';
@@ -55,6 +55,8 @@ export interface Frame {
   inputIndex: number;
   /** Record statements and calls (false for repeated iterations and later block uses). */
   record: boolean;
+  /** How identifiers in argument values resolve in this frame (made once, on first use). */
+  env?: ValueEnv;
 }
 
 export class Walk {
@@ -109,7 +111,7 @@ export class Walk {
 
   /** A Keras-style id unique in its scope: dense, dense_1, ... */
   uniqueId(prefix: string, base: string): string {
-    const key = `${prefix}${base}`;
+    const key = prefix === '' ? base : `${prefix}${base}`;
     const n = this.counters.get(key) ?? 0;
     this.counters.set(key, n + 1);
     return n === 0 ? key : `${key}_${n}`;

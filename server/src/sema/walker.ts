@@ -131,14 +131,15 @@ function bindTo(w: Walk, frame: Frame, name: Ident, source: Expr | null, layers:
   const inputs = sources(w, frame, source, span);
   let t: Tensor;
   if (layers.length > 0) {
+    // A call always returns a tensor of its own, so it can take the name in place.
     t = applyChain(w, frame, layers, inputs);
+    t.name = name.name;
   } else if (inputs.length === 1) {
     t = { ...inputs[0], name: name.name };
   } else {
     w.report(frame, 'shape-mismatch', source?.span ?? span, `a tuple of ${inputs.length} tensors must be passed to a layer that takes several inputs, e.g. \`${name.name} = (a, b) -> Concat()\``);
     t = unknownTensor(name.name, span);
   }
-  t = { ...t, name: name.name };
   defineTensor(w, frame, name, t, false);
   frame.current = t;
   return t;
@@ -285,7 +286,7 @@ function walkRepeat(w: Walk, frame: Frame, stmt: RepeatStmt): void {
 
 /** Resolves identifiers in argument values: block parameters, then sizes, else enum words. */
 export function valueEnv(w: Walk, frame: Frame): ValueEnv {
-  return {
+  return (frame.env ??= {
     lookup(id: Ident) {
       const p = frame.params.get(id.name);
       if (p) {
@@ -299,7 +300,7 @@ export function valueEnv(w: Walk, frame: Frame): ValueEnv {
       }
       return undefined;
     },
-  };
+  });
 }
 
 /** Warns about tensors that are bound and never used (outputs and the final tensor excepted). */
