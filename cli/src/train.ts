@@ -114,6 +114,9 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
     printDataError(data.error, io, 'train');
     return EXIT.usage;
   }
+  if ('kind' in data.value.train && !data.value.train.dataset) {
+    io.err(`netspec train: the data's arrays exceed NETSPEC_DATA_BUDGET_MB (${dataBudgetBytes() / 1024 / 1024} MB); training from rows in a temporary file\n`);
+  }
   try {
     return await trainLoaded(ir, config, path, data.value, booleans, values, io);
   } finally {

@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -143,6 +143,24 @@ test('two cpu runs with the same seed print identical losses', () => {
   assert.equal(jsonLines(a.stdout).length, 5, '--epochs overrides the train block');
   assert.deepEqual(losses(a), losses(b));
   assert.deepEqual(readFileSync(join(dir, 'a.safetensors')), readFileSync(join(dir, 'b.safetensors')));
+});
+
+test('a tiny NETSPEC_DATA_BUDGET_MB trains iris from rows on disk and removes the temporary file', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'netspec-budget-'));
+  try {
+    const out = join(dir, 'disk.safetensors');
+    const r = spawnSync(process.execPath, [CLI, 'train', IRIS, '--backend', 'cpu', '--json', '--out', out], {
+      encoding: 'utf8', timeout: 300_000, env: { ...process.env, TMPDIR: tmp, NETSPEC_DATA_BUDGET_MB: '0.001' },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /training from rows in a temporary file/);
+    const last = jsonLines(r.stdout).at(-1)!;
+    assert.ok((last.val_accuracy as number) >= 0.85, `val_accuracy ${last.val_accuracy} from disk`);
+    assert.deepEqual(JSON.parse(readSafetensors(out).metadata.labels), { output: ['setosa', 'versicolor', 'virginica'] });
+    assert.deepEqual(readdirSync(tmp).filter((d) => d.startsWith('netspec-rows-')), [], 'the row folder is gone');
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });
 
 test('predict gives the class index when the training targets were integers', () => {
