@@ -7,7 +7,7 @@ import { findLayer, layerNames, type ArgSpec, type LayerSpec, type ResolvedArgs,
 import { suggest } from './suggest';
 import { formatShape } from '../../../engine/catalog/shape';
 import type { BlockDecl, Call } from '../syntax/ast';
-import { evalValue, matchArgs, resolveLayerArgs, type BoundCall } from './args';
+import { boundSpan, boundValue, evalValue, matchArgs, resolveLayerArgs, type BoundCall } from './args';
 import { layerKey, type ResolvedLayer } from './layer_cache';
 import { outputName, snakeName, unknownTensor, type Frame, type Tensor, type Walk } from './state';
 import { reportUnused, valueEnv, walkBody } from './walker';
@@ -57,7 +57,7 @@ export function applyCall(w: Walk, frame: Frame, call: Call, inputs: Tensor[]): 
 
 function applyLayer(w: Walk, frame: Frame, call: Call, spec: LayerSpec, inputs: Tensor[]): Tensor {
   const bound = matchArgs(call, spec.name, spec.args, valueEnv(w, frame), w.sink, frame.related);
-  const key = bound.ok ? layerKey(spec.name, spec.args, bound.values, inputs) : null;
+  const key = bound.ok ? layerKey(spec.name, bound, inputs) : null;
   const resolved = (key !== null && w.layers.get(key)) || resolveLayer(w, frame, call, spec, inputs, bound, key);
   let result = unknownTensor(outputName(spec.name), call.span);
   const params = resolved?.params ?? 0;
@@ -121,7 +121,7 @@ function resolveLayer(w: Walk, frame: Frame, call: Call, spec: LayerSpec, inputs
   );
   if (!r.ok) {
     const issue = r.issue;
-    const span = (issue.arg && bound.spans.get(issue.arg)) || call.span;
+    const span = (issue.arg && boundSpan(bound, issue.arg)) || call.span;
     const culprit = inputs[issue.input ?? 0] ?? inputs[0];
     const related = culprit?.shape ? [{ span: culprit.origin, message: `${culprit.name} is ${formatShape(culprit.shape)} here` }] : [];
     let fix;
@@ -184,7 +184,7 @@ function applyBlock(w: Walk, frame: Frame, call: Call, decl: BlockDecl, inputs: 
   const bound = matchArgs(call, name, specs, valueEnv(w, frame), w.sink, frame.related);
   const params = new Map<string, { value: NonNullable<ReturnType<typeof evalValue>>; def: typeof call.span }>();
   for (const p of decl.params) {
-    let v = bound.values.get(p.name.name) ?? null;
+    let v = boundValue(bound, p.name.name) ?? null;
     if (v === null && p.default) v = evalValue(p.default, { lookup: () => undefined });
     if (v !== null) params.set(p.name.name, { value: v, def: p.name.span });
   }

@@ -69,12 +69,35 @@ export function signature(name: string, specs: readonly ArgSpec[]): string {
   return `${name}(${parts.join(', ')})`;
 }
 
+/**
+ * A call's arguments bound to its specs. `values[i]` and `spans[i]` belong to `specs[i]`
+ * (plain arrays rather than maps: a file has thousands of calls with a few arguments each).
+ */
 export interface BoundCall {
-  /** Values by argument name (only those written, plus defaults when requested). */
-  values: Map<string, PVal>;
-  /** The value expression's span of each written argument. */
-  spans: Map<string, Span>;
+  specs: readonly ArgSpec[];
+  /** The value of each written argument, by spec index; undefined when not written. */
+  values: (PVal | undefined)[];
+  /** The value expression's span of each written argument, by spec index. */
+  spans: (Span | undefined)[];
   ok: boolean;
+}
+
+/** The index of the first spec named `name`, or -1. */
+function specIndex(specs: readonly ArgSpec[], name: string): number {
+  for (let i = 0; i < specs.length; i++) if (specs[i].name === name) return i;
+  return -1;
+}
+
+/** The value bound to the argument `name`, if one was written. */
+export function boundValue(bound: BoundCall, name: string): PVal | undefined {
+  const i = specIndex(bound.specs, name);
+  return i < 0 ? undefined : bound.values[i];
+}
+
+/** The span of the value written for the argument `name`, if one was written. */
+export function boundSpan(bound: BoundCall, name: string): Span | undefined {
+  const i = specIndex(bound.specs, name);
+  return i < 0 ? undefined : bound.spans[i];
 }
 
 /**
@@ -89,8 +112,8 @@ export function matchArgs(
   sink: DiagnosticSink,
   related: RelatedInfo[],
 ): BoundCall {
-  const values = new Map<string, PVal>();
-  const spans = new Map<string, Span>();
+  const values: (PVal | undefined)[] = new Array(specs.length);
+  const spans: (Span | undefined)[] = new Array(specs.length);
   let ok = true;
   let position = 0;
   let sawKeyword = false;
@@ -99,9 +122,11 @@ export function matchArgs(
   for (const arg of call.args) {
     const valueSpan = arg.value?.span ?? arg.span;
     let spec: ArgSpec | undefined;
+    let index: number;
     if (arg.name) {
       sawKeyword = true;
-      spec = specs.find((s) => s.name === arg.name!.name);
+      index = specIndex(specs, arg.name.name);
+      spec = specs[index];
       if (!spec) {
         const names = specs.map((s) => s.name);
         const hint = suggest(arg.name.name, names);
@@ -122,7 +147,8 @@ export function matchArgs(
         ok = false;
         continue;
       }
-      spec = specs[position++];
+      index = position++;
+      spec = specs[index];
       if (!spec) {
         const most = specs.length === 0 ? 'no arguments' : `at most ${specs.length} argument${specs.length === 1 ? '' : 's'}`;
         sink.add('unknown-argument', arg.span, `${owner} takes ${most}: ${signature(owner, specs)}`, related);
@@ -146,8 +172,10 @@ export function matchArgs(
       ok = false;
       continue;
     }
-    values.set(spec.name, v);
-    spans.set(spec.name, valueSpan);
+    // A positional argument always lands on the first spec of its name (a later one with
+    // the same name would have been "given twice"), so by-name lookups find it.
+    values[index] = v;
+    spans[index] = valueSpan;
   }
   // An argument whose value was wrong is not also missing; only report truly absent ones.
   const absent = specs.filter((s) => s.required && !given.includes(s.name));
@@ -161,7 +189,7 @@ export function matchArgs(
     );
     ok = false;
   }
-  return { values, spans, ok };
+  return { specs, values, spans, ok };
 }
 
 function expectedText(spec: ArgSpec): string {
@@ -215,12 +243,12 @@ export function resolveLayerArgs(
   const out: ResolvedArgs = {};
   let ok = bound.ok;
   for (const spec of specs) {
-    const v = bound.values.get(spec.name);
+    const v = boundValue(bound, spec.name);
     if (v === undefined) {
       if (spec.default !== undefined) out[spec.name] = spec.default;
       continue;
     }
-    const span = bound.spans.get(spec.name) ?? callSpan;
+    const span = boundSpan(bound, spec.name) ?? callSpan;
     if (isSym(v)) {
       sink.add(
         'symbolic-size',

@@ -10,8 +10,8 @@
 // between the nodes that hit them; nothing downstream mutates shapes, arguments or weights.
 
 import type { DType, Shape } from '../../../engine/catalog/shape';
-import type { ArgSpec, ResolvedArgs, WeightSpec } from '../../../engine/catalog/types';
-import type { PVal } from './args';
+import type { ResolvedArgs, WeightSpec } from '../../../engine/catalog/types';
+import type { BoundCall, PVal } from './args';
 
 export interface ResolvedLayer {
   /** The arguments as validated (literal defaults filled). */
@@ -64,10 +64,10 @@ function valueKey(v: PVal): string {
  * The key of a layer call: the layer, each declared argument's bound value (or its
  * absence), and each input's dtype and shape. Inputs with an unknown shape are never keyed.
  */
-export function layerKey(layer: string, specs: readonly ArgSpec[], values: ReadonlyMap<string, PVal>, inputs: readonly { shape: Shape | null; dtype: DType }[]): string | null {
+export function layerKey(layer: string, bound: BoundCall, inputs: readonly { shape: Shape | null; dtype: DType }[]): string | null {
   let key = layer;
-  for (const spec of specs) {
-    const v = values.get(spec.name);
+  for (let i = 0; i < bound.specs.length; i++) {
+    const v = bound.values[i];
     key += v === undefined ? '|-' : `|${valueKey(v)}`;
   }
   for (const t of inputs) {
