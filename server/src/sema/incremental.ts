@@ -15,12 +15,18 @@ import type { DataProbe } from './data_probe';
 import { lineStartsOf } from './state';
 
 interface Chunk {
+  /** Its declarations; its tokens live in the checker's combined list (see `from`). */
   file: File;
   diagnostics: Diagnostic[];
   /** The offset its spans are at now (0 right after parsing). */
   at: number;
   /** The keyword of the declaration after it (its parse depends on it), or null at the end. */
   next: string | null;
+  /** Its tokens until they join the combined list (right after parsing), then null. */
+  tokens: Token[] | null;
+  /** Where its tokens sit in the combined list of the last update: [from, to). */
+  from: number;
+  to: number;
 }
 
 interface Placed {
@@ -76,14 +82,20 @@ const SENTINELS: Record<string, string> = { model: 'model _ {}', block: 'block _
  * body ends at "found 'model'" rather than at the end of the file; its own nodes are dropped.
  */
 function parseChunk(piece: string, nextKeyword: string | null): Chunk {
-  if (nextKeyword === null) return { ...parse(piece), at: 0, next: null };
+  if (nextKeyword === null) {
+    const r = parse(piece);
+    return { file: { ...r.file, tokens: [] }, diagnostics: r.diagnostics, at: 0, next: null, tokens: r.file.tokens, from: 0, to: 0 };
+  }
   const r = parse(piece + SENTINELS[nextKeyword]);
   const n = piece.length;
   return {
-    file: { ...r.file, decls: r.file.decls.filter((d) => d.span.start < n), tokens: r.file.tokens.filter((t) => t.start < n), span: { start: 0, end: n } },
+    file: { ...r.file, decls: r.file.decls.filter((d) => d.span.start < n), tokens: [], span: { start: 0, end: n } },
     diagnostics: r.diagnostics,
     at: 0,
     next: nextKeyword,
+    tokens: r.file.tokens.filter((t) => t.start < n),
+    from: 0,
+    to: 0,
   };
 }
 
@@ -163,9 +175,12 @@ function moveDiagnostics(list: Diagnostic[], d: Move): void {
  * object (the random-edit test would catch a shared one); moving in place instead of
  * copying keeps a re-check after an edit near the top of a big file cheap.
  */
-function moveChunk(chunk: Chunk, delta: number): void {
+function moveChunk(chunk: Chunk, delta: number, combined: readonly Token[]): void {
   const d: Move = () => delta;
-  for (const t of chunk.file.tokens) {
+  const own = chunk.tokens;
+  const list = own ?? combined;
+  for (let i = own ? 0 : chunk.from, end = own ? own.length : chunk.to; i < end; i++) {
+    const t = list[i];
     t.start += delta;
     t.end += delta;
   }
@@ -242,9 +257,52 @@ function moveResult(r: DeclResult, from: Placed[], to: Placed[]): void {
   }
 }
 
+/**
+ * The tokens of the placed chunks in order, as one list. Chunks kept from the last update
+ * are runs of that update's list, so the usual edit costs a few native slices; new chunks
+ * bring their own tokens. Afterwards every chunk knows its range in the new list and keeps
+ * no list of its own, so the tokens are held once.
+ */
+function combineTokens(placed: Chunk[], previous: readonly Token[]): Token[] {
+  const parts: Token[][] = [];
+  let runFrom = -1;
+  let runTo = -1;
+  const flush = () => {
+    if (runFrom >= 0) parts.push(previous.slice(runFrom, runTo));
+    runFrom = -1;
+  };
+  for (const chunk of placed) {
+    if (chunk.tokens) {
+      flush();
+      parts.push(chunk.tokens);
+    } else if (runFrom >= 0 && chunk.from === runTo) {
+      runTo = chunk.to;
+    } else {
+      flush();
+      runFrom = chunk.from;
+      runTo = chunk.to;
+    }
+  }
+  flush();
+  let tokens: Token[] = [];
+  // One native concatenation instead of a push per token (a big file has ~100,000).
+  for (let i = 0; i < parts.length; i += 4096) tokens = tokens.concat(...parts.slice(i, i + 4096));
+  let at = 0;
+  for (const chunk of placed) {
+    const length = chunk.tokens ? chunk.tokens.length : chunk.to - chunk.from;
+    chunk.from = at;
+    chunk.to = at + length;
+    chunk.tokens = null;
+    at += length;
+  }
+  return tokens;
+}
+
 export class IncrementalChecker {
   private chunks = new Map<string, Chunk>();
   private decls = new Map<string, CachedDecl[]>();
+  /** Every token of the last update's text, in order: the one list the chunks index into. */
+  private tokens: Token[] = [];
   private readonly data?: DataProbe;
 
   constructor(options: { data?: DataProbe } = {}) {
@@ -256,6 +314,10 @@ export class IncrementalChecker {
     try {
       return this.check(text, options);
     } catch {
+      // Start afresh next time rather than trust caches a failed update may have half-changed.
+      this.chunks = new Map();
+      this.decls = new Map();
+      this.tokens = [];
       return checkText(text, options);
     }
   }
@@ -264,7 +326,7 @@ export class IncrementalChecker {
     const points = splitPoints(text);
     const nextChunks = new Map<string, Chunk>();
     const decls: Decl[] = [];
-    const tokenLists: Token[][] = [];
+    const placed: Chunk[] = [];
     const diagnostics: Diagnostic[] = [];
     for (let i = 0; i < points.length; i++) {
       const start = points[i];
@@ -275,15 +337,14 @@ export class IncrementalChecker {
       const cached = nextChunks.has(piece) ? undefined : this.chunks.get(piece);
       const chunk = cached && cached.next === next ? cached : parseChunk(piece, next);
       if (!nextChunks.has(piece)) nextChunks.set(piece, chunk);
-      if (chunk.at !== start) moveChunk(chunk, start - chunk.at);
+      if (chunk.at !== start) moveChunk(chunk, start - chunk.at, this.tokens);
       for (const x of chunk.file.decls) decls.push(x);
-      tokenLists.push(chunk.file.tokens);
+      placed.push(chunk);
       for (const x of chunk.diagnostics) diagnostics.push(x);
     }
+    const tokens = combineTokens(placed, this.tokens);
     this.chunks = nextChunks;
-    // One native concatenation instead of a push per token (a big file has ~100,000).
-    let tokens: Token[] = [];
-    for (let i = 0; i < tokenLists.length; i += 4096) tokens = tokens.concat(...tokenLists.slice(i, i + 4096));
+    this.tokens = tokens;
     const file: File = { kind: 'File', decls, tokens, span: { start: 0, end: text.length } };
     const lineStarts = lineStartsOf(text);
     const lineOf = (offset: number): number => {
