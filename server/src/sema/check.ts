@@ -183,9 +183,9 @@ function merge(file: File, first: Diagnostic[], results: DeclResult[]): CheckedF
   diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   // Several uses of a block record its statements; the first one (in result order) is kept.
   // The sort is stable, so the first of each run of equal starts is that one.
-  sortBy(statements, (s) => s.span.start);
+  sortBy(statements, (a, b) => a.span.start - b.span.start);
   statements = firstOfEachStart(statements);
-  sortBy(calls, (c) => c.callSpan.start);
+  sortBy(calls, (a, b) => a.callSpan.start - b.callSpan.start);
   return { file, diagnostics, statements, calls, symbols: [...symbols.values()].sort((a, b) => a.def.start - b.def.start), models };
 }
 
@@ -197,11 +197,11 @@ function firstOfEachStart(sorted: StatementInfo[]): StatementInfo[] {
   return sorted.filter((s, i) => i === 0 || s.span.start !== sorted[i - 1].span.start);
 }
 
-/** Sorts by a numeric key, skipping the sort when the list is already in order. */
-function sortBy<T>(list: T[], key: (x: T) => number): void {
+/** Sorts (stably) with `compare`, skipping the sort when the list is already in order. */
+function sortBy<T>(list: T[], compare: (a: T, b: T) => number): void {
   for (let i = 1; i < list.length; i++) {
-    if (key(list[i - 1]) > key(list[i])) {
-      list.sort((a, b) => key(a) - key(b));
+    if (compare(list[i - 1], list[i]) > 0) {
+      list.sort(compare);
       return;
     }
   }
