@@ -68,11 +68,14 @@ function isPunct(c: number): boolean {
  * Token texts that repeat (names, numbers, runs of spaces, punctuation) are shared strings
  * rather than a fresh substring per token: a 10,000-line file has about 100,000 tokens and
  * only a few hundred distinct texts, so this saves most of the lexer's allocations (and the
- * garbage collection they cost later, since the tokens live as long as the tree).
+ * garbage collection they cost later, since the tokens live as long as the tree). One table
+ * serves every call, so the incremental checker's many small chunks share their strings too;
+ * it is emptied when it grows large (strings already handed out stay valid).
  */
 class Interner {
   private keys: (string | undefined)[] = new Array(1024);
   private size = 0;
+  private static readonly MAX_SIZE = 1 << 16;
 
   /** The shared string equal to text[start, end), whose hash the caller computed. */
   get(text: string, start: number, end: number, hash: number): string {
@@ -85,8 +88,14 @@ class Interner {
       if (k.length === len && sameChars(k, text, start, len)) return k;
       i = (i + 1) & mask;
     }
-    const s = text.slice(start, end);
+    // A fresh flat string, not a slice that would keep the whole source text alive.
+    const s = len > 64 ? text.slice(start, end) : flat(text.slice(start, end));
     if (len > 64) return s; // Long texts rarely repeat; do not keep them.
+    if (this.size >= Interner.MAX_SIZE) {
+      this.keys = new Array(1024);
+      this.size = 0;
+      return this.get(text, start, end, hash);
+    }
     this.keys[i] = s;
     if (++this.size * 2 > this.keys.length) this.grow();
     return s;
@@ -105,6 +114,15 @@ class Interner {
   }
 }
 
+/**
+ * A copy of `s` that does not point into a larger string. V8 may represent a substring of
+ * 13 or more characters as a view of its parent; a table shared across files must not keep
+ * a whole old document alive through one of its names.
+ */
+function flat(s: string): string {
+  return s.length < 13 ? s : s.split('').join('');
+}
+
 function sameChars(k: string, text: string, start: number, len: number): boolean {
   for (let j = 0; j < len; j++) if (k.charCodeAt(j) !== text.charCodeAt(start + j)) return false;
   return true;
@@ -116,6 +134,8 @@ function hashOf(text: string, start: number, end: number): number {
   return h;
 }
 
+const INTERNER = new Interner();
+
 /** Runs of 1..32 spaces, the usual indentation, as shared strings. */
 const SPACES: string[] = Array.from({ length: 33 }, (_, n) => ' '.repeat(n));
 
@@ -123,7 +143,7 @@ const SPACES: string[] = Array.from({ length: 33 }, (_, n) => ' '.repeat(n));
 export function lex(text: string): Token[] {
   const tokens: Token[] = [];
   const n = text.length;
-  const interner = new Interner();
+  const interner = INTERNER;
   let i = 0;
   const push = (kind: TokenKind, start: number, end: number): void => {
     tokens.push({ kind, text: text.slice(start, end), start, end });
