@@ -8,7 +8,7 @@ import type { Diagnostic } from './diagnostic';
 
 /**
  * A significant token; 'eof' marks the end of the text. The cursor hands out the lexer's own
- * Token objects (no copies); only the end-of-file sentinel is made here.
+ * Token objects (no copies, no filtered list); only the end-of-file sentinel is made here.
  */
 export interface Tok {
   kind: Token['kind'] | 'eof';
@@ -24,9 +24,13 @@ const CONTINUE_AFTER = new Set([',', '->', '=', ':', '(', '[', '{']);
 const DECL_KEYWORDS = new Set(['model', 'block', 'train']);
 
 export class Cursor {
-  /** The significant tokens (trivia skipped, newlines kept) and the eof sentinel, by reference. */
-  readonly toks: Tok[];
-  pos = 0;
+  /** Every token, trivia included: the cursor skips trivia as it goes instead of copying. */
+  private readonly tokens: readonly Token[];
+  /** The index in `tokens` of the current significant token (tokens.length at the end). */
+  private pos: number;
+  /** The significant token consumed last (newlines included), or null at the start. */
+  private prev: Tok | null = null;
+  private readonly eof: Tok;
   /** The start and end of the last consumed token that is not a newline. */
   private lastStart = 0;
   lastEnd = 0;
@@ -38,26 +42,26 @@ export class Cursor {
   /** The brackets opened and not yet closed in the current statement. */
   private open: string[] = [];
   private eofReported = false;
-  /** The `model`, `block` and `train` keywords that are the first significant token of their line. */
-  private readonly declStarts = new Set<Tok>();
 
   constructor(tokens: readonly Token[], textLength: number) {
-    const toks: Tok[] = [];
-    let lineStart = true;
-    for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i];
-      const kind = t.kind;
-      if (kind === 'whitespace' || kind === 'comment') continue;
-      toks.push(t);
-      if (kind === 'newline') {
-        lineStart = true;
-        continue;
-      }
-      if (lineStart && kind === 'keyword' && DECL_KEYWORDS.has(t.text)) this.declStarts.add(t);
-      lineStart = false;
+    this.tokens = tokens;
+    this.eof = { kind: 'eof', text: '', start: textLength, end: textLength };
+    this.pos = this.significantFrom(0);
+  }
+
+  /** The index of the first significant token at or after `i` (tokens.length if none). */
+  private significantFrom(i: number): number {
+    const ts = this.tokens;
+    while (i < ts.length) {
+      const kind = ts[i].kind;
+      if (kind !== 'whitespace' && kind !== 'comment') return i;
+      i++;
     }
-    toks.push({ kind: 'eof', text: '', start: textLength, end: textLength });
-    this.toks = toks;
+    return ts.length;
+  }
+
+  private tokenAt(i: number): Tok {
+    return i < this.tokens.length ? this.tokens[i] : this.eof;
   }
 
   /** The span of the last consumed token that is not a newline. */
@@ -66,20 +70,23 @@ export class Cursor {
   }
 
   peek(k = 0): Tok {
-    return this.toks[Math.min(this.pos + k, this.toks.length - 1)];
+    let i = this.pos;
+    for (let j = 0; j < k && i < this.tokens.length; j++) i = this.significantFrom(i + 1);
+    return this.tokenAt(i);
   }
 
   /** The first token from here that is not a newline, without consuming anything. */
   peekPastNewlines(): Tok {
     let i = this.pos;
-    while (i < this.toks.length - 1 && this.toks[i].kind === 'newline') i++;
-    return this.toks[i];
+    while (i < this.tokens.length && this.tokens[i].kind === 'newline') i = this.significantFrom(i + 1);
+    return this.tokenAt(i);
   }
 
   next(): Tok {
-    const t = this.toks[this.pos];
+    const t = this.tokenAt(this.pos);
     if (t.kind !== 'eof') {
-      this.pos++;
+      this.prev = t;
+      this.pos = this.significantFrom(this.pos + 1);
       if (t.kind !== 'newline') {
         this.lastStart = t.start;
         this.lastEnd = t.end;
@@ -90,7 +97,10 @@ export class Cursor {
   }
 
   skipNewlines(): void {
-    while (this.toks[this.pos].kind === 'newline') this.pos++;
+    while (this.pos < this.tokens.length && this.tokens[this.pos].kind === 'newline') {
+      this.prev = this.tokens[this.pos];
+      this.pos = this.significantFrom(this.pos + 1);
+    }
   }
 
   /** True when the next token is the punctuation or keyword `text`. */
@@ -111,7 +121,27 @@ export class Cursor {
 
   /** A `model`, `block` or `train` keyword that starts its line: a new declaration. */
   isDeclStart(t: Tok): boolean {
-    return t.kind === 'keyword' && this.declStarts.has(t);
+    if (t.kind !== 'keyword' || !DECL_KEYWORDS.has(t.text)) return false;
+    const i = t === this.tokens[this.pos] ? this.pos : this.indexOf(t);
+    if (i < 0) return false;
+    // No significant token before it on its line: only blanks back to a newline or the start.
+    let j = i - 1;
+    while (j >= 0 && this.tokens[j].kind === 'whitespace') j--;
+    return j < 0 || this.tokens[j].kind === 'newline';
+  }
+
+  /** The index of token `t` (by binary search on its start), or -1. */
+  private indexOf(t: Tok): number {
+    let lo = 0;
+    let hi = this.tokens.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const m = this.tokens[mid];
+      if (m === t) return mid;
+      if (m.start < t.start) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 
   beginStatement(): void {
@@ -178,7 +208,7 @@ export class Cursor {
    * closer, so the author most likely forgot a closer.
    */
   private stoppedAtLineEnd(): boolean {
-    const prev = this.pos > 0 ? this.toks[this.pos - 1] : null;
+    const prev = this.prev;
     if (prev !== null && prev.kind === 'punct' && CONTINUE_AFTER.has(prev.text)) return false;
     const next = this.peekPastNewlines();
     return !(next.kind === 'punct' && (next.text === ',' || CLOSERS.has(next.text)));
