@@ -8,7 +8,7 @@ import { suggest } from './suggest';
 import { formatShape } from '../../../engine/catalog/shape';
 import type { BlockDecl, Call } from '../syntax/ast';
 import { boundSpan, boundValue, evalValue, matchArgs, resolveLayerArgs, type BoundCall } from './args';
-import { layerKey, type ResolvedLayer } from './layer_cache';
+import { layerKey, type LayerKey, type ResolvedLayer } from './layer_cache';
 import { outputName, snakeName, unknownTensor, type Frame, type Tensor, type Walk } from './state';
 import { reportUnused, valueEnv, walkBody } from './walker';
 
@@ -112,7 +112,7 @@ function applyLayer(w: Walk, frame: Frame, call: Call, spec: LayerSpec, inputs: 
  * Validates a layer call's arguments and runs its shape rule, reporting what is wrong.
  * Returns null after an error (or when an input is unknown); a success is cached under `key`.
  */
-function resolveLayer(w: Walk, frame: Frame, call: Call, spec: LayerSpec, inputs: Tensor[], bound: BoundCall, key: string | null): ResolvedLayer | null {
+function resolveLayer(w: Walk, frame: Frame, call: Call, spec: LayerSpec, inputs: Tensor[], bound: BoundCall, key: LayerKey | null): ResolvedLayer | null {
   const args = resolveLayerArgs(spec.name, spec.args, bound, call.span, w.sink, frame.related);
   if (!args || !inputs.every((t) => t.shape !== null)) return null;
   const r = spec.infer(

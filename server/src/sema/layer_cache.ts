@@ -29,51 +29,119 @@ export interface ResolvedLayer {
 /** Beyond this many distinct calls in one file the cache stops growing. */
 const MAX_ENTRIES = 20_000;
 
-export class LayerCache {
-  private readonly map = new Map<string, ResolvedLayer>();
+/**
+ * What a layer call's outcome depends on. It is compared field by field (after a 32-bit hash
+ * picks the bucket) rather than written out as a string key, which would cost a string per
+ * call to build and hash. The arrays are the call's own and are never changed afterwards.
+ */
+export interface LayerKey {
+  hash: number;
+  layer: string;
+  /** The bound value of each declared argument, by spec index (undefined when absent). */
+  values: readonly (PVal | undefined)[];
+  shapes: readonly Shape[];
+  dtypes: readonly DType[];
+}
 
-  get(key: string): ResolvedLayer | undefined {
-    return this.map.get(key);
+export class LayerCache {
+  private readonly buckets = new Map<number, { key: LayerKey; value: ResolvedLayer }[]>();
+  private size = 0;
+
+  get(key: LayerKey): ResolvedLayer | undefined {
+    const bucket = this.buckets.get(key.hash);
+    if (bucket) for (const e of bucket) if (sameKey(e.key, key)) return e.value;
+    return undefined;
   }
 
-  set(key: string, value: ResolvedLayer): void {
-    if (this.map.size < MAX_ENTRIES) this.map.set(key, value);
+  set(key: LayerKey, value: ResolvedLayer): void {
+    if (this.size >= MAX_ENTRIES) return;
+    this.size++;
+    const bucket = this.buckets.get(key.hash);
+    if (bucket) bucket.push({ key, value });
+    else this.buckets.set(key.hash, [{ key, value }]);
   }
 }
 
-/** Writes a value so that different values never share a text (the type is tagged). */
-function valueKey(v: PVal): string {
+function mix(h: number, x: number): number {
+  return (Math.imul(h ^ x, 0x01000193) + 0x9e3779b9) | 0;
+}
+
+function stringHash(s: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+function numberHash(v: number): number {
+  // Equal numbers hash alike (0 and -0 too; the comparison tells them apart).
+  return Number.isInteger(v) ? v | 0 : Math.floor(v * 1048576) | 0;
+}
+
+function valueHash(v: PVal | undefined): number {
   switch (typeof v) {
+    case 'undefined':
+      return 1;
     case 'number':
-      return Object.is(v, -0) ? 'n-0' : `n${v}`;
+      return mix(2, numberHash(v));
     case 'boolean':
-      return v ? 'T' : 'F';
+      return v ? 3 : 4;
     case 'string':
-      return `s${v.length}:${v}`;
-    default:
+      return mix(5, stringHash(v));
+    default: {
       if (Array.isArray(v)) {
-        let s = 'a';
-        for (const x of v) s += Object.is(x, -0) ? '-0,' : `${x},`;
-        return s;
+        let h = 6;
+        for (const x of v) h = mix(h, numberHash(x));
+        return h;
       }
-      return `y${v.sym.length}:${v.sym}`;
+      return mix(7, stringHash(v.sym));
+    }
   }
+}
+
+/** Same value: same type, numbers compared with Object.is (so 0 and -0 differ). */
+function sameValue(a: PVal | undefined, b: PVal | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (typeof a !== typeof b) return false;
+  if (typeof a === 'number') return Object.is(a, b);
+  if (typeof a !== 'object') return a === b;
+  const bo = b as number[] | { sym: string };
+  if (Array.isArray(a)) {
+    if (!Array.isArray(bo) || bo.length !== a.length) return false;
+    for (let i = 0; i < a.length; i++) if (!Object.is(a[i], bo[i])) return false;
+    return true;
+  }
+  return !Array.isArray(bo) && a.sym === bo.sym;
+}
+
+function sameKey(a: LayerKey, b: LayerKey): boolean {
+  if (a.layer !== b.layer || a.values.length !== b.values.length || a.shapes.length !== b.shapes.length) return false;
+  for (let i = 0; i < a.values.length; i++) if (!sameValue(a.values[i], b.values[i])) return false;
+  for (let i = 0; i < a.shapes.length; i++) {
+    if (a.dtypes[i] !== b.dtypes[i]) return false;
+    const x = a.shapes[i];
+    const y = b.shapes[i];
+    if (x.length !== y.length) return false;
+    for (let j = 0; j < x.length; j++) if (x[j] !== y[j]) return false;
+  }
+  return true;
 }
 
 /**
  * The key of a layer call: the layer, each declared argument's bound value (or its
  * absence), and each input's dtype and shape. Inputs with an unknown shape are never keyed.
  */
-export function layerKey(layer: string, bound: BoundCall, inputs: readonly { shape: Shape | null; dtype: DType }[]): string | null {
-  let key = layer;
-  for (let i = 0; i < bound.specs.length; i++) {
-    const v = bound.values[i];
-    key += v === undefined ? '|-' : `|${valueKey(v)}`;
-  }
+export function layerKey(layer: string, bound: BoundCall, inputs: readonly { shape: Shape | null; dtype: DType }[]): LayerKey | null {
+  let hash = stringHash(layer);
+  for (let i = 0; i < bound.values.length; i++) hash = mix(hash, valueHash(bound.values[i]));
+  const shapes: Shape[] = [];
+  const dtypes: DType[] = [];
   for (const t of inputs) {
     if (!t.shape) return null;
-    key += t.dtype === 'int32' ? '#i' : '#f';
-    for (const d of t.shape) key += typeof d === 'number' ? `,${d}` : `,${d.length}:${d}`;
+    hash = mix(hash, t.dtype === 'int32' ? 11 : 13);
+    for (const d of t.shape) hash = mix(hash, typeof d === 'number' ? d | 0 : stringHash(d));
+    hash = mix(hash, 17);
+    shapes.push(t.shape);
+    dtypes.push(t.dtype);
   }
-  return key;
+  return { hash, layer, values: bound.values, shapes, dtypes };
 }
