@@ -136,6 +136,12 @@ function hashOf(text: string, start: number, end: number): number {
 
 const INTERNER = new Interner();
 
+const KEYWORD_MIN = Math.min(...[...KEYWORDS].map((k) => k.length));
+const KEYWORD_MAX = Math.max(...[...KEYWORDS].map((k) => k.length));
+
+/** The text of each one-character punctuation token, by char code. */
+const PUNCT_TEXT: string[] = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
+
 /** Runs of 1..32 spaces, the usual indentation, as shared strings. */
 const SPACES: string[] = Array.from({ length: 33 }, (_, n) => ' '.repeat(n));
 
@@ -185,7 +191,9 @@ export function lex(text: string): Token[] {
         i++;
       }
       const word = interner.get(text, start, i, h);
-      tokens.push({ kind: KEYWORDS.has(word) ? 'keyword' : 'ident', text: word, start, end: i });
+      // A length outside the keywords' spares most names the set lookup.
+      const len = i - start;
+      tokens.push({ kind: len >= KEYWORD_MIN && len <= KEYWORD_MAX && KEYWORDS.has(word) ? 'keyword' : 'ident', text: word, start, end: i });
     } else if (isDigit(c) || (c === CH_DOT && i + 1 < n && isDigit(text.charCodeAt(i + 1)))) {
       i = scanNumber(text, i);
       tokens.push({ kind: 'number', text: interner.get(text, start, i, hashOf(text, start, i)), start, end: i });
@@ -197,8 +205,7 @@ export function lex(text: string): Token[] {
       i += 2;
       tokens.push({ kind: 'punct', text: '->', start, end: i });
     } else if (isPunct(c)) {
-      // One-character strings are shared by the engine already.
-      push('punct', start, ++i);
+      tokens.push({ kind: 'punct', text: PUNCT_TEXT[c], start, end: ++i });
     } else {
       // One error token per character; a surrogate pair stays together.
       i++;
