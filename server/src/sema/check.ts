@@ -49,8 +49,15 @@ function safely(compute: () => DeclResult): DeclResult {
   }
 }
 
-/** Called names per declaration; a tree is never edited (only moved), so they stay valid. */
-const CALLED = new WeakMap<Decl, Set<string>>();
+/**
+ * The block names each declaration calls. A tree is never edited (only moved), so an entry
+ * stays valid as long as its declaration lives; the incremental checker keeps one table
+ * across updates, a one-off check uses a plain map for that check alone.
+ */
+export interface CalledNames {
+  get(decl: Decl): Set<string> | undefined;
+  set(decl: Decl, names: Set<string>): unknown;
+}
 
 /** The names of blocks called anywhere in a body. */
 export function calledNames(body: Stmt[], out = new Set<string>()): Set<string> {
@@ -78,7 +85,14 @@ export function blockDeps(names: Set<string>, blocks: ReadonlyMap<string, BlockD
   return out;
 }
 
-export function checkParsed(file: File, parseDiagnostics: Diagnostic[], text: string, options: CheckOptions = {}, memo?: DeclMemo): CheckedFile {
+export function checkParsed(
+  file: File,
+  parseDiagnostics: Diagnostic[],
+  text: string,
+  options: CheckOptions = {},
+  memo?: DeclMemo,
+  called: CalledNames = new Map(),
+): CheckedFile {
   const lineStarts = lineStartsOf(text);
   const sink = new DiagnosticSink();
   const blocks = new Map<string, BlockDecl>();
@@ -98,8 +112,8 @@ export function checkParsed(file: File, parseDiagnostics: Diagnostic[], text: st
     if (d.kind === 'Block') blocks.set(id.name, d);
   }
   const namesOf = (d: Decl): Set<string> => {
-    let names = CALLED.get(d);
-    if (!names) CALLED.set(d, (names = d.kind === 'Train' ? new Set() : calledNames(d.body)));
+    let names = called.get(d);
+    if (!names) called.set(d, (names = d.kind === 'Train' ? new Set() : calledNames(d.body)));
     return names;
   };
   const used = new Set<string>();

@@ -303,6 +303,8 @@ export class IncrementalChecker {
   private decls = new Map<string, CachedDecl[]>();
   /** Every token of the last update's text, in order: the one list the chunks index into. */
   private tokens: Token[] = [];
+  /** The block names each declaration calls, kept while its (reused) tree lives. */
+  private readonly called = new WeakMap<Decl, Set<string>>();
   private readonly data?: DataProbe;
 
   constructor(options: { data?: DataProbe } = {}) {
@@ -382,7 +384,7 @@ export class IncrementalChecker {
       if (taken) taken.push(entry);
       else nextDecls.set(own, [entry]);
       return entry.result;
-    });
+    }, this.called);
     this.decls = nextDecls;
     return result;
   }
