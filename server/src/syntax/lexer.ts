@@ -75,7 +75,7 @@ function isPunct(c: number): boolean {
 class Interner {
   private keys: (string | undefined)[] = new Array(1024);
   private size = 0;
-  private static readonly MAX_SIZE = 1 << 16;
+  private static readonly MAX_SIZE = 1 << 14;
 
   /** The shared string equal to text[start, end), whose hash the caller computed. */
   get(text: string, start: number, end: number, hash: number): string {
