@@ -1,6 +1,7 @@
-// The CLI's DataFiles: bytes from the disk, chunked streams for large CSV files, gunzip from
-// zlib, PNG from pngjs and JPEG from jpeg-js. Every failure is an error value that names the
-// file: a missing path, a folder where a file belongs, an empty file, an undecodable image.
+// The CLI's DataFiles: bytes from the disk, chunked streams for large CSV files, byte
+// ranges for large npy and IDX files, gunzip from zlib, PNG from pngjs and JPEG from
+// jpeg-js. Every failure is an error value that names the file: a missing path, a folder
+// where a file belongs, an empty file, an undecodable image.
 
 import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { open, readdir, readFile, rm, stat } from 'node:fs/promises';
@@ -153,8 +154,31 @@ export async function createRowStore(rowBytes: number): Promise<RowStore> {
   };
 }
 
+/**
+ * Up to `length` bytes of `path` from `offset` (fewer where the file ends first), through a
+ * file handle opened for the call, so a block of npy or IDX rows is read without the rest.
+ */
+export async function readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    const want = Math.max(0, Math.min(length, size - offset));
+    const out = new Uint8Array(want);
+    let got = 0;
+    while (got < want) {
+      const r = await handle.read(out, got, want - got, offset + got);
+      if (r.bytesRead === 0) break;
+      got += r.bytesRead;
+    }
+    return got === want ? out : out.subarray(0, got);
+  } finally {
+    await handle.close();
+  }
+}
+
 export const nodeFiles: DataFiles = {
   read: readBytes,
+  readRange,
   createRowStore,
   stream: streamFile,
   probe: probeFile,

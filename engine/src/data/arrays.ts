@@ -11,7 +11,7 @@ import { dataFail, type DataResult } from './data_error';
 import { parseIdx } from './idx';
 import { parseNpy } from './npy';
 import type { ArraySet, Dataset } from '../train/types';
-import { checkClassIndices, describeInputs, fillInputs, inputSlots, outputSlots } from './model_fit';
+import { checkClassIndices, describeInputs, fillInputs, inputSlots, outputSlots, type InputSlot } from './model_fit';
 import type { LoadOptions } from './load_options';
 import { basename } from './files';
 import type { DataFiles } from './files';
@@ -27,23 +27,43 @@ export interface FileArray {
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
+/** Checks a features array's shape [N, ...] against the model's inputs: N samples of `slots`. */
+export function fitFeatureShape(file: string, shape: number[], noun: string, ir: ModelIR): DataResult<{ count: number; slots: InputSlot[] }> {
+  const ins = inputSlots(ir, file);
+  if (!ins.ok) return ins;
+  if (shape.length === 0) return dataFail(file, `${basename(file)} holds a single value; it must be an array with one ${noun} per sample along its first axis`, undefined, 'data-mismatch');
+  const per = shape.slice(1).reduce((a, b) => a * b, 1);
+  const width = ins.value.reduce((a, s) => a + s.size, 0);
+  if (per !== width) {
+    return dataFail(file, `${basename(file)} has shape [${shape.join(', ')}]: ${per} values per ${noun}, but ${describeInputs(ir)}${ir.inputs.length === 1 ? ` (${width} values)` : ''}`, undefined, 'data-mismatch');
+  }
+  return { ok: true, value: { count: shape[0], slots: ins.value } };
+}
+
 /** Shapes feature and target arrays to the model; targets may be null when predicting. */
 export function arraysDataset(features: FileArray, targets: FileArray | null, ir: ModelIR, options: LoadOptions, labels: string[] | null = null): DataResult<Dataset> {
   const file = features.file;
-  const ins = inputSlots(ir, file);
-  if (!ins.ok) return ins;
-  if (features.shape.length === 0) return dataFail(file, `${basename(file)} holds a single value; it must be an array with one ${features.noun} per sample along its first axis`, undefined, 'data-mismatch');
-  const count = features.shape[0];
-  const per = features.shape.slice(1).reduce((a, b) => a * b, 1);
-  const width = ins.value.reduce((a, s) => a + s.size, 0);
-  if (per !== width) {
-    return dataFail(file, `${basename(file)} has shape [${features.shape.join(', ')}]: ${per} values per ${features.noun}, but ${describeInputs(ir)}${ir.inputs.length === 1 ? ` (${width} values)` : ''}`, undefined, 'data-mismatch');
-  }
+  const fit = fitFeatureShape(file, features.shape, features.noun, ir);
+  if (!fit.ok) return fit;
+  const { count, slots } = fit.value;
   const feats = features.data instanceof Float32Array ? features.data : Float32Array.from(features.data);
-  const inputs = fillInputs(feats, count, ins.value, file, (r, c) => ({ what: `${features.noun} ${r}, value ${c}` }));
+  const inputs = fillInputs(feats, count, slots, file, (r, c) => ({ what: `${features.noun} ${r}, value ${c}` }));
   if (!inputs.ok) return inputs;
   const dataset: Dataset = { count, inputs: inputs.value, targets: {}, labels: {} };
   if (!targets || options.targets === 'ignore') return { ok: true, value: dataset };
+  const fitted = fitTargets(file, count, features.noun, targets, ir, options);
+  if (!fitted.ok) return fitted;
+  dataset.targets[fitted.value.name] = fitted.value.set;
+  dataset.labels![fitted.value.name] = labels;
+  return { ok: true, value: dataset };
+}
+
+/**
+ * Checks a targets array against the model's one output and the `count` samples of the
+ * features file `file`, and converts it: int32 class indices or finite float32 values.
+ */
+export function fitTargets(file: string, count: number, noun: string, targets: FileArray, ir: ModelIR, options: LoadOptions): DataResult<{ name: string; set: ArraySet }> {
+  const features = { noun };
 
   const outs = outputSlots(ir, options.config, targets.file);
   if (!outs.ok) return outs;
@@ -79,12 +99,10 @@ export function arraysDataset(features: FileArray, targets: FileArray | null, ir
     }
   }
   const set: ArraySet = { data, sampleShape: slot.targetShape };
-  dataset.targets[slot.name] = set;
-  dataset.labels![slot.name] = labels;
-  return { ok: true, value: dataset };
+  return { ok: true, value: { name: slot.name, set } };
 }
 
-function checkFinite(a: FileArray): DataResult<true> {
+export function checkFinite(a: FileArray): DataResult<true> {
   if (!(a.data instanceof Float32Array)) return { ok: true, value: true };
   const per = a.shape.slice(1).reduce((x, y) => x * y, 1);
   for (let i = 0; i < a.data.length; i++) {
@@ -95,7 +113,7 @@ function checkFinite(a: FileArray): DataResult<true> {
   return { ok: true, value: true };
 }
 
-async function npyFile(files: DataFiles, path: string, noun: string): Promise<DataResult<FileArray>> {
+export async function npyFile(files: DataFiles, path: string, noun: string): Promise<DataResult<FileArray>> {
   const bytes = await files.read(path, 'npy file');
   if (!bytes.ok) return bytes;
   const parsed = parseNpy(bytes.value, path);
@@ -106,7 +124,7 @@ async function npyFile(files: DataFiles, path: string, noun: string): Promise<Da
 }
 
 /** IDX with pixel bytes (element type 0x08) scaled to [0, 1] when `scale` is set. */
-async function idxFile(files: DataFiles, path: string, noun: string, scale: boolean): Promise<DataResult<FileArray>> {
+export async function idxFile(files: DataFiles, path: string, noun: string, scale: boolean): Promise<DataResult<FileArray>> {
   const raw = await files.read(path, 'IDX file');
   if (!raw.ok) return raw;
   let bytes = raw.value;

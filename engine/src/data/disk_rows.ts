@@ -2,7 +2,8 @@
 // values, then each target's, 4 bytes a value: float32, or int32 for int inputs and class
 // indices) in a RowStore, a temporary file. `RowWriter` appends rows while the CSV's second
 // pass parses them; `DiskRows` is the BatchSource the loop reads, keeping only a few blocks
-// of rows in memory.
+// of rows in memory. DiskRows reads through a RowReader, so npy and IDX files, already
+// fixed-size rows, are read in place (array_rows.ts) rather than copied.
 //
 // Shuffling differs from the in-memory full permutation: each epoch draws a seeded
 // permutation of blocks of consecutive rows (BLOCK_ROWS, fewer when the budget is small), then takes the blocks WINDOW_BLOCKS
@@ -16,7 +17,7 @@ import type { BatchSource, SampleSpec } from '../train/batch_source';
 import { shuffledOrder } from '../train/dataset';
 import type { ArraySet, Dataset } from '../train/types';
 import type { Rng } from '../rng';
-import type { RowStore } from './files';
+import type { RowReader, RowStore } from './files';
 
 /** Rows per block at most, the unit of the block shuffle and of a read from the file. */
 export const BLOCK_ROWS = 4096;
@@ -99,7 +100,10 @@ interface Block {
   i32: Int32Array;
 }
 
-/** A BatchSource over the rows of a RowStore (or over a sorted subset of them). */
+/**
+ * A BatchSource over the rows of a RowReader (or over a sorted subset of them): a RowStore
+ * the CSV reader filled, or an npy or IDX file converted to rows as they are read.
+ */
 export class DiskRows implements BatchSource {
   readonly kind = 'batch-source' as const;
   readonly count: number;
@@ -110,7 +114,7 @@ export class DiskRows implements BatchSource {
   bytesRead = 0;
 
   constructor(
-    readonly store: RowStore,
+    readonly store: RowReader,
     readonly layout: RowLayout,
     readonly physicalCount: number,
     readonly labels: Record<string, string[] | null>,

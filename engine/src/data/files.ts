@@ -18,11 +18,22 @@ export interface DirEntry {
 }
 
 /**
+ * Where DiskRows reads its rows: fixed-size binary rows (disk_rows.ts) by byte range. A
+ * RowStore is one; a file of npy or IDX rows converted on read is another (array_rows.ts).
+ */
+export interface RowReader {
+  /** `length` bytes from byte `offset` of the rows, in a fresh array. */
+  read(offset: number, length: number): Promise<Uint8Array>;
+  /** Releases what the rows hold (a temporary file is removed); safe to call twice. */
+  delete(): Promise<void>;
+}
+
+/**
  * A temporary file of fixed-size binary rows, for data sets whose arrays exceed the memory
  * budget (disk_rows.ts). Rows are appended in order while the data is read, then read back
  * by byte range while training. The owner deletes it when the run ends, however it ends.
  */
-export interface RowStore {
+export interface RowStore extends RowReader {
   /** Appends whole rows (a multiple of the row size); synchronous so a parser can call it per chunk. */
   append(bytes: Uint8Array): void;
   /** `length` bytes from byte `offset`, in a fresh array. */
@@ -46,6 +57,12 @@ export interface DataFiles {
   stream?(path: string): AsyncIterable<Uint8Array>;
   /** With `stream`: checks that the file exists, is a file and is not empty, with read()'s messages. */
   probe?(path: string, role: string): Promise<DataResult<true>>;
+  /**
+   * Up to `length` bytes of the file from byte `offset`, fewer only where the file ends
+   * first; for npy and IDX sources larger than the memory budget, read a block of rows at a
+   * time. Throws on a missing or unreadable file (probe first). Absent where files are held in memory.
+   */
+  readRange?(path: string, offset: number, length: number): Promise<Uint8Array>;
   /** A new temporary row store of `rowBytes`-byte rows; absent where data is held in memory anyway. */
   createRowStore?(rowBytes: number): Promise<RowStore>;
   /** PNG or JPEG to RGBA; absent where no decoder is available. */

@@ -12,7 +12,8 @@ export interface IdxArray {
 
 export type Gunzip = (bytes: Uint8Array) => Uint8Array;
 
-const TYPES: Record<number, { size: number; get: (v: DataView, o: number) => number; float: boolean }> = {
+/** The element types by the magic number's third byte (values are big-endian). */
+export const IDX_TYPES: Record<number, { size: number; get: (v: DataView, o: number) => number; float: boolean }> = {
   0x08: { size: 1, get: (v, o) => v.getUint8(o), float: false },
   0x09: { size: 1, get: (v, o) => v.getInt8(o), float: false },
   0x0b: { size: 2, get: (v, o) => v.getInt16(o), float: false },
@@ -31,10 +32,10 @@ export function parseIdx(raw: Uint8Array, file: string, gunzip?: Gunzip): DataRe
       return dataFail(file, `the gzip data is corrupt: ${(e as Error).message}`);
     }
   }
-  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0 || !TYPES[bytes[2]]) {
+  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0 || !IDX_TYPES[bytes[2]]) {
     return dataFail(file, 'not an IDX file (the magic number should be 00 00 TYPE RANK, as in MNIST\'s train-images-idx3-ubyte)');
   }
-  const type = TYPES[bytes[2]];
+  const type = IDX_TYPES[bytes[2]];
   const rank = bytes[3];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 4 + 4 * rank) return dataFail(file, 'the IDX header is truncated');

@@ -4,7 +4,8 @@
 // fraction held out after a seeded shuffle, or a second source read the same way with the
 // training labels (the split is the engine's splitValidation, which the editor uses
 // too). CSV files are streamed when the DataFiles can (csv_stream_load.ts), so their text
-// is never held whole; the other formats are read into memory.
+// is never held whole; npy and uncompressed IDX files over the memory budget are read in
+// place by byte range (array_rows.ts); the other formats are read into memory.
 
 import type { ModelIR } from '../../catalog/ir';
 import type { TrainDataSource, TrainIR } from '../../catalog/train_ir';
@@ -15,6 +16,7 @@ import { shuffledOrder, splitValidation } from '../train/dataset';
 import { DEFAULT_SEED } from '../train/run';
 import type { Dataset } from '../train/types';
 import { loadIdx, loadNpy } from './arrays';
+import { loadArrayRows } from './array_rows';
 import { loadImages } from './images';
 import type { LoadOptions } from './load_options';
 import { extname, readText, type DataFiles } from './files';
@@ -59,9 +61,9 @@ async function loadSource(source: TrainDataSource, ir: ModelIR, options: LoadOpt
         return tableDataset(table.value, source, ir, options);
       }
       case 'npy':
-        return await loadNpy(source, ir, options);
+        return (await loadArrayRows(source, ir, options)) ?? (await loadNpy(source, ir, options));
       case 'idx':
-        return await loadIdx(source, ir, options);
+        return (await loadArrayRows(source, ir, options)) ?? (await loadIdx(source, ir, options));
       case 'images':
         return await loadImages(source, ir, options);
     }
@@ -104,7 +106,7 @@ export interface TrainingSources {
 
 /**
  * loadTrainingData with a memory budget (bytes) for the numeric arrays: a streamed CSV above
- * it becomes rows on disk (the DataFiles' row store), and a `validation = 0.2` split of such
+ * it becomes rows on disk (the DataFiles' row store), an npy or IDX source is read in place, and a `validation = 0.2` split of such
  * rows picks the same rows as splitValidation, as two sorted views of one file.
  */
 export async function loadTrainingSources(config: TrainIR, ir: ModelIR, files: DataFiles, budgetBytes: number): Promise<DataResult<TrainingSources>> {
