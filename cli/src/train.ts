@@ -115,7 +115,7 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
     return EXIT.usage;
   }
   if ('kind' in data.value.train && !data.value.train.dataset) {
-    io.err(`netspec train: the data's arrays exceed NETSPEC_DATA_BUDGET_MB (${dataBudgetBytes() / 1024 / 1024} MB); training from rows in a temporary file\n`);
+    io.err(`netspec train: the data's arrays exceed NETSPEC_DATA_BUDGET_MB (${dataBudgetBytes() / 1024 / 1024} MB); training from rows read from disk\n`);
   }
   try {
     return await trainLoaded(ir, config, path, data.value, booleans, values, io);
