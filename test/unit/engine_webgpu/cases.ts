@@ -9,6 +9,7 @@ import { outputShape } from '../../../engine/src/backend';
 import { unaryFn } from '../../../engine/src/cpu/elementwise';
 import type { HostInput } from './harness';
 import { floats, ints } from './harness';
+import { nanCases } from './nan_cases';
 
 export interface ParityCase {
   name: string;
@@ -187,5 +188,5 @@ function indexingCases(): ParityCase[] {
 }
 
 export function parityCases(cpuPool: (x: HostInput, attrs: OpAttrs['pool2d']) => HostInput): ParityCase[] {
-  return [...unaryCases(), ...binaryCases(), ...reduceCases(), ...matmulCases(), ...convCases(), ...poolCases(cpuPool), ...indexingCases()];
+  return [...unaryCases(), ...binaryCases(), ...reduceCases(), ...matmulCases(), ...convCases(), ...poolCases(cpuPool), ...indexingCases(), ...nanCases(cpuPool)];
 }

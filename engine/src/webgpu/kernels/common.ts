@@ -100,6 +100,28 @@ export function flatGroups(n: number): number {
   return Math.ceil(n / FLAT_WG);
 }
 
+/**
+ * NaN tests and float-to-int conversion that work on bit patterns, so a compiler that
+ * assumes finite floats (and folds `x != x` to false, or lowers a comparison to an
+ * instruction that drops NaN) cannot change the result. `ord` is true when neither value
+ * is NaN, so `ord(a, b) && a < b` is an IEEE comparison; `feq` is IEEE equality. `to_i32`
+ * is what storing a float in an Int32Array does on the CPU backend: truncate toward zero,
+ * then wrap modulo 2^32, with NaN and the infinities giving 0.
+ */
+const NAN_HELPERS = `fn is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
+fn ord(a: f32, b: f32) -> bool { return !is_nan(a) && !is_nan(b); }
+fn feq(a: f32, b: f32) -> bool { return ord(a, b) && a == b; }
+fn to_i32(x: f32) -> i32 {
+  let bits = bitcast<u32>(x);
+  let e = i32((bits >> 23u) & 0xffu) - 127;
+  if (e < 0 || e > 54) { return 0; }
+  let m = (bits & 0x7fffffu) | 0x800000u;
+  var v = 0u;
+  if (e <= 23) { v = m >> u32(23 - e); } else { v = m << u32(e - 23); }
+  if ((bits >> 31u) != 0u) { v = 0u - v; }
+  return bitcast<i32>(v);
+}`;
+
 /** The uniform block, its accessors, and the storage bindings of a kernel. */
 export function prelude(inputs: readonly WgslType[], output: WgslType): string {
   const lines = [
@@ -108,6 +130,7 @@ export function prelude(inputs: readonly WgslType[], output: WgslType): string {
     'fn pu(i: u32) -> u32 { return P.d[i / 4u][i % 4u]; }',
     'fn pi(i: u32) -> i32 { return bitcast<i32>(pu(i)); }',
     'fn pf(i: u32) -> f32 { return bitcast<f32>(pu(i)); }',
+    NAN_HELPERS,
   ];
   inputs.forEach((t, k) => lines.push(`@group(0) @binding(${k + 1}) var<storage, read> in${k}: array<${t}>;`));
   lines.push(`@group(0) @binding(${inputs.length + 1}) var<storage, read_write> out: array<${output}>;`);
@@ -129,9 +152,9 @@ ${body}
 `;
 }
 
-/** Converts an f32 expression to the output type (truncating toward zero for i32). */
+/** Converts an f32 expression to the output type (for i32 as a CPU Int32Array stores it, see `to_i32`). */
 export function toOut(type: WgslType, expr: string): string {
-  return type === 'f32' ? expr : `${type}(${expr})`;
+  return type === 'f32' ? expr : type === 'i32' ? `to_i32(${expr})` : `${type}(${expr})`;
 }
 
 /** Reads element `idx` of input k as f32 whatever its stored type. */

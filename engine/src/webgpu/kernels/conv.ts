@@ -151,7 +151,7 @@ export function pool2d([x]: readonly DeviceTensor[], out: DeviceTensor, a: OpAtt
       let ix = ox * SW - PL + s;
       if (ix < 0 || ix >= W) { continue; }
       let v = in0[((b * H + iy) * W + ix) * C + c];
-      ${isMax ? 'if (count == 0 || v > acc) { acc = v; }' : 'acc += v;'}
+      ${isMax ? 'if (count == 0 || (ord(v, acc) && v > acc)) { acc = v; }' : 'acc += v;'}
       count++;
     }
   }
@@ -164,14 +164,17 @@ export function pool2d([x]: readonly DeviceTensor[], out: DeviceTensor, a: OpAtt
   }];
 }
 
-/** Max routes each window's gradient to its first maximum (in r, s order); avg divides by the in-bounds count. */
+/**
+ * Max routes each window's gradient to its first maximum (in r, s order), compared by IEEE
+ * equality so a NaN maximum routes nothing, as on the CPU; avg divides by the in-bounds count.
+ */
 export function pool2dGrad([x, y, dy]: readonly DeviceTensor[], out: DeviceTensor, a: OpAttrs['pool2d_grad']): Dispatch[] {
   const n = elements(out);
   const isMax = a.fn === 'max';
   const contribution = isMax
     ? `
       let peak = in1[yi];
-      if (in0[i] != peak) { continue; }
+      if (!feq(in0[i], peak)) { continue; }
       var first = true;
       for (var r2 = 0; r2 < KH && first; r2++) {
         let y2 = oy * SH - PT + r2;
@@ -180,7 +183,7 @@ export function pool2dGrad([x, y, dy]: readonly DeviceTensor[], out: DeviceTenso
           if (r2 == r && s2 == s) { break; }
           let x2 = ox * SW - PL + s2;
           if (x2 < 0 || x2 >= W) { continue; }
-          if (in0[((b * H + y2) * W + x2) * C + c] == peak) { first = false; break; }
+          if (feq(in0[((b * H + y2) * W + x2) * C + c], peak)) { first = false; break; }
         }
         if (r2 == r) { break; }
       }

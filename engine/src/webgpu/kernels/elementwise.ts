@@ -39,59 +39,67 @@ fn pow_js(x: f32, a: f32) -> f32 {
 }
 `;
 
-/** y = f(x) with alpha `A` and beta `B`. */
+/** y = f(x) with alpha `A` and beta `B`; a NaN goes where the CPU's ternaries send it (relu gives 0). */
 const UNARY: Record<UnaryFn, string> = {
-  relu: 'max(x, 0.0)',
+  relu: 'select(0.0, x, ord(x, 0.0) && x > 0.0)',
   sigmoid: 'sigm(x)',
   tanh: 'tanh_s(x)',
   gelu: '0.5 * x * (1.0 + erf_nr(x * 0.70710678118654752))',
   silu: 'x * sigm(x)',
-  elu: 'select(A * (exp(x) - 1.0), x, x > 0.0)',
-  leaky_relu: 'select(A * x, x, x > 0.0)',
+  elu: 'select(A * (exp(x) - 1.0), x, ord(x, 0.0) && x > 0.0)',
+  leaky_relu: 'select(A * x, x, ord(x, 0.0) && x > 0.0)',
   exp: 'exp(x)',
   log: 'log(x)',
   neg: '-x',
   sqrt: 'sqrt(x)',
   abs: 'abs(x)',
   square: 'x * x',
-  sign: 'sign(x)',
+  sign: 'select(sign(x), x, is_nan(x))',
   affine: 'x * A + B',
-  clip: 'select(select(x, B, x > B), A, x < A)',
+  clip: 'select(select(x, B, ord(x, B) && x > B), A, ord(x, A) && x < A)',
   pow: 'pow_js(x, A)',
 };
 
-/** f'(x) given x and y = f(x). */
+/**
+ * f'(x) given x and y = f(x); comparisons guard NaN on bits so NaN behaves as in the CPU's.
+ * `Z` is a zero read from the uniforms: a literal 0.0 would let the compiler fold g * 0.0 to
+ * 0 and lose a NaN gradient that the CPU's dy * 0 keeps.
+ */
 const DERIVATIVE: Record<UnaryFn, string> = {
-  relu: 'select(0.0, 1.0, y > 0.0)',
+  relu: 'select(0.0, 1.0, ord(y, 0.0) && y > 0.0)',
   sigmoid: 'y * (1.0 - y)',
   tanh: '1.0 - y * y',
   gelu: '0.5 * (1.0 + erf_nr(x * 0.70710678118654752)) + x * 0.39894228040143268 * exp(-0.5 * x * x)',
   silu: 'sigm(x) * (1.0 + x * (1.0 - sigm(x)))',
-  elu: 'select(A * exp(x), 1.0, x > 0.0)',
-  leaky_relu: 'select(A, 1.0, x > 0.0)',
+  elu: 'select(A * exp(x), 1.0, ord(x, 0.0) && x > 0.0)',
+  leaky_relu: 'select(A, 1.0, ord(x, 0.0) && x > 0.0)',
   exp: 'y',
   log: '1.0 / x',
   neg: '-1.0',
   sqrt: '0.5 / y',
-  abs: 'sign(x)',
+  abs: 'select(sign(x), x, is_nan(x))',
   square: '2.0 * x',
-  sign: '0.0',
+  sign: 'Z',
   affine: 'A',
-  clip: 'select(0.0, 1.0, x >= A && x <= B)',
+  clip: 'select(0.0, 1.0, ord(x, A) && ord(x, B) && x >= A && x <= B)',
   pow: 'A * pow_js(x, A - 1.0)',
 };
 
-/** c = f(a, b) on f32 values; comparisons give 1 or 0. */
+/**
+ * c = f(a, b) on f32 values; comparisons give 1 or 0. Max and min are the CPU's
+ * `a >= b ? a : b` (so a NaN in b comes through and one in a gives b), spelled with bit
+ * NaN tests because WGSL's max and min, which a compiler may substitute, can drop NaN.
+ */
 const BINARY: Record<BinaryFn, string> = {
   add: 'a + b',
   sub: 'a - b',
   mul: 'a * b',
   div: 'a / b',
-  max: 'select(b, a, a >= b)',
-  min: 'select(b, a, a <= b)',
-  ge: 'select(0.0, 1.0, a >= b)',
-  lt: 'select(0.0, 1.0, a < b)',
-  eq: 'select(0.0, 1.0, a == b)',
+  max: 'select(b, a, ord(a, b) && a >= b)',
+  min: 'select(b, a, ord(a, b) && a <= b)',
+  ge: 'select(0.0, 1.0, ord(a, b) && a >= b)',
+  lt: 'select(0.0, 1.0, ord(a, b) && a < b)',
+  eq: 'select(0.0, 1.0, feq(a, b))',
 };
 
 /** The same on i32 values, exact; integer division goes through f32 like the CPU's. */
@@ -137,11 +145,13 @@ export function unaryGrad([x, y, dy]: readonly DeviceTensor[], out: DeviceTensor
   let x = ${loadF32(types[0], 0, 'i')};
   let y = ${loadF32(types[1], 1, 'i')};
   let g = ${loadF32(types[2], 2, 'i')};
+  let Z = pf(3u);
   _ = B;
+  _ = Z;
   out[i] = ${toOut(to, `g * (${DERIVATIVE[a.fn]})`)};`),
     inputs: [x, y, dy],
     output: out,
-    params: new Params().u(n).f(a.alpha ?? 0, a.beta ?? 0).words,
+    params: new Params().u(n).f(a.alpha ?? 0, a.beta ?? 0, 0).words,
     groups: flatGroups(n),
   }];
 }
@@ -200,12 +210,12 @@ export function fill(_inputs: readonly DeviceTensor[], out: DeviceTensor, a: OpA
   return [fillDispatch(out, a.value)];
 }
 
-/** float32 <-> int32; float to int truncates toward zero and NaN becomes 0 (as a typed array stores it). */
+/** float32 <-> int32; float to int truncates toward zero, wraps modulo 2^32, and NaN and infinities become 0 (as a typed array stores them). */
 export function cast([x]: readonly DeviceTensor[], out: DeviceTensor): Dispatch[] {
   const tx: WgslType = wgslType(x.dtype);
   const to: WgslType = wgslType(out.dtype);
   const n = elements(out);
-  const expr = tx === to ? 'in0[i]' : to === 'i32' ? 'select(i32(in0[i]), 0, in0[i] != in0[i])' : 'f32(in0[i])';
+  const expr = tx === to ? 'in0[i]' : to === 'i32' ? 'to_i32(in0[i])' : 'f32(in0[i])';
   return [{
     key: `cast:${tx}:${to}`,
     wgsl: () => prelude([tx], to) + flatMain(`  out[i] = ${expr};`),

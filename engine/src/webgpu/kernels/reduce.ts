@@ -21,7 +21,8 @@ function treeReduce(op: string): string {
   }`;
 }
 
-const MAX_OP = 'select(a, b, b > a || b != b)';
+/** The CPU's running max: a NaN, once seen, stays; the NaN tests work on bits (see common.ts). */
+const MAX_OP = 'select(a, b, is_nan(b) || (ord(a, b) && b > a))';
 
 /** The offset of coordinates `idx` (walked over the shape at word `shapeAt`) dotted with strides. */
 function offsetLoop(target: string, idx: string, rankAt: number, shapeAt: number, strideAt: number): string {
