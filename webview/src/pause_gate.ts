@@ -1,9 +1,7 @@
-// Pausing a run between steps. The training loop has no asynchronous hook before a step,
-// but every step reads its losses back with one `download` from the backend; wrapping the
-// backend so that `download` first awaits an open gate holds the loop at a step boundary
-// without touching the engine. Stop opens the gate, so a paused run can still be stopped.
-
-import type { Backend } from '../../engine/src/backend';
+// Pausing a run between steps. The training loop awaits its `beforeStep` callback before
+// every step; the worker passes `pass` of this gate there, so closing the gate holds the
+// loop at a step boundary and opening it lets the run go on. Stop opens the gate, so a
+// paused run can still be stopped (the loop polls `shouldStop` again after the wait).
 
 /** A gate that is open (no wait) until `close`; `open` releases everything waiting. */
 export class PauseGate {
@@ -30,20 +28,4 @@ export class PauseGate {
   pass(): Promise<void> {
     return this.waiting ?? Promise.resolve();
   }
-}
-
-/** `backend` with every `download` waiting on `gate` first; everything else is the backend's own. */
-export function gatedBackend(backend: Backend, gate: PauseGate): Backend {
-  return new Proxy(backend, {
-    get(target, prop) {
-      if (prop === 'download') {
-        return async (buffer: Parameters<Backend['download']>[0]) => {
-          await gate.pass();
-          return target.download(buffer);
-        };
-      }
-      const v = Reflect.get(target, prop, target) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
 }

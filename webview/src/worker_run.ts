@@ -19,7 +19,7 @@ import { predict } from '../../engine/src/train/predict';
 import { train } from '../../engine/src/train/run';
 import type { Dataset, NamedArray, StepEvent } from '../../engine/src/train/types';
 import type { BackendChoice, BackendInfo, ClassReport, FromPanel, RunSnapshot, SamplePrediction, ToPanel } from '../protocol';
-import { gatedBackend, PauseGate } from './pause_gate';
+import { PauseGate } from './pause_gate';
 import { classReport, samplePredictions } from './report';
 
 export type StartMessage = Extract<ToPanel, { type: 'start' }>;
@@ -151,7 +151,7 @@ export class WorkerRun {
     const ir: ModelIR = msg.ir;
     const config: TrainIR = msg.train;
     const picked = await pickBackend(msg.backend, deps);
-    setBackend(gatedBackend(picked.backend, this.gate));
+    setBackend(picked.backend);
     deps.post({ type: 'backend', runId, info: picked.info });
     if (picked.info.fallbackReason) deps.post({ type: 'log', level: 'warn', message: `training on the CPU: ${picked.info.fallbackReason}` });
 
@@ -178,6 +178,7 @@ export class WorkerRun {
         deps.post({ type: 'weights', runId, epoch: e.epoch, final: false, bytes }, [bytes.buffer as ArrayBuffer]);
       },
       shouldStop: () => this.stopRequested,
+      beforeStep: () => this.gate.pass(),
     });
     if (!outcome.ok) {
       deps.post({ type: 'failed', runId, error: outcome.error });

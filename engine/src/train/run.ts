@@ -146,6 +146,10 @@ class Loop {
       let lr = this.optimizer.config.lr;
       for (let step = 1; step <= stepsPerEpoch; step++) {
         if (this.callbacks.shouldStop?.()) return { ok: true, result: await this.finish('cancelled') };
+        if (this.callbacks.beforeStep) {
+          await this.callbacks.beforeStep();
+          if (this.callbacks.shouldStop?.()) return { ok: true, result: await this.finish('cancelled') };
+        }
         lr = this.schedule(epoch - 1, this.optimizer.iterations, history);
         this.optimizer.config.lr = lr;
         const wanted = order.subarray((step - 1) * batch, Math.min(step * batch, data.count));

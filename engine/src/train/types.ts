@@ -62,6 +62,11 @@ export interface TrainCallbacks {
   onEpoch?(e: EpochEvent, weights: () => Promise<NamedArray[]>): void | Promise<void>;
   /** Polled between steps: true stops after the current step (Ctrl-C, the Stop button). */
   shouldStop?(): boolean;
+  /**
+   * Awaited before each step, after `shouldStop` is polled (which is polled again once it
+   * resolves): the training panel holds a paused run here, at a step boundary.
+   */
+  beforeStep?(): void | Promise<void>;
 }
 
 export interface TrainError {

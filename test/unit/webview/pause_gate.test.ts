@@ -1,27 +1,27 @@
-// Pausing between steps: a gated backend holds `download` while the gate is closed and
-// passes every other member through to the real backend.
+// Pausing between steps: the gate's `pass` resolves at once while open, is held while the
+// gate is closed, and every waiter goes on when it opens.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CpuBackend } from '../../../engine/src/cpu/backend';
-import { gatedBackend, PauseGate } from '../../../webview/src/pause_gate';
+import { PauseGate } from '../../../webview/src/pause_gate';
 
-test('download waits while the gate is closed and goes on when it opens', async () => {
-  const cpu = new CpuBackend();
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('pass waits while the gate is closed and goes on when it opens', async () => {
   const gate = new PauseGate();
-  const b = gatedBackend(cpu, gate);
-  assert.equal(b.name, 'cpu');
-  const buf = b.alloc(8, 'float32');
-  b.upload(buf, Float32Array.from([1, 2]));
-  assert.deepEqual([...(await b.download(buf))], [1, 2]);
+  assert.equal(gate.paused, false);
+  await gate.pass();
 
   gate.close();
+  gate.close();
   assert.equal(gate.paused, true);
-  let done = false;
-  const pending = b.download(buf).then((v) => ((done = true), v));
-  await new Promise((r) => setTimeout(r, 20));
-  assert.equal(done, false, 'download is held while paused');
+  let done = 0;
+  const a = gate.pass().then(() => done++);
+  const b = gate.pass().then(() => done++);
+  await tick(20);
+  assert.equal(done, 0, 'pass is held while paused');
   gate.open();
-  assert.deepEqual([...(await pending)], [1, 2]);
-  assert.equal(done, true);
+  await Promise.all([a, b]);
+  assert.equal(done, 2);
   assert.equal(gate.paused, false);
+  await gate.pass();
 });

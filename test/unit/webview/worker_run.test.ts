@@ -105,21 +105,33 @@ test('a run on the CPU posts backend, throttled steps, epochs with weights, a re
   assert.ok(finished.snapshot.samples!.length > 0);
 });
 
-test('stop ends the run as cancelled, also while paused', async () => {
+test('pause holds the run between steps, resume lets it go on, stop while paused cancels', async () => {
   const { posted, run } = harness();
   const done = run.start(start(500));
-  while (!posted.some((p) => p.msg.type === 'epoch')) await new Promise((r) => setTimeout(r, 5));
+  const progress = () => posted.filter((p) => p.msg.type === 'step' || p.msg.type === 'epoch').length;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  while (!posted.some((p) => p.msg.type === 'epoch')) await sleep(5);
   run.handle({ type: 'pause' });
-  await new Promise((r) => setTimeout(r, 30));
-  const before = posted.filter((p) => p.msg.type === 'step').length;
-  await new Promise((r) => setTimeout(r, 120));
-  assert.equal(posted.filter((p) => p.msg.type === 'step').length, before, 'no steps while paused');
+  await sleep(30);
+  const before = progress();
+  await sleep(120);
+  assert.equal(progress(), before, 'no steps or epochs while paused');
+  run.handle({ type: 'resume' });
+  const deadline = Date.now() + 5000;
+  while (progress() === before && Date.now() < deadline) await sleep(5);
+  assert.ok(progress() > before, 'the run goes on after resume');
+  run.handle({ type: 'pause' });
+  await sleep(30);
+  const paused = progress();
+  await sleep(60);
+  assert.equal(progress(), paused, 'a second pause holds too');
   run.handle({ type: 'stop' });
   await done;
   const finished = posted.map((p) => p.msg).find((m) => m.type === 'finished');
   assert.ok(finished?.type === 'finished');
   assert.equal(finished.stopped, 'cancelled');
   assert.ok(finished.snapshot.epochs.length < 500);
+  assert.equal(progress(), paused, 'stop while paused posts no further step or epoch');
 });
 
 test('missing data and a second start become failed messages, not exceptions', async () => {
