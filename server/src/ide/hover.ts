@@ -2,7 +2,7 @@
 // input → output shapes, parameter count and FLOPs per sample; on a tensor: its shape and
 // dtype; on a model: a layer table with totals; on a block parameter or size: what it is
 // bound to. The identifier is found by binary search over the tokens and looked up in
-// tables indexed once per checked file, so a hover costs the same on any file size.
+// sorted tables built once per checked file, so a hover costs the same on any file size.
 
 import { findLayer } from '../../../engine/catalog/index';
 import { formatShape } from '../../../engine/catalog/shape';
@@ -30,9 +30,9 @@ function hoverUnsafe(checked: CheckedFile, text: string, offset: number): HoverD
   if (!tok || tok.kind !== 'ident') return null;
   const span: Span = { start: tok.start, end: tok.end };
   const index = fileIndex(checked);
-  const calls = index.calls.get(tok.start);
-  if (calls && calls.length > 0) return { span, markdown: callHover(checked, text, calls) };
-  const hit = index.symbols.get(tok.start);
+  const calls = index.callsStartingAt(tok.start);
+  if (calls.length > 0) return { span, markdown: callHover(checked, text, calls) };
+  const hit = index.symbolStartingAt(tok.start);
   if (hit) {
     const md = symbolHover(checked, text, hit.symbol);
     return md ? { span, markdown: md } : null;
@@ -161,7 +161,7 @@ function paramHover(checked: CheckedFile, text: string, sym: SymbolInfo): string
     `Parameter of block \`${block.name.name}\`` +
       (param?.default ? `, default \`${exprText(param.default, text)}\`.` : ' (required).'),
   );
-  const blockSym = fileIndex(checked).symbols.get(block.name.span.start)?.symbol;
+  const blockSym = fileIndex(checked).symbolStartingAt(block.name.span.start)?.symbol;
   const bindings: string[] = [];
   for (const ref of blockSym?.refs ?? []) {
     const decl = declAt(checked.file.decls, ref.start);

@@ -37,7 +37,7 @@ export function semanticTokens(checked: CheckedFile): SemanticTokenData[] {
   const out: SemanticTokenData[] = [];
   try {
     const tokens = checked.file.tokens;
-    const symbols = fileIndex(checked).symbols;
+    const index = fileIndex(checked);
     let depth = 0;
     const push = (t: Token, type: SemanticTokenType, modifiers = 0) =>
       out.push({ start: t.start, length: t.end - t.start, type: TYPE_INDEX.get(type)!, modifiers });
@@ -62,15 +62,12 @@ export function semanticTokens(checked: CheckedFile): SemanticTokenData[] {
           else if (t.text === '{' || t.text === '}') depth = 0;
           break;
         case 'ident': {
-          const hit = symbols.get(t.start);
-          if (hit) {
+          const slot = index.symbolSlot(t.start);
+          if (slot >= 0) {
+            const kind = index.slotSymbol(slot).kind;
             const type: SemanticTokenType =
-              hit.symbol.kind === 'model' || hit.symbol.kind === 'block'
-                ? 'class'
-                : hit.symbol.kind === 'tensor'
-                  ? 'variable'
-                  : 'parameter';
-            push(t, type, hit.isDef ? DECLARATION : 0);
+              kind === 'model' || kind === 'block' ? 'class' : kind === 'tensor' ? 'variable' : 'parameter';
+            push(t, type, index.slotIsDef(slot) ? DECLARATION : 0);
             break;
           }
           const next = significantAfter(tokens, i);

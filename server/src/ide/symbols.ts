@@ -51,7 +51,7 @@ function chainText(layers: Call[]): string {
 }
 
 function statementSymbol(checked: CheckedFile, s: Stmt): OutlineSymbol | null {
-  const info = fileIndex(checked).statements.get(s.span.start);
+  const info = fileIndex(checked).statementStartingAt(s.span.start);
   const detail = info?.shape ? formatShape(info.shape) : undefined;
   const base = { span: s.span, detail, children: [] as OutlineSymbol[] };
   switch (s.kind) {
