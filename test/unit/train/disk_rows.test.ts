@@ -24,7 +24,7 @@ import { checkText } from '../../../server/src/sema/check';
 import { lowerTrain } from '../../../server/src/sema/lower';
 import type { TrainDecl } from '../../../server/src/syntax/ast';
 
-const FEATURES = 60;
+const FEATURES = 150;
 const ROWS = 50_000;
 const MB = 1024 * 1024;
 
@@ -105,6 +105,8 @@ test('a 1 MB budget trains from disk to the in-memory accuracy band, with a smal
   });
   assert.deepEqual(rowDirs(tmp), [], 'the row file is deleted after success');
   assert.ok(disk.ok, 'the disk run trains');
+  // Reported either way: the margin is what tells whether this bound is comfortable.
+  console.log(`disk rows: heap growth ${(peak / MB).toFixed(1)} MB for ${(dataBytes / MB).toFixed(1)} MB of data`);
   assert.ok(peak < dataBytes / 2, `heap growth ${(peak / MB).toFixed(1)} MB stays far below the data's ${(dataBytes / MB).toFixed(1)} MB`);
 
   const mem = await loadTrainingData(config, ir, nodeFiles);
