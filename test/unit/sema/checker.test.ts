@@ -226,9 +226,8 @@ test('nested repeats that would expand without bound stop with one diagnostic', 
     }
   }
 }`;
-  const t0 = performance.now();
+  // The fuzz test guards against hangs; here the limit must be reported, once.
   const r = checkText(src);
-  assert.ok(performance.now() - t0 < 5000);
   assert.deepEqual(codes(r), ['bad-argument']);
   assert.match(r.diagnostics[0].message, /expands to more than 10012 statements and calls/);
   assert.equal(r.models[0].ir, null);

@@ -88,18 +88,13 @@ test('comments, newlines and stray characters', () => {
   assert.equal(ws[0].text, ' \t ');
 });
 
-test('a 10,000-line file lexes quickly', () => {
+// Speed is measured by bench/check_bench.ts, not asserted here.
+test('a 10,000-line file lexes into exactly its tokens', () => {
   const line = '  h = x -> Dense(32, activation=relu) # "x"\n';
   const text = 'model Big {\n' + line.repeat(10000) + '}\n';
-  // The best of several runs, so a busy machine does not make the test flaky.
-  let best = Infinity;
-  let count = 0;
-  for (let i = 0; i < 5; i++) {
-    const t0 = performance.now();
-    count = lex(text).length;
-    best = Math.min(best, performance.now() - t0);
-  }
+  const tokens = lex(text);
+  const count = tokens.length;
+  assert.equal(tokens.map((t) => t.text).join(''), text);
   // 21 tokens per line, 6 for the header and 2 for the closing line.
   assert.equal(count, 10000 * 21 + 8);
-  assert.ok(best < 100, `lexing took ${best.toFixed(1)} ms`);
 });
