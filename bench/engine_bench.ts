@@ -10,8 +10,7 @@ import { performance } from 'node:perf_hooks';
 import type { Backend, DeviceTensor, OpAttrs, OpName } from '../engine/src/backend';
 import { outputShape, sizeOf } from '../engine/src/backend';
 import { CpuBackend } from '../engine/src/cpu/backend';
-import { createWebGpuBackend } from '../engine/src/webgpu/backend';
-import type { WebGpuBackend } from '../engine/src/webgpu/backend';
+import { setUpPeers } from './peers';
 import { cpuPeakLine } from './cpu_peak';
 
 interface Work {
@@ -91,23 +90,9 @@ async function tfjs(tf: typeof import('@tensorflow/tfjs'), w: Work): Promise<num
 }
 
 async function main(): Promise<void> {
-  const gpuResult = await createWebGpuBackend();
-  const gpu: WebGpuBackend | null = gpuResult.ok ? gpuResult.backend : null;
+  const { gpu, tf, adapter } = await setUpPeers();
   console.log(cpuPeakLine());
-  console.log(`adapter: ${gpu ? `${gpu.description} (matmul kernel: ${gpu.kernels.matmul})` : gpuResult.ok ? '' : gpuResult.reason}`);
-
-  // tfjs-backend-webgpu looks for navigator.gpu and the WebGPU globals; give it Dawn's.
-  if (gpu) {
-    const { create, globals } = (await import('webgpu')) as unknown as { create: (f: string[]) => GPU; globals: object };
-    Object.assign(globalThis, globals);
-    const g = globalThis as { navigator?: { gpu?: GPU } };
-    if (!g.navigator) Object.defineProperty(globalThis, 'navigator', { value: { gpu: create([]) }, configurable: true });
-    else if (!g.navigator.gpu) Object.defineProperty(g.navigator, 'gpu', { value: create([]), configurable: true });
-  }
-  const tf = await import('@tensorflow/tfjs');
-  await import('@tensorflow/tfjs-backend-wasm');
-  if (gpu) await import('@tensorflow/tfjs-backend-webgpu');
-  tf.env().set('IS_TEST', false);
+  console.log(adapter);
 
   const rows: string[][] = [];
   const gflops = (w: Work, ms: number) => w.flops / (ms * 1e6);

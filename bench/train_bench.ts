@@ -22,8 +22,7 @@ import { setBackend } from '../engine/src/tensor';
 import { objectiveOf } from '../engine/src/train/objective';
 import { BatchRunner } from '../engine/src/train/pass';
 import type { Dataset } from '../engine/src/train/types';
-import { createWebGpuBackend } from '../engine/src/webgpu/backend';
-import type { WebGpuBackend } from '../engine/src/webgpu/backend';
+import { setUpPeers } from './peers';
 import { checkText } from '../server/src/sema/check';
 import { cpuPeakLine } from './cpu_peak';
 
@@ -216,22 +215,8 @@ async function tfjs(tf: typeof TF, name: string, w: Workload, ir: ModelIR, data:
 
 async function main(): Promise<void> {
   console.log(cpuPeakLine());
-  const gpuResult = await createWebGpuBackend();
-  const gpu: WebGpuBackend | null = gpuResult.ok ? gpuResult.backend : null;
-  console.log(`adapter: ${gpu ? `${gpu.description} (matmul kernel: ${gpu.kernels.matmul})` : gpuResult.ok ? '' : gpuResult.reason}`);
-
-  // tfjs-backend-webgpu looks for navigator.gpu and the WebGPU globals; give it Dawn's.
-  if (gpu) {
-    const { create, globals } = (await import('webgpu')) as unknown as { create: (f: string[]) => GPU; globals: object };
-    Object.assign(globalThis, globals);
-    const g = globalThis as { navigator?: { gpu?: GPU } };
-    if (!g.navigator) Object.defineProperty(globalThis, 'navigator', { value: { gpu: create([]) }, configurable: true });
-    else if (!g.navigator.gpu) Object.defineProperty(g.navigator, 'gpu', { value: create([]), configurable: true });
-  }
-  const tf = await import('@tensorflow/tfjs');
-  await import('@tensorflow/tfjs-backend-wasm');
-  if (gpu) await import('@tensorflow/tfjs-backend-webgpu');
-  tf.env().set('IS_TEST', false);
+  const { gpu, tf, adapter } = await setUpPeers();
+  console.log(adapter);
 
   const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : 'n/a');
   const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? (a / b).toFixed(2) : 'n/a');

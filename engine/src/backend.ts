@@ -121,6 +121,19 @@ export function broadcastShapes(a: readonly number[], b: readonly number[]): num
   return out;
 }
 
+/** Strides of `shape` read as if broadcast to `outShape` (0 on broadcast axes); both backends index broadcast inputs with them. */
+export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const rank = outShape.length;
+  const strides = new Array<number>(rank).fill(0);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const d = rank - shape.length + i;
+    strides[d] = shape[i] === 1 ? 0 : s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
 /** Output size of a window (convolution, pooling) and the padding before it, as TF does. */
 export function windowGeometry(n: number, k: number, s: number, padding: Padding): { out: number; padBefore: number } {
   if (padding === 'valid') return { out: Math.floor((n - k) / s) + 1, padBefore: 0 };

@@ -2,6 +2,7 @@
 // functions with broadcasting, reductions, broadcast, softmax, fill and cast. These loops
 // define what each op means; a GPU backend must agree with them within float32 rounding.
 
+import { broadcastStrides } from '../backend';
 import type { BinaryFn, OpAttrs, UnaryFn } from '../backend';
 import type { Kernel } from './kernel';
 
@@ -86,19 +87,6 @@ export function binaryFn(fn: BinaryFn): (a: number, b: number) => number {
     case 'lt': return (a, b) => (a < b ? 1 : 0);
     case 'eq': return (a, b) => (a === b ? 1 : 0);
   }
-}
-
-/** Strides of `shape` read as if broadcast to `outShape` (0 on broadcast axes). */
-export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
-  const rank = outShape.length;
-  const strides = new Array<number>(rank).fill(0);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    const d = rank - shape.length + i;
-    strides[d] = shape[i] === 1 ? 0 : s;
-    s *= shape[i];
-  }
-  return strides;
 }
 
 export const unary: Kernel<'unary'> = ([x], out, a) => {

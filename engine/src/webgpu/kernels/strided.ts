@@ -4,23 +4,11 @@
 // a dot product of its coordinates with source strides) and a strided write (each input
 // element pushes to such an offset in the output).
 
+import { broadcastStrides } from '../../backend';
 import type { DeviceTensor, OpAttrs } from '../../backend';
 import type { Dispatch } from './common';
 import { elements, flatGroups, flatMain, MAX_RANK, Params, prelude, stridesOf } from './common';
 import { fillDispatch } from './elementwise';
-
-/** Strides of `shape` read as if broadcast to `outShape` (0 on broadcast axes). */
-export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
-  const rank = outShape.length;
-  const strides = new Array<number>(rank).fill(0);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    const d = rank - shape.length + i;
-    strides[d] = shape[i] === 1 ? 0 : s;
-    s *= shape[i];
-  }
-  return strides;
-}
 
 /** The offset loop: walks `i` over the shape in params and dots it with the strides. */
 const OFFSET = `
