@@ -2,6 +2,7 @@
 // it (`train.ts`, `predict.ts`, ...); main.ts reads usage and dispatch from this table only.
 
 import { runCheck } from './check';
+import { runExport } from './export';
 import { runPredict } from './predict';
 import { runTrain } from './train';
 import type { Command } from './io';
@@ -24,6 +25,11 @@ export const COMMANDS: CommandEntry[] = [
     name: 'predict',
     summary: 'predict FILE --weights W --data SOURCE_FILE [--json]',
     run: runPredict,
+  },
+  {
+    name: 'export',
+    summary: 'export FILE --format onnx|pytorch|tfjs|keras [--model NAME] [--weights W] [--out DIR] [--quantize int8] [--json]',
+    run: runExport,
   },
 ];
 

@@ -48,7 +48,7 @@ export function printDataError(e: DataError, io: CliIO, command: string): void {
  * Reads and checks FILE, then picks the model: `--model NAME`, else the only train block's
  * model (train), else the only model or the one the weights name (predict).
  */
-export async function pickModel(file: string, io: CliIO, command: 'train' | 'predict', wanted: string | undefined): Promise<Step<PickedModel>> {
+export async function pickModel(file: string, io: CliIO, command: 'train' | 'predict' | 'export', wanted: string | undefined): Promise<Step<PickedModel>> {
   const path = resolve(io.cwd, file);
   let text: string;
   try {
