@@ -7,7 +7,7 @@
 
 import type { ModelIR } from '../../catalog/ir';
 import type { TrainIR } from '../../catalog/train_ir';
-import type { NamedArray } from '../train/types';
+import type { Dataset, NamedArray } from '../train/types';
 
 export const EXPORT_FORMATS = ['onnx', 'pytorch', 'tfjs', 'keras'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -28,7 +28,15 @@ export interface ExportSource {
 
 export interface ExportOptions {
   quantize: 'int8' | null;
+  /**
+   * Optional: loads the train block's validation data (its training data when it has no
+   * validation), so a quantizing exporter can measure the accuracy change. Absent in callers
+   * that cannot read data; an exporter then says the change was not measured.
+   */
+  validation?: () => Promise<ValidationData>;
 }
+
+export type ValidationData = { ok: true; data: Dataset; what: string } | { ok: false; message: string };
 
 export interface ExportFile {
   /** A path relative to the export folder, with forward slashes. */

@@ -1,0 +1,138 @@
+// The ONNX exporter: walks the model's IR once, mapping each node to ONNX operators (opset
+// 17), and writes model.onnx; with int8, also model.int8.onnx (weight-only, per-channel
+// symmetric int8 kernels and embeddings behind DequantizeLinear) and what that costs on the
+// validation data. Inputs and outputs keep the model's names; the batch axis is the dynamic
+// axis "batch" and a symbolic size is a dynamic axis of its own name; data stays NHWC; int
+// inputs (Embedding ids) are int64.
+
+import type { IRNode, ModelIR } from '../../../catalog/ir';
+import type { Shape } from '../../../catalog/shape';
+import type { NamedArray } from '../../train/types';
+import type { ExportFile, ExportOptions, ExportOutcome, ExportSource, Exporter } from '../types';
+import { FLOAT, GraphBuilder, INT64, OPSET, valueInfo } from './graph_builder';
+import { measureInt8 } from './int8_report';
+import type { LayerMapping } from './layer_context';
+import { BASIC_MAPPINGS } from './layers_basic';
+import { SEQUENCE_MAPPINGS } from './layers_sequence';
+
+export const ONNX_MAPPINGS: Readonly<Record<string, LayerMapping>> = { ...BASIC_MAPPINGS, ...SEQUENCE_MAPPINGS };
+
+export type BuildResult = { ok: true; builder: GraphBuilder } | { ok: false; message: string; node?: string; line?: number };
+
+function elemType(dtype: string): number {
+  return dtype === 'int32' ? INT64 : FLOAT;
+}
+
+function batched(shape: Shape): (string | number)[] {
+  return ['batch', ...shape];
+}
+
+/** The ONNX graph of `ir` with `weights` (engine names and layouts). */
+export function buildOnnxGraph(ir: ModelIR, weights: readonly NamedArray[]): BuildResult {
+  const b = new GraphBuilder();
+  const byName = new Map(weights.map((w) => [w.name, w]));
+  const values = new Map<string, string>();
+  const shapes = new Map<string, Shape>();
+  for (const input of ir.inputs) {
+    b.claim(input.name);
+    b.inputs.push(valueInfo(input.name, elemType(input.dtype), batched(input.shape)));
+    values.set(input.name, input.name);
+    shapes.set(input.name, input.shape);
+  }
+  const outputNames = ir.outputs.filter((o) => b.claim(o.name)).map((o) => o.name);
+  for (const node of ir.nodes) {
+    const mapping = Object.prototype.hasOwnProperty.call(ONNX_MAPPINGS, node.op) ? ONNX_MAPPINGS[node.op] : undefined;
+    if (!mapping) return fail(node, `the layer ${node.op} (${node.id}) cannot be expressed in ONNX`);
+    const missing = node.weights.find((w) => !byName.has(`${node.id}/${w.name}`));
+    if (missing) return fail(node, `the weights lack ${node.id}/${missing.name}`);
+    let out: string | { error: string };
+    try {
+      out = mapping({
+        b,
+        node,
+        inputs: node.inputs.map((i) => values.get(i)!),
+        shapes: node.inputs.map((i) => shapes.get(i)!),
+        weight: (local) => byName.get(`${node.id}/${local}`)!,
+      });
+    } catch (e) {
+      out = { error: e instanceof Error ? e.message : String(e) };
+    }
+    if (typeof out !== 'string') return fail(node, `the layer ${node.op} (${node.id}) cannot be expressed in ONNX: ${out.error}`);
+    values.set(node.id, out);
+    shapes.set(node.id, node.shape);
+  }
+  for (const o of ir.outputs) {
+    if (!outputNames.includes(o.name)) continue; // an input that is also an output keeps its name
+    b.op('Identity', [values.get(o.tensor)!], o.name, {}, [o.name]);
+    const dtype = ir.nodes.find((n) => n.id === o.tensor)?.dtype ?? ir.inputs.find((i) => i.name === o.tensor)?.dtype ?? 'float32';
+    b.outputs.push(valueInfo(o.name, elemType(dtype), batched(shapes.get(o.tensor)!)));
+  }
+  for (const o of ir.outputs) {
+    if (outputNames.includes(o.name)) continue;
+    const input = ir.inputs.find((i) => i.name === o.name);
+    if (input) b.outputs.push(valueInfo(o.name, elemType(input.dtype), batched(input.shape)));
+  }
+  return { ok: true, builder: b };
+}
+
+function fail(node: IRNode, message: string): BuildResult {
+  return { ok: false, message, node: node.id, line: node.line };
+}
+
+function metadataOf(source: ExportSource): Record<string, string> {
+  const out: Record<string, string> = { 'netspec.model': source.model.name, 'netspec.trained': String(source.trained) };
+  if (source.metadata.labels) out['netspec.labels'] = source.metadata.labels;
+  return out;
+}
+
+async function run(source: ExportSource, options: ExportOptions): Promise<ExportOutcome> {
+  const built = buildOnnxGraph(source.model, source.weights);
+  if (!built.ok) return { ok: false, error: { message: built.message, node: built.node, line: built.line } };
+  const doc = `${source.model.name}, exported by netspec (NHWC data; batch axis "batch")`;
+  const meta = metadataOf(source);
+  const float = built.builder.encode(source.model.name, false, doc, meta);
+  const files: ExportFile[] = [{ path: 'model.onnx', data: float }];
+  const notes: string[] = [];
+  const report: Record<string, unknown> = { opset: OPSET, onnxBytes: float.length };
+  if (options.quantize === 'int8') {
+    const int8 = built.builder.encode(source.model.name, true, `${doc}; int8 weights (per-channel symmetric, DequantizeLinear)`, meta);
+    files.push({ path: 'model.int8.onnx', data: int8 });
+    const ratio = int8.length / float.length;
+    report.int8Bytes = int8.length;
+    report.int8SizeRatio = Number(ratio.toFixed(4));
+    notes.push(`model.int8.onnx is ${int8.length} bytes, ${(ratio * 100).toFixed(1)}% of model.onnx (${float.length} bytes)`);
+    await int8Accuracy(source, options, notes, report);
+  }
+  return { ok: true, files, notes, report };
+}
+
+async function int8Accuracy(source: ExportSource, options: ExportOptions, notes: string[], report: Record<string, unknown>): Promise<void> {
+  if (!options.validation) {
+    notes.push('the accuracy change of int8 was not measured (no data to measure it on)');
+    return;
+  }
+  const loaded = await options.validation();
+  if (!loaded.ok) {
+    notes.push(`the accuracy change of int8 was not measured: ${loaded.message}`);
+    return;
+  }
+  const m = await measureInt8(source.model, source.train, source.weights, loaded.data);
+  if (!m.ok) {
+    notes.push(`the accuracy change of int8 was not measured: ${m.message}`);
+    return;
+  }
+  report.int8Validation = { data: loaded.what, samples: m.samples, outputs: m.outputs };
+  for (const [name, o] of Object.entries(m.outputs)) {
+    const acc = o.accuracyChange !== undefined
+      ? `accuracy ${o.floatAccuracy!.toFixed(4)} -> ${o.int8Accuracy!.toFixed(4)} (change ${o.accuracyChange >= 0 ? '+' : ''}${o.accuracyChange.toFixed(4)}), `
+      : '';
+    notes.push(`int8 on ${loaded.what} (${m.samples} samples), output ${name}: ${acc}largest output change ${o.maxAbsChange.toPrecision(3)}`);
+  }
+}
+
+export const onnxExporter: Exporter = {
+  format: 'onnx',
+  summary: `model.onnx (opset ${OPSET}, NHWC, dynamic batch); --quantize int8 adds model.int8.onnx`,
+  quantizes: true,
+  run,
+};
