@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { layerNames } from '../../../engine/catalog';
+import { allLayers } from '../../../engine/catalog';
 import { buildOnnxGraph, ONNX_MAPPINGS } from '../../../engine/src/export/onnx/exporter';
 import { compare, engineOutputs, modelFrom, ortOutputs, randomInputs, randomWeights } from './onnx_helpers';
 
@@ -119,7 +119,7 @@ for (const c of CASES) {
 
 test('every catalog layer has an ONNX mapping and a case here', () => {
   const covered = new Set(CASES.map((c) => /(\w+)\(/.exec(c.text)![1]));
-  for (const name of layerNames()) {
+  for (const { name } of allLayers()) {
     assert.ok(ONNX_MAPPINGS[name], `no ONNX mapping for ${name}`);
     assert.ok(covered.has(name), `no ONNX test case for ${name}`);
   }
