@@ -5,7 +5,11 @@
 
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { EXPORT_FORMATS, type ExportSource } from '../../engine/src/export/types';
+import type { ModelIR } from '../../engine/catalog/ir';
+import type { TrainIR } from '../../engine/catalog/train_ir';
+import { formatDataError } from '../../engine/src/data/data_error';
+import { loadTrainingData } from '../../engine/src/data/load';
+import { EXPORT_FORMATS, type ExportSource, type ValidationData } from '../../engine/src/export/types';
 import { findExporter } from '../../engine/src/export/formats';
 import { decodeSafetensors } from '../../engine/src/io/safetensors';
 import { Model } from '../../engine/src/model';
@@ -15,6 +19,7 @@ import type { NamedArray } from '../../engine/src/train/types';
 import { CpuBackend } from '../../engine/src/cpu/backend';
 import { setBackend } from '../../engine/src/tensor';
 import { parseArgs } from './args';
+import { nodeFiles } from './data/node_files';
 import { writeExportFolder } from './export_write';
 import type { CliIO } from './io';
 import { displayPath, EXIT, pickModel } from './model_pick';
@@ -101,7 +106,9 @@ export async function runExport(argv: string[], io: CliIO): Promise<number> {
   }
   const weights = await downloadWeights(built.model);
   const source: ExportSource = { model: ir, train, weights, trained: fileArrays !== null, metadata, modelFile: path };
-  const outcome = await exporter.run(source, { quantize: quantizeArg === 'int8' ? 'int8' : null });
+  const quantize = quantizeArg === 'int8' ? 'int8' : null;
+  const validation = quantize && train?.data ? () => validationData(train, ir, path, io) : undefined;
+  const outcome = await exporter.run(source, { quantize, validation });
   if (!outcome.ok) {
     const where = outcome.error.line !== undefined ? `${displayPath(path, io.cwd)}:${outcome.error.line + 1}:1: ` : `${displayPath(path, io.cwd)}: `;
     io.err(`${where}error: ${outcome.error.message}\n`);
@@ -121,4 +128,12 @@ export async function runExport(argv: string[], io: CliIO): Promise<number> {
     io.out(`exported ${ir.name} as ${format} to ${displayPath(out, io.cwd)} (${outcome.files.length} file(s), ${written.bytes} bytes)\n`);
   }
   return EXIT.ok;
+}
+
+/** The train block's validation data (its training data when it holds none out), for int8's accuracy change. */
+async function validationData(train: TrainIR, ir: ModelIR, path: string, io: CliIO): Promise<ValidationData> {
+  const loaded = await loadTrainingData(train, ir, nodeFiles);
+  if (!loaded.ok) return { ok: false, message: formatDataError({ ...loaded.error, file: displayPath(loaded.error.file || path, io.cwd) }) };
+  const { validation, train: data } = loaded.value;
+  return validation ? { ok: true, data: validation, what: 'the validation data' } : { ok: true, data, what: 'the training data (no validation set)' };
 }

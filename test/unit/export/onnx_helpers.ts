@@ -79,9 +79,16 @@ export async function engineOutputs(ir: ModelIR, weights: readonly NamedArray[],
   return out;
 }
 
-/** onnxruntime's outputs for the model bytes (int inputs fed as int64). */
-export async function ortOutputs(bytes: Uint8Array, feeds: Record<string, Feed>): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
-  const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', intraOpNumThreads: 1 });
+/**
+ * onnxruntime's outputs for the model bytes (int inputs fed as int64), at its default graph
+ * optimization level ('all') unless told.
+ */
+export async function ortOutputs(
+  bytes: Uint8Array,
+  feeds: Record<string, Feed>,
+  level: 'disabled' | 'basic' | 'extended' | 'all' = 'all',
+): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
+  const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: level, intraOpNumThreads: 1 });
   try {
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, f] of Object.entries(feeds)) {
