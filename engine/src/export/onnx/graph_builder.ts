@@ -162,7 +162,7 @@ export class GraphBuilder {
     const dq: onnxproto.onnx.INodeProto[] = [];
     for (const [wname, w] of this.weights) {
       if (int8 && w.quant) {
-        const q = quantizeChannels(w.data, w.shape, w.quant);
+        const q = quantizeChannels(w.data, w.quant);
         let values: Int8Array = q.q;
         let scale = q.scale;
         let shape = w.shape;

@@ -35,7 +35,7 @@ export interface Quantized {
   dequantized: Float32Array;
 }
 
-export function quantizeChannels(data: Float32Array, _shape: readonly number[], plan: QuantPlan): Quantized {
+export function quantizeChannels(data: Float32Array, plan: QuantPlan): Quantized {
   const n = data.length;
   const per = n / plan.count;
   const channelOf = plan.channels === 'last' ? (i: number) => i % plan.count : (i: number) => Math.floor(i / per);
@@ -64,7 +64,7 @@ export function dequantizedWeights(ir: ModelIR, weights: readonly NamedArray[]):
   for (const node of ir.nodes) for (const w of node.weights) plans.set(`${node.id}/${w.name}`, quantPlan(w.name, w.shape));
   return weights.map((w) => {
     const plan = plans.get(w.name);
-    return plan ? { ...w, data: quantizeChannels(w.data, w.shape, plan).dequantized } : w;
+    return plan ? { ...w, data: quantizeChannels(w.data, plan).dequantized } : w;
   });
 }
 
