@@ -51,13 +51,23 @@ function countLines(b: Uint8Array, end: number): number {
   return n;
 }
 
+/** The last `n` bytes of `a` followed by `b`. */
+function lastBytes(a: Uint8Array, b: Uint8Array, n: number): Uint8Array {
+  if (b.length >= n) return b.slice(b.length - n);
+  const joined = new Uint8Array(Math.min(n, a.length + b.length));
+  const fromA = joined.length - b.length;
+  joined.set(a.subarray(a.length - fromA));
+  joined.set(b, fromA);
+  return joined;
+}
+
 /** Checks chunks in order: `push` each, then `end`; each returns the first fault, or null. */
 export class Utf8Checker {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   /** Newlines in the chunks before the current one. */
   private lines = 0;
   /** Up to three bytes at the end of the last chunk: an incomplete sequence continues here. */
-  private tail = new Uint8Array(0);
+  private tail: Uint8Array = new Uint8Array(0);
 
   push(chunk: Uint8Array): Utf8Fault | null {
     try {
@@ -66,7 +76,7 @@ export class Utf8Checker {
       return this.locate(chunk, false);
     }
     this.lines += countLines(chunk, chunk.length);
-    this.tail = chunk.slice(Math.max(0, chunk.length - 3));
+    this.tail = lastBytes(this.tail, chunk, 3);
     return null;
   }
 
