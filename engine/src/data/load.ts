@@ -5,7 +5,8 @@
 // training labels (the split is the engine's splitValidation, which the editor uses
 // too). CSV files are streamed when the DataFiles can (csv_stream_load.ts), so their text
 // is never held whole; npy and uncompressed IDX files over the memory budget are read in
-// place by byte range (array_rows.ts); the other formats are read into memory.
+// place by byte range (array_rows.ts); the other formats are read into memory. Text files
+// must be UTF-8: a bad byte is an error naming its line (utf8.ts), streamed or whole.
 
 import type { ModelIR } from '../../catalog/ir';
 import type { TrainDataSource, TrainIR } from '../../catalog/train_ir';

@@ -137,6 +137,7 @@ export function checkData(v: Expr, facts: ModelFacts | undefined, loss: Expr | n
   }
   if (!loss) return;
   const losses = lossesByOutput(loss, facts);
+  let raggedSaid = false;
   for (const t of targets) {
     const output = t.output ? facts.outputs.find((o) => o.name === t.output) : facts.outputs.length === 1 && targets.length === 1 ? facts.outputs[0] : undefined;
     if (!output?.shape || losses.get(output.name) !== 'cross_entropy') continue;
@@ -144,7 +145,8 @@ export function checkData(v: Expr, facts: ModelFacts | undefined, loss: Expr | n
     const units = output.shape[output.shape.length - 1];
     if (col?.ragged) {
       // The row's values may sit in the wrong columns, so the class count is not trusted; the reader reports the row.
-      sink.add('data-error', main.span, `line ${col.ragged.line} of the data has ${col.ragged.fields} fields but the header has ${columns.length}; every row needs one value per column`);
+      if (!raggedSaid) sink.add('data-error', main.span, `line ${col.ragged.line} of the data has ${col.ragged.fields} fields but the header has ${columns.length}; every row needs one value per column`);
+      raggedSaid = true;
       continue;
     }
     if (col && !col.numeric && typeof units === 'number' && col.distinct !== units) {
