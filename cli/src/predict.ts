@@ -3,6 +3,8 @@
 // features of SOURCE_FILE the way the train block reads its data (targets, if present, are
 // ignored), and prints one prediction per sample. A classifier output (cross_entropy) also
 // gets "class": the label string when training saw string labels, else the class index.
+// Weights with a NaN or infinite value, or labels metadata that does not fit the model, are
+// refused (exit 2) before any data is read, with a message that names the weights file.
 
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -13,8 +15,10 @@ import { parseArgs } from './args';
 import { loadDataset, predictionSource } from '../../engine/src/data/load';
 import { nodeFiles } from './data/node_files';
 import { outputSlots } from '../../engine/src/data/model_fit';
+import { firstNonFinite } from '../../engine/src/train/weights';
 import type { CliIO } from './io';
 import { chooseBackend, EXIT, pickModel, printDataError } from './model_pick';
+import { parseLabelsMetadata } from './weights_file';
 
 export const PREDICT_USAGE = `usage: netspec predict FILE --weights W --data SOURCE_FILE [--model NAME] [--backend webgpu|cpu] [--json]
 
@@ -71,16 +75,6 @@ export function formatPredictions(
   return lines;
 }
 
-function parseLabels(text: string | undefined): Record<string, string[] | null> {
-  if (!text) return {};
-  try {
-    const v = JSON.parse(text) as unknown;
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, string[] | null>) : {};
-  } catch {
-    return {};
-  }
-}
-
 export async function runPredict(argv: string[], io: CliIO): Promise<number> {
   const parsed = parseArgs(argv, { booleans: ['json', 'help'], values: ['weights', 'data', 'model', 'backend'] });
   if (!parsed.ok) {
@@ -113,18 +107,28 @@ export async function runPredict(argv: string[], io: CliIO): Promise<number> {
     io.err(`${weightsArg}: error: not a safetensors file: ${decoded.message}\n`);
     return EXIT.usage;
   }
+  const nonFinite = firstNonFinite(decoded.arrays);
+  if (nonFinite) {
+    io.err(`${weightsArg}: error: ${nonFinite}\n`);
+    return EXIT.usage;
+  }
   const picked = await pickModel(positional[0], io, 'predict', values.get('model') ?? decoded.metadata.model);
   if (!picked.ok) return picked.status;
   const { ir, train } = picked.value;
 
-  const labels = parseLabels(decoded.metadata.labels);
   const config = train ?? { loss: 'mse' };
+  const slots = outputSlots(ir, config, weightsPath);
+  const labels = parseLabelsMetadata(decoded.metadata.labels, ir, slots.ok ? slots.value : []);
+  if (!labels.ok) {
+    io.err(`${weightsArg}: error: ${labels.message}\n`);
+    return EXIT.usage;
+  }
   const source = predictionSource(resolve(io.cwd, dataArg), train?.data ?? null);
   if (!source.ok) {
     printDataError(source.error, io, 'predict');
     return EXIT.usage;
   }
-  const data = await loadDataset(source.value, ir, { config, targets: 'ignore', labels, files: nodeFiles });
+  const data = await loadDataset(source.value, ir, { config, targets: 'ignore', labels: labels.value, files: nodeFiles });
   if (!data.ok) {
     printDataError(data.error, io, 'predict');
     return EXIT.usage;
@@ -136,9 +140,8 @@ export async function runPredict(argv: string[], io: CliIO): Promise<number> {
     io.err(`netspec predict: error: ${result.message}\n`);
     return EXIT.usage;
   }
-  const slots = outputSlots(ir, config, weightsPath);
   const classifiers = new Set(slots.ok ? slots.value.filter((s) => s.kind === 'class' && s.targetSize === 1).map((s) => s.name) : []);
-  const lines = formatPredictions(ir, result.outputs, data.value.count, classifiers, labels, booleans.has('json'));
+  const lines = formatPredictions(ir, result.outputs, data.value.count, classifiers, labels.value, booleans.has('json'));
   if (lines.length) io.out(lines.join('\n') + '\n');
   return EXIT.ok;
 }

@@ -12,6 +12,7 @@ import { decode as decodeJpeg } from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { dataFail, type DataResult } from '../../../engine/src/data/data_error';
 import type { DataFiles, DirEntry, RowStore, Rgba } from '../../../engine/src/data/files';
+import { imageDecodeMessage } from './image_errors';
 
 function nodeCode(e: unknown): string {
   const code = (e as { code?: unknown } | null)?.code;
@@ -75,7 +76,7 @@ export function decodeImage(bytes: Uint8Array, file: string): DataResult<Rgba> {
       return { ok: true, value: { width: jpg.width, height: jpg.height, data: jpg.data } };
     }
   } catch (e) {
-    return dataFail(file, `the image cannot be decoded (${e instanceof Error ? e.message : String(e)}); re-save it as PNG or JPEG`);
+    return dataFail(file, imageDecodeMessage(isPng ? 'PNG' : 'JPEG', e));
   }
   return dataFail(file, 'the file is neither PNG nor JPEG (its first bytes are not a PNG or JPEG signature)');
 }

@@ -108,6 +108,12 @@ function poolWindows(x: HostTensor, a: OpAttrs['pool2d'], visit: (y: number, xId
   }
 }
 
+/** Equal, or both NaN: a NaN maximum routes its gradient to the window's first NaN. */
+function sameValue(a: number, b: number): boolean {
+  return a === b || (a !== a && b !== b);
+}
+
+/** Max pooling takes a window's largest value, or NaN when the window holds one (Keras semantics). */
 export const pool2d: Kernel<'pool2d'> = ([x], out, a) => {
   const o = out.data;
   const count = new Float64Array(o.length);
@@ -115,7 +121,7 @@ export const pool2d: Kernel<'pool2d'> = ([x], out, a) => {
   const isMax = a.fn === 'max';
   poolWindows(x, a, (y, xi, first) => {
     const v = x.data[xi];
-    if (isMax) acc[y] = first || v > acc[y] ? v : acc[y];
+    if (isMax) acc[y] = first || v > acc[y] || v !== v ? v : acc[y];
     else acc[y] += v;
     count[y]++;
   });
@@ -127,7 +133,7 @@ export const pool2dGrad: Kernel<'pool2d_grad'> = ([x, y, dy], out, a) => {
   if (a.fn === 'max') {
     const routed = new Uint8Array(y.data.length);
     poolWindows(x, a, (yi, xi) => {
-      if (!routed[yi] && x.data[xi] === y.data[yi]) {
+      if (!routed[yi] && sameValue(x.data[xi], y.data[yi])) {
         acc[xi] += dy.data[yi];
         routed[yi] = 1;
       }

@@ -27,9 +27,13 @@ function sigmoid(x: number): number {
   return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 }
 
+/**
+ * y = fn(x). A NaN input gives NaN in every function (relu and clip included), as in Keras
+ * and TensorFlow.js, so a NaN weight or activation is never hidden behind a plausible 0.
+ */
 export function unaryFn(fn: UnaryFn, alpha = 0, beta = 0): (x: number) => number {
   switch (fn) {
-    case 'relu': return (x) => (x > 0 ? x : 0);
+    case 'relu': return (x) => (x > 0 || x !== x ? x : 0);
     case 'sigmoid': return sigmoid;
     case 'tanh': return Math.tanh;
     case 'gelu': return (x) => 0.5 * x * (1 + erf(x * SQRT1_2));
@@ -75,14 +79,15 @@ export function unaryDerivative(fn: UnaryFn, alpha = 0, beta = 0): (x: number, y
   }
 }
 
+/** c = fn(a, b). In max and min a NaN in either operand wins; comparisons with NaN give 0. */
 export function binaryFn(fn: BinaryFn): (a: number, b: number) => number {
   switch (fn) {
     case 'add': return (a, b) => a + b;
     case 'sub': return (a, b) => a - b;
     case 'mul': return (a, b) => a * b;
     case 'div': return (a, b) => a / b;
-    case 'max': return (a, b) => (a >= b ? a : b);
-    case 'min': return (a, b) => (a <= b ? a : b);
+    case 'max': return (a, b) => (a >= b || a !== a ? a : b);
+    case 'min': return (a, b) => (a <= b || a !== a ? a : b);
     case 'ge': return (a, b) => (a >= b ? 1 : 0);
     case 'lt': return (a, b) => (a < b ? 1 : 0);
     case 'eq': return (a, b) => (a === b ? 1 : 0);

@@ -13,7 +13,7 @@ import { checkFinite, fitFeatureShape, fitTargets, idxFile, npyFile, type FileAr
 import { dataFail, type DataResult } from './data_error';
 import { blockRowsFor, DiskRows, rowLayout, type RowLayout } from './disk_rows';
 import type { DataFiles, RowReader } from './files';
-import { IDX_TYPES } from './idx';
+import { IDX_TYPES, idxRoleFault, idxScale } from './idx';
 import type { LoadOptions } from './load_options';
 import type { InputSlot } from './model_fit';
 import { parseNpyHeader } from './npy';
@@ -29,7 +29,7 @@ interface Region {
   get: (v: DataView, o: number) => number;
   /** Float dtypes stay float32; integer dtypes wrap to int32 first, as the whole-file readers store them. */
   float: boolean;
-  /** 1/255 for IDX pixel bytes, else 1. */
+  /** What values are divided by: idxScale for IDX pixels (255 unsigned, 128 signed bytes), else 1. */
   scale: number;
   noun: string;
 }
@@ -37,7 +37,7 @@ interface Region {
 /** The value the whole-file reader would hold: float32 after int32 wrapping and scaling. */
 function convert(region: Region, raw: number): number {
   const v = region.float ? raw : raw | 0;
-  return Math.fround(region.scale === 1 ? v : v / 255);
+  return Math.fround(region.scale === 1 ? v : v / region.scale);
 }
 
 /** Checks that the file holds every value its header promises, reading only its last byte. */
@@ -74,7 +74,9 @@ async function idxRegion(files: RangeFiles, path: string): Promise<DataResult<Re
   if (head.length < 4 + 4 * rank) return dataFail(path, 'the IDX header is truncated');
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const shape = Array.from({ length: rank }, (_v, i) => view.getUint32(4 + 4 * i));
-  return { ok: true, value: { file: path, shape, dataStart: 4 + 4 * rank, elemSize: type.size, get: type.get, float: type.float, scale: start[2] === 0x08 ? 255 : 1, noun: 'image' } };
+  const role = idxRoleFault(shape, path, 'images');
+  if (role) return role;
+  return { ok: true, value: { file: path, shape, dataStart: 4 + 4 * rank, elemSize: type.size, get: type.get, float: type.float, scale: idxScale(start[2]), noun: 'image' } };
 }
 
 /** Rows of features read from a file region, with the targets (held in memory) appended. */

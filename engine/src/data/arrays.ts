@@ -1,14 +1,15 @@
 // Array sources as a Dataset: npy(features=, targets=) and idx(images=, labels=). Both give
 // one features array [N, ...] and one targets array [N, ...]; this module checks the sample
 // counts agree, the per-sample sizes fit the model's inputs and its one output, and that
-// class targets are whole numbers within the output's units. IDX pixel bytes (and the
-// bytes of images(DIR)) are scaled to [0, 1]; npy values are used as they are.
+// class targets are whole numbers within the output's units. IDX pixel bytes are scaled
+// (unsigned to [0, 1], signed to [-1, 1): idx.ts's idxScale), and so are the bytes of
+// images(DIR) (to [0, 1]); npy values are used as they are.
 
 import type { ModelIR } from '../../catalog/ir';
 import { formatShape } from '../../catalog/shape';
 import type { TrainDataSource } from '../../catalog/train_ir';
 import { dataFail, type DataResult } from './data_error';
-import { parseIdx } from './idx';
+import { idxRoleFault, idxScale, parseIdx } from './idx';
 import { parseNpy } from './npy';
 import type { ArraySet, Dataset } from '../train/types';
 import { checkClassIndices, describeInputs, fillInputs, inputSlots, outputSlots, type InputSlot } from './model_fit';
@@ -123,7 +124,7 @@ export async function npyFile(files: DataFiles, path: string, noun: string): Pro
   return finite.ok ? { ok: true, value: a } : finite;
 }
 
-/** IDX with pixel bytes (element type 0x08) scaled to [0, 1] when `scale` is set. */
+/** An IDX images (`scale`: pixel bytes scaled by idxScale) or labels file, its rank checked against the role. */
 export async function idxFile(files: DataFiles, path: string, noun: string, scale: boolean): Promise<DataResult<FileArray>> {
   const raw = await files.read(path, 'IDX file');
   if (!raw.ok) return raw;
@@ -137,8 +138,11 @@ export async function idxFile(files: DataFiles, path: string, noun: string, scal
   }
   const parsed = parseIdx(bytes, path);
   if (!parsed.ok) return parsed;
+  const role = idxRoleFault(parsed.value.shape, path, scale ? 'images' : 'labels');
+  if (role) return role;
   let data: Float32Array | Int32Array = parsed.value.data;
-  if (scale && bytes[2] === 0x08) data = Float32Array.from(data, (v) => v / 255);
+  const divisor = idxScale(bytes[2]);
+  if (scale && divisor !== 1) data = Float32Array.from(data, (v) => v / divisor);
   const a: FileArray = { file: path, shape: parsed.value.shape, data, noun };
   const finite = checkFinite(a);
   return finite.ok ? { ok: true, value: a } : finite;

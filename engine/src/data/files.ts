@@ -4,6 +4,7 @@
 // stand in for node:path so the loaders also bundle for the browser.
 
 import { dataFail, type DataResult } from './data_error';
+import { utf8Fault, utf8Message } from './utf8';
 
 /** A decoded image as RGBA bytes, row-major. */
 export interface Rgba {
@@ -69,9 +70,12 @@ export interface DataFiles {
   decodeImage?(bytes: Uint8Array, path: string): DataResult<Rgba> | Promise<DataResult<Rgba>>;
 }
 
+/** A whole text file as a string; bytes that are not UTF-8 are an error naming their line. */
 export async function readText(files: DataFiles, path: string, role: string): Promise<DataResult<string>> {
   const r = await files.read(path, role);
   if (!r.ok) return r;
+  const fault = utf8Fault(r.value);
+  if (fault) return dataFail(path, utf8Message(fault), { line: fault.line });
   return { ok: true, value: new TextDecoder().decode(r.value) };
 }
 

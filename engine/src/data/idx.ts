@@ -6,7 +6,7 @@ import { dataFail, type DataResult } from './data_error';
 
 export interface IdxArray {
   shape: number[];
-  /** Unsigned bytes stay integers: labels are class indices, pixels are scaled by the caller. */
+  /** Bytes stay integers: labels are class indices, pixels are scaled by the caller (idxScale). */
   data: Int32Array | Float32Array;
 }
 
@@ -21,6 +21,29 @@ export const IDX_TYPES: Record<number, { size: number; get: (v: DataView, o: num
   0x0d: { size: 4, get: (v, o) => v.getFloat32(o), float: true },
   0x0e: { size: 8, get: (v, o) => v.getFloat64(o), float: true },
 };
+
+/**
+ * What IDX pixel values are divided by to scale them for training: unsigned bytes (0x08,
+ * MNIST's pixels) by 255 into [0, 1], signed bytes (0x09) by 128 into [-1, 1); wider
+ * integers and floats are used as they are (1), like npy values.
+ */
+export function idxScale(type: number): number {
+  return type === 0x08 ? 255 : type === 0x09 ? 128 : 1;
+}
+
+/**
+ * The fault of an IDX file whose rank does not fit its role: an images file holds one
+ * sample per entry of its first axis and at least one more axis; a labels file is rank 1
+ * (one class index per sample) or more (several values per sample). A rank-1 file given as
+ * images is almost surely the labels file, and is said to be.
+ */
+export function idxRoleFault(shape: readonly number[], file: string, role: 'images' | 'labels'): DataResult<never> | null {
+  if (role === 'images' && shape.length === 1) {
+    return dataFail(file, `this looks like an IDX labels file (rank 1: one value for each of ${shape[0]} samples), but idx(images=...) expects an images file (rank 3, e.g. train-images-idx3-ubyte); check that images= and labels= are not swapped`, undefined, 'data-mismatch');
+  }
+  if (shape.length === 0) return dataFail(file, `the IDX file has rank 0 (no axes), but idx(${role}=...) needs one ${role === 'images' ? 'image' : 'label'} per entry of the first axis`, undefined, 'data-mismatch');
+  return null;
+}
 
 export function parseIdx(raw: Uint8Array, file: string, gunzip?: Gunzip): DataResult<IdxArray> {
   let bytes = raw;

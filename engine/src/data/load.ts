@@ -5,7 +5,8 @@
 // training labels (the split is the engine's splitValidation, which the editor uses
 // too). CSV files are streamed when the DataFiles can (csv_stream_load.ts), so their text
 // is never held whole; npy and uncompressed IDX files over the memory budget are read in
-// place by byte range (array_rows.ts); the other formats are read into memory.
+// place by byte range (array_rows.ts); the other formats are read into memory. Text files
+// must be UTF-8: a bad byte is an error naming its line (utf8.ts), streamed or whole.
 
 import type { ModelIR } from '../../catalog/ir';
 import type { TrainDataSource, TrainIR } from '../../catalog/train_ir';
@@ -24,6 +25,7 @@ import { tableDataset } from './tabular';
 import { loadCsvStreamedSource } from './csv_stream_load';
 import type { DiskRows } from './disk_rows';
 import { Rng } from '../rng';
+import { Utf8Checker, utf8Message } from './utf8';
 import type { BatchSource } from '../train/batch_source';
 
 export type { LoadOptions } from './load_options';
@@ -33,6 +35,37 @@ export type { LoadOptions } from './load_options';
 async function probeFile(files: DataFiles, path: string, role: string): Promise<DataResult<true>> {
   if (files.probe) return files.probe(path, role);
   return { ok: true, value: true };
+}
+
+type StreamFiles = DataFiles & { stream: NonNullable<DataFiles['stream']> };
+
+/**
+ * `files` whose streams check UTF-8 as they go. At a bad byte the stream yields the lines
+ * before the bad one (so a fault there is still reported first), then records the fault,
+ * which names the line, and ends with an exception; the caller reports the fault instead of
+ * the reader's "cannot be read".
+ */
+function utf8Checked(files: StreamFiles): { files: StreamFiles; fault(): DataResult<never> | null } {
+  let fault: DataResult<never> | null = null;
+  async function* stream(path: string): AsyncIterable<Uint8Array> {
+    const check = new Utf8Checker();
+    for await (const chunk of files.stream(path)) {
+      const f = check.push(chunk);
+      if (f) {
+        const lineStart = f.index > 0 ? chunk.lastIndexOf(0x0a, f.index - 1) + 1 : 0;
+        if (lineStart > 0) yield chunk.subarray(0, lineStart);
+        fault = dataFail(path, utf8Message(f), { line: f.line });
+        throw new Error('invalid UTF-8');
+      }
+      yield chunk;
+    }
+    const f = check.end();
+    if (f) {
+      fault = dataFail(path, utf8Message(f), { line: f.line });
+      throw new Error('invalid UTF-8');
+    }
+  }
+  return { files: { ...files, stream }, fault: () => fault };
 }
 
 /** Reads a data source into a Dataset shaped to `ir`; never throws. */
@@ -47,11 +80,13 @@ async function loadSource(source: TrainDataSource, ir: ModelIR, options: LoadOpt
       case 'csv':
       case 'json': {
         if (source.kind === 'csv' && options.files.stream) {
-          const files = options.files as LoadOptions['files'] & { stream: NonNullable<DataFiles['stream']> };
+          const files = options.files as StreamFiles;
           // A missing or empty file is reported as the whole-file reader reports it.
           const probe = await probeFile(files, source.path ?? '', 'CSV file');
           if (!probe.ok) return probe;
-          return await loadCsvStreamedSource(source, ir, { ...options, files });
+          const checked = utf8Checked(files);
+          const loaded = await loadCsvStreamedSource(source, ir, { ...options, files: checked.files });
+          return checked.fault() ?? loaded;
         }
         const path = source.path ?? '';
         const text = await readText(options.files, path, `${source.kind.toUpperCase()} file`);

@@ -57,20 +57,37 @@ function missingColumn(t: RecordTable, name: string, role: string): DataResult<n
   return dataFail(t.file, `the ${role} column "${name}" does not exist; the columns are: ${t.columns.join(', ')}`, { line: 1 }, 'data-mismatch');
 }
 
+/** A decimal number as a CSV or JSON file writes one: 12, -0.5, .5, 1e-3, +3.0E2. */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
 /**
  * A cell as a number, or the message that says why it is not one (`what` names the cell,
- * e.g. `column "x"`). Shared with the streaming CSV reader so both word faults alike.
+ * e.g. `column "x"`). Shared with the streaming CSV reader so both word faults alike. Only
+ * decimal text is a number: `0x10`, `0b1` and `0o7`, which JavaScript's Number() reads as
+ * 16, 1 and 7, are refused, and so is a value that float32 (the training precision) cannot
+ * hold, such as 1e39.
  */
 export function numericCell(v: string | number | boolean | null, what: string): { ok: true; value: number } | { ok: false; message: string } {
-  const n = typeof v === 'number' ? v : typeof v === 'boolean' ? (v ? 1 : 0) : v === null || v.trim() === '' ? NaN : Number(v.trim());
   if (v === null || (typeof v === 'string' && v.trim() === '')) {
     return { ok: false, message: `${what} is empty; a feature needs a number (fill or drop the row)` };
   }
-  if (typeof v === 'string' && Number.isNaN(n) && !/^\s*nan\s*$/i.test(v)) {
-    return { ok: false, message: `${what} holds "${v}", which is not a number; features must be numeric (encode categories as numbers or make it the target)` };
-  }
+  let n: number;
+  if (typeof v === 'string') {
+    const s = v.trim();
+    if (/^[+-]?nan$/i.test(s)) n = NaN;
+    else if (/^[+-]?Infinity$/.test(s)) n = Number(s);
+    else if (DECIMAL.test(s)) n = Number(s);
+    else if (Number.isFinite(Number(s))) {
+      return { ok: false, message: `${what} holds "${v}", which is not a decimal number; write numbers in decimal (such as 16, -0.5 or 1e-3), not in hexadecimal, binary or octal` };
+    } else {
+      return { ok: false, message: `${what} holds "${v}", which is not a number; features must be numeric (encode categories as numbers or make it the target)` };
+    }
+  } else n = typeof v === 'number' ? v : v ? 1 : 0;
   if (!Number.isFinite(n)) {
     return { ok: false, message: `${what} is ${String(v)}; NaN and infinite values cannot be trained on (clean the data first)` };
+  }
+  if (!Number.isFinite(Math.fround(n))) {
+    return { ok: false, message: `${what} is ${String(v)}, which is out of float32 range (magnitudes up to about 3.4e38); training computes in float32, so rescale the column` };
   }
   return { ok: true, value: n };
 }

@@ -19,7 +19,7 @@ export interface TargetColumns {
   columns: string[];
 }
 
-/** Which columns feed which output, from `target=` (a name, a list, or a dict by output). */
+/** Which columns feed which output, from `target=` (a name, a list without repeats, or a dict by output). */
 export function targetColumns(source: TrainDataSource, ir: ModelIR, file: string): DataResult<TargetColumns[]> {
   const t = source.target;
   const outs = ir.outputs.map((o) => o.name);
@@ -29,6 +29,10 @@ export function targetColumns(source: TrainDataSource, ir: ModelIR, file: string
     return dataFail(file, `target names one column, but the model has ${outs.length} outputs (${outs.join(', ')}); give target={${outs.map((o) => `${o}: "COLUMN"`).join(', ')}}`, undefined, 'data-mismatch');
   }
   if (Array.isArray(t)) {
+    const twice = t.find((c, i) => t.indexOf(c) !== i);
+    if (twice !== undefined) {
+      return dataFail(file, `target lists the column "${twice}" twice; name each target column once (to train two outputs on one column, give target={OUTPUT: "${twice}", ...})`, undefined, 'data-mismatch');
+    }
     if (outs.length === 1) return { ok: true, value: [{ output: outs[0], columns: t }] };
     if (t.length === outs.length) return { ok: true, value: outs.map((o, i) => ({ output: o, columns: [t[i]] })) };
     return dataFail(file, `target lists ${t.length} columns, but the model has ${outs.length} outputs (${outs.join(', ')}); give one column per output`, undefined, 'data-mismatch');

@@ -1,7 +1,7 @@
 // Moving a model's weights around: copies kept on the device (the last finished epoch's
 // weights for a cancelled run, the best epoch's for early stopping), downloads to named
 // float32 arrays (checkpoints), and loading named arrays back into a built model with a
-// clear error for a missing, extra or mis-shaped weight.
+// clear error for a missing, extra, mis-shaped or non-finite weight.
 
 import type { Model } from '../model';
 import * as o from '../ops';
@@ -77,9 +77,36 @@ async function downloadTensors(model: Model, tensors: Tensor[]): Promise<NamedAr
 
 export type LoadResult = { ok: true } | { ok: false; message: string };
 
+/** The row-major index of element `flat` of an array of `shape`, e.g. [1, 0]. */
+function unflatten(flat: number, shape: readonly number[]): number[] {
+  const at = new Array<number>(shape.length).fill(0);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    at[d] = flat % shape[d];
+    flat = Math.floor(flat / shape[d]);
+  }
+  return at;
+}
+
+/**
+ * The message for the first NaN or infinite value among `arrays`, naming the weight and the
+ * element's index, or null when every value is finite. A non-finite weight would make every
+ * prediction NaN (or, through a masking op, a plausible constant), so it is refused on load.
+ */
+export function firstNonFinite(arrays: readonly NamedArray[]): string | null {
+  for (const a of arrays) {
+    const d = a.data;
+    for (let i = 0; i < d.length; i++) {
+      if (Number.isFinite(d[i])) continue;
+      const where = a.shape.length > 1 ? `element ${i} (index [${unflatten(i, a.shape).join(', ')}] of shape [${a.shape.join(', ')}])` : `element ${i}`;
+      return `weight ${a.name} holds ${d[i]} at ${where}; the weights are corrupt or come from a run that diverged, so they cannot be used`;
+    }
+  }
+  return null;
+}
+
 /**
  * Replaces every weight of `model` with the array of the same name. Nothing changes unless
- * every weight is found with the right shape and no array is left over.
+ * every weight is found with the right shape, every value is finite, and no array is left over.
  */
 export function loadWeights(model: Model, arrays: readonly NamedArray[]): LoadResult {
   const byName = new Map(arrays.map((a) => [a.name, a]));
@@ -99,6 +126,8 @@ export function loadWeights(model: Model, arrays: readonly NamedArray[]): LoadRe
   if (missing.length > 0) {
     return { ok: false, message: `the weights lack ${missing.join(', ')}, which model ${model.ir.name} needs; were they saved from another model?` };
   }
+  const bad = firstNonFinite(model.weights.map((w) => byName.get(w.name)!));
+  if (bad) return { ok: false, message: bad };
   const known = new Set(model.weights.map((w) => w.name));
   const extra = arrays.filter((a) => !known.has(a.name)).map((a) => a.name);
   if (extra.length > 0) {

@@ -85,6 +85,12 @@ export function checkData(v: Expr, facts: ModelFacts | undefined, loss: Expr | n
   if (!main || !main.info.ok || (kind !== 'csv' && kind !== 'json')) return;
   const info = main.info;
   const columns = info.columns;
+  // A repeated header name makes every count below ambiguous; the reader reports it with its line.
+  const repeated = columns.find((c, i) => columns.indexOf(c) !== i);
+  if (repeated !== undefined) {
+    sink.add('data-error', main.span, `the header names column "${repeated}" twice; every column needs its own name`);
+    return;
+  }
   const target = arg(v, 'target', 1);
   const features = arg(v, 'features', 2);
   // Target columns, each with the output it feeds (null: the single output).
@@ -93,6 +99,13 @@ export function checkData(v: Expr, facts: ModelFacts | undefined, loss: Expr | n
   if (target?.kind === 'List') for (const t of target.items) if (t.kind === 'String') targets.push({ column: t.value, span: t.span, output: null });
   if (target?.kind === 'Dict') for (const e of target.entries) if (e.value?.kind === 'String') targets.push({ column: e.value.value, span: e.value.span, output: e.key.name });
   let missing = false;
+  if (target?.kind === 'List') {
+    const twice = targets.find((t, i) => targets.findIndex((u) => u.column === t.column) !== i);
+    if (twice) {
+      sink.add('data-mismatch', twice.span, `target lists the column "${twice.column}" twice; name each target column once (to train two outputs on one column, give target={OUTPUT: "${twice.column}", ...})`);
+      missing = true;
+    }
+  }
   for (const t of targets) {
     if (!columns.includes(t.column)) {
       sink.add('data-mismatch', t.span, `the data has no column "${t.column}"; its columns are ${columns.join(', ')}`);
@@ -124,11 +137,18 @@ export function checkData(v: Expr, facts: ModelFacts | undefined, loss: Expr | n
   }
   if (!loss) return;
   const losses = lossesByOutput(loss, facts);
+  let raggedSaid = false;
   for (const t of targets) {
     const output = t.output ? facts.outputs.find((o) => o.name === t.output) : facts.outputs.length === 1 && targets.length === 1 ? facts.outputs[0] : undefined;
     if (!output?.shape || losses.get(output.name) !== 'cross_entropy') continue;
     const col = info.column(t.column);
     const units = output.shape[output.shape.length - 1];
+    if (col?.ragged) {
+      // The row's values may sit in the wrong columns, so the class count is not trusted; the reader reports the row.
+      if (!raggedSaid) sink.add('data-error', main.span, `line ${col.ragged.line} of the data has ${col.ragged.fields} fields but the header has ${columns.length}; every row needs one value per column`);
+      raggedSaid = true;
+      continue;
+    }
     if (col && !col.numeric && typeof units === 'number' && col.distinct !== units) {
       sink.add('data-mismatch', t.span, `the target "${t.column}" has ${col.distinct} classes, but the output \`${output.name}\` ${formatShape(output.shape)} has ${units} units`, [
         { span: output.def, message: `${output.name} is ${formatShape(output.shape)} here` },

@@ -11,6 +11,8 @@ export interface ColumnInfo {
   distinct: number;
   /** True when every non-empty value parses as a number. */
   numeric: boolean;
+  /** The first row whose field count differs from the header's (its values are not to be trusted). */
+  ragged?: { line: number; fields: number };
 }
 
 export type DataInfo =
@@ -78,14 +80,21 @@ function probeCsv(text: string): DataInfo {
       if (index < 0) return undefined;
       let info = cache.get(name);
       if (!info) {
+        let ragged: ColumnInfo['ragged'];
+        // A quote left open on a line may continue on the next, so rows are counted only up to there.
+        let trusted = true;
         info = columnInfo(
           (function* () {
             for (let i = 1; i < lines.length; i++) {
               if (lines[i].trim() === '') continue;
-              yield splitCsvLine(lines[i])[index];
+              const fields = splitCsvLine(lines[i]);
+              if ((lines[i].split('"').length - 1) % 2 === 1) trusted = false;
+              if (trusted && !ragged && fields.length !== columns.length) ragged = { line: i + 1, fields: fields.length };
+              yield fields[index];
             }
           })(),
         );
+        if (ragged) info.ragged = ragged;
         cache.set(name, info);
       }
       return info;
@@ -116,6 +125,16 @@ function probeJson(text: string): DataInfo {
   };
 }
 
+/** A file as UTF-8 text; bytes that are not UTF-8 throw (they would become U+FFFD, a new label). */
+function readUtf8(path: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(path));
+  } catch (e) {
+    if (e instanceof TypeError) throw new Error('it is not valid UTF-8');
+    throw e;
+  }
+}
+
 /** The default probe: reads files with Node, cached by path and modification time. */
 export class NodeDataProbe implements DataProbe {
   private readonly cache = new Map<string, { mtime: number; size: number; info: DataInfo }>();
@@ -135,8 +154,8 @@ export class NodeDataProbe implements DataProbe {
     } else {
       try {
         const lower = path.toLowerCase();
-        if (lower.endsWith('.csv')) info = probeCsv(readFileSync(path, 'utf8'));
-        else if (lower.endsWith('.json')) info = probeJson(readFileSync(path, 'utf8'));
+        if (lower.endsWith('.csv')) info = probeCsv(readUtf8(path));
+        else if (lower.endsWith('.json')) info = probeJson(readUtf8(path));
         else info = { ok: true, format: 'file', columns: [], column: () => undefined };
       } catch (e) {
         info = { ok: false, message: `cannot read the data file ${path} (${e instanceof Error ? e.message : String(e)})` };

@@ -1,8 +1,9 @@
 // Parity cases with NaN (and other non-finite) inputs. The CPU reference decides what a NaN
 // does in each op; the WebGPU kernels must give the same bits, because a NaN activation that
 // vanishes on the GPU (as WGSL's max and min may make it) would let training go on silently
-// where the CPU run stops. The cases place NaNs both first and later in each window, row and
-// operand pair, since the reference treats those positions differently in some ops.
+// where the CPU run stops. NaN always wins (nan_semantics.test.ts states the values); the
+// cases place NaNs both first and later in each window, row and operand pair, so a kernel
+// that only lets a NaN through in one position fails here.
 
 import type { OpAttrs } from '../../../engine/src/backend';
 import { unaryFn } from '../../../engine/src/cpu/elementwise';

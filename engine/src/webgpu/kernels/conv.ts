@@ -151,7 +151,7 @@ export function pool2d([x]: readonly DeviceTensor[], out: DeviceTensor, a: OpAtt
       let ix = ox * SW - PL + s;
       if (ix < 0 || ix >= W) { continue; }
       let v = in0[((b * H + iy) * W + ix) * C + c];
-      ${isMax ? 'if (count == 0 || (ord(v, acc) && v > acc)) { acc = v; }' : 'acc += v;'}
+      ${isMax ? 'if (count == 0 || is_nan(v) || (ord(v, acc) && v > acc)) { acc = v; }' : 'acc += v;'}
       count++;
     }
   }
@@ -164,9 +164,13 @@ export function pool2d([x]: readonly DeviceTensor[], out: DeviceTensor, a: OpAtt
   }];
 }
 
+/** Equal, or both NaN (the test that finds a window's maximum when NaN wins). */
+const SAME = `fn same(a: f32, b: f32) -> bool { return feq(a, b) || (is_nan(a) && is_nan(b)); }
+`;
+
 /**
- * Max routes each window's gradient to its first maximum (in r, s order), compared by IEEE
- * equality so a NaN maximum routes nothing, as on the CPU; avg divides by the in-bounds count.
+ * Max routes each window's gradient to its first maximum (in r, s order), where a NaN
+ * maximum matches the window's first NaN, as on the CPU; avg divides by the in-bounds count.
  */
 export function pool2dGrad([x, y, dy]: readonly DeviceTensor[], out: DeviceTensor, a: OpAttrs['pool2d_grad']): Dispatch[] {
   const n = elements(out);
@@ -174,7 +178,7 @@ export function pool2dGrad([x, y, dy]: readonly DeviceTensor[], out: DeviceTenso
   const contribution = isMax
     ? `
       let peak = in1[yi];
-      if (!feq(in0[i], peak)) { continue; }
+      if (!same(in0[i], peak)) { continue; }
       var first = true;
       for (var r2 = 0; r2 < KH && first; r2++) {
         let y2 = oy * SH - PT + r2;
@@ -183,7 +187,7 @@ export function pool2dGrad([x, y, dy]: readonly DeviceTensor[], out: DeviceTenso
           if (r2 == r && s2 == s) { break; }
           let x2 = ox * SW - PL + s2;
           if (x2 < 0 || x2 >= W) { continue; }
-          if (feq(in0[((b * H + y2) * W + x2) * C + c], peak)) { first = false; break; }
+          if (same(in0[((b * H + y2) * W + x2) * C + c], peak)) { first = false; break; }
         }
         if (r2 == r) { break; }
       }
@@ -196,7 +200,7 @@ export function pool2dGrad([x, y, dy]: readonly DeviceTensor[], out: DeviceTenso
       acc += in2[yi] / f32(rows * cols);`;
   return [{
     key: `pool2d_grad:${a.fn}`,
-    wgsl: () => prelude(['f32', 'f32', 'f32'], 'f32') + flatMain(GEOM + unravel(['b', 'iy', 'ix', 'c'], ['N', 'H', 'W', 'C']) + `
+    wgsl: () => prelude(['f32', 'f32', 'f32'], 'f32') + SAME + flatMain(GEOM + unravel(['b', 'iy', 'ix', 'c'], ['N', 'H', 'W', 'C']) + `
   var acc = 0.0;
   _ = F;
   for (var r = 0; r < KH; r++) {

@@ -39,9 +39,9 @@ fn pow_js(x: f32, a: f32) -> f32 {
 }
 `;
 
-/** y = f(x) with alpha `A` and beta `B`; a NaN goes where the CPU's ternaries send it (relu gives 0). */
+/** y = f(x) with alpha `A` and beta `B`; a NaN input gives NaN, as on the CPU (relu and clip included). */
 const UNARY: Record<UnaryFn, string> = {
-  relu: 'select(0.0, x, ord(x, 0.0) && x > 0.0)',
+  relu: 'select(0.0, x, is_nan(x) || x > 0.0)',
   sigmoid: 'sigm(x)',
   tanh: 'tanh_s(x)',
   gelu: '0.5 * x * (1.0 + erf_nr(x * 0.70710678118654752))',
@@ -86,17 +86,17 @@ const DERIVATIVE: Record<UnaryFn, string> = {
 };
 
 /**
- * c = f(a, b) on f32 values; comparisons give 1 or 0. Max and min are the CPU's
- * `a >= b ? a : b` (so a NaN in b comes through and one in a gives b), spelled with bit
- * NaN tests because WGSL's max and min, which a compiler may substitute, can drop NaN.
+ * c = f(a, b) on f32 values; comparisons give 1 or 0. In max and min a NaN in either operand
+ * wins, as on the CPU, spelled with bit NaN tests because WGSL's max and min, which a
+ * compiler may substitute, can drop NaN.
  */
 const BINARY: Record<BinaryFn, string> = {
   add: 'a + b',
   sub: 'a - b',
   mul: 'a * b',
   div: 'a / b',
-  max: 'select(b, a, ord(a, b) && a >= b)',
-  min: 'select(b, a, ord(a, b) && a <= b)',
+  max: 'select(b, a, is_nan(a) || (ord(a, b) && a >= b))',
+  min: 'select(b, a, is_nan(a) || (ord(a, b) && a <= b))',
   ge: 'select(0.0, 1.0, ord(a, b) && a >= b)',
   lt: 'select(0.0, 1.0, ord(a, b) && a < b)',
   eq: 'select(0.0, 1.0, feq(a, b))',

@@ -12,7 +12,7 @@ import { MATH } from './elementwise';
 
 const ACTIVATION: Record<OpAttrs['matmul']['activation'], string> = {
   linear: 'v',
-  relu: 'select(0.0, v, ord(v, 0.0) && v > 0.0)',
+  relu: 'select(0.0, v, is_nan(v) || v > 0.0)',
   sigmoid: 'sigm(v)',
   tanh: 'tanh_s(v)',
 };
