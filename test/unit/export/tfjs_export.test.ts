@@ -15,7 +15,7 @@ import { allLayers } from '../../../engine/catalog';
 import type { ModelIR } from '../../../engine/catalog/ir';
 import { CpuBackend } from '../../../engine/src/cpu/backend';
 import { findExporter } from '../../../engine/src/export/formats';
-import type { ExportFile, ExportSource } from '../../../engine/src/export/types';
+import type { ExportSource } from '../../../engine/src/export/types';
 import { Model } from '../../../engine/src/model';
 import { setBackend, tensor, type Tensor } from '../../../engine/src/tensor';
 import { downloadWeights, loadWeights } from '../../../engine/src/train/weights';
@@ -23,35 +23,13 @@ import type { NamedArray } from '../../../engine/src/train/types';
 import { checkText } from '../../../server/src/sema/check';
 import { inferNode, modelIR, oneLayerIR, randomSample, SAMPLES } from '../engine/catalog_ir';
 import { lcg, randomValues, readAll, relError, sizeOf } from '../engine/helpers';
+import { memoryHandler } from './tfjs_io';
 
 const TOL = 1e-4;
 const TFJS_MISSING = new Set(['MultiHeadAttention', 'PositionEmbedding', 'GRU']);
 
 /** The worst relative difference seen over the whole file, printed at the end. */
 let worst = 0;
-
-/** An IOHandler over exported files in memory, through tfjs's own model.json reader. */
-export function memoryHandler(files: ExportFile[]): tf.io.IOHandler {
-  const byPath = new Map(files.map((f) => [f.path, f.data]));
-  return {
-    load: async () => {
-      const json = byPath.get('model.json');
-      assert.equal(typeof json, 'string', 'model.json is text');
-      const modelJSON = JSON.parse(json as string) as tf.io.ModelJSON;
-      return tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
-        const specs = manifest.flatMap((g) => g.weights);
-        const buffers = manifest.flatMap((g) =>
-          g.paths.map((p) => {
-            const b = byPath.get(p);
-            assert.ok(b instanceof Uint8Array, `${p} is in the export`);
-            return b.slice().buffer;
-          }),
-        );
-        return [specs, tf.io.concatenateArrayBuffers(buffers)];
-      });
-    },
-  };
-}
 
 /** Random weights (positive variances) loaded into a built model; returns them by name. */
 async function randomWeights(model: Model, seed: number): Promise<NamedArray[]> {
