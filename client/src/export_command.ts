@@ -107,8 +107,8 @@ async function exportModel(deps: ExportDeps, arg: unknown): Promise<ExportResult
 
   // The output folder: `<Model>-<format>` beside the model file, or inside a folder the user picks.
   const standardOut = defaultExportFolder(uri.fsPath, model, format);
-  const replaces = await exists(standardOut);
-  const where = await window.showQuickPick(
+  const replaces = !args.out && (await exists(standardOut));
+  const where = args.out ? { choice: 'given' as const } : await window.showQuickPick(
     [
       { label: `Export to ${path.basename(standardOut)}`, detail: `${standardOut}${replaces ? ' (replaces the folder)' : ''}`, choice: 'default' as const },
       { label: 'Choose a parent folder…', detail: `the export goes into ${path.basename(standardOut)} inside it`, choice: 'other' as const },
@@ -116,7 +116,7 @@ async function exportModel(deps: ExportDeps, arg: unknown): Promise<ExportResult
     { placeHolder: 'Where do the exported files go?' },
   );
   if (!where) return undefined;
-  let out = standardOut;
+  let out = args.out ?? standardOut;
   if (where.choice === 'other') {
     const dirs = await window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, defaultUri: Uri.file(path.dirname(uri.fsPath)), openLabel: 'Export here' });
     if (!dirs?.length) return undefined;

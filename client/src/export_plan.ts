@@ -1,5 +1,6 @@
 // The decisions of the Export Model command that need no editor: the formats it offers, what
-// its argument means (the panel's Export button passes `{uri, model, weights}`), the default
+// its argument means (the panel's Export button passes `{uri, model, weights}`; `format` and
+// `out` skip those questions too), the default
 // output folder, the `netspec export` command line, running the bundled CLI in a child
 // process (Node, or VS Code's own binary with ELECTRON_RUN_AS_NODE=1) with cancellation, and
 // reading its `--json` answer or its error. The client never imports the engine: exporting
@@ -25,6 +26,8 @@ export interface ExportArgs {
   /** A weights file (absolute path); absent means the command asks or uses the default. */
   weights?: string;
   format?: string;
+  /** The output folder (absolute path); absent means the command asks (default `<Model>-<format>`). */
+  out?: string;
 }
 
 /** Reads the command's argument: `{uri, model, weights, format}`, a Uri, a URI string, or nothing. */
@@ -36,7 +39,7 @@ export function parseExportArgs(arg: unknown): ExportArgs {
   const out: ExportArgs = {};
   if (typeof o.uri === 'string') out.uri = o.uri;
   else if (typeof o.uri === 'object' && o.uri !== null && typeof (o.uri as { scheme?: unknown }).scheme === 'string') out.uri = String(o.uri);
-  for (const key of ['model', 'weights', 'format'] as const) {
+  for (const key of ['model', 'weights', 'format', 'out'] as const) {
     if (typeof o[key] === 'string' && o[key] !== '') out[key] = o[key] as string;
   }
   return out;

@@ -49,7 +49,7 @@ describe('Export Model: plan', () => {
 
   test('the argument: the panel\'s {uri, model, weights}, a Uri, a string, or nothing', () => {
     assert.deepEqual(parseExportArgs({ uri: 'file:///w/m.netspec', model: 'M', weights: '/w/M.safetensors', extra: 1 }), { uri: 'file:///w/m.netspec', model: 'M', weights: '/w/M.safetensors' });
-    assert.deepEqual(parseExportArgs({ uri: 'file:///w/m.netspec', model: '', format: 'tfjs' }), { uri: 'file:///w/m.netspec', format: 'tfjs' });
+    assert.deepEqual(parseExportArgs({ uri: 'file:///w/m.netspec', model: '', format: 'tfjs', out: '/w/o' }), { uri: 'file:///w/m.netspec', format: 'tfjs', out: '/w/o' });
     const uriLike = { scheme: 'file', toString: () => 'file:///w/a.netspec' };
     assert.deepEqual(parseExportArgs(uriLike), { uri: 'file:///w/a.netspec' });
     assert.deepEqual(parseExportArgs({ uri: uriLike, model: 'A' }), { uri: 'file:///w/a.netspec', model: 'A' });

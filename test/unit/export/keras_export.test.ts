@@ -323,6 +323,9 @@ describe('keras export', () => {
       cases.set(spec.name, list);
     }
     cases.set('attention', [await prepare(attentionIR(), 5)]);
+    const sym = checkText('model Sym {\n  input x: [seq, 4]\n  LSTM(5, return_sequences=true)\n  PositionEmbedding(16)\n  GlobalMaxPool1D()\n}\n', { path: '/x/sym.netspec' }).models[0].ir;
+    assert.ok(sym);
+    cases.set('symbolic', [await prepare(sym, 6)]);
     for (const file of exampleFiles) {
       const checked = checkText(readFileSync(file, 'utf8'), { path: file });
       const list: Case[] = [];
@@ -359,6 +362,11 @@ describe('keras export', () => {
     assert.match(text, /lambda_ = keras\.layers\.Concatenate\(axis=1, name="lambda"\)\(\[cross, enc_dense\]\)/);
     assert.match(text, /keras\.layers\.Softmax\(axis=1, name="sm"\)\(lambda_\)/);
     assert.match(text, /return keras\.Model\(inputs=\[x, kv\], outputs=\{"probs": sm, "hidden": enc_dense\}, name="Attn"\)/);
+  });
+
+  test('a symbolic size is None in keras.Input', () => {
+    check('symbolic');
+    assert.match(cases.get('symbolic')![0].text, /x = keras\.Input\(shape=\(None, 4\), dtype="float32", name="x"\)/);
   });
 
   for (const file of exampleFiles) {

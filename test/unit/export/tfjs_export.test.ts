@@ -177,6 +177,16 @@ describe('tfjs export', () => {
     assert.match(exported.notes.join('\n'), /enc\/embedding is enc_embedding/);
   });
 
+  test('symbolic sizes: null in batch_input_shape, any length at predict time', async () => {
+    const src = 'model Sym {\n  input x: [seq, 4]\n  Conv1D(3, 2, padding=same)\n  LSTM(5, return_sequences=true)\n  GlobalMaxPool1D()\n  Dense(2)\n}\n';
+    const ir = checkText(src, { path: '/tmp/sym.netspec' }).models[0].ir;
+    assert.ok(ir);
+    await roundTrip(ir, 61);
+    const exported = await findExporter('tfjs')!.run({ model: ir, train: null, weights: await freshWeights(ir), trained: false, metadata: {}, modelFile: '/tmp/sym.netspec' }, { quantize: null });
+    assert.ok(exported.ok);
+    assert.deepEqual(JSON.parse(exported.files[0].data as string).modelTopology.config.layers[0].config.batch_input_shape, [null, null, 4]);
+  });
+
   for (const op of TFJS_MISSING) {
     test(`${op}: an error value naming the layer, its node and line, and the format`, async () => {
       const ir = oneLayerIR(op, SAMPLES[op]);
