@@ -80,6 +80,9 @@ class PositionEmbedding(keras.layers.Layer):
         t = keras.ops.shape(x)[-2]
         return x + keras.ops.slice(self.embeddings, [0, 0], [t, self.embeddings.shape[-1]])
 
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
     def get_config(self):
         return {**super().get_config(), "max_len": self.max_len}
 `;
