@@ -8,6 +8,9 @@
 // - `leaky_relu` as an activation argument has slope 0.01 in Netspec but 0.2 in Keras, so
 //   TF.js gets a separate LeakyReLU layer after the node (named "<layer>_leaky_relu") and the
 //   Keras script a function with slope 0.01;
+// - TF.js 4.22's softmax works on the last axis only, so a Softmax on another axis is
+//   Permute → Softmax → Permute there, and its Flatten needs two axes, so a Flatten of one
+//   axis is a Reshape;
 // - what a target lacks (TF.js 4.22: MultiHeadAttention, PositionEmbedding, GRU with
 //   reset_after=True) is an error value naming the node and its line.
 
@@ -111,8 +114,9 @@ const ZEROS = { class_name: 'Zeros', config: {} };
 const ONES = { class_name: 'Ones', config: {} };
 
 /**
- * The activation value of a fused activation argument: TF.js and Keras spell `silu` as
- * `swish` in TF.js; `leaky_relu` is handled by the caller.
+ * The value of a fused activation argument: TF.js spells `silu` as `swish`; the Keras script
+ * calls its own slope-0.01 function for `leaky_relu` (TF.js's is a separate layer, added by
+ * the caller).
  */
 function activationValue(act: string, target: KerasTarget): KerasValue {
   if (target === 'tfjs' && act === 'silu') return 'swish';
