@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import { ProgressLocation, Uri, commands, window, workspace, type ExtensionContext, type LogOutputChannel } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { EXPORT_FORMAT_CHOICES, defaultExportFolder, exportEnv, parseExportArgs, runExportCli, type ExportResult } from './export_plan';
+import { exportEnv, parseExportArgs, planExport, runExportCli, type ExportResult, type ExportUi } from './export_plan';
 import { readSettings } from './settings';
 import { MODEL_IR_REQUEST } from './train_command';
 import type { ModelIRResponse } from './train_plan';
@@ -58,72 +58,38 @@ async function exportModel(deps: ExportDeps, arg: unknown): Promise<ExportResult
     if (!(await doc.save())) return fail(`${path.basename(uri.fsPath)} could not be saved.`);
   }
 
-  // The model: the one asked for, the only one, or the user's pick.
-  let model = args.model;
-  if (!model) {
-    const client = deps.client();
-    if (!client) return fail('the language server is not running; see the Netspec output channel.');
-    const response = await client.sendRequest<ModelIRResponse>(MODEL_IR_REQUEST, { uri: doc.uri.toString() });
-    const names = response.models.map((m) => m.name);
-    if (names.length === 0) return fail(`${path.basename(uri.fsPath)} has no model to export.`);
-    if (names.length === 1) model = names[0];
-    else {
-      model = await window.showQuickPick(names, { placeHolder: 'Which model do you want to export?' });
-      if (!model) return undefined;
-    }
-  }
-
-  // The format.
-  let format = args.format;
-  if (!format) {
-    const picked = await window.showQuickPick(
-      EXPORT_FORMAT_CHOICES.map((c) => ({ label: c.label, description: c.format, detail: c.detail, format: c.format })),
-      { placeHolder: `Export ${model} as` },
-    );
-    if (!picked) return undefined;
-    format = picked.format;
-  }
-
-  // The weights: the argument's, else the default file where training writes it, if present.
-  let weights = args.weights;
-  if (!weights) {
-    const settings = readSettings(workspace.getConfiguration('netspec', doc.uri));
-    const folder = workspace.getWorkspaceFolder(doc.uri);
-    const standard = weightsPath(uri.fsPath, model, settings.weightsFolder, folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined);
-    type WeightsItem = { label: string; detail?: string; choice: 'default' | 'other' | 'fresh' };
-    const items: WeightsItem[] = [];
-    if (await exists(standard)) items.push({ label: `Trained weights: ${path.basename(standard)}`, detail: standard, choice: 'default' });
-    items.push({ label: 'Another weights file…', choice: 'other' });
-    items.push({ label: 'Freshly initialised weights (untrained)', detail: "from the train block's seed", choice: 'fresh' });
-    const picked = await window.showQuickPick(items, { placeHolder: `Which weights does the export of ${model} carry?` });
-    if (!picked) return undefined;
-    if (picked.choice === 'default') weights = standard;
-    else if (picked.choice === 'other') {
-      const files = await window.showOpenDialog({ canSelectMany: false, defaultUri: Uri.file(path.dirname(standard)), filters: { 'Safetensors weights': ['safetensors'] }, openLabel: 'Use these weights' });
-      if (!files?.length) return undefined;
-      weights = files[0].fsPath;
-    }
-  }
-
-  // The output folder: `<Model>-<format>` beside the model file, or inside a folder the user picks.
-  const standardOut = defaultExportFolder(uri.fsPath, model, format);
-  const replaces = !args.out && (await exists(standardOut));
-  const where = args.out ? { choice: 'given' as const } : await window.showQuickPick(
-    [
-      { label: `Export to ${path.basename(standardOut)}`, detail: `${standardOut}${replaces ? ' (replaces the folder)' : ''}`, choice: 'default' as const },
-      { label: 'Choose a parent folder…', detail: `the export goes into ${path.basename(standardOut)} inside it`, choice: 'other' as const },
-    ],
-    { placeHolder: 'Where do the exported files go?' },
-  );
-  if (!where) return undefined;
-  let out = args.out ?? standardOut;
-  if (where.choice === 'other') {
-    const dirs = await window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, defaultUri: Uri.file(path.dirname(uri.fsPath)), openLabel: 'Export here' });
-    if (!dirs?.length) return undefined;
-    out = path.join(dirs[0].fsPath, path.basename(standardOut));
-  }
-
-  const request = { cli: deps.context.asAbsolutePath(path.join('dist', 'cli.js')), modelFile: uri.fsPath, model, format, weights, out };
+  const settings = readSettings(workspace.getConfiguration('netspec', doc.uri));
+  const folder = workspace.getWorkspaceFolder(doc.uri);
+  const ui: ExportUi = {
+    async models() {
+      const client = deps.client();
+      if (!client) return { error: 'the language server is not running; see the Netspec output channel.' };
+      const response = await client.sendRequest<ModelIRResponse>(MODEL_IR_REQUEST, { uri: doc.uri.toString() });
+      return response.models.map((m) => m.name);
+    },
+    async pick(items, placeHolder) {
+      const picked = await window.showQuickPick(items, { placeHolder });
+      return picked?.value;
+    },
+    async pickWeightsFile(defaultFolder) {
+      const files = await window.showOpenDialog({ canSelectMany: false, defaultUri: Uri.file(defaultFolder), filters: { 'Safetensors weights': ['safetensors'] }, openLabel: 'Use these weights' });
+      return files?.[0]?.fsPath;
+    },
+    async pickFolder(defaultFolder) {
+      const dirs = await window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, defaultUri: Uri.file(defaultFolder), openLabel: 'Export here' });
+      return dirs?.[0]?.fsPath;
+    },
+    exists,
+  };
+  const planned = await planExport(args, ui, {
+    cli: deps.context.asAbsolutePath(path.join('dist', 'cli.js')),
+    modelFile: uri.fsPath,
+    weightsFileOf: (model) => weightsPath(uri.fsPath, model, settings.weightsFolder, folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined),
+  });
+  if (!planned) return undefined;
+  if ('error' in planned) return fail(planned.error);
+  const request = planned;
+  const { model, format, weights, out } = request;
   deps.output.info(`Export ${model} as ${format} to ${out}${weights ? ` with ${weights}` : ' with fresh weights'}`);
   const result = await window.withProgress(
     { location: ProgressLocation.Notification, title: `Netspec: exporting ${model} as ${format}`, cancellable: true },

@@ -1,9 +1,9 @@
 // The decisions of the Export Model command that need no editor: the formats it offers, what
 // its argument means (the panel's Export button passes `{uri, model, weights}`; `format` and
-// `out` skip those questions too), the default
-// output folder, the `netspec export` command line, running the bundled CLI in a child
-// process (Node, or VS Code's own binary with ELECTRON_RUN_AS_NODE=1) with cancellation, and
-// reading its `--json` answer or its error. The client never imports the engine: exporting
+// `out` skip those questions too), the questions it asks in order (planExport, with the UI
+// injected), the default output folder, the `netspec export` command line, running the
+// bundled CLI in a child process (Node, or VS Code's own binary with ELECTRON_RUN_AS_NODE=1)
+// with cancellation, and reading its `--json` answer or its error. The client never imports the engine: exporting
 // happens in the CLI process. export_command.ts does the talking to VS Code.
 
 import { spawn } from 'node:child_process';
@@ -143,4 +143,90 @@ export function runExportCli(request: ExportRequest, options: RunOptions): Promi
     child.on('error', (e) => done({ ok: false, message: `the export command could not start: ${e.message}` }));
     child.on('close', (status) => done(parseExportResult(status, stdout, stderr)));
   });
+}
+
+/** A quick-pick item with the choice it stands for. */
+export interface Choice<T> {
+  label: string;
+  description?: string;
+  detail?: string;
+  value: T;
+}
+
+/** The questions Export Model asks, answered by VS Code's UI (export_command.ts) or a test. */
+export interface ExportUi {
+  /** The models of the file, from the language server, or why there are none to ask about. */
+  models(): Promise<string[] | { error: string }>;
+  /** A quick pick; undefined when dismissed. */
+  pick<T>(items: Choice<T>[], placeHolder: string): Promise<T | undefined>;
+  /** An open dialog for one `.safetensors` file; undefined when dismissed. */
+  pickWeightsFile(defaultFolder: string): Promise<string | undefined>;
+  /** An open dialog for one folder; undefined when dismissed. */
+  pickFolder(defaultFolder: string): Promise<string | undefined>;
+  exists(p: string): Promise<boolean>;
+}
+
+export interface PlanContext {
+  cli: string;
+  modelFile: string;
+  /** Where training writes `model`'s weights (the `netspec.weightsFolder` setting applied). */
+  weightsFileOf(model: string): string;
+}
+
+/**
+ * The questions, each skipped when the argument answers it: the model (when the file has
+ * several), the format, the weights (the trained file where training writes it, if present;
+ * another file; or fresh ones) and the output folder (`<Model>-<format>` beside the model, or
+ * inside a folder the user picks). The request to run, `{error}` when there is nothing to
+ * export, or undefined when the user dismissed a question.
+ */
+export async function planExport(args: ExportArgs, ui: ExportUi, ctx: PlanContext): Promise<ExportRequest | { error: string } | undefined> {
+  let model = args.model;
+  if (!model) {
+    const names = await ui.models();
+    if (!Array.isArray(names)) return names;
+    if (names.length === 0) return { error: `${path.basename(ctx.modelFile)} has no model to export` };
+    model = names.length === 1 ? names[0] : await ui.pick(names.map((n) => ({ label: n, value: n })), 'Which model do you want to export?');
+    if (!model) return undefined;
+  }
+
+  const format = args.format ?? (await ui.pick(EXPORT_FORMAT_CHOICES.map((c) => ({ label: c.label, description: c.format, detail: c.detail, value: c.format })), `Export ${model} as`));
+  if (!format) return undefined;
+
+  let weights = args.weights;
+  if (!weights) {
+    const standard = ctx.weightsFileOf(model);
+    const items: Choice<'default' | 'other' | 'fresh'>[] = [];
+    if (await ui.exists(standard)) items.push({ label: `Trained weights: ${path.basename(standard)}`, detail: standard, value: 'default' });
+    items.push({ label: 'Another weights file…', value: 'other' });
+    items.push({ label: 'Freshly initialised weights (untrained)', detail: "from the train block's seed", value: 'fresh' });
+    const choice = await ui.pick(items, `Which weights does the export of ${model} carry?`);
+    if (!choice) return undefined;
+    if (choice === 'default') weights = standard;
+    else if (choice === 'other') {
+      weights = await ui.pickWeightsFile(path.dirname(standard));
+      if (!weights) return undefined;
+    }
+  }
+
+  const standardOut = defaultExportFolder(ctx.modelFile, model, format);
+  let out = args.out;
+  if (!out) {
+    const replaces = await ui.exists(standardOut);
+    const where = await ui.pick<'default' | 'other'>(
+      [
+        { label: `Export to ${path.basename(standardOut)}`, detail: `${standardOut}${replaces ? ' (replaces the folder)' : ''}`, value: 'default' },
+        { label: 'Choose a parent folder…', detail: `the export goes into ${path.basename(standardOut)} inside it`, value: 'other' },
+      ],
+      'Where do the exported files go?',
+    );
+    if (!where) return undefined;
+    if (where === 'default') out = standardOut;
+    else {
+      const parent = await ui.pickFolder(path.dirname(ctx.modelFile));
+      if (!parent) return undefined;
+      out = path.join(parent, path.basename(standardOut));
+    }
+  }
+  return { cli: ctx.cli, modelFile: ctx.modelFile, model, format, ...(weights ? { weights } : {}), out };
 }

@@ -1,5 +1,7 @@
 // The Export Model command's editor-free parts and the panel's Export button: the formats it
-// offers are the engine's, its argument parsing, the CLI command line and environment
+// offers are the engine's, its argument parsing, the questions it asks in order (with a
+// scripted UI: which are skipped, what each answer leads to, dismissing any of them), the
+// CLI command line and environment
 // (ELECTRON_RUN_AS_NODE), reading the CLI's JSON answer or its error, running the real
 // bundled CLI (dist/cli.js, built by `npm run build`) in a child process, cancellation
 // killing the child, the panel's request-export message (only after a run with weights), and
@@ -18,7 +20,10 @@ import {
   exportEnv,
   parseExportArgs,
   parseExportResult,
+  planExport,
   runExportCli,
+  type Choice,
+  type ExportUi,
 } from '../../../client/src/export_plan';
 import { PanelChannel, type ExportRunRequest, type WebviewLike } from '../../../client/src/panel_channel';
 import { RunSession } from '../../../client/src/run_session';
@@ -79,6 +84,86 @@ describe('Export Model: plan', () => {
     assert.deepEqual(parseExportResult(1, '', 'm.netspec:2:3: error[unknown-layer]: no layer Dense2\n'), { ok: false, message: 'no layer Dense2' });
     assert.deepEqual(parseExportResult(2, '', "netspec export: unknown format 'x'; the formats are onnx\n"), { ok: false, message: "netspec export: unknown format 'x'; the formats are onnx" });
     assert.deepEqual(parseExportResult(null, '', ''), { ok: false, message: 'the export command exited with status unknown' });
+  });
+});
+
+/** A UI that answers from a script and records the questions. */
+function scriptedUi(answers: { models?: string[] | { error: string }; picks?: (string | undefined)[]; file?: string; folder?: string; existing?: string[] }) {
+  const asked: string[] = [];
+  const picks = [...(answers.picks ?? [])];
+  const ui: ExportUi = {
+    async models() {
+      asked.push('models');
+      return answers.models ?? ['M'];
+    },
+    async pick<T>(items: Choice<T>[], placeHolder: string) {
+      asked.push(`${placeHolder} [${items.map((i) => i.label).join(' | ')}]`);
+      const label = picks.shift();
+      return items.find((i) => i.label === label)?.value;
+    },
+    async pickWeightsFile(folder: string) {
+      asked.push(`weights file in ${folder}`);
+      return answers.file;
+    },
+    async pickFolder(folder: string) {
+      asked.push(`folder in ${folder}`);
+      return answers.folder;
+    },
+    async exists(p: string) {
+      return (answers.existing ?? []).includes(p);
+    },
+  };
+  return { ui, asked };
+}
+
+describe('Export Model: the questions', () => {
+  const ctx = { cli: '/ext/dist/cli.js', modelFile: '/w/m.netspec', weightsFileOf: (m: string) => `/w/${m}.safetensors` };
+
+  test('every question in order: model, format, trained weights, default folder (which exists)', async () => {
+    const { ui, asked } = scriptedUi({ models: ['A', 'B'], picks: ['B', 'TensorFlow.js', 'Trained weights: B.safetensors', 'Export to B-tfjs'], existing: ['/w/B.safetensors', '/w/B-tfjs'] });
+    const r = await planExport({}, ui, ctx);
+    assert.deepEqual(r, { cli: '/ext/dist/cli.js', modelFile: '/w/m.netspec', model: 'B', format: 'tfjs', weights: '/w/B.safetensors', out: '/w/B-tfjs' });
+    assert.deepEqual(asked, [
+      'models',
+      'Which model do you want to export? [A | B]',
+      'Export B as [ONNX | PyTorch | TensorFlow.js | Keras]',
+      'Which weights does the export of B carry? [Trained weights: B.safetensors | Another weights file… | Freshly initialised weights (untrained)]',
+      'Where do the exported files go? [Export to B-tfjs | Choose a parent folder…]',
+    ]);
+  });
+
+  test('one model is not asked about; without a trained file: another file or fresh weights; a parent folder', async () => {
+    const other = scriptedUi({ picks: ['Keras', 'Another weights file…', 'Choose a parent folder…'], file: '/x/w.safetensors', folder: '/out' });
+    assert.deepEqual(await planExport({}, other.ui, ctx), { cli: '/ext/dist/cli.js', modelFile: '/w/m.netspec', model: 'M', format: 'keras', weights: '/x/w.safetensors', out: join('/out', 'M-keras') });
+    assert.deepEqual(other.asked.slice(2), [
+      'Which weights does the export of M carry? [Another weights file… | Freshly initialised weights (untrained)]',
+      'weights file in /w',
+      'Where do the exported files go? [Export to M-keras | Choose a parent folder…]',
+      'folder in /w',
+    ]);
+    const fresh = scriptedUi({ picks: ['ONNX', 'Freshly initialised weights (untrained)', 'Export to M-onnx'] });
+    assert.deepEqual(await planExport({}, fresh.ui, ctx), { cli: '/ext/dist/cli.js', modelFile: '/w/m.netspec', model: 'M', format: 'onnx', out: '/w/M-onnx' });
+  });
+
+  test("the panel's argument skips the model and weights questions; a full argument asks nothing", async () => {
+    const panel = scriptedUi({ picks: ['PyTorch', 'Export to Iris-pytorch'] });
+    assert.deepEqual(await planExport({ model: 'Iris', weights: '/w/runs/Iris.safetensors' }, panel.ui, ctx), {
+      cli: '/ext/dist/cli.js', modelFile: '/w/m.netspec', model: 'Iris', format: 'pytorch', weights: '/w/runs/Iris.safetensors', out: '/w/Iris-pytorch',
+    });
+    assert.equal(panel.asked.length, 2);
+    const full = scriptedUi({});
+    assert.deepEqual(await planExport({ model: 'M', format: 'tfjs', weights: '/w/M.safetensors', out: '/o' }, full.ui, ctx), { cli: '/ext/dist/cli.js', modelFile: '/w/m.netspec', model: 'M', format: 'tfjs', weights: '/w/M.safetensors', out: '/o' });
+    assert.deepEqual(full.asked, []);
+  });
+
+  test('dismissing any question ends the command quietly; no model is an error', async () => {
+    const fresh = 'Freshly initialised weights (untrained)';
+    for (const picks of [[], ['TensorFlow.js'], ['TensorFlow.js', 'Another weights file…'], ['TensorFlow.js', fresh], ['TensorFlow.js', fresh, 'Choose a parent folder…']]) {
+      assert.equal(await planExport({}, scriptedUi({ picks }).ui, ctx), undefined, picks.join(' > '));
+    }
+    assert.equal(await planExport({}, scriptedUi({ models: ['A', 'B'], picks: [] }).ui, ctx), undefined);
+    assert.deepEqual(await planExport({}, scriptedUi({ models: [] }).ui, ctx), { error: 'm.netspec has no model to export' });
+    assert.deepEqual(await planExport({}, scriptedUi({ models: { error: 'no server' } }).ui, ctx), { error: 'no server' });
   });
 });
 
