@@ -95,4 +95,6 @@ export type FromPanel =
   /** User actions inside the panel that the extension carries out. */
   | { type: 'request-stop' }
   | { type: 'request-pause' }
-  | { type: 'request-resume' };
+  | { type: 'request-resume' }
+  /** The Export button, after a run: the extension runs Export Model for the run's model and weights. */
+  | { type: 'request-export'; runId: string };

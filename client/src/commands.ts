@@ -1,10 +1,13 @@
 // Registers the extension's commands (package.json contributes.commands lists the same ids):
-// Train Model, Stop Training, Show Training Panel, Show Model Summary and Open Example. Each
+// Train Model, Stop Training, Show Training Panel, Show Model Summary, Open Example and
+// Export Model. Each
 // handler reports problems as messages; none throws at the user.
 
 import * as path from 'node:path';
 import { FileType, Uri, commands, window, workspace, type Disposable, type ExtensionContext } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { exportCommand } from './export_command';
+import { EXPORT_COMMAND } from './export_plan';
 import type { PanelHost } from './panel_host';
 import { REVEAL_PANEL_COMMAND } from './status_bar';
 import { summaryMarkdown, type SummaryModel } from './summary_view';
@@ -16,6 +19,7 @@ export const COMMANDS = {
   showPanel: REVEAL_PANEL_COMMAND,
   showSummary: 'netspec.showSummary',
   openExample: 'netspec.openExample',
+  export: EXPORT_COMMAND,
 } as const;
 
 export const SUMMARY_REQUEST = 'netspec/summary';
@@ -31,6 +35,7 @@ export function registerCommands(context: ExtensionContext, deps: TrainDeps & { 
     commands.registerCommand(COMMANDS.showPanel, () => deps.host.reveal()),
     commands.registerCommand(COMMANDS.showSummary, (arg?: unknown) => showSummary(deps.client(), arg)),
     commands.registerCommand(COMMANDS.openExample, () => openExample(context)),
+    commands.registerCommand(COMMANDS.export, (arg?: unknown) => exportCommand({ context, client: deps.client, output: deps.output }, arg)),
   ];
 }
 

@@ -16,6 +16,16 @@ export interface WebviewLike {
 
 export interface ChannelHooks {
   log(level: 'info' | 'warn' | 'error', line: string): void;
+  /** Runs Export Model for a run's model (the panel's Export button). */
+  exportRun?(request: ExportRunRequest): void;
+}
+
+/** What the Export button asks for: the model's file and name, and the run's weights file. */
+export interface ExportRunRequest {
+  uri: string;
+  model: string;
+  /** The run's weights file, when the run wrote one. */
+  weights?: string;
 }
 
 const FROM_PANEL_TYPES = new Set<FromPanel['type']>([
@@ -30,6 +40,7 @@ const FROM_PANEL_TYPES = new Set<FromPanel['type']>([
   'request-stop',
   'request-pause',
   'request-resume',
+  'request-export',
 ]);
 
 /** True when `m` looks like a panel message (an object with a known `type`). */
@@ -115,9 +126,31 @@ export class PanelChannel {
           this.current.setPaused(false);
         }
         return;
+      case 'request-export':
+        this.onExport(m.runId);
+        return;
       default:
         this.session?.handle(m);
     }
+  }
+
+  /** The run the Export button belongs to: the session's (with its weights) or the restored snapshot's. */
+  private onExport(runId: unknown): void {
+    const s = this.session;
+    if (s && s.snapshot.runId === runId) {
+      if (this.current) {
+        this.hooks.log('warn', `${s.snapshot.model} is still training; export it when the run ends`);
+        return;
+      }
+      this.hooks.exportRun?.({ uri: s.snapshot.sourceUri, model: s.snapshot.model, ...(s.weightsWritten ? { weights: s.weightsPath } : {}) });
+      return;
+    }
+    const last = this.lastSnapshot;
+    if (last && last.runId === runId) {
+      this.hooks.exportRun?.({ uri: last.sourceUri, model: last.model });
+      return;
+    }
+    this.hooks.log('warn', `the training panel asked to export an unknown run (${safeJson(runId)})`);
   }
 
   private onReady(): void {

@@ -5,9 +5,10 @@
 // the panel itself lives in panel_channel.ts.
 
 import { randomBytes } from 'node:crypto';
-import { Uri, ViewColumn, window, type Disposable, type ExtensionContext, type WebviewPanel } from 'vscode';
+import { Uri, ViewColumn, commands, window, type Disposable, type ExtensionContext, type WebviewPanel } from 'vscode';
 import type { RunSnapshot } from '../../webview/protocol';
 import { renderPanelHtml } from '../../webview/src/html';
+import { EXPORT_COMMAND } from './export_plan';
 import { PanelChannel } from './panel_channel';
 
 export const PANEL_VIEW_TYPE = 'netspec.training';
@@ -44,7 +45,11 @@ export class PanelHost implements Disposable {
     this.channel?.dispose();
     this.panel = panel;
     panel.webview.options = { enableScripts: true, localResourceRoots: [this.distUri()] };
-    const channel = new PanelChannel(panel.webview, { log: this.log }, this.lastSnapshot());
+    const channel = new PanelChannel(
+      panel.webview,
+      { log: this.log, exportRun: (request) => void commands.executeCommand(EXPORT_COMMAND, request) },
+      this.lastSnapshot(),
+    );
     this.channel = channel;
     panel.webview.html = this.html(panel);
     panel.onDidDispose(() => {

@@ -67,6 +67,11 @@ export class RunSession {
     this.pushStatus();
   }
 
+  /** True once a weights file write succeeded (the Export button exports that file). */
+  get weightsWritten(): boolean {
+    return this.weightsWrites > 0;
+  }
+
   get finished(): boolean {
     return this.ended;
   }

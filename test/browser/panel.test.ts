@@ -180,7 +180,7 @@ test('the panel trains iris on WebGPU (SwiftShader) in a real browser', { timeou
 
 test('without a WebGPU adapter the panel trains iris on the CPU and says why', { timeout: RUN_TIMEOUT_MS + 60_000 }, (t) => trainIris(t, false));
 
-test('Pause holds the run between steps, Resume goes on, Stop ends it as cancelled', { timeout: 120_000 }, async (t) => {
+test('Pause holds the run between steps, Resume goes on, Stop ends it as cancelled, Export asks for the run', { timeout: 120_000 }, async (t) => {
   if (!toolsPresent(t)) return;
   buildBundles();
   const { context, page, host, logs } = await openPanel(false);
@@ -194,6 +194,7 @@ test('Pause holds the run between steps, Resume goes on, Stop ends it as cancell
     await page.waitForFunction(() => document.getElementById('netspec-panel')?.dataset.status === 'paused');
     assert.equal(await pause.textContent(), 'Resume');
     assert.equal(await pause.getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.locator('[data-action="export"]').isVisible(), false, 'no Export button while a run goes on');
     await page.waitForTimeout(300); // Let a step that was under way finish.
     const held = (await posted(page)).filter((m) => m.type === 'step').length;
     await page.waitForTimeout(700);
@@ -208,6 +209,11 @@ test('Pause holds the run between steps, Resume goes on, Stop ends it as cancell
     const finished = msgs.find((m) => m.type === 'finished');
     assert.equal(finished?.stopped, 'cancelled', `${JSON.stringify(msgs.find((m) => m.type === 'failed'))}\n${logs.join('\n')}`);
     assert.equal(await page.locator('.ns-status').textContent(), 'stopped');
+    // A stopped run with epochs behind it can be exported: the button asks the extension.
+    const exportButton = page.locator('[data-action="export"]');
+    assert.equal(await exportButton.isVisible(), true, 'the Export button after the run');
+    await exportButton.click();
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string; runId?: string }[] }).__posted.some((m) => m.type === 'request-export' && m.runId === 'iris-pause'), null, { timeout: 5_000 });
   } finally {
     await context.close();
     await host.close();

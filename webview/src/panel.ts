@@ -10,7 +10,7 @@ import type { FromPanel, RunSnapshot, ToPanel } from '../protocol';
 import { fromPersisted, initialState, persisted, reduce } from './state';
 import type { PanelState } from './state';
 import { Charts } from './view/charts';
-import { Header } from './view/header';
+import { exportRequest, Header } from './view/header';
 import { renderReport } from './view/report_view';
 
 /** What `acquireVsCodeApi()` returns, as far as the panel uses it. */
@@ -43,7 +43,7 @@ export class Panel {
     private readonly makeWorker: () => Promise<WorkerLike>,
   ) {
     this.state = fromPersisted(vscode.getState(), initialState());
-    this.header = new Header(root, { stop: () => this.userStop(), togglePause: () => this.userTogglePause() });
+    this.header = new Header(root, { stop: () => this.userStop(), togglePause: () => this.userTogglePause(), exportRun: () => this.userExport() });
     const charts = document.createElement('div');
     charts.className = 'ns-charts';
     root.appendChild(charts);
@@ -136,6 +136,11 @@ export class Panel {
   private userStop(): void {
     this.worker?.postMessage({ type: 'stop' });
     this.vscode.postMessage({ type: 'request-stop' } satisfies FromPanel);
+  }
+
+  private userExport(): void {
+    const request = exportRequest(this.state.snapshot);
+    if (request) this.vscode.postMessage(request satisfies FromPanel);
   }
 
   private userTogglePause(): void {

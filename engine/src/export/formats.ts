@@ -1,11 +1,15 @@
 // The export formats by name: the CLI's `--format` and the editor's format picker read this
 // table only, so a new format is one module plus one row here.
 
+import { kerasExporter } from './keras';
 import { onnxExporter } from './onnx/exporter';
+import { tfjsExporter } from './tfjs';
 import type { ExportFormat, Exporter } from './types';
 
 export const EXPORTERS: Partial<Record<ExportFormat, Exporter>> = {
   onnx: onnxExporter,
+  tfjs: tfjsExporter,
+  keras: kerasExporter,
 };
 
 export function findExporter(format: string): Exporter | undefined {

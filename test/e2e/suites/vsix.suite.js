@@ -31,7 +31,7 @@ exports.run = async function run() {
   });
   console.log(`vsix: active from ${ext.extensionPath}; ${diags.length} diagnostic(s), first: ${diags[0].message.split('\n')[0]}`);
   const all = await vscode.commands.getCommands(true);
-  for (const c of ['netspec.train', 'netspec.stop', 'netspec.showSummary', 'netspec.openExample', 'netspec.showTrainingPanel']) {
+  for (const c of ['netspec.train', 'netspec.stop', 'netspec.showSummary', 'netspec.openExample', 'netspec.showTrainingPanel', 'netspec.export']) {
     assert.ok(all.includes(c), `command ${c} is not registered`);
   }
   assert.equal(typeof ext.exports.lastRun, 'function', 'the API is exported');

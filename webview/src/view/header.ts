@@ -1,8 +1,10 @@
 // The top of the panel: the model's name and the run's status, where it trains (backend and
 // adapter, or why WebGPU was not used), the progress bar with epoch, step, ETA and samples
-// per second, the Pause/Resume and Stop buttons, and an error box. Built once, then updated
+// per second, the Pause/Resume and Stop buttons, the Export button once a run has ended
+// with weights, and an error box. Built once, then updated
 // in place from the panel state so focus stays on a button while a run goes on.
 
+import type { FromPanel, RunSnapshot } from '../../protocol';
 import type { PanelState } from '../state';
 import { stepsDone } from '../state';
 import { etaSeconds, formatDuration, formatRate, progressFraction } from '../series';
@@ -10,6 +12,19 @@ import { etaSeconds, formatDuration, formatRate, progressFraction } from '../ser
 export interface HeaderActions {
   stop(): void;
   togglePause(): void;
+  /** The Export button: asks the extension to export the run's model and weights. */
+  exportRun(): void;
+}
+
+/**
+ * The message the Export button sends for the run shown, or null while there is nothing to
+ * export: a run that is still going, failed, or ended before its first epoch (no weights).
+ */
+export function exportRequest(snapshot: RunSnapshot | null | undefined): (FromPanel & { type: 'request-export' }) | null {
+  if (!snapshot) return null;
+  if (snapshot.status !== 'finished' && snapshot.status !== 'stopped') return null;
+  if (snapshot.epochs.length === 0) return null;
+  return { type: 'request-export', runId: snapshot.runId };
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string): HTMLElementTagNameMap[K] {
@@ -26,6 +41,7 @@ export class Header {
   private readonly progressText = el('span', 'ns-progress-text');
   private readonly pause = el('button', 'ns-secondary');
   private readonly stop = el('button');
+  private readonly exportButton = el('button', 'ns-secondary');
   private readonly error = el('div', 'ns-error');
 
   constructor(parent: HTMLElement, actions: HeaderActions) {
@@ -43,8 +59,15 @@ export class Header {
     this.stop.textContent = 'Stop';
     this.stop.setAttribute('aria-label', 'Stop training after the current step');
     this.stop.addEventListener('click', () => actions.stop());
+    this.exportButton.type = 'button';
+    this.exportButton.dataset.action = 'export';
+    this.exportButton.textContent = 'Export…';
+    this.exportButton.title = 'Export the trained model (ONNX, PyTorch, TensorFlow.js, Keras)';
+    this.exportButton.setAttribute('aria-label', 'Export the trained model to another framework');
+    this.exportButton.hidden = true;
+    this.exportButton.addEventListener('click', () => actions.exportRun());
     const buttons = el('div', 'ns-buttons');
-    buttons.append(this.pause, this.stop);
+    buttons.append(this.pause, this.stop, this.exportButton);
     const row = el('div', 'ns-progress-row');
     row.append(this.bar, this.progressText, buttons);
     this.error.setAttribute('role', 'alert');
@@ -84,6 +107,7 @@ export class Header {
     this.pause.textContent = paused ? 'Resume' : 'Pause';
     this.pause.setAttribute('aria-label', paused ? 'Resume training' : 'Pause training between steps');
     this.pause.setAttribute('aria-pressed', String(paused));
+    this.exportButton.hidden = exportRequest(s) === null;
 
     const err = s?.status === 'failed' ? s.error : undefined;
     this.error.hidden = !err;
