@@ -1,8 +1,8 @@
 // The weights-file contract (engine/catalog/weights_file.ts) and the CLI's atomic writer
 // (cli/src/weights_file.ts): the metadata and names every writer shares; two concurrent
 // writes to one output both finish with a whole file and no temporary file; a write that
-// fails (injected, or a rename refused) removes its temporary file and leaves the old file;
-// and a writer killed with SIGKILL, which can run no clean-up, leaves the old file whole
+// fails (injected, or a rename refused) removes its temporary file and leaves the old file,
+// and so does a writer stopped by SIGTERM; a writer killed with SIGKILL, which can run no clean-up, leaves the old file whole
 // (never a torn one), while the next run removes the dead process's temporary file.
 
 import assert from 'node:assert/strict';
@@ -88,7 +88,7 @@ async function child(mode: 'loop' | 'hang', target: string, size: number, line: 
   return { c, exited, pid: c.pid!, out: () => out };
 }
 
-test('SIGKILL while the temporary file is open: the old file stays whole, the next write removes the leftover', async () => {
+test('SIGKILL halfway through writing the temporary file: the old file stays whole, the next write removes the leftover', async () => {
   const folder = mkdtempSync(join(dir, 'hang-'));
   const target = join(folder, 'W.safetensors');
   writeFileSync(target, new Uint8Array(1 << 20).fill(5));
@@ -98,11 +98,24 @@ test('SIGKILL while the temporary file is open: the old file stays whole, the ne
   const left = temps(folder);
   assert.equal(left.length, 1, 'SIGKILL runs no clean-up, so the temporary file stays');
   assert.equal(weightsTempPid('W.safetensors', left[0]), pid, 'it names the dead writer');
+  assert.equal(readFileSync(join(folder, left[0])).length, 1 << 19, 'it holds half a file');
   assert.ok(readFileSync(target).equals(Buffer.alloc(1 << 20, 5)), 'the old file is untouched');
   assert.deepEqual(await removeStaleTemps(target), left, 'the dead process\'s file is removed');
   await writeWeightsFile(target, new Uint8Array(10).fill(9));
   assert.ok(readFileSync(target).equals(Buffer.alloc(10, 9)));
   assert.deepEqual(temps(folder), []);
+});
+
+test('SIGTERM halfway through writing the temporary file: the exit hook removes it and the old file stays', async () => {
+  const folder = mkdtempSync(join(dir, 'term-'));
+  const target = join(folder, 'W.safetensors');
+  writeFileSync(target, 'old');
+  const { c } = await child('hang', target, 1 << 20, /open\n/);
+  const code = new Promise<number | null>((r) => c.on('exit', (status) => r(status)));
+  c.kill('SIGTERM');
+  assert.equal(await code, 143);
+  assert.deepEqual(temps(folder), [], 'no temporary file after a signal');
+  assert.equal(readFileSync(target, 'utf8'), 'old');
 });
 
 test('SIGKILL during a stream of large writes never leaves a torn file', async (t) => {
