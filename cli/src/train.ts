@@ -19,7 +19,7 @@ import { checkMemory } from './memory';
 import { chooseBackend, displayPath, EXIT, pickModel, printDataError } from './model_pick';
 import { Progress } from './progress';
 import { onStopSignals, signalLabel, STOP_SIGNALS, type StopSignal } from './stop_signals';
-import { removeStaleTemps, writeWeightsFile } from './weights_file';
+import { outputProblem, removeStaleTemps, writeWeightsFile } from './weights_file';
 
 export const TRAIN_USAGE = `usage: netspec train FILE [--model NAME] [--epochs N] [--backend webgpu|cpu] [--out W] [--json]
 
@@ -108,6 +108,13 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
   if (!picked.ok) return picked.status;
   const { ir, path } = picked.value;
   const config: TrainIR = { ...picked.value.train!, epochs: epochs ?? picked.value.train!.epochs };
+  // An output that cannot be written fails now, not after the first epoch.
+  const out = values.has('out') ? resolve(io.cwd, values.get('out')!) : defaultWeightsPath(path, ir.name);
+  const unwritable = await outputProblem(out);
+  if (unwritable) {
+    io.err(writeFailure(displayPath(out, io.cwd), unwritable));
+    return EXIT.usage;
+  }
 
   // A stop signal while the data loads quits at once (the exit hooks delete any temporary
   // row file); once training runs, the first one stops it after the current step.
@@ -128,7 +135,7 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
     }
     stop.training = true;
     try {
-      return await trainLoaded(ir, config, path, data.value, booleans, values, io, stop);
+      return await trainLoaded(ir, config, path, out, data.value, booleans, values, io, stop);
     } finally {
       await data.value.release();
       deleteRowStoresSync();
@@ -150,6 +157,7 @@ async function trainLoaded(
   ir: Parameters<typeof train>[0],
   config: TrainIR,
   path: string,
+  out: string,
   data: { train: Dataset | BatchSource; validation: Dataset | BatchSource | null },
   booleans: Set<string>,
   values: Map<string, string>,
@@ -164,7 +172,6 @@ async function trainLoaded(
   const backend = await chooseBackend(values.get('backend'), io, 'train');
   if (!backend.ok) return backend.status;
 
-  const out = values.has('out') ? resolve(io.cwd, values.get('out')!) : defaultWeightsPath(path, ir.name);
   const shown = displayPath(out, io.cwd);
   // Temporary files that killed runs left beside W (a SIGKILL runs no clean-up).
   const stale = await removeStaleTemps(out);

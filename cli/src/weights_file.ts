@@ -10,8 +10,8 @@
 // of dead processes with removeStaleTemps before it writes.
 
 import { randomBytes } from 'node:crypto';
-import { unlinkSync } from 'node:fs';
-import { open, readdir, rename, unlink } from 'node:fs/promises';
+import { constants, unlinkSync } from 'node:fs';
+import { access, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { weightsTempName, weightsTempPid } from '../../engine/catalog/weights_file';
 
@@ -127,4 +127,26 @@ export async function removeStaleTemps(target: string): Promise<string[]> {
     }
   }
   return removed;
+}
+
+/**
+ * Why `target` cannot be written, as an error carrying the system's code (ENOENT: no such
+ * folder, ENOTDIR, EISDIR: the target is a folder, EACCES), or null when it can; checked
+ * before training so a bad output fails at once rather than after the first epoch.
+ */
+export async function outputProblem(target: string): Promise<NodeJS.ErrnoException | null> {
+  const fail = (code: string) => Object.assign(new Error(code), { code });
+  try {
+    const folder = await stat(dirname(target));
+    if (!folder.isDirectory()) return fail('ENOTDIR');
+    await access(dirname(target), constants.W_OK);
+  } catch (e) {
+    return e as NodeJS.ErrnoException;
+  }
+  try {
+    if ((await stat(target)).isDirectory()) return fail('EISDIR');
+  } catch {
+    // No file yet: it will be created.
+  }
+  return null;
 }

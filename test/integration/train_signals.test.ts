@@ -114,11 +114,12 @@ test('SIGTERM while the rows are being written removes the rows folder and exits
   }
 });
 
-test('an output folder that does not exist is exit 2 naming the path and the reason, with no temporary file', () => {
+test('an output folder that does not exist is exit 2 before training, naming the path and the reason', () => {
   const out = join(dir, 'missing', 'w.safetensors');
   const r = spawnSync(process.execPath, [CLI, 'train', IRIS, '--backend', 'cpu', '--epochs', '1', '--out', out], { encoding: 'utf8', timeout: 120_000 });
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /cannot write the weights to .*missing[\\/]w\.safetensors \(ENOENT\)/);
+  assert.doesNotMatch(r.stderr, /epoch 1\/1/, 'it fails before training, not after an epoch');
   assert.equal(existsSync(join(dir, 'missing')), false);
 });
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { defaultWeightsPath, weightsFileName, weightsMetadata, weightsTempName, weightsTempPid } from '../../../engine/catalog/weights_file';
-import { removeStaleTemps, tempPathFor, writeWeightsFile } from '../../../cli/src/weights_file';
+import { outputProblem, removeStaleTemps, tempPathFor, writeWeightsFile } from '../../../cli/src/weights_file';
 
 const dir = mkdtempSync(join(tmpdir(), 'netspec-weights-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -69,6 +69,15 @@ test('a refused rename (the output is a folder) removes the temporary file', asy
   mkdirSync(join(target, 'inside'), { recursive: true });
   await assert.rejects(writeWeightsFile(target, new Uint8Array(10)), (e: NodeJS.ErrnoException) => typeof e.code === 'string');
   assert.deepEqual(temps(dir), []);
+});
+
+test('an output that cannot be written is known before any write, with the system\'s code', async () => {
+  assert.equal(await outputProblem(join(dir, 'fine.safetensors')), null);
+  assert.equal((await outputProblem(join(dir, 'no', 'such', 'w.safetensors')))?.code, 'ENOENT');
+  writeFileSync(join(dir, 'plain'), 'x');
+  assert.equal((await outputProblem(join(dir, 'plain', 'w.safetensors')))?.code, 'ENOTDIR');
+  mkdirSync(join(dir, 'is_folder.safetensors'));
+  assert.equal((await outputProblem(join(dir, 'is_folder.safetensors')))?.code, 'EISDIR');
 });
 
 /** Starts the writer child; resolves with it once `line` appears on its stdout. */
