@@ -10,11 +10,6 @@ export const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 
 export type StopSignal = keyof typeof STOP_SIGNALS;
 
-/** How a signal is named in messages: Ctrl-C for SIGINT, the signal's name otherwise. */
-export function signalLabel(signal: StopSignal): string {
-  return signal === 'SIGINT' ? 'Ctrl-C' : signal;
-}
-
 /**
  * Calls `handler` with each stop signal and how many have arrived so far (all kinds
  * counted together) until the returned function is called.

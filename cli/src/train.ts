@@ -18,7 +18,7 @@ import type { CliIO } from './io';
 import { checkMemory } from './memory';
 import { chooseBackend, displayPath, EXIT, pickModel, printDataError } from './model_pick';
 import { Progress } from './progress';
-import { onStopSignals, signalLabel, STOP_SIGNALS, type StopSignal } from './stop_signals';
+import { onStopSignals, STOP_SIGNALS, type StopSignal } from './stop_signals';
 import { outputProblem, removeStaleTemps, writeWeightsFile } from './weights_file';
 
 export const TRAIN_USAGE = `usage: netspec train FILE [--model NAME] [--epochs N] [--backend webgpu|cpu] [--out W] [--json]
@@ -219,7 +219,7 @@ async function trainLoaded(
   const result = outcome.result;
   if (result.stopped === 'cancelled') {
     const signal = stop.signal ?? 'SIGINT';
-    const what = signal === 'SIGINT' ? 'interrupted' : `stopped by ${signalLabel(signal)}`;
+    const what = signal === 'SIGINT' ? 'interrupted' : `stopped by ${signal}`;
     io.err(savedEpoch > 0 ? `netspec train: ${what}; the checkpoint of epoch ${savedEpoch} is in ${shown}\n` : `netspec train: ${what} before the first epoch ended; no weights were written\n`);
     return STOP_SIGNALS[signal];
   }
