@@ -3,6 +3,9 @@
 
 import { runCli } from './cli';
 import { processIO } from './io';
+import { reportPeakRssOnExit } from './peak_rss';
+
+reportPeakRssOnExit();
 
 runCli(process.argv.slice(2), processIO()).then((status) => {
   // Let stdout drain before exiting so piped JSON is never cut short.

@@ -4,7 +4,7 @@
 // relative to the working directory. Each step returns a value or an exit status.
 
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { ModelIR } from '../../engine/catalog/ir';
 import type { TrainIR } from '../../engine/catalog/train_ir';
 import { formatDataError, type DataError } from '../../engine/src/data/data_error';
@@ -94,11 +94,6 @@ export async function pickModel(file: string, io: CliIO, command: 'train' | 'pre
   }
   const train = decl ? lowerTrain(decl, { path }) : null;
   return { ok: true, value: { path, checked, ir: model.ir, train } };
-}
-
-/** The default weights file: MODEL.safetensors beside the model file. */
-export function defaultWeightsPath(modelFile: string, model: string): string {
-  return resolve(dirname(modelFile), `${model}.safetensors`);
 }
 
 /**

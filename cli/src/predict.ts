@@ -18,7 +18,7 @@ import { outputSlots } from '../../engine/src/data/model_fit';
 import { firstNonFinite } from '../../engine/src/train/weights';
 import type { CliIO } from './io';
 import { chooseBackend, EXIT, pickModel, printDataError } from './model_pick';
-import { parseLabelsMetadata } from './weights_file';
+import { parseLabelsMetadata } from './weights_labels';
 
 export const PREDICT_USAGE = `usage: netspec predict FILE --weights W --data SOURCE_FILE [--model NAME] [--backend webgpu|cpu] [--json]
 

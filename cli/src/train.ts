@@ -1,12 +1,13 @@
 // `netspec train FILE [--model NAME] [--epochs N] [--backend webgpu|cpu] [--out W] [--json]`
 // (spec §7): checks the file, loads the data the train block names, trains on the chosen
-// backend, and saves safetensors weights. After each epoch the checkpoint is written to
-// W.tmp and renamed over W, so W is always a whole file. Ctrl-C stops after the current
-// step and keeps the last finished epoch's checkpoint; a second Ctrl-C quits at once.
+// backend, and saves safetensors weights. After each epoch the checkpoint is written
+// atomically (weights_file.ts), so W is always a whole file. Ctrl-C, SIGTERM and SIGHUP
+// stop after the current step and keep the last finished epoch's checkpoint; a second
+// signal quits at once (stop_signals.ts). Either way the temporary files are removed.
 
-import { rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { TrainIR } from '../../engine/catalog/train_ir';
+import { defaultWeightsPath, weightsMetadata } from '../../engine/catalog/weights_file';
 import { encodeSafetensors } from '../../engine/src/io/safetensors';
 import { train } from '../../engine/src/train/run';
 import type { BatchSource, Dataset, EpochEvent, NamedArray, TrainError } from '../../engine/src/train/types';
@@ -15,8 +16,10 @@ import { loadTrainingSources } from '../../engine/src/data/load';
 import { deleteRowStoresSync, nodeFiles } from './data/node_files';
 import type { CliIO } from './io';
 import { checkMemory } from './memory';
-import { chooseBackend, defaultWeightsPath, displayPath, EXIT, pickModel, printDataError } from './model_pick';
+import { chooseBackend, displayPath, EXIT, pickModel, printDataError } from './model_pick';
 import { Progress } from './progress';
+import { onStopSignals, STOP_SIGNALS, type StopSignal } from './stop_signals';
+import { outputProblem, removeStaleTemps, writeWeightsFile } from './weights_file';
 
 export const TRAIN_USAGE = `usage: netspec train FILE [--model NAME] [--epochs N] [--backend webgpu|cpu] [--out W] [--json]
 
@@ -29,23 +32,24 @@ by default MODEL.safetensors beside FILE. A checkpoint is saved after every epoc
   --json            one JSON object per epoch on stdout: epoch, loss, metrics,
                     val_ versions, lr, samples_per_s
 Progress goes to stderr (a bar on a terminal, one line per epoch otherwise).
-Ctrl-C stops after the current step and keeps the last epoch's checkpoint.
+Ctrl-C, SIGTERM or SIGHUP stops after the current step and keeps the last
+epoch's checkpoint; a second one quits at once. Temporary files are removed.
 
-Exit status: 0 trained; 1 the model has errors; 2 bad usage, bad data, or the
-backend is unavailable; 3 training failed (NaN loss, out of memory, device lost);
-130 interrupted (Ctrl-C).
+Exit status: 0 trained; 1 the model has errors; 2 bad usage, bad data, weights
+that cannot be written, or the backend is unavailable; 3 training failed (NaN
+loss, out of memory, device lost); 130 interrupted (Ctrl-C), 143 stopped by
+SIGTERM, 129 stopped by SIGHUP.
 `;
 
-/** The safetensors metadata that predict reads back: the model and each output's labels. */
-export function weightsMetadata(model: string, data: Pick<Dataset, 'labels'>, epoch: number): Record<string, string> {
-  return { format: 'netspec', model, labels: JSON.stringify(data.labels ?? {}), epoch: String(epoch) };
+/** Encodes the weights with the metadata predict reads back and writes them atomically. */
+async function saveWeights(path: string, arrays: NamedArray[], model: string, data: Pick<Dataset, 'labels'>, epoch: number): Promise<void> {
+  await writeWeightsFile(path, encodeSafetensors(arrays, weightsMetadata(model, data.labels, epoch)));
 }
 
-/** Writes W.tmp and renames it over W, so a reader never sees half a file. */
-export async function writeWeightsAtomic(path: string, arrays: NamedArray[], metadata: Record<string, string>): Promise<void> {
-  const tmp = `${path}.tmp`;
-  await writeFile(tmp, encodeSafetensors(arrays, metadata));
-  await rename(tmp, path);
+/** A write error as the user should read it: the path and the system's code. */
+function writeFailure(shown: string, e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  return `netspec train: cannot write the weights to ${shown} (${typeof code === 'string' ? code : e instanceof Error ? e.message : String(e)})\n`;
 }
 
 /**
@@ -104,35 +108,61 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
   if (!picked.ok) return picked.status;
   const { ir, path } = picked.value;
   const config: TrainIR = { ...picked.value.train!, epochs: epochs ?? picked.value.train!.epochs };
-
-  // Ctrl-C while the data loads quits at once; the exit hook deletes any temporary row file.
-  const onLoadSigint = () => process.exit(EXIT.interrupted);
-  process.on('SIGINT', onLoadSigint);
-  const data = await loadTrainingSources(config, ir, nodeFiles, dataBudgetBytes());
-  process.off('SIGINT', onLoadSigint);
-  if (!data.ok) {
-    printDataError(data.error, io, 'train');
+  // An output that cannot be written fails now, not after the first epoch.
+  const out = values.has('out') ? resolve(io.cwd, values.get('out')!) : defaultWeightsPath(path, ir.name);
+  const unwritable = await outputProblem(out);
+  if (unwritable) {
+    io.err(writeFailure(displayPath(out, io.cwd), unwritable));
     return EXIT.usage;
   }
-  if ('kind' in data.value.train && !data.value.train.dataset) {
-    io.err(`netspec train: the data's arrays exceed NETSPEC_DATA_BUDGET_MB (${dataBudgetBytes() / 1024 / 1024} MB); training from rows read from disk\n`);
-  }
+
+  // A stop signal while the data loads quits at once (the exit hooks delete any temporary
+  // row file); once training runs, the first one stops it after the current step.
+  const stop: StopState = { signal: null, training: false, onFirst: () => undefined };
+  const unlisten = onStopSignals((signal, count) => {
+    if (!stop.training || count > 1) process.exit(STOP_SIGNALS[signal]);
+    stop.signal = signal;
+    stop.onFirst(signal);
+  });
   try {
-    return await trainLoaded(ir, config, path, data.value, booleans, values, io);
+    const data = await loadTrainingSources(config, ir, nodeFiles, dataBudgetBytes());
+    if (!data.ok) {
+      printDataError(data.error, io, 'train');
+      return EXIT.usage;
+    }
+    if ('kind' in data.value.train && !data.value.train.dataset) {
+      io.err(`netspec train: the data's arrays exceed NETSPEC_DATA_BUDGET_MB (${dataBudgetBytes() / 1024 / 1024} MB); training from rows read from disk\n`);
+    }
+    stop.training = true;
+    try {
+      return await trainLoaded(ir, config, path, out, data.value, booleans, values, io, stop);
+    } finally {
+      await data.value.release();
+      deleteRowStoresSync();
+    }
   } finally {
-    await data.value.release();
-    deleteRowStoresSync();
+    unlisten();
   }
+}
+
+/** What a stop signal asked for: the first signal seen while training, and what to do then. */
+interface StopState {
+  signal: StopSignal | null;
+  /** False while the data loads (a signal quits at once), true once training may stop gracefully. */
+  training: boolean;
+  onFirst(signal: StopSignal): void;
 }
 
 async function trainLoaded(
   ir: Parameters<typeof train>[0],
   config: TrainIR,
   path: string,
+  out: string,
   data: { train: Dataset | BatchSource; validation: Dataset | BatchSource | null },
   booleans: Set<string>,
   values: Map<string, string>,
   io: CliIO,
+  stop: StopState,
 ): Promise<number> {
   const memory = checkMemory(ir, config, shapesOnly(data.train));
   if (memory) {
@@ -142,56 +172,65 @@ async function trainLoaded(
   const backend = await chooseBackend(values.get('backend'), io, 'train');
   if (!backend.ok) return backend.status;
 
-  const out = values.has('out') ? resolve(io.cwd, values.get('out')!) : defaultWeightsPath(path, ir.name);
   const shown = displayPath(out, io.cwd);
+  // Temporary files that killed runs left beside W (a SIGKILL runs no clean-up).
+  const stale = await removeStaleTemps(out);
+  if (stale.length > 0) io.err(`netspec train: removed ${stale.length} temporary weights file${stale.length === 1 ? '' : 's'} left by stopped runs (${stale.join(', ')})\n`);
   const json = booleans.has('json');
   const progress = new Progress(config.epochs, { tty: process.stderr.isTTY === true, columns: process.stderr.columns, write: (t) => io.err(t) });
   const { train: trainSet, validation } = data;
 
-  // Ctrl-C: the first asks the loop to stop after this step; the second quits at once.
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      progress.clear();
-      io.err('netspec train: stopping after this step (Ctrl-C again to quit now)\n');
-    } else {
-      process.exit(EXIT.interrupted);
-    }
-  };
-  process.on('SIGINT', onSigint);
-  let savedEpoch = 0;
-  try {
-    const outcome = await train(ir, config, trainSet, validation, {
-      onStep: (e) => progress.step(e),
-      onEpoch: async (e, weights) => {
-        // The checkpoint first, so that a printed epoch always has its weights on disk.
-        await writeWeightsAtomic(out, await weights(), weightsMetadata(ir.name, trainSet, e.epoch));
-        savedEpoch = e.epoch;
-        progress.epoch(e);
-        if (json) io.out(`${epochJson(e)}\n`);
-      },
-      shouldStop: () => interrupts > 0,
-    });
+  // The first stop signal asks the loop to stop after this step; a second quits at once.
+  stop.onFirst = (signal) => {
     progress.clear();
-    if (!outcome.ok) {
-      const e = outcome.error;
-      const where = e.line !== undefined ? `${displayPath(path, io.cwd)}:${e.line + 1}: ` : '';
-      io.err(`${where}error[${e.code}]: ${e.message}\n`);
-      if (savedEpoch > 0) io.err(`netspec train: the checkpoint of epoch ${savedEpoch} is in ${shown}\n`);
-      return trainErrorStatus(e);
-    }
-    const result = outcome.result;
-    if (result.stopped === 'cancelled') {
-      io.err(savedEpoch > 0 ? `netspec train: interrupted; the checkpoint of epoch ${savedEpoch} is in ${shown}\n` : 'netspec train: interrupted before the first epoch ended; no weights were written\n');
-      return EXIT.interrupted;
-    }
-    // The final weights: the best epoch's when early stopping restored them.
-    await writeWeightsAtomic(out, result.weights, weightsMetadata(ir.name, trainSet, result.bestEpoch));
-    const how = result.stopped === 'early-stopping' ? `early stopping after epoch ${result.epochs.length}, best epoch ${result.bestEpoch}` : `${result.epochs.length} epoch${result.epochs.length === 1 ? '' : 's'}`;
-    io.err(`netspec train: trained ${ir.name} (${how}); weights in ${shown}\n`);
-    return EXIT.ok;
-  } finally {
-    process.off('SIGINT', onSigint);
+    io.err(signal === 'SIGINT' ? 'netspec train: stopping after this step (Ctrl-C again to quit now)\n' : `netspec train: ${signal} received; stopping after this step (send it again to quit now)\n`);
+  };
+  let savedEpoch = 0;
+  let writeError: string | null = null;
+  const outcome = await train(ir, config, trainSet, validation, {
+    onStep: (e) => progress.step(e),
+    onEpoch: async (e, weights) => {
+      // The checkpoint first, so that a printed epoch always has its weights on disk.
+      try {
+        await saveWeights(out, await weights(), ir.name, trainSet, e.epoch);
+      } catch (err) {
+        writeError = writeFailure(shown, err);
+        return;
+      }
+      savedEpoch = e.epoch;
+      progress.epoch(e);
+      if (json) io.out(`${epochJson(e)}\n`);
+    },
+    shouldStop: () => stop.signal !== null || writeError !== null,
+  });
+  progress.clear();
+  if (writeError !== null) {
+    io.err(writeError);
+    if (savedEpoch > 0) io.err(`netspec train: the checkpoint of epoch ${savedEpoch} is in ${shown}\n`);
+    return EXIT.usage;
   }
+  if (!outcome.ok) {
+    const e = outcome.error;
+    const where = e.line !== undefined ? `${displayPath(path, io.cwd)}:${e.line + 1}: ` : '';
+    io.err(`${where}error[${e.code}]: ${e.message}\n`);
+    if (savedEpoch > 0) io.err(`netspec train: the checkpoint of epoch ${savedEpoch} is in ${shown}\n`);
+    return trainErrorStatus(e);
+  }
+  const result = outcome.result;
+  if (result.stopped === 'cancelled') {
+    const signal = stop.signal ?? 'SIGINT';
+    const what = signal === 'SIGINT' ? 'interrupted' : `stopped by ${signal}`;
+    io.err(savedEpoch > 0 ? `netspec train: ${what}; the checkpoint of epoch ${savedEpoch} is in ${shown}\n` : `netspec train: ${what} before the first epoch ended; no weights were written\n`);
+    return STOP_SIGNALS[signal];
+  }
+  // The final weights: the best epoch's when early stopping restored them.
+  try {
+    await saveWeights(out, result.weights, ir.name, trainSet, result.bestEpoch);
+  } catch (err) {
+    io.err(writeFailure(shown, err));
+    return EXIT.usage;
+  }
+  const how = result.stopped === 'early-stopping' ? `early stopping after epoch ${result.epochs.length}, best epoch ${result.bestEpoch}` : `${result.epochs.length} epoch${result.epochs.length === 1 ? '' : 's'}`;
+  io.err(`netspec train: trained ${ir.name} (${how}); weights in ${shown}\n`);
+  return EXIT.ok;
 }

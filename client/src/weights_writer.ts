@@ -1,10 +1,15 @@
 // Where a run's weights go and how they get there. The file is `<Model>.safetensors`
 // beside the model file (the CLI's default too), or in the `netspec.weightsFolder` setting's
 // folder. Writing goes through a temporary file and a rename, so a crash or a second write
-// in flight never leaves a half-written checkpoint under the real name. The file system is
-// injected (train_command.ts passes `vscode.workspace.fs`), so tests run without an editor.
+// in flight never leaves a half-written checkpoint under the real name. The file name and
+// the temporary file's name (unique per write: process id and a random part, beside the
+// target) follow engine/catalog/weights_file.ts, the contract the CLI's writer follows
+// too. The file system is injected (train_command.ts passes `vscode.workspace.fs`, which
+// has no fsync), so tests run without an editor.
 
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
+import { weightsFileName, weightsTempName } from '../../engine/catalog/weights_file';
 
 /** The operations the writer needs, by absolute path. */
 export interface WriteFs {
@@ -20,18 +25,15 @@ export interface WriteFs {
  * folder outside a workspace), an absolute one as it is.
  */
 export function weightsPath(modelFile: string, model: string, folder: string, workspaceFolder?: string): string {
-  const safe = model.replace(/[^A-Za-z0-9_.-]/g, '_') || 'model';
-  const name = `${safe}.safetensors`;
+  const name = weightsFileName(model);
   const beside = path.dirname(modelFile);
   if (!folder) return path.join(beside, name);
   return path.resolve(workspaceFolder ?? beside, folder, name);
 }
 
-let counter = 0;
-
-/** Writes `bytes` to `target` through `target.N.tmp` and a rename; the error, if any, as a message. */
+/** Writes `bytes` to `target` through a unique temporary file beside it and a rename; the error, if any, as a message. */
 export async function writeWeights(target: string, bytes: Uint8Array, fs: WriteFs): Promise<string | null> {
-  const tmp = `${target}.${process.pid}-${++counter}.tmp`;
+  const tmp = path.join(path.dirname(target), weightsTempName(path.basename(target), process.pid, randomBytes(8).toString('hex')));
   try {
     await fs.mkdir(path.dirname(target));
     await fs.writeFile(tmp, bytes);

@@ -8,6 +8,7 @@
 
 import type { ModelIR } from '../../engine/catalog/ir';
 import type { TrainIR } from '../../engine/catalog/train_ir';
+import { weightsMetadata } from '../../engine/catalog/weights_file';
 import type { Backend } from '../../engine/src/backend';
 import { CpuBackend } from '../../engine/src/cpu/backend';
 import { formatDataError } from '../../engine/src/data/data_error';
@@ -56,13 +57,9 @@ export async function pickBackend(choice: BackendChoice, deps: Pick<WorkerDeps, 
   return cpu(gpu.reason);
 }
 
-/** The metadata `netspec predict` reads back from the weights (as the CLI writes it). */
-function weightsMetadata(model: string, data: Dataset, epoch: number): Record<string, string> {
-  return { format: 'netspec', model, labels: JSON.stringify(data.labels ?? {}), epoch: String(epoch) };
-}
-
+/** The weights as safetensors bytes with the metadata `netspec predict` reads back (engine/catalog/weights_file.ts). */
 function safetensors(arrays: NamedArray[], model: string, data: Dataset, epoch: number): Uint8Array {
-  return encodeSafetensors(arrays, weightsMetadata(model, data, epoch));
+  return encodeSafetensors(arrays, weightsMetadata(model, data.labels, epoch));
 }
 
 /** The first `n` samples of a dataset (views, no copies). */

@@ -146,7 +146,10 @@ export interface TrainingSources {
  */
 export async function loadTrainingSources(config: TrainIR, ir: ModelIR, files: DataFiles, budgetBytes: number): Promise<DataResult<TrainingSources>> {
   if (!config.data) return dataFail('', `the train block for ${config.model} has no data = ... setting`, undefined, 'data-mismatch');
-  const options: LoadOptions = { config, targets: 'required', files, budgetBytes };
+  // A fraction held out in memory is a copy of the arrays (splitValidation), so the arrays
+  // and their copy together must fit: half the budget each.
+  const fraction = typeof config.validation === 'number' && config.validation > 0 && config.validation < 1;
+  const options: LoadOptions = { config, targets: 'required', files, budgetBytes: fraction ? budgetBytes / 2 : budgetBytes };
   const disks: DiskRows[] = [];
   const release = async () => {
     for (const d of disks.splice(0)) await d.store.delete();

@@ -3,8 +3,19 @@
 // string target); a JSON array's keys. Results are cached by path and modification time, so
 // re-checking a file costs one stat per data file. Tests and the editor (which reads bytes
 // through the client) can pass their own DataProbe.
+//
+// A CSV is read in chunks and never held whole: the header is the first line, and a
+// column's values are counted by streaming the file again, keeping at most
+// MAX_DISTINCT values. The cache keeps only those answers, not the text, so checking
+// a train block whose CSV is larger than memory costs a bounded amount of it (the CLI
+// checks the file before it trains, and training's data budget must hold while it does).
 
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+
+/** Bytes read at a time from a CSV file. */
+const CHUNK_BYTES = 1 << 20;
+/** Distinct values kept per column; more cannot be the classes of a model's output. */
+const MAX_DISTINCT = 100_000;
 
 export interface ColumnInfo {
   /** Distinct non-empty values. */
@@ -53,21 +64,52 @@ export function splitCsvLine(line: string): string[] {
   return out;
 }
 
+/** Distinct non-empty values (counted up to MAX_DISTINCT) and whether all are numbers. */
 function columnInfo(values: Iterable<unknown>): ColumnInfo {
   const set = new Set<string>();
   let numeric = true;
   for (const v of values) {
     if (v === null || v === undefined || v === '') continue;
     const s = String(v);
-    set.add(s);
+    if (set.size < MAX_DISTINCT) set.add(s);
     if (typeof v !== 'number' && !Number.isFinite(Number(s))) numeric = false;
   }
   return { distinct: set.size, numeric };
 }
 
-function probeCsv(text: string): DataInfo {
-  const lines = text.split(/\r?\n/);
-  const header = lines[0] ?? '';
+/**
+ * The lines of a file (split at LF or CRLF, as String.split(/\r?\n/) would split the whole
+ * text), read CHUNK_BYTES at a time; the file is closed when the caller stops early.
+ */
+export function* fileLines(path: string): Generator<string> {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    const decoder = new TextDecoder();
+    let rest = '';
+    for (;;) {
+      const n = readSync(fd, buffer, 0, CHUNK_BYTES, null);
+      const text = rest + (n > 0 ? decoder.decode(buffer.subarray(0, n), { stream: true }) : decoder.decode());
+      const lines = text.split(/\r?\n/);
+      // The last piece may continue in the next chunk (a '\r' before a '\n' included).
+      rest = n > 0 ? lines.pop()! : '';
+      if (n === 0) {
+        yield* lines;
+        return;
+      }
+      yield* lines;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function probeCsv(path: string): DataInfo {
+  let header = '';
+  for (const line of fileLines(path)) {
+    header = line;
+    break;
+  }
   if (header.trim() === '') return { ok: false, message: 'the CSV file is empty, but a header row is required' };
   const columns = splitCsvLine(header.replace(/^\uFEFF/, ''));
   const cache = new Map<string, ColumnInfo>();
@@ -83,17 +125,24 @@ function probeCsv(text: string): DataInfo {
         let ragged: ColumnInfo['ragged'];
         // A quote left open on a line may continue on the next, so rows are counted only up to there.
         let trusted = true;
-        info = columnInfo(
-          (function* () {
-            for (let i = 1; i < lines.length; i++) {
-              if (lines[i].trim() === '') continue;
-              const fields = splitCsvLine(lines[i]);
-              if ((lines[i].split('"').length - 1) % 2 === 1) trusted = false;
-              if (trusted && !ragged && fields.length !== columns.length) ragged = { line: i + 1, fields: fields.length };
-              yield fields[index];
-            }
-          })(),
-        );
+        try {
+          info = columnInfo(
+            (function* () {
+              let line = 0;
+              for (const text of fileLines(path)) {
+                line++;
+                if (line === 1 || text.trim() === '') continue;
+                const fields = splitCsvLine(text);
+                if ((text.split('"').length - 1) % 2 === 1) trusted = false;
+                if (trusted && !ragged && fields.length !== columns.length) ragged = { line, fields: fields.length };
+                yield fields[index];
+              }
+            })(),
+          );
+        } catch {
+          // The file went away or became unreadable since its header was read: nothing to check.
+          return undefined;
+        }
         if (ragged) info.ragged = ragged;
         cache.set(name, info);
       }
@@ -135,6 +184,28 @@ function readUtf8(path: string): string {
   }
 }
 
+/** Reads the whole file CHUNK_BYTES at a time and throws when its bytes are not UTF-8. */
+function assertUtf8(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    for (;;) {
+      const n = readSync(fd, buffer, 0, CHUNK_BYTES, null);
+      if (n === 0) {
+        decoder.decode();
+        return;
+      }
+      decoder.decode(buffer.subarray(0, n), { stream: true });
+    }
+  } catch (e) {
+    if (e instanceof TypeError) throw new Error('it is not valid UTF-8');
+    throw e;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The default probe: reads files with Node, cached by path and modification time. */
 export class NodeDataProbe implements DataProbe {
   private readonly cache = new Map<string, { mtime: number; size: number; info: DataInfo }>();
@@ -154,8 +225,10 @@ export class NodeDataProbe implements DataProbe {
     } else {
       try {
         const lower = path.toLowerCase();
-        if (lower.endsWith('.csv')) info = probeCsv(readUtf8(path));
-        else if (lower.endsWith('.json')) info = probeJson(readUtf8(path));
+        if (lower.endsWith('.csv')) {
+          assertUtf8(path);
+          info = probeCsv(path);
+        } else if (lower.endsWith('.json')) info = probeJson(readUtf8(path));
         else info = { ok: true, format: 'file', columns: [], column: () => undefined };
       } catch (e) {
         info = { ok: false, message: `cannot read the data file ${path} (${e instanceof Error ? e.message : String(e)})` };

@@ -9,6 +9,7 @@ import { summaryMarkdown } from '../../../client/src/summary_view';
 import { chooseModel, describeFailure, parseTrainArgs, refusal, type ModelIRResponse } from '../../../client/src/train_plan';
 import { toBytes, weightsPath, writeWeights, type WriteFs } from '../../../client/src/weights_writer';
 import { finalMetrics } from '../../../client/src/run_session';
+import { weightsTempPid } from '../../../engine/catalog/weights_file';
 
 test('weights go beside the model, or into the configured folder', () => {
   assert.equal(weightsPath('/ws/m/iris.netspec', 'Iris', ''), '/ws/m/Iris.safetensors');
@@ -54,6 +55,16 @@ test('weights are written to a temporary file and renamed over the target', asyn
   const err = await writeWeights('/ws/Iris.safetensors', new Uint8Array([1]), failing);
   assert.match(err ?? '', /cannot write the weights to \/ws\/Iris\.safetensors: EXDEV/);
   assert.equal(failing.files.size, 0, 'the temporary file is removed after a failure');
+});
+
+test('each write has its own temporary name, following the shared contract (process id and a random part)', async () => {
+  const fs = memFs();
+  await Promise.all([writeWeights('/ws/Iris.safetensors', new Uint8Array([1]), fs), writeWeights('/ws/Iris.safetensors', new Uint8Array([2]), fs)]);
+  const tmps = fs.ops.filter((o) => o.startsWith('write ')).map((o) => o.slice('write /ws/'.length));
+  assert.equal(tmps.length, 2);
+  assert.notEqual(tmps[0], tmps[1], 'two writes in flight never share a temporary file');
+  for (const t of tmps) assert.equal(weightsTempPid('Iris.safetensors', t), process.pid, t);
+  assert.deepEqual([...fs.files.keys()], ['/ws/Iris.safetensors']);
 });
 
 test('toBytes accepts typed arrays, buffers, number arrays and index-keyed objects, nothing else', () => {
