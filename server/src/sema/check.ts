@@ -21,10 +21,14 @@ export interface CheckOptions {
 }
 
 /**
- * Lets incremental.ts reuse a declaration's result. `deps` are the blocks the declaration
- * uses (transitively); `compute` checks it afresh.
+ * Lets incremental.ts reuse a declaration's result. Together with the declaration's own text,
+ * the arguments are everything `compute` reads: `deps` are the blocks the declaration uses
+ * (transitively), `used` whether other declarations call it, and `env` names the blocks the
+ * checker resolves calls against, in order (unknown calls are checked against them and their
+ * "did you mean" depends on them). `env` is built from the very map the check uses, so a
+ * name shadowed by an earlier model of the same name is not in it.
  */
-export type DeclMemo = (decl: Decl, deps: BlockDecl[], used: boolean, compute: () => DeclResult) => DeclResult;
+export type DeclMemo = (decl: Decl, deps: BlockDecl[], used: boolean, env: string, compute: () => DeclResult) => DeclResult;
 
 export function checkText(text: string, options: CheckOptions = {}): CheckedFile {
   let parsed: { file: File; diagnostics: Diagnostic[] };
@@ -118,8 +122,10 @@ export function checkParsed(
   };
   const used = new Set<string>();
   for (const d of file.decls) if (d.kind !== 'Train') for (const n of namesOf(d)) used.add(n);
+  // Block names cannot hold a comma, so the joined list names one set and order of blocks.
+  const env = [...blocks.keys()].join(',');
   const run = (d: Decl, deps: BlockDecl[], isUsed: boolean, compute: () => DeclResult) =>
-    memo ? memo(d, deps, isUsed, () => safely(compute)) : safely(compute);
+    memo ? memo(d, deps, isUsed, env, () => safely(compute)) : safely(compute);
 
   const layers = new LayerCache();
   const results: DeclResult[] = [];

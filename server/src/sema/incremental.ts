@@ -1,8 +1,9 @@
 // Re-checks a document after an edit without redoing the work the edit did not touch. The
 // text is split at top-level `model`/`block`/`train` keywords at the start of a line (where
 // no bracket is open); each chunk is parsed on its own, cached by its text, and shifted to its
-// offset. Each model and block result is cached by its text, the texts of the blocks it uses
-// and the set of block names, and moved to its new position (offsets and lines) on reuse.
+// offset. Each model and block result is cached by its text and by everything else its check
+// reads, as check.ts hands it over (the texts of the blocks it uses, whether it is used, and
+// the blocks calls resolve against), and moved to its new position (offsets and lines) on reuse.
 // The result equals checkText's on the same text; a test asserts it on random edits.
 
 import { parse } from '../syntax/parser';
@@ -39,6 +40,7 @@ interface CachedDecl {
   /** What else the result depends on besides the declaration's own text. */
   kind: string;
   used: boolean;
+  /** The blocks calls resolve against (check.ts's `env`): a new or removed block changes suggestions. */
   blockNames: string;
   depTexts: string[];
   result: DeclResult;
@@ -359,12 +361,9 @@ export class IncrementalChecker {
       }
       return lo;
     };
-    const blockNames = decls
-      .flatMap((d) => (d.kind === 'Block' && d.name ? [d.name.name] : []))
-      .join(',');
     const nextDecls = new Map<string, CachedDecl[]>();
     const textOf = (s: Span) => text.slice(s.start, s.end);
-    const result = checkParsed(file, diagnostics, text, options, (decl, deps, used, compute) => {
+    const result = checkParsed(file, diagnostics, text, options, (decl, deps, used, blockNames, compute) => {
       const own = textOf(decl.span);
       const depTexts = deps.map((d) => textOf(d.span));
       const ranges = [decl, ...deps].map((d) => ({ start: d.span.start, end: d.span.end, line: lineOf(d.span.start) }));
