@@ -10,6 +10,8 @@ import type { CallInfo, CheckedFile, StatementInfo, SymbolInfo } from './checked
 import { DiagnosticSink, type DeclResult, type ModelFacts } from './context';
 import type { DataProbe } from './data_probe';
 import { LayerCache } from './layer_cache';
+import { BlockMemo } from './block_memo';
+import { cyclicBlocks } from './block_graph';
 import { checkBlock, checkModel } from './model_check';
 import { lineStartsOf } from './state';
 import { checkTrain } from './train_check';
@@ -21,14 +23,23 @@ export interface CheckOptions {
 }
 
 /**
- * Lets incremental.ts reuse a declaration's result. Together with the declaration's own text,
- * the arguments are everything `compute` reads: `deps` are the blocks the declaration uses
- * (transitively), `used` whether other declarations call it, and `env` names the blocks the
- * checker resolves calls against, in order (unknown calls are checked against them and their
- * "did you mean" depends on them). `env` is built from the very map the check uses, so a
- * name shadowed by an earlier model of the same name is not in it.
+ * What a declaration's check reads besides the declaration itself, made once per check:
+ * `blocks` is the map calls resolve against (first definitions only; a block whose name an
+ * earlier model took is not in it), `env` its names in order (unknown calls are suggested
+ * among them), and `namesOf` the block names a declaration calls.
  */
-export type DeclMemo = (decl: Decl, deps: BlockDecl[], used: boolean, env: string, compute: () => DeclResult) => DeclResult;
+export interface DeclScope {
+  blocks: ReadonlyMap<string, BlockDecl>;
+  env: string;
+  namesOf: (d: Decl) => Set<string>;
+}
+
+/**
+ * Lets incremental.ts reuse a declaration's result. Its check reads the declaration, the
+ * scope, the blocks it uses (through the scope) and whether other declarations call it
+ * (`used`); `compute` checks it afresh.
+ */
+export type DeclMemo = (decl: Decl, scope: DeclScope, used: boolean, compute: () => DeclResult) => DeclResult;
 
 export function checkText(text: string, options: CheckOptions = {}): CheckedFile {
   let parsed: { file: File; diagnostics: Diagnostic[] };
@@ -72,23 +83,6 @@ export function calledNames(body: Stmt[], out = new Set<string>()): Set<string> 
   return out;
 }
 
-/** The blocks a body uses, directly or through other blocks, in a stable order. */
-export function blockDeps(names: Set<string>, blocks: ReadonlyMap<string, BlockDecl>, namesOf: (b: BlockDecl) => Set<string>): BlockDecl[] {
-  const out: BlockDecl[] = [];
-  const seen = new Set<string>();
-  const visit = (called: Set<string>) => {
-    for (const name of called) {
-      const decl = blocks.get(name);
-      if (!decl || seen.has(name)) continue;
-      seen.add(name);
-      out.push(decl);
-      visit(namesOf(decl));
-    }
-  };
-  visit(names);
-  return out;
-}
-
 export function checkParsed(
   file: File,
   parseDiagnostics: Diagnostic[],
@@ -123,23 +117,25 @@ export function checkParsed(
   const used = new Set<string>();
   for (const d of file.decls) if (d.kind !== 'Train') for (const n of namesOf(d)) used.add(n);
   // Block names cannot hold a comma, so the joined list names one set and order of blocks.
-  const env = [...blocks.keys()].join(',');
-  const run = (d: Decl, deps: BlockDecl[], isUsed: boolean, compute: () => DeclResult) =>
-    memo ? memo(d, deps, isUsed, env, () => safely(compute)) : safely(compute);
+  const scope: DeclScope = { blocks, env: [...blocks.keys()].join(','), namesOf };
+  const run = (d: Decl, isUsed: boolean, compute: () => DeclResult) => (memo ? memo(d, scope, isUsed, () => safely(compute)) : safely(compute));
+  // Standalone checks of used blocks share what nested uses expanded to (block_memo.ts).
+  let blockMemo: BlockMemo | undefined;
+  const memoOfUses = () => (blockMemo ??= new BlockMemo(cyclicBlocks(blocks, namesOf)));
 
   const layers = new LayerCache();
   const results: DeclResult[] = [];
   const facts = new Map<string, ModelFacts>();
   for (const d of file.decls) {
     if (d.kind !== 'Model') continue;
-    const r = run(d, blockDeps(namesOf(d), blocks, namesOf), false, () => checkModel(d, blocks, lineStarts, layers));
+    const r = run(d, false, () => checkModel(d, blocks, lineStarts, layers));
     results.push(r);
     if (r.facts && d.name && !facts.has(d.name.name)) facts.set(d.name.name, r.facts);
   }
   for (const d of file.decls) {
     if (d.kind !== 'Block' || !d.name || blocks.get(d.name.name) !== d) continue;
     const isUsed = used.has(d.name.name);
-    results.push(run(d, blockDeps(namesOf(d), blocks, namesOf), isUsed, () => checkBlock(d, blocks, lineStarts, isUsed, layers)));
+    results.push(run(d, isUsed, () => checkBlock(d, blocks, lineStarts, isUsed, layers, memoOfUses)));
   }
   for (const d of file.decls) {
     if (d.kind !== 'Train') continue;

@@ -11,6 +11,7 @@ import type { PVal, ValueEnv } from './args';
 import type { CallInfo, StatementInfo } from './checked';
 import { DiagnosticSink, own, SymbolTable } from './context';
 import { LayerCache } from './layer_cache';
+import type { BlockMemo } from './block_memo';
 
 /** A value flowing through the model. Shape null means unknown after an error. */
 export interface Tensor {
@@ -59,9 +60,13 @@ export interface Frame {
   env?: ValueEnv;
 }
 
+/** How many block uses may nest inside one another (a block using a block using ...). */
+export const MAX_BLOCK_DEPTH = 64;
+
 export class Walk {
   readonly sink = new DiagnosticSink();
-  readonly symbols = new SymbolTable();
+  /** Swapped for a table that keeps nothing while a quiet walk expands a nested block use. */
+  symbols = new SymbolTable();
   readonly statements: StatementInfo[] = [];
   private readonly statementSeen = new Set<number>();
   readonly calls: CallInfo[] = [];
@@ -71,9 +76,19 @@ export class Walk {
   readonly nodeFlops: (number | null)[] = [];
   readonly nodeParams: number[] = [];
   readonly nodeTrainable: number[] = [];
-  readonly declRefs: { name: string; span: Span }[] = [];
+  declRefs: { name: string; span: Span }[] = [];
   readonly used = new Set<number>();
   readonly blockStack: string[] = [];
+  /** The longest the block stack has been (block_memo.ts records how deep a use went). */
+  deepest = 0;
+  /** Times the expansion or nesting limit cut the walk short (such expansions are not remembered). */
+  cutoffs = 0;
+  /**
+   * A standalone check of a used block: nothing inside its nested block uses is kept, so
+   * they are expanded without symbols and may come from `memo`.
+   */
+  quiet = false;
+  memo: BlockMemo | null = null;
   readonly recordedBlocks = new Set<string>();
   /** Statements walked so far, and whether the expansion limit was hit. */
   steps = 0;
