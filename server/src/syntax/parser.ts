@@ -341,8 +341,15 @@ function parseRepeat(c: Cursor): RepeatStmt {
   if (c.at('{') || c.atStatementEnd()) c.expected(`a count after 'repeat'`, c.peek());
   else count = parseValue(c, `a count after 'repeat'`);
   const open = c.errored ? skipToBrace(c) : openBody(c, 'the body of repeat');
+  // Too deep a nesting leaves the body to the enclosing statement's recovery, which skips it.
+  if (open !== null && !c.enter(open)) return { kind: 'Repeat', count, body: [], span: { start: kw.start, end: c.lastEnd } };
   // Without a '{' the lines below belong to the enclosing body, not to the repeat.
-  const body = open === null ? [] : parseBody(c, open, 'repeat', () => parseStatement(c));
+  let body: Stmt[] = [];
+  try {
+    if (open !== null) body = parseBody(c, open, 'repeat', () => parseStatement(c));
+  } finally {
+    if (open !== null) c.leave();
+  }
   // The repeat ended at its '}'; what follows on the line is checked as usual.
   if (open !== null) c.beginStatement();
   return { kind: 'Repeat', count, body, span: { start: kw.start, end: c.lastEnd } };
