@@ -10,7 +10,6 @@ import type { BlockDecl, Call } from '../syntax/ast';
 import { boundSpan, boundValue, evalValue, matchArgs, resolveLayerArgs, type BoundCall } from './args';
 import { layerKey, type LayerKey, type ResolvedLayer } from './layer_cache';
 import { MAX_BLOCK_DEPTH, outputName, snakeName, unknownTensor, type Frame, type Tensor, type Walk } from './state';
-import { NoSymbols } from './context';
 import { reportUnused, valueEnv, walkBody } from './walker';
 
 const ACTIVATION_OPS: Record<string, string> = {
@@ -42,7 +41,6 @@ export function applyCall(w: Walk, frame: Frame, call: Call, inputs: Tensor[]): 
   if (w.exhausted || ++w.steps > w.limit) {
     if (!w.exhausted) w.report(frame, 'bad-argument', call.span, `model ${w.modelName} expands to more than ${w.limit} statements and calls (repeat counts and block uses multiply); the rest is not checked`);
     w.exhausted = true;
-    w.cutoffs++;
     return unknownTensor(outputName(call.callee.name), call.span);
   }
   const name = call.callee.name;
@@ -149,7 +147,6 @@ function resolveLayer(w: Walk, frame: Frame, call: Call, spec: LayerSpec, inputs
 /** Walks a block use's body in its frame; returns the use's output (null when there is none). */
 function expand(w: Walk, sub: Frame, decl: BlockDecl): Tensor | null {
   w.blockStack.push(sub.name);
-  if (w.blockStack.length > w.deepest) w.deepest = w.blockStack.length;
   walkBody(w, sub, decl.body);
   w.blockStack.pop();
   if (sub.outputs.length > 1) {
@@ -158,47 +155,6 @@ function expand(w: Walk, sub: Frame, decl: BlockDecl): Tensor | null {
   reportUnused(w, sub);
   return sub.outputs[0]?.tensor ?? sub.current;
 }
-
-/**
- * A nested block use in a standalone check of a used block (see block_memo.ts): nothing
- * inside it is kept, so it records no symbols, and an equal use (same block, argument
- * values and input shapes) met before in this check gives its result without a walk, when
- * walking could not have hit the expansion or nesting limit.
- */
-function expandQuietly(w: Walk, sub: Frame, decl: BlockDecl, bound: BoundCall, inputs: Tensor[]): Tensor | null {
-  const memo = w.memo && !w.memo.cyclic.has(sub.name) ? w.memo : null;
-  const key = memo ? layerKey(sub.name, bound, inputs) : null;
-  const stack = w.blockStack.length;
-  if (memo && key) {
-    const hit = memo.get(decl, key);
-    if (hit && !w.exhausted && w.steps + hit.steps <= w.limit && stack + hit.depth <= MAX_BLOCK_DEPTH) {
-      w.steps += hit.steps;
-      if (stack + hit.depth > w.deepest) w.deepest = stack + hit.depth;
-      return hit.result;
-    }
-  }
-  const symbols = w.symbols;
-  const declRefs = w.declRefs;
-  w.symbols = NO_SYMBOLS;
-  w.declRefs = [];
-  const steps = w.steps;
-  const cutoffs = w.cutoffs;
-  const deepest = w.deepest;
-  w.deepest = stack;
-  let out: Tensor | null;
-  try {
-    out = expand(w, sub, decl);
-  } finally {
-    w.symbols = symbols;
-    w.declRefs = declRefs;
-  }
-  const depth = w.deepest - stack;
-  if (deepest > w.deepest) w.deepest = deepest;
-  if (memo && key && w.cutoffs === cutoffs && out) memo.set(decl, key, { result: out, steps: w.steps - steps, depth });
-  return out;
-}
-
-const NO_SYMBOLS = new NoSymbols();
 
 /**
  * Computed defaults are filled in so the IR is explicit: one that names another argument
@@ -239,7 +195,6 @@ function applyBlock(w: Walk, frame: Frame, call: Call, decl: BlockDecl, inputs: 
   if (w.blockStack.length >= MAX_BLOCK_DEPTH) {
     // The stack, the chain of related information and the walk's recursion all grow with
     // the nesting, so it is bounded; the use is reported once, at the call that goes too deep.
-    w.cutoffs++;
     w.report(frame, 'bad-argument', call.callee.span, `blocks nest more than ${MAX_BLOCK_DEPTH} uses deep here (${w.blockStack[0]} uses ... uses ${w.blockStack[w.blockStack.length - 1]}, which uses ${name}); this use is not checked`);
     return unknown;
   }
@@ -279,7 +234,9 @@ function applyBlock(w: Walk, frame: Frame, call: Call, decl: BlockDecl, inputs: 
       record,
     };
     const before = w.nodes.length;
-    const out = w.quiet ? expandQuietly(w, sub, decl, bound, inputs) : expand(w, sub, decl);
+    // A standalone check of a used block keeps nothing from inside the blocks it uses (see
+    // checkBlock), so it does not expand them: its cost is its own body, not the chain below.
+    const out = w.quiet ? null : expand(w, sub, decl);
     ({ params: total, trainable, flops } = w.nodeTotals(before));
     if (out && out.shape) result = { ...out, name: `the output of ${name}`, origin: call.span, def: null };
   }

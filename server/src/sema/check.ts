@@ -10,8 +10,6 @@ import type { CallInfo, CheckedFile, StatementInfo, SymbolInfo } from './checked
 import { DiagnosticSink, type DeclResult, type ModelFacts } from './context';
 import type { DataProbe } from './data_probe';
 import { LayerCache } from './layer_cache';
-import { BlockMemo } from './block_memo';
-import { cyclicBlocks } from './block_graph';
 import { checkBlock, checkModel } from './model_check';
 import { lineStartsOf } from './state';
 import { checkTrain } from './train_check';
@@ -119,9 +117,6 @@ export function checkParsed(
   // Block names cannot hold a comma, so the joined list names one set and order of blocks.
   const scope: DeclScope = { blocks, env: [...blocks.keys()].join(','), namesOf };
   const run = (d: Decl, isUsed: boolean, compute: () => DeclResult) => (memo ? memo(d, scope, isUsed, () => safely(compute)) : safely(compute));
-  // Standalone checks of used blocks share what nested uses expanded to (block_memo.ts).
-  let blockMemo: BlockMemo | undefined;
-  const memoOfUses = () => (blockMemo ??= new BlockMemo(cyclicBlocks(blocks, namesOf)));
 
   const layers = new LayerCache();
   const results: DeclResult[] = [];
@@ -132,10 +127,16 @@ export function checkParsed(
     results.push(r);
     if (r.facts && d.name && !facts.has(d.name.name)) facts.set(d.name.name, r.facts);
   }
-  for (const d of file.decls) {
-    if (d.kind !== 'Block' || !d.name || blocks.get(d.name.name) !== d) continue;
-    const isUsed = used.has(d.name.name);
-    results.push(run(d, isUsed, () => checkBlock(d, blocks, lineStarts, isUsed, layers, memoOfUses)));
+  // Unused blocks before used ones: where several results define a symbol the first one is
+  // kept, and a used block's own check does not expand the blocks it uses (model_check.ts),
+  // so the shapes a walk through it found come first.
+  for (const usedPass of [false, true]) {
+    for (const d of file.decls) {
+      if (d.kind !== 'Block' || !d.name || blocks.get(d.name.name) !== d) continue;
+      const isUsed = used.has(d.name.name);
+      if (isUsed !== usedPass) continue;
+      results.push(run(d, isUsed, () => checkBlock(d, blocks, lineStarts, isUsed, layers)));
+    }
   }
   for (const d of file.decls) {
     if (d.kind !== 'Train') continue;

@@ -109,12 +109,6 @@ export class SymbolTable {
   }
 }
 
-/** A table that keeps nothing: what a quiet walk uses inside nested block uses. */
-export class NoSymbols extends SymbolTable {
-  override define(): void {}
-  override ref(): void {}
-}
-
 export function spanOf(start: number, end: number): Span {
   return { start, end };
 }

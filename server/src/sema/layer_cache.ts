@@ -113,7 +113,7 @@ function sameValue(a: PVal | undefined, b: PVal | undefined): boolean {
   return !Array.isArray(bo) && a.sym === bo.sym;
 }
 
-export function sameKey(a: LayerKey, b: LayerKey): boolean {
+function sameKey(a: LayerKey, b: LayerKey): boolean {
   if (a.layer !== b.layer || a.values.length !== b.values.length || a.shapes.length !== b.shapes.length) return false;
   for (let i = 0; i < a.values.length; i++) if (!sameValue(a.values[i], b.values[i])) return false;
   for (let i = 0; i < a.shapes.length; i++) {

@@ -6,7 +6,6 @@ import type { BlockDecl, ModelDecl } from '../syntax/ast';
 import type { ModelSummary } from './checked';
 import { own, type DeclResult, type ModelFacts } from './context';
 import type { LayerCache } from './layer_cache';
-import type { BlockMemo } from './block_memo';
 import { buildIR } from './lower';
 import { unknownTensor, Walk, type Frame } from './state';
 import { MAX_STEPS, reportUnused, syntacticSize, walkBody } from './walker';
@@ -92,14 +91,13 @@ export function checkModel(decl: ModelDecl, blocks: ReadonlyMap<string, BlockDec
  * inputs keep their declared sizes. Only name-level diagnostics of an unused block are kept;
  * a used block's diagnostics come from its uses, with their real shapes.
  */
-export function checkBlock(decl: BlockDecl, blocks: ReadonlyMap<string, BlockDecl>, lineStarts: number[], used: boolean, layers?: LayerCache, memo?: () => BlockMemo): DeclResult {
+export function checkBlock(decl: BlockDecl, blocks: ReadonlyMap<string, BlockDecl>, lineStarts: number[], used: boolean, layers?: LayerCache): DeclResult {
   const name = decl.name?.name ?? '?';
   const w = new Walk(`(block ${name})`, blocks, lineStarts, layers);
-  if (used) {
-    // Only this block's own names are kept (below), so nested uses are expanded quietly.
-    w.quiet = true;
-    w.memo = memo ? memo() : null;
-  }
+  // Only this block's own names are kept when it is used (below), so the blocks it uses are
+  // not expanded: in a chain of n blocks each standalone check costs its own body, not the
+  // chain below it (n * n in all). Its tensors' shapes come from the walks that use it.
+  w.quiet = used;
   w.limit = MAX_STEPS + 2 * syntacticSize(decl.body);
   const frame = newFrame('block', name, decl);
   frame.record = !used;
@@ -115,7 +113,6 @@ export function checkBlock(decl: BlockDecl, blocks: ReadonlyMap<string, BlockDec
     frame.params.set(p.name.name, { value: { sym: p.name.name }, def: p.name.span });
   }
   w.blockStack.push(name);
-  w.deepest = 1;
   walkBody(w, frame, decl.body);
   w.blockStack.pop();
   if (frame.outputs.length > 1) {

@@ -11,7 +11,6 @@ import type { PVal, ValueEnv } from './args';
 import type { CallInfo, StatementInfo } from './checked';
 import { DiagnosticSink, own, SymbolTable } from './context';
 import { LayerCache } from './layer_cache';
-import type { BlockMemo } from './block_memo';
 
 /** A value flowing through the model. Shape null means unknown after an error. */
 export interface Tensor {
@@ -65,8 +64,7 @@ export const MAX_BLOCK_DEPTH = 64;
 
 export class Walk {
   readonly sink = new DiagnosticSink();
-  /** Swapped for a table that keeps nothing while a quiet walk expands a nested block use. */
-  symbols = new SymbolTable();
+  readonly symbols = new SymbolTable();
   readonly statements: StatementInfo[] = [];
   private readonly statementSeen = new Set<number>();
   readonly calls: CallInfo[] = [];
@@ -76,19 +74,14 @@ export class Walk {
   readonly nodeFlops: (number | null)[] = [];
   readonly nodeParams: number[] = [];
   readonly nodeTrainable: number[] = [];
-  declRefs: { name: string; span: Span }[] = [];
+  readonly declRefs: { name: string; span: Span }[] = [];
   readonly used = new Set<number>();
   readonly blockStack: string[] = [];
-  /** The longest the block stack has been (block_memo.ts records how deep a use went). */
-  deepest = 0;
-  /** Times the expansion or nesting limit cut the walk short (such expansions are not remembered). */
-  cutoffs = 0;
   /**
-   * A standalone check of a used block: nothing inside its nested block uses is kept, so
-   * they are expanded without symbols and may come from `memo`.
+   * A standalone check of a used block: nothing inside the blocks it uses is kept, so their
+   * uses are not expanded (their results are unknown).
    */
   quiet = false;
-  memo: BlockMemo | null = null;
   readonly recordedBlocks = new Set<string>();
   /** Statements walked so far, and whether the expansion limit was hit. */
   steps = 0;

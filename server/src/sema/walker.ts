@@ -32,7 +32,6 @@ export function walkBody(w: Walk, frame: Frame, body: Stmt[]): void {
     if (w.exhausted) return;
     if (++w.steps > w.limit) {
       w.exhausted = true;
-      w.cutoffs++;
       w.report(frame, 'bad-argument', stmt.span, `model ${w.modelName} expands to more than ${w.limit} statements and calls (repeat counts and block uses multiply); the rest is not checked`);
       frame.current = unknownTensor('?', stmt.span);
       return;
