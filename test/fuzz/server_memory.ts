@@ -65,11 +65,25 @@ export async function initialize(client: TestClient): Promise<void> {
 export async function editSession(
   client: TestClient,
   heap: () => Promise<HeapSample>,
-  o: { seed: number; edits: number; sampleEvery: number; maxLength?: number; reopenEvery?: number; onSample?: (s: HeapSample) => void },
+  o: {
+    seed: number;
+    edits: number;
+    sampleEvery: number;
+    maxLength?: number;
+    reopenEvery?: number;
+    /** Wait for the diagnostics of every this many edits (the server checks those versions). */
+    waitEvery?: number;
+    /** Start from every seed joined three times (about 20 kB), so a leak per version is large. */
+    big?: boolean;
+    onSample?: (s: HeapSample) => void;
+  },
 ): Promise<HeapSample[]> {
   const r = rng(o.seed);
-  const seeds = seedTexts(ROOT);
-  const maxLength = o.maxLength ?? 12_000;
+  const all = seedTexts(ROOT);
+  const joined = all.map((s) => s.text).join('\n');
+  const seeds = o.big ? [{ name: 'big', text: [joined, joined, joined].join('\n') }] : all;
+  const maxLength = o.maxLength ?? (o.big ? 40_000 : 12_000);
+  const waitEvery = o.waitEvery ?? 10;
   const reopenEvery = o.reopenEvery ?? 1_000;
   let version = 0;
   let doc = 0;
@@ -106,7 +120,7 @@ export async function editSession(
       contentChanges: [{ range: { start: before.positionAt(e.start), end: before.positionAt(e.end) }, text: e.text }],
     });
     // Waiting now and then keeps the editor's pace: the server checks what it is sent.
-    if (i % 10 === 0) await client.diagnosticsFor(uri, version);
+    if (i % waitEvery === 0) await client.diagnosticsFor(uri, version);
     if (i % o.sampleEvery === 0) {
       await client.diagnosticsFor(uri, version);
       const s = { ...(await heap()), edits: i };
