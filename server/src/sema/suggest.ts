@@ -14,7 +14,7 @@ import { suggestName } from '../../../engine/catalog/index';
 const BY_LIST = new Map<string, Map<string, string | null>>();
 /** The characters the table holds (list keys and names), and the bound on them. */
 let held = 0;
-const MAX_CHARS = 1_000_000;
+const MAX_CHARS = 256_000;
 const MAX_NAMES_PER_LIST = 5_000;
 
 /** The candidate nearest to `name` (as `suggestName`), computed once per name and candidate list. */
