@@ -24,7 +24,9 @@ interface Placed {
   text: string | null;
   start: number;
   end: number;
+  /** The lines of its start and end. */
   line: number;
+  endLine: number;
 }
 
 interface Entry {
@@ -147,9 +149,9 @@ export class DeclCache {
         if (!block || this.textOf(block.span) !== p.text) return null;
         span = block.span;
       }
-      out.push({ name: p.name, text: p.text, start: span.start, end: span.end, line: this.view!.lineOf(span.start) });
+      out.push({ name: p.name, text: p.text, start: span.start, end: span.end, line: this.view!.lineOf(span.start), endLine: this.view!.lineOf(span.end) });
     }
-    return out;
+    return separateLines(out) ? out : null;
   }
 
   /** The declarations a fresh result's spans lie in, or null when one is not a block the check could use. */
@@ -185,10 +187,22 @@ export class DeclCache {
         name = d.name.name;
         text = detached(this.textOf(d.span));
       }
-      placed.push({ name, text, start: d.span.start, end: d.span.end, line: this.view!.lineOf(d.span.start) });
+      placed.push({ name, text, start: d.span.start, end: d.span.end, line: this.view!.lineOf(d.span.start), endLine: this.view!.lineOf(d.span.end) });
     }
-    return placed;
+    return separateLines(placed) ? placed : null;
   }
+}
+
+/**
+ * True when no two places share a line. Line numbers in a result (a model's layers, IR nodes)
+ * are moved by the place whose lines hold them; two declarations on one line (`} model B {`)
+ * could move apart by an edit between them, so such a result is checked afresh instead.
+ */
+function separateLines(places: Placed[]): boolean {
+  if (places.length < 2) return true;
+  const order = [...places].sort((a, b) => a.line - b.line);
+  for (let i = 1; i < order.length; i++) if (order[i].line <= order[i - 1].endLine) return false;
+  return true;
 }
 
 /** Moves a result from the places it was made for to new ones (offsets and line numbers). */

@@ -102,3 +102,14 @@ test('a declaration keyword at the start of a line ends a broken block header, a
   same(new IncrementalChecker().update(text), fresh, 'incremental equals fresh');
   assert.deepEqual(fresh.file.decls.map((d) => (d.kind === 'Train' ? d.model?.name : d.name?.name)), ['Encode', 'Denser', 'M']);
 });
+
+test('declarations that shared a line and move apart keep exact line numbers', () => {
+  // The block's Dense sits on the line where the model starts; a newline between them moves
+  // the model's lines but not the block's, so no single line shift fits the model's result.
+  const joined = 'block A(d) {\n  input x: [d]\n  Dense(d) } model M {\n  input x: [4]\n  A(d=4)\n  Dense(2)\n}\n';
+  const split = joined.replace('} model M', '}\nmodel M');
+  const checker = new IncrementalChecker();
+  same(checker.update(joined), checkText(joined), 'joined');
+  same(checker.update(split), checkText(split), 'split');
+  same(checker.update(joined), checkText(joined), 'joined again');
+});
