@@ -9,6 +9,7 @@ import {
   InlayHintKind,
   InsertTextFormat,
   MarkupKind,
+  LSPErrorCodes,
   ResponseError,
   SymbolKind,
   type CompletionItem,
@@ -140,7 +141,9 @@ export function registerFeatures(connection: Connection, documents: TextDocument
       const res = prepareRename(s.checked, s.lines.offsetAt(p.position));
       return 'error' in res ? res : { range: toRange(s.lines, res.span), placeholder: res.placeholder };
     });
-    if (r && 'error' in r) return new ResponseError(0, r.error);
+    // LSP: "If null is returned then it is deemed that a 'textDocument/rename' request is not
+    // valid at the given position"; an error is for a request that failed, which this is not.
+    if (!r || 'error' in r) return null;
     return r;
   });
 
@@ -149,7 +152,8 @@ export function registerFeatures(connection: Connection, documents: TextDocument
       const res = rename(s.checked, s.lines.offsetAt(p.position), p.newName);
       return 'error' in res ? res : { changes: { [s.uri]: res.edits.map((e) => toTextEdit(s.lines, e)) } };
     });
-    if (r && 'error' in r) return new ResponseError(0, r.error);
+    // A rename the server refuses is a failed request (LSP's RequestFailed), with the reason.
+    if (r && 'error' in r) return new ResponseError(LSPErrorCodes.RequestFailed, r.error);
     return r;
   });
 

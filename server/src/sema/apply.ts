@@ -9,7 +9,7 @@ import { formatShape } from '../../../engine/catalog/shape';
 import type { BlockDecl, Call } from '../syntax/ast';
 import { boundSpan, boundValue, evalValue, matchArgs, resolveLayerArgs, type BoundCall } from './args';
 import { layerKey, type LayerKey, type ResolvedLayer } from './layer_cache';
-import { outputName, snakeName, unknownTensor, type Frame, type Tensor, type Walk } from './state';
+import { MAX_BLOCK_DEPTH, outputName, snakeName, unknownTensor, type Frame, type Tensor, type Walk } from './state';
 import { reportUnused, valueEnv, walkBody } from './walker';
 
 const ACTIVATION_OPS: Record<string, string> = {
@@ -144,6 +144,18 @@ function resolveLayer(w: Walk, frame: Frame, call: Call, spec: LayerSpec, inputs
   return resolved;
 }
 
+/** Walks a block use's body in its frame; returns the use's output (null when there is none). */
+function expand(w: Walk, sub: Frame, decl: BlockDecl): Tensor | null {
+  w.blockStack.push(sub.name);
+  walkBody(w, sub, decl.body);
+  w.blockStack.pop();
+  if (sub.outputs.length > 1) {
+    w.report(sub, 'shape-mismatch', sub.outputs[1].def, `a block has exactly one output, but ${sub.name} marks ${sub.outputs.length}: ${sub.outputs.map((o) => o.name).join(', ')}`);
+  }
+  reportUnused(w, sub);
+  return sub.outputs[0]?.tensor ?? sub.current;
+}
+
 /**
  * Computed defaults are filled in so the IR is explicit: one that names another argument
  * ("stride defaults to pool") takes its value; attention's key_dim (D/heads) is read from the
@@ -178,6 +190,12 @@ function applyBlock(w: Walk, frame: Frame, call: Call, decl: BlockDecl, inputs: 
   const unknown = unknownTensor(`the output of ${name}`, call.span);
   if (w.blockStack.includes(name)) {
     w.report(frame, 'unknown-layer', call.callee.span, `block ${name} uses itself, so it cannot be expanded`);
+    return unknown;
+  }
+  if (w.blockStack.length >= MAX_BLOCK_DEPTH) {
+    // The stack, the chain of related information and the walk's recursion all grow with
+    // the nesting, so it is bounded; the use is reported once, at the call that goes too deep.
+    w.report(frame, 'bad-argument', call.callee.span, `blocks nest more than ${MAX_BLOCK_DEPTH} uses deep here (${w.blockStack[0]} uses ... uses ${w.blockStack[w.blockStack.length - 1]}, which uses ${name}); this use is not checked`);
     return unknown;
   }
   const specs: ArgSpec[] = decl.params.map((p) => ({ name: p.name.name, type: 'string', required: p.default === null, doc: '' }));
@@ -216,14 +234,9 @@ function applyBlock(w: Walk, frame: Frame, call: Call, decl: BlockDecl, inputs: 
       record,
     };
     const before = w.nodes.length;
-    w.blockStack.push(name);
-    walkBody(w, sub, decl.body);
-    w.blockStack.pop();
-    if (sub.outputs.length > 1) {
-      w.report(sub, 'shape-mismatch', sub.outputs[1].def, `a block has exactly one output, but ${name} marks ${sub.outputs.length}: ${sub.outputs.map((o) => o.name).join(', ')}`);
-    }
-    reportUnused(w, sub);
-    const out = sub.outputs[0]?.tensor ?? sub.current;
+    // A standalone check of a used block keeps nothing from inside the blocks it uses (see
+    // checkBlock), so it does not expand them: its cost is its own body, not the chain below.
+    const out = w.quiet ? null : expand(w, sub, decl);
     ({ params: total, trainable, flops } = w.nodeTotals(before));
     if (out && out.shape) result = { ...out, name: `the output of ${name}`, origin: call.span, def: null };
   }

@@ -21,10 +21,23 @@ export interface CheckOptions {
 }
 
 /**
- * Lets incremental.ts reuse a declaration's result. `deps` are the blocks the declaration
- * uses (transitively); `compute` checks it afresh.
+ * What a declaration's check reads besides the declaration itself, made once per check:
+ * `blocks` is the map calls resolve against (first definitions only; a block whose name an
+ * earlier model took is not in it), `env` its names in order (unknown calls are suggested
+ * among them), and `namesOf` the block names a declaration calls.
  */
-export type DeclMemo = (decl: Decl, deps: BlockDecl[], used: boolean, compute: () => DeclResult) => DeclResult;
+export interface DeclScope {
+  blocks: ReadonlyMap<string, BlockDecl>;
+  env: string;
+  namesOf: (d: Decl) => Set<string>;
+}
+
+/**
+ * Lets incremental.ts reuse a declaration's result. Its check reads the declaration, the
+ * scope, the blocks it uses (through the scope) and whether other declarations call it
+ * (`used`); `compute` checks it afresh.
+ */
+export type DeclMemo = (decl: Decl, scope: DeclScope, used: boolean, compute: () => DeclResult) => DeclResult;
 
 export function checkText(text: string, options: CheckOptions = {}): CheckedFile {
   let parsed: { file: File; diagnostics: Diagnostic[] };
@@ -68,23 +81,6 @@ export function calledNames(body: Stmt[], out = new Set<string>()): Set<string> 
   return out;
 }
 
-/** The blocks a body uses, directly or through other blocks, in a stable order. */
-export function blockDeps(names: Set<string>, blocks: ReadonlyMap<string, BlockDecl>, namesOf: (b: BlockDecl) => Set<string>): BlockDecl[] {
-  const out: BlockDecl[] = [];
-  const seen = new Set<string>();
-  const visit = (called: Set<string>) => {
-    for (const name of called) {
-      const decl = blocks.get(name);
-      if (!decl || seen.has(name)) continue;
-      seen.add(name);
-      out.push(decl);
-      visit(namesOf(decl));
-    }
-  };
-  visit(names);
-  return out;
-}
-
 export function checkParsed(
   file: File,
   parseDiagnostics: Diagnostic[],
@@ -118,22 +114,29 @@ export function checkParsed(
   };
   const used = new Set<string>();
   for (const d of file.decls) if (d.kind !== 'Train') for (const n of namesOf(d)) used.add(n);
-  const run = (d: Decl, deps: BlockDecl[], isUsed: boolean, compute: () => DeclResult) =>
-    memo ? memo(d, deps, isUsed, () => safely(compute)) : safely(compute);
+  // Block names cannot hold a comma, so the joined list names one set and order of blocks.
+  const scope: DeclScope = { blocks, env: [...blocks.keys()].join(','), namesOf };
+  const run = (d: Decl, isUsed: boolean, compute: () => DeclResult) => (memo ? memo(d, scope, isUsed, () => safely(compute)) : safely(compute));
 
   const layers = new LayerCache();
   const results: DeclResult[] = [];
   const facts = new Map<string, ModelFacts>();
   for (const d of file.decls) {
     if (d.kind !== 'Model') continue;
-    const r = run(d, blockDeps(namesOf(d), blocks, namesOf), false, () => checkModel(d, blocks, lineStarts, layers));
+    const r = run(d, false, () => checkModel(d, blocks, lineStarts, layers));
     results.push(r);
     if (r.facts && d.name && !facts.has(d.name.name)) facts.set(d.name.name, r.facts);
   }
-  for (const d of file.decls) {
-    if (d.kind !== 'Block' || !d.name || blocks.get(d.name.name) !== d) continue;
-    const isUsed = used.has(d.name.name);
-    results.push(run(d, blockDeps(namesOf(d), blocks, namesOf), isUsed, () => checkBlock(d, blocks, lineStarts, isUsed, layers)));
+  // Unused blocks before used ones: where several results define a symbol the first one is
+  // kept, and a used block's own check does not expand the blocks it uses (model_check.ts),
+  // so the shapes a walk through it found come first.
+  for (const usedPass of [false, true]) {
+    for (const d of file.decls) {
+      if (d.kind !== 'Block' || !d.name || blocks.get(d.name.name) !== d) continue;
+      const isUsed = used.has(d.name.name);
+      if (isUsed !== usedPass) continue;
+      results.push(run(d, isUsed, () => checkBlock(d, blocks, lineStarts, isUsed, layers)));
+    }
   }
   for (const d of file.decls) {
     if (d.kind !== 'Train') continue;

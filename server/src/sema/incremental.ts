@@ -1,16 +1,17 @@
 // Re-checks a document after an edit without redoing the work the edit did not touch. The
 // text is split at top-level `model`/`block`/`train` keywords at the start of a line (where
 // no bracket is open); each chunk is parsed on its own, cached by its text, and shifted to its
-// offset. Each model and block result is cached by its text, the texts of the blocks it uses
-// and the set of block names, and moved to its new position (offsets and lines) on reuse.
+// offset. Each model and block result is cached (decl_cache.ts) by its text and everything
+// else its check reads, and moved to its new position (offsets and lines) on reuse.
 // The result equals checkText's on the same text; a test asserts it on random edits.
 
 import { parse } from '../syntax/parser';
-import type { Call, Decl, Expr, File, Span, Stmt, Token } from '../syntax/ast';
+import type { Decl, File, Token } from '../syntax/ast';
 import type { Diagnostic } from '../syntax/diagnostic';
 import { checkParsed, checkText, type CheckOptions } from './check';
 import type { CheckedFile } from './checked';
-import type { DeclResult } from './context';
+import { DeclCache, detached } from './decl_cache';
+import { moveDiagnostics, moveExpr, moveStmts, mv, type Move } from './move_spans';
 import type { DataProbe } from './data_probe';
 import { lineStartsOf } from './state';
 
@@ -27,22 +28,6 @@ interface Chunk {
   /** Where its tokens sit in the combined list of the last update: [from, to). */
   from: number;
   to: number;
-}
-
-interface Placed {
-  start: number;
-  end: number;
-  line: number;
-}
-
-interface CachedDecl {
-  /** What else the result depends on besides the declaration's own text. */
-  kind: string;
-  used: boolean;
-  blockNames: string;
-  depTexts: string[];
-  result: DeclResult;
-  ranges: Placed[];
 }
 
 const KEYWORD_AT_LINE = /^(model|block|train)(?![A-Za-z0-9_])/;
@@ -99,77 +84,6 @@ function parseChunk(piece: string, nextKeyword: string | null): Chunk {
   };
 }
 
-type Move = (start: number) => number;
-
-function mv(span: Span | null | undefined, d: Move): void {
-  if (!span) return;
-  const k = d(span.start);
-  span.start += k;
-  span.end += k;
-}
-
-function moveExpr(e: Expr | null, d: Move): void {
-  if (!e) return;
-  mv(e.span, d);
-  switch (e.kind) {
-    case 'List':
-    case 'Tuple':
-      for (const item of e.items) moveExpr(item, d);
-      return;
-    case 'Dict':
-      for (const entry of e.entries) {
-        mv(entry.key.span, d);
-        moveExpr(entry.value, d);
-        mv(entry.span, d);
-      }
-      return;
-    case 'Call':
-      return moveCall(e, d, false);
-  }
-}
-
-function moveCall(c: Call, d: Move, withSpan = true): void {
-  if (withSpan) mv(c.span, d);
-  mv(c.callee.span, d);
-  mv(c.argsSpan, d);
-  for (const a of c.args) {
-    mv(a.name?.span, d);
-    moveExpr(a.value, d);
-    mv(a.span, d);
-  }
-}
-
-function moveStmts(body: Stmt[], d: Move): void {
-  for (const s of body) {
-    mv(s.span, d);
-    switch (s.kind) {
-      case 'Input':
-        mv(s.name?.span, d);
-        moveExpr(s.shape, d);
-        mv(s.dtypeSpan, d);
-        break;
-      case 'Repeat':
-        moveExpr(s.count, d);
-        moveStmts(s.body, d);
-        break;
-      default:
-        if (s.kind !== 'Chain') {
-          mv(s.name?.span, d);
-          moveExpr(s.source, d);
-        }
-        for (const c of s.layers) moveCall(c, d);
-    }
-  }
-}
-
-function moveDiagnostics(list: Diagnostic[], d: Move): void {
-  for (const x of list) {
-    mv(x.span, d);
-    for (const r of x.related) mv(r.span, d);
-    if (x.fix && x.fix.kind !== 'replace-name') mv(x.fix.before, d);
-  }
-}
-
 /**
  * Moves a parsed chunk by `delta`, in place. The parser gives every node its own span
  * object (the random-edit test would catch a shared one); moving in place instead of
@@ -207,54 +121,6 @@ function moveChunk(chunk: Chunk, delta: number, combined: readonly Token[]): voi
   }
   moveDiagnostics(chunk.diagnostics, d);
   chunk.at += delta;
-}
-
-/**
- * Moves a cached declaration result, in place, from the ranges it was made for to new ones
- * (offsets and line numbers). Results own their span objects (see `own` in context.ts), so
- * this never touches a syntax tree. A result handed out earlier describes the text it was
- * made for only until the next update.
- */
-function moveResult(r: DeclResult, from: Placed[], to: Placed[]): void {
-  const d: Move = (start) => {
-    for (let i = 0; i < from.length; i++) if (start >= from[i].start && start <= from[i].end) return to[i].start - from[i].start;
-    return 0;
-  };
-  const line = (n: number): number => {
-    // A line belongs to the range whose first line is the nearest at or before it.
-    let best = -1;
-    for (let i = 0; i < from.length; i++) if (from[i].line <= n && (best < 0 || from[i].line > from[best].line)) best = i;
-    return best < 0 ? n : n + to[best].line - from[best].line;
-  };
-  moveDiagnostics(r.diagnostics, d);
-  for (const s of r.statements) mv(s.span, d);
-  for (const c of r.calls) {
-    mv(c.span, d);
-    mv(c.callSpan, d);
-  }
-  for (const s of r.symbols) {
-    mv(s.def, d);
-    mv(s.scope, d);
-  }
-  const refs = r.refs;
-  for (let i = 0; i + 1 < refs.length; i += 2) {
-    const k = d(refs[i]);
-    refs[i] += k;
-    refs[i + 1] += k;
-  }
-  for (const x of r.declRefs) mv(x.span, d);
-  if (r.model) {
-    mv(r.model.span, d);
-    mv(r.model.nameSpan, d);
-    for (const l of r.model.layers) l.line = line(l.line);
-    if (r.model.ir) for (const n of r.model.ir.nodes) n.line = line(n.line);
-  }
-  if (r.facts) {
-    for (const o of r.facts.outputs) {
-      mv(o.def, d);
-      mv(o.denseOverRank2, d);
-    }
-  }
 }
 
 /**
@@ -300,7 +166,7 @@ function combineTokens(placed: Chunk[], previous: readonly Token[]): Token[] {
 
 export class IncrementalChecker {
   private chunks = new Map<string, Chunk>();
-  private decls = new Map<string, CachedDecl[]>();
+  private readonly decls = new DeclCache();
   /** Every token of the last update's text, in order: the one list the chunks index into. */
   private tokens: Token[] = [];
   /** The block names each declaration calls, kept while its (reused) tree lives. */
@@ -318,7 +184,7 @@ export class IncrementalChecker {
     } catch {
       // Start afresh next time rather than trust caches a failed update may have half-changed.
       this.chunks = new Map();
-      this.decls = new Map();
+      this.decls.clear();
       this.tokens = [];
       return checkText(text, options);
     }
@@ -338,7 +204,9 @@ export class IncrementalChecker {
       // A chunk object sits at one place; a second identical chunk is parsed on its own.
       const cached = nextChunks.has(piece) ? undefined : this.chunks.get(piece);
       const chunk = cached && cached.next === next ? cached : parseChunk(piece, next);
-      if (!nextChunks.has(piece)) nextChunks.set(piece, chunk);
+      // A new chunk's key is copied out of the text, so that the map does not keep every
+      // version of the document a kept chunk was cut from.
+      if (!nextChunks.has(piece)) nextChunks.set(chunk === cached ? piece : detached(piece), chunk);
       if (chunk.at !== start) moveChunk(chunk, start - chunk.at, this.tokens);
       for (const x of chunk.file.decls) decls.push(x);
       placed.push(chunk);
@@ -359,33 +227,9 @@ export class IncrementalChecker {
       }
       return lo;
     };
-    const blockNames = decls
-      .flatMap((d) => (d.kind === 'Block' && d.name ? [d.name.name] : []))
-      .join(',');
-    const nextDecls = new Map<string, CachedDecl[]>();
-    const textOf = (s: Span) => text.slice(s.start, s.end);
-    const result = checkParsed(file, diagnostics, text, options, (decl, deps, used, compute) => {
-      const own = textOf(decl.span);
-      const depTexts = deps.map((d) => textOf(d.span));
-      const ranges = [decl, ...deps].map((d) => ({ start: d.span.start, end: d.span.end, line: lineOf(d.span.start) }));
-      const fits = (c: CachedDecl) =>
-        c.kind === decl.kind && c.used === used && c.blockNames === blockNames && c.depTexts.length === depTexts.length && c.depTexts.every((t, i) => t === depTexts[i]);
-      // Each cached result is placed once per update; a second identical declaration is checked afresh.
-      const taken = nextDecls.get(own);
-      const hit = this.decls.get(own)?.find((c) => fits(c) && !taken?.some((t) => t.result === c.result));
-      let entry: CachedDecl;
-      if (hit) {
-        const same = hit.ranges.every((r, i) => r.start === ranges[i].start && r.line === ranges[i].line);
-        if (!same) moveResult(hit.result, hit.ranges, ranges);
-        entry = { ...hit, ranges };
-      } else {
-        entry = { kind: decl.kind, used, blockNames, depTexts, result: compute(), ranges };
-      }
-      if (taken) taken.push(entry);
-      else nextDecls.set(own, [entry]);
-      return entry.result;
-    }, this.called);
-    this.decls = nextDecls;
+    this.decls.begin({ text, decls, lineOf });
+    const result = checkParsed(file, diagnostics, text, options, (decl, scope, used, compute) => this.decls.get(decl, scope, used, compute), this.called);
+    this.decls.end();
     return result;
   }
 }

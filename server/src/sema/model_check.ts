@@ -94,6 +94,10 @@ export function checkModel(decl: ModelDecl, blocks: ReadonlyMap<string, BlockDec
 export function checkBlock(decl: BlockDecl, blocks: ReadonlyMap<string, BlockDecl>, lineStarts: number[], used: boolean, layers?: LayerCache): DeclResult {
   const name = decl.name?.name ?? '?';
   const w = new Walk(`(block ${name})`, blocks, lineStarts, layers);
+  // Only this block's own names are kept when it is used (below), so the blocks it uses are
+  // not expanded: in a chain of n blocks each standalone check costs its own body, not the
+  // chain below it (n * n in all). Its tensors' shapes come from the walks that use it.
+  w.quiet = used;
   w.limit = MAX_STEPS + 2 * syntacticSize(decl.body);
   const frame = newFrame('block', name, decl);
   frame.record = !used;

@@ -59,6 +59,9 @@ export interface Frame {
   env?: ValueEnv;
 }
 
+/** How many block uses may nest inside one another (a block using a block using ...). */
+export const MAX_BLOCK_DEPTH = 64;
+
 export class Walk {
   readonly sink = new DiagnosticSink();
   readonly symbols = new SymbolTable();
@@ -74,6 +77,11 @@ export class Walk {
   readonly declRefs: { name: string; span: Span }[] = [];
   readonly used = new Set<number>();
   readonly blockStack: string[] = [];
+  /**
+   * A standalone check of a used block: nothing inside the blocks it uses is kept, so their
+   * uses are not expanded (their results are unknown).
+   */
+  quiet = false;
   readonly recordedBlocks = new Set<string>();
   /** Statements walked so far, and whether the expansion limit was hit. */
   steps = 0;

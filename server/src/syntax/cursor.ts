@@ -23,6 +23,14 @@ const MATCH: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
 const CONTINUE_AFTER = new Set([',', '->', '=', ':', '(', '[', '{']);
 const DECL_KEYWORDS = new Set(['model', 'block', 'train']);
 
+/**
+ * How deep brackets, calls and repeat bodies may nest inside one another. The parser and
+ * every later pass over the tree (checker, formatter, tree dump ...) recurse once per level,
+ * so the limit keeps a file of 100,000 '(' from overflowing the stack; no real model comes
+ * near it.
+ */
+export const MAX_NESTING = 64;
+
 export class Cursor {
   /** Every token, trivia included: the cursor skips trivia as it goes instead of copying. */
   private readonly tokens: readonly Token[];
@@ -42,6 +50,8 @@ export class Cursor {
   /** The brackets opened and not yet closed in the current statement. */
   private open: string[] = [];
   private eofReported = false;
+  /** How many brackets, calls and repeat bodies are open around the current position. */
+  private depth = 0;
 
   constructor(tokens: readonly Token[], textLength: number) {
     this.tokens = tokens;
@@ -142,6 +152,26 @@ export class Cursor {
       else hi = mid - 1;
     }
     return -1;
+  }
+
+  /**
+   * Enters one more level of nesting at the opener `open`. Past MAX_NESTING it reports a
+   * syntax error at that opener and returns false: the caller parses nothing inside, and the
+   * statement's recovery (which counts brackets in a loop) skips the rest.
+   */
+  enter(open: Tok): boolean {
+    if (this.depth >= MAX_NESTING) {
+      this.error(`brackets nest more than ${MAX_NESTING} deep here; the rest of the statement is not parsed`, spanOf(open));
+      this.errored = true;
+      return false;
+    }
+    this.depth++;
+    return true;
+  }
+
+  /** Leaves a level entered with `enter`. */
+  leave(): void {
+    this.depth--;
   }
 
   beginStatement(): void {

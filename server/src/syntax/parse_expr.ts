@@ -118,15 +118,16 @@ export function parseValue(c: Cursor, what = 'a value'): Expr {
       break;
     case 'punct':
       if (t.text === '-') return parseNegative(c);
-      if (t.text === '[') {
+      if (t.text === '[' || t.text === '(') {
         const open = c.next();
-        const r = parseDelimited(c, open, ']', 'the list', () => parseValue(c));
-        return { kind: 'List', items: r.items, span: { start: open.start, end: c.lastEnd } };
-      }
-      if (t.text === '(') {
-        const open = c.next();
-        const r = parseDelimited(c, open, ')', 'the tuple', () => parseValue(c));
-        return { kind: 'Tuple', items: r.items, span: { start: open.start, end: c.lastEnd } };
+        const list = t.text === '[';
+        if (!c.enter(open)) return errorExpr(spanOf(open));
+        try {
+          const r = list ? parseDelimited(c, open, ']', 'the list', () => parseValue(c)) : parseDelimited(c, open, ')', 'the tuple', () => parseValue(c));
+          return { kind: list ? 'List' : 'Tuple', items: r.items, span: { start: open.start, end: c.lastEnd } };
+        } finally {
+          c.leave();
+        }
       }
       if (t.text === '{') return parseDict(c);
       break;
@@ -155,6 +156,15 @@ function parseNegative(c: Cursor): Expr {
 
 function parseDict(c: Cursor): Expr {
   const open = c.next();
+  if (!c.enter(open)) return errorExpr(spanOf(open));
+  try {
+    return parseDictBody(c, open);
+  } finally {
+    c.leave();
+  }
+}
+
+function parseDictBody(c: Cursor, open: Tok): Expr {
   const r = parseDelimited<DictEntry>(c, open, '}', 'the dictionary', () => {
     const k = c.peek();
     if (k.kind !== 'ident') {
@@ -183,7 +193,13 @@ export function parseCall(c: Cursor): Call {
     return { kind: 'Call', callee, args: [], hasParens: false, argsSpan: null, span: spanOf(name) };
   }
   const open = c.next();
-  const r = parseDelimited<Arg>(c, open, ')', `the call to ${name.text}`, () => parseArg(c));
+  if (!c.enter(open)) return { kind: 'Call', callee, args: [], hasParens: true, argsSpan: spanOf(open), span: { start: name.start, end: open.end } };
+  let r;
+  try {
+    r = parseDelimited<Arg>(c, open, ')', `the call to ${name.text}`, () => parseArg(c));
+  } finally {
+    c.leave();
+  }
   const end = c.lastEnd;
   return {
     kind: 'Call',

@@ -84,7 +84,7 @@ function openBody(c: Cursor, owner: string): Tok | null {
   c.expected(`'{' to open ${owner}`, c.peek());
   for (;;) {
     const t = c.peek();
-    if (t.kind === 'newline' || t.kind === 'eof') return null;
+    if (t.kind === 'newline' || t.kind === 'eof' || c.isDeclStart(t)) return null;
     c.next();
     if (t.kind === 'punct' && t.text === '{') return t;
   }
@@ -138,8 +138,10 @@ function parseBlock(c: Cursor): BlockDecl {
     params = parseDelimited<Param>(c, open, ')', `the parameters of ${owner}`, () => parseParam(c)).items;
   }
   if (c.errored) {
-    // Skip the rest of a broken header up to its '{', if it is on this line.
-    while (!c.atStatementEnd() && !c.at('{')) c.next();
+    // Skip the rest of a broken header up to its '{', if it is on this line. A declaration
+    // keyword that starts a line ends the header: the parser (and the incremental checker's
+    // split, which cuts the file there) starts the next declaration at it.
+    while (!c.atStatementEnd() && !c.at('{') && !c.isDeclStart(c.peek())) c.next();
   }
   const open = openBody(c, `the body of ${owner}`);
   const body = parseBody(c, open, owner, () => parseStatement(c));
@@ -341,8 +343,15 @@ function parseRepeat(c: Cursor): RepeatStmt {
   if (c.at('{') || c.atStatementEnd()) c.expected(`a count after 'repeat'`, c.peek());
   else count = parseValue(c, `a count after 'repeat'`);
   const open = c.errored ? skipToBrace(c) : openBody(c, 'the body of repeat');
+  // Too deep a nesting leaves the body to the enclosing statement's recovery, which skips it.
+  if (open !== null && !c.enter(open)) return { kind: 'Repeat', count, body: [], span: { start: kw.start, end: c.lastEnd } };
   // Without a '{' the lines below belong to the enclosing body, not to the repeat.
-  const body = open === null ? [] : parseBody(c, open, 'repeat', () => parseStatement(c));
+  let body: Stmt[] = [];
+  try {
+    if (open !== null) body = parseBody(c, open, 'repeat', () => parseStatement(c));
+  } finally {
+    if (open !== null) c.leave();
+  }
   // The repeat ended at its '}'; what follows on the line is checked as usual.
   if (open !== null) c.beginStatement();
   return { kind: 'Repeat', count, body, span: { start: kw.start, end: c.lastEnd } };

@@ -68,8 +68,9 @@ export class TestClient {
     this.connection.listen();
   }
 
-  static start(): TestClient {
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** Starts dist/server.js; `nodeArgs` go to Node before the script (e.g. `--expose-gc`). */
+  static start(nodeArgs: string[] = []): TestClient {
+    const child = spawn(process.execPath, [...nodeArgs, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     child.stderr!.on('data', () => {});
     return new TestClient(child);
   }

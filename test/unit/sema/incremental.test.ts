@@ -80,3 +80,36 @@ test('an edit re-checks only the declaration it touches', () => {
   assert.equal(reused, 49);
   same(second, checkText(edited), 'the result is still exact');
 });
+
+test('a suggestion follows the blocks calls resolve against, not every block declaration', () => {
+  // A model named like a block shadows it (duplicate name), so `Hea` is not near a block; once
+  // the model goes, the block is callable and the suggestion names it. The list of block
+  // declarations' names is the same in both texts: a cache keyed by it kept the old answer.
+  const m = 'model M {\n  input x: [4]\n  Hea()\n}\n';
+  const shadowed = 'model Head {\n  input y: [2]\n}\nblock Head() {\n  input z: [3]\n}\n' + m;
+  const unshadowed = 'block Head() {\n  input z: [3]\n}\n' + m;
+  const checker = new IncrementalChecker();
+  same(checker.update(shadowed), checkText(shadowed), 'shadowed');
+  const after = checker.update(unshadowed);
+  same(after, checkText(unshadowed), 'unshadowed');
+  assert.ok(after.diagnostics.some((d) => d.message.includes('did you mean `Head`?')));
+  same(checker.update(shadowed), checkText(shadowed), 'shadowed again');
+});
+
+test('a declaration keyword at the start of a line ends a broken block header, as the split assumes', () => {
+  const text = 'block Encode(n={\nblock Denser(d) {\n  input x: [d]\n  Dense(d)\n}\nmodel M {\n  input x: [4]\n  Denser(d=4)\n}\n';
+  const fresh = checkText(text);
+  same(new IncrementalChecker().update(text), fresh, 'incremental equals fresh');
+  assert.deepEqual(fresh.file.decls.map((d) => (d.kind === 'Train' ? d.model?.name : d.name?.name)), ['Encode', 'Denser', 'M']);
+});
+
+test('declarations that shared a line and move apart keep exact line numbers', () => {
+  // The block's Dense sits on the line where the model starts; a newline between them moves
+  // the model's lines but not the block's, so no single line shift fits the model's result.
+  const joined = 'block A(d) {\n  input x: [d]\n  Dense(d) } model M {\n  input x: [4]\n  A(d=4)\n  Dense(2)\n}\n';
+  const split = joined.replace('} model M', '}\nmodel M');
+  const checker = new IncrementalChecker();
+  same(checker.update(joined), checkText(joined), 'joined');
+  same(checker.update(split), checkText(split), 'split');
+  same(checker.update(joined), checkText(joined), 'joined again');
+});
