@@ -2,7 +2,9 @@
 // mutated thousands of times (deleted, duplicated and swapped ranges, tokens from the
 // language's vocabulary, random UTF-16 code units, truncation, unbalanced brackets, huge
 // numbers, deep nesting, long chains). `checkText` must never throw, must return spans
-// inside the text, and must finish each file in under 200 ms. The PRNG is seeded; the
+// inside the text, and must finish each file within a generous no-hang bound (2 s; the
+// slowest file is printed, and test/unit/sema/scaling.test.ts checks that checking time
+// grows linearly, as ratios that a loaded machine cannot flake). The PRNG is seeded; the
 // seed is printed, and NETSPEC_FUZZ_SEED / NETSPEC_FUZZ_CASES reproduce or extend a run.
 // The loop runs in a worker thread, so a hang or an out-of-memory crash fails the test and
 // names (and saves) the case instead of stalling or killing the test run.
@@ -260,7 +262,9 @@ function* spans(c: CheckedFile): Generator<[string, Span]> {
 
 const TOTAL_CASES = Number(process.env.NETSPEC_FUZZ_CASES ?? 3200);
 const SEED = Number(process.env.NETSPEC_FUZZ_SEED ?? 0x5eed2026);
-const LIMIT_MS = 200;
+// A hang guard, not a speed target: a typical slowest file takes 30-60 ms on an idle machine
+// and several times that when the two cores are shared with other work.
+const LIMIT_MS = 2000;
 
 /** The seed files: the corpus plus the built-in seeds, in a fixed order. */
 function loadSeeds(): { name: string; text: string }[] {
