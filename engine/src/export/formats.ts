@@ -2,8 +2,11 @@
 // table only, so a new format is one module plus one row here.
 
 import type { ExportFormat, Exporter } from './types';
+import { PYTORCH_EXPORTER } from './pytorch';
 
-export const EXPORTERS: Partial<Record<ExportFormat, Exporter>> = {};
+export const EXPORTERS: Partial<Record<ExportFormat, Exporter>> = {
+  pytorch: PYTORCH_EXPORTER,
+};
 
 export function findExporter(format: string): Exporter | undefined {
   return (EXPORTERS as Record<string, Exporter | undefined>)[format];
