@@ -62,14 +62,38 @@ def _uniform01(seed, stream, index):
     return (_mix32((h ^ (index & _M)) & _M) >> 8) / 16777216.0
 
 
-def shuffled_order(n, seed, stream):
+def shuffled_order(n, seed, stream, start=0):
+    """engine/src/train/dataset.ts shuffledOrder: Fisher-Yates over the generator's draws from counter start."""
     order = list(range(n))
-    counter = 0
+    counter = start
     for i in range(n - 1, 0, -1):
         j = int(math.floor(_uniform01(seed, stream, counter) * (i + 1)))
         counter += 1
         order[i], order[j] = order[j], order[i]
     return order
+
+
+class EngineBatches:
+    """The engine's epoch order (netspec train's: one seeded Fisher-Yates shuffle per epoch from
+    the stream 0x5348, each consuming count - 1 draws) cut into global batches of batch_size;
+    rank r of W takes rows r, r + W, ... of each batch (a rank left with none repeats the
+    batch's first row, so every rank takes the same number of steps)."""
+
+    def __init__(self, count, batch_size, seed, rank=0, world=1):
+        self.count, self.batch_size, self.seed, self.rank, self.world = count, batch_size, seed, rank, world
+        self.epoch = 1
+
+    def set_epoch(self, epoch):
+        self.epoch = epoch
+
+    def __len__(self):
+        return -(-self.count // self.batch_size)
+
+    def __iter__(self):
+        order = shuffled_order(self.count, self.seed, 0x5348, (self.epoch - 1) * max(self.count - 1, 0))
+        for k in range(0, self.count, self.batch_size):
+            rows = order[k:k + self.batch_size]
+            yield rows[self.rank::self.world] or rows[:1]
 
 
 def split_validation(data, fraction, seed):

@@ -59,11 +59,13 @@ python train.py [--epochs N] [--checkpoint-dir D] [--batch-size B] [--limit N] [
 torchrun --nproc_per_node M train.py ...
 torchrun --nnodes N --node_rank R --nproc_per_node M --rdzv-endpoint HOST:PORT train.py ...
 \`\`\`
-- \`batch_size\` is the **global** batch: each of the W processes takes ceil(batch_size / W)
-  samples a step, so a step sees about the same number of samples as \`netspec train\`.
-- NCCL on GPUs (one per process, \`LOCAL_RANK\`), gloo on CPUs. The data is sharded with
-  \`DistributedSampler\` (seeded, \`set_epoch\` each epoch); validation is split over the ranks
-  and its sums are all-reduced, so the numbers are those of the whole set.
+- \`batch_size\` is the **global** batch. Each step takes the next \`batch_size\` samples of
+  netspec train's seeded epoch order (the engine's shuffle, recomputed each epoch), and each
+  of the W processes takes every W-th of them, so one process runs exactly netspec train's
+  batches. \`--shuffle torch\` uses PyTorch's \`DistributedSampler\` (seeded, \`set_epoch\`
+  each epoch) with ceil(batch_size / W) samples per process instead.
+- NCCL on GPUs (one per process, \`LOCAL_RANK\`), gloo on CPUs. Validation is split over
+  the ranks and its sums are all-reduced, so the numbers are those of the whole set.
 - Losses, Keras's optimizer formulas (Adam and RMSprop epsilon 1e-7), L1/L2 on kernels only,
   the schedule, metrics, early stopping (restoring the best epoch's weights) and the seeded
   validation split (the same rows netspec holds out) follow the train block.

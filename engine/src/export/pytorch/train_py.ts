@@ -10,8 +10,10 @@ export const TRAIN_PY = String.raw`"""Trains the exported netspec model as its t
   torchrun --nproc_per_node M train.py ...
   torchrun --nnodes N --node_rank R --nproc_per_node M --rdzv-endpoint HOST:PORT train.py ...
 
-batch_size is the GLOBAL batch: each of the W processes takes ceil(batch_size / W) samples
-a step (--batch-size overrides the train block's). Rank 0 prints one line per epoch and
+batch_size is the GLOBAL batch: each step takes the next batch_size samples of netspec
+train's seeded epoch order, and each of the W processes takes every W-th of them (about
+batch_size / W); --batch-size overrides the train block's. One process runs the batches of
+netspec train exactly. Rank 0 prints one line per epoch and
 writes D/last.pt after every epoch; a launch that finds D/last.pt resumes after its epoch
 (torchrun restarts workers that fail, with --max-restarts). At the end rank 0 writes
 D/weights.safetensors (this module's names; predict.py --weights) and D/MODEL.safetensors
@@ -315,6 +317,7 @@ def main(argv=None):
     p.add_argument("--limit", type=int, default=None, help="use only the first N samples of the data (a quick trial)")
     p.add_argument("--device", default=None, help="cuda or cpu (default: cuda when available)")
     p.add_argument("--json", action="store_true", help="one JSON object per epoch, like netspec train --json")
+    p.add_argument("--shuffle", choices=["netspec", "torch"], default="netspec", help="netspec: netspec train's seeded epoch order and batches (default); torch: DistributedSampler(seed) with set_epoch, batch_size / W per process")
     p.add_argument("--no-resume", action="store_true", help="start afresh even if D/last.pt exists")
     args = p.parse_args(argv)
     if not config.get("train"):
@@ -376,8 +379,13 @@ def main(argv=None):
     if distributed:
         net = torch.nn.parallel.DistributedDataParallel(model, device_ids=[local_rank] if use_cuda else None)
     per_rank = max(1, -(-args.batch_size // world))
-    sampler = torch.utils.data.distributed.DistributedSampler(train_data, num_replicas=world, rank=rank, shuffle=True, seed=seed, drop_last=False)
-    loader = torch.utils.data.DataLoader(train_data, batch_size=per_rank, sampler=sampler, num_workers=0)
+    if args.shuffle == "netspec":
+        # netspec train's batches: the engine's seeded shuffle, each global batch shared out over the ranks.
+        sampler = netspec_data.EngineBatches(train_data.count, args.batch_size, seed, rank, world)
+        loader = torch.utils.data.DataLoader(train_data, batch_sampler=sampler, num_workers=0)
+    else:
+        sampler = torch.utils.data.distributed.DistributedSampler(train_data, num_replicas=world, rank=rank, shuffle=True, seed=seed, drop_last=False)
+        loader = torch.utils.data.DataLoader(train_data, batch_size=per_rank, sampler=sampler, num_workers=0)
     log(rank, "training %s on %d sample(s)%s, %d process(es) on %s, batch %d (%d per process)" % (
         config["model"], train_data.count, ", validating on %d" % val_data.count if val_data else "", world, device.type, args.batch_size, per_rank))
 
@@ -437,7 +445,7 @@ def main(argv=None):
         seconds = max(time.time() - started, 1e-9)
         event = dict({"epoch": epoch}, **metrics)
         event["lr"] = lr
-        event["samples_per_s"] = train_data.count / seconds
+        event["samples_per_s"] = round(train_data.count / seconds, 1)
         state["epoch"] = epoch
         state["log"].append(event)
         if rank == 0:
@@ -445,7 +453,7 @@ def main(argv=None):
             torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "state": state}, tmp)
             os.replace(tmp, ckpt_path)
             if args.json:
-                print(json.dumps(event), flush=True)
+                print(json.dumps(event, separators=(",", ":")), flush=True)
             else:
                 shown = "  ".join("%s %.4g" % (k, v) for k, v in metrics.items())
                 print("epoch %d/%d  %s  lr %.4g  (%.1fs, checkpoint %s)" % (epoch, args.epochs, shown, lr, seconds, ckpt_path), flush=True)
