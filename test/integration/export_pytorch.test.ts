@@ -364,6 +364,58 @@ describe('train.py under torchrun (gloo on the CPU)', { skip: skipNoTorch, concu
     exportModel(join(EXAMPLES, 'mnist/mnist_mlp.netspec'), mnist);
   });
 
+  test('one process: train.py prints netspec train\'s numbers epoch by epoch (losses, optimizers, regularizers, schedules, metrics)', () => {
+    const settings = resolve('test/fixtures/export_pytorch/settings.netspec');
+    const jobs = [
+      { file: join(EXAMPLES, 'iris/iris.netspec'), model: 'Iris', epochs: 3 },
+      { file: settings, model: 'CarsReg', epochs: 3 },
+      { file: settings, model: 'Multi', epochs: 3 },
+      { file: settings, model: 'Sgd', epochs: 3 },
+    ].map((j) => {
+      const expected = netspec(['train', j.file, '--model', j.model, '--epochs', String(j.epochs), '--json', '--backend', 'cpu', '--out', join(dir, `${j.model}-netspec.safetensors`)]);
+      assert.equal(expected.status, 0, expected.stderr);
+      const folder = join(dir, `${j.model}-fresh-pytorch`);
+      exportModel(j.file, folder, ['--model', j.model]);
+      return { ...j, folder, expected: epochLines(expected.stdout), ck: join(dir, `ck-single-${j.model}`) };
+    });
+    const script = `
+import contextlib, io, json, sys
+jobs = json.loads(sys.stdin.read())
+out = {}
+for job in jobs:
+    for m in ("model", "data", "train"):
+        sys.modules.pop(m, None)
+    sys.path.insert(0, job["folder"])
+    import train
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        rc = train.main(["--epochs", str(job["epochs"]), "--json", "--checkpoint-dir", job["ck"]])
+    sys.path.remove(job["folder"])
+    out[job["model"]] = buf.getvalue() if rc == 0 else "exit %s" % rc
+print(json.dumps(out))
+`;
+    const r = python(['-c', script], dir, JSON.stringify(jobs.map((j) => ({ folder: j.folder, epochs: j.epochs, ck: j.ck, model: j.model }))));
+    assert.equal(r.status, 0, r.stderr);
+    const got = JSON.parse(r.stdout) as Record<string, string>;
+    let worst = 0;
+    for (const j of jobs) {
+      assert.match(got[j.model], /1 process\(es\) on cpu/);
+      const lines = epochLines(got[j.model]);
+      assert.equal(lines.length, j.expected.length, `${j.model}: one line per epoch`);
+      j.expected.forEach((e, i) => {
+        const keys = Object.keys(e).filter((k) => k !== 'samples_per_s');
+        assert.deepEqual(Object.keys(lines[i]).filter((k) => k !== 'samples_per_s'), keys, `${j.model}: netspec train's keys in its order`);
+        for (const k of keys) {
+          const d = Math.abs(lines[i][k] - e[k]) / Math.max(1, Math.abs(e[k]));
+          worst = Math.max(worst, d);
+          assert.ok(d <= TOLERANCE, `${j.model} epoch ${e.epoch} ${k}: train.py ${lines[i][k]} vs netspec train ${e[k]}`);
+        }
+      });
+      console.log(`  one process ${j.model}: losses ${lines.map((e) => e.loss.toFixed(4)).join(', ')} (netspec ${j.expected.map((e) => e.loss.toFixed(4)).join(', ')})`);
+    }
+    console.log(`  one process vs netspec train: largest relative difference ${worst.toExponential(2)}`);
+  });
+
   test('torchrun --nproc_per_node 2 trains iris; a killed worker is restarted and resumes after the checkpoint; netspec reads the weights back', async () => {
     const ck = join(dir, 'ck-iris');
     const epochs = 30;
