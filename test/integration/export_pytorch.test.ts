@@ -22,7 +22,8 @@ import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import type { ModelIR } from '../../engine/catalog/ir';
-import { encodeSafetensors } from '../../engine/src/io/safetensors';
+import type { NamedArray } from '../../engine/src/train/types';
+import { decodeSafetensors, encodeSafetensors } from '../../engine/src/io/safetensors';
 import { PYTORCH_EXPORTER } from '../../engine/src/export/pytorch';
 import { checkText } from '../../server/src/sema/check';
 
@@ -56,6 +57,19 @@ interface Run {
 function netspec(args: string[]): Run {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 300_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** python(), without blocking the event loop (for tests that run beside torchrun jobs). */
+function pythonAsync(args: string[], cwd: string, input?: string): Promise<Run> {
+  return new Promise((done) => {
+    const child = spawn(PY!, args, { cwd, env: ENV, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.on('close', (status) => done({ status, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
 }
 
 function python(args: string[], cwd: string, input?: string): Run {
@@ -168,19 +182,25 @@ function exportModel(file: string, out: string, extra: string[] = []): void {
 }
 
 /** Runs predict.py's main over many export folders in one Python process (torch imports once). */
-function predictMany(jobs: { folder: string; data: string }[]): Record<string, string> {
+function predictMany(jobs: { folder: string; data: string; roundtrip?: string }[]): Record<string, string> {
   const script = `
-import contextlib, io, json, sys
+import contextlib, io, json, os, sys
 jobs = json.loads(sys.stdin.read())
 out = {}
 for job in jobs:
-    for m in ("model", "data", "predict"):
+    for m in ("model", "data", "predict", "train"):
         sys.modules.pop(m, None)
     sys.path.insert(0, job["folder"])
     import predict
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
         rc = predict.main(["--data", job["data"], "--json"])
+    if job.get("roundtrip"):
+        # The module's state back in netspec's names and layouts, as train.py writes it.
+        import model, train
+        with open(os.path.join(job["folder"], "netspec.json")) as f:
+            config = json.load(f)
+        model.save_safetensors(job["roundtrip"], train.engine_weights(model.build_model(), config), {"format": "netspec"})
     sys.path.remove(job["folder"])
     out[job["folder"]] = buf.getvalue() if rc == 0 else "exit %s" % rc
 print(json.dumps(out))
@@ -191,7 +211,7 @@ print(json.dumps(out))
 }
 
 describe('netspec export --format pytorch: predict.py equals netspec predict', () => {
-  const cases: { label: string; folder: string; data: string; expected: string }[] = [];
+  const cases: { label: string; folder: string; data: string; expected: string; weights?: string }[] = [];
 
   before(() => {
     // The layer models: random weights and random features as .npy files.
@@ -214,7 +234,7 @@ describe('netspec export --format pytorch: predict.py equals netspec predict', (
       assert.equal(expected.status, 0, expected.stderr);
       const folder = join(work, `${name}-pytorch`);
       exportModel(model, folder, ['--model', name, '--weights', weights]);
-      cases.push({ label: `layers ${name}`, folder, data, expected: expected.stdout });
+      cases.push({ label: `layers ${name}`, folder, data, expected: expected.stdout, weights });
     });
 
     // Iris after two epochs of netspec train (string labels), on every row.
@@ -266,7 +286,7 @@ describe('netspec export --format pytorch: predict.py equals netspec predict', (
       assert.equal(expected.status, 0, expected.stderr);
       const folder = join(few, `${ir.name}-pytorch`);
       exportModel(file, folder, ['--weights', weights]);
-      cases.push({ label: `example ${ir.name}`, folder, data: ex.data, expected: expected.stdout });
+      cases.push({ label: `example ${ir.name}`, folder, data: ex.data, expected: expected.stdout, weights });
     });
   });
 
@@ -295,12 +315,24 @@ describe('netspec export --format pytorch: predict.py equals netspec predict', (
   });
 
   test('predict.py prints netspec predict\'s lines for every layer and example', { skip: skipNoTorch }, () => {
-    const got = predictMany(cases.map((c) => ({ folder: c.folder, data: c.data })));
+    const got = predictMany(cases.map((c) => ({ folder: c.folder, data: c.data, roundtrip: c.weights ? `${c.folder}.roundtrip.safetensors` : undefined })));
     let worst = 0;
     for (const c of cases) {
       const d = comparePredictions(c.label, c.expected, got[c.folder]);
       console.log(`  ${c.label}: largest difference ${d.toExponential(2)}`);
       worst = Math.max(worst, d);
+      if (!c.weights) continue;
+      // train.py's conversion back to netspec's layouts gives the original weights, bit for bit.
+      const original = decodeSafetensors(new Uint8Array(readFileSync(c.weights)));
+      const back = decodeSafetensors(new Uint8Array(readFileSync(`${c.folder}.roundtrip.safetensors`)));
+      assert.ok(original.ok && back.ok);
+      if (!original.ok || !back.ok) continue;
+      assert.deepEqual(back.arrays.map((a) => a.name).sort(), original.arrays.map((a) => a.name).sort(), `${c.label}: every netspec weight comes back`);
+      for (const a of original.arrays) {
+        const b: NamedArray = back.arrays.find((x) => x.name === a.name)!;
+        assert.deepEqual(b.shape, a.shape, `${c.label}: ${a.name}'s shape`);
+        assert.ok(Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength).equals(Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength)), `${c.label}: ${a.name} round-trips exactly`);
+      }
     }
     console.log(`  worst difference over ${cases.length} models: ${worst.toExponential(2)}`);
   });
@@ -356,17 +388,16 @@ function childrenOf(parent: number): number[] {
 describe('train.py under torchrun (gloo on the CPU)', { skip: skipNoTorch, concurrency: true }, () => {
   let iris: string;
   let mnist: string;
+  let single: { file: string; model: string; epochs: number; folder: string; expected: ReturnType<typeof epochLines>; ck: string }[];
 
   before(() => {
     iris = join(dir, 'iris-pytorch');
     exportModel(join(EXAMPLES, 'iris/iris.netspec'), iris, ['--weights', join(dir, 'Iris.safetensors')]);
     mnist = join(dir, 'mnist-pytorch');
     exportModel(join(EXAMPLES, 'mnist/mnist_mlp.netspec'), mnist);
-  });
-
-  test('one process: train.py prints netspec train\'s numbers epoch by epoch (losses, optimizers, regularizers, schedules, metrics)', () => {
+    // netspec train's epochs and fresh exports for the one-process comparison.
     const settings = resolve('test/fixtures/export_pytorch/settings.netspec');
-    const jobs = [
+    single = [
       { file: join(EXAMPLES, 'iris/iris.netspec'), model: 'Iris', epochs: 3 },
       { file: settings, model: 'CarsReg', epochs: 3 },
       { file: settings, model: 'Multi', epochs: 3 },
@@ -378,6 +409,10 @@ describe('train.py under torchrun (gloo on the CPU)', { skip: skipNoTorch, concu
       exportModel(j.file, folder, ['--model', j.model]);
       return { ...j, folder, expected: epochLines(expected.stdout), ck: join(dir, `ck-single-${j.model}`) };
     });
+  });
+
+  test('one process: train.py prints netspec train\'s numbers epoch by epoch (losses, optimizers, regularizers, schedules, metrics)', async () => {
+    const jobs = single;
     const script = `
 import contextlib, io, json, sys
 jobs = json.loads(sys.stdin.read())
@@ -394,7 +429,7 @@ for job in jobs:
     out[job["model"]] = buf.getvalue() if rc == 0 else "exit %s" % rc
 print(json.dumps(out))
 `;
-    const r = python(['-c', script], dir, JSON.stringify(jobs.map((j) => ({ folder: j.folder, epochs: j.epochs, ck: j.ck, model: j.model }))));
+    const r = await pythonAsync(['-c', script], dir, JSON.stringify(jobs.map((j) => ({ folder: j.folder, epochs: j.epochs, ck: j.ck, model: j.model }))));
     assert.equal(r.status, 0, r.stderr);
     const got = JSON.parse(r.stdout) as Record<string, string>;
     let worst = 0;
@@ -418,7 +453,7 @@ print(json.dumps(out))
 
   test('torchrun --nproc_per_node 2 trains iris; a killed worker is restarted and resumes after the checkpoint; netspec reads the weights back', async () => {
     const ck = join(dir, 'ck-iris');
-    const epochs = 30;
+    const epochs = 15;
     const run = launch(['--nproc_per_node', '2', '--max-restarts', '3', '--monitor-interval', '0.2', '--master-port', String(await freePort()), 'train.py', '--epochs', String(epochs), '--json', '--checkpoint-dir', ck], iris);
     // Wait for the first epoch's line (printed after rank 0 wrote last.pt), then kill one worker.
     const deadline = Date.now() + 240_000;
