@@ -182,11 +182,11 @@ function exportModel(file: string, out: string, extra: string[] = []): void {
 }
 
 /** Runs predict.py's main over many export folders in one Python process (torch imports once). */
-function predictMany(jobs: { folder: string; data: string; roundtrip?: string }[]): Record<string, string> {
+function predictMany(jobs: { folder: string; data: string; roundtrip?: string }[]): string[] {
   const script = `
 import contextlib, io, json, os, sys
 jobs = json.loads(sys.stdin.read())
-out = {}
+out = []
 for job in jobs:
     for m in ("model", "data", "predict", "train"):
         sys.modules.pop(m, None)
@@ -202,12 +202,12 @@ for job in jobs:
             config = json.load(f)
         model.save_safetensors(job["roundtrip"], train.engine_weights(model.build_model(), config), {"format": "netspec"})
     sys.path.remove(job["folder"])
-    out[job["folder"]] = buf.getvalue() if rc == 0 else "exit %s" % rc
+    out.append(buf.getvalue() if rc == 0 else "exit %s" % rc)
 print(json.dumps(out))
 `;
   const r = python(['-c', script], dir, JSON.stringify(jobs));
   assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as Record<string, string>;
+  return JSON.parse(r.stdout) as string[];
 }
 
 describe('netspec export --format pytorch: predict.py equals netspec predict', () => {
@@ -276,6 +276,12 @@ describe('netspec export --format pytorch: predict.py equals netspec predict', (
       { file: 'mnist/mnist_cnn.netspec', data: mnist },
       { file: 'mnist/mnist_transformer.netspec', data: mnist },
     ];
+    // A JSON records file read with the penguins train block's target (skipped) and features.
+    const csvLines = readFileSync(join(few, 'penguins.csv'), 'utf8').trim().split('\n');
+    const header = csvLines[0].split(',');
+    const records = csvLines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i], Number.isNaN(Number(v)) ? v : Number(v)])));
+    writeFileSync(join(few, 'penguins.json'), JSON.stringify(records));
+    examples.push({ file: 'penguins/penguins.netspec', data: join(few, 'penguins.json'), labels: { species: ['Adelie', 'Chinstrap', 'Gentoo'] } });
     examples.forEach((ex, k) => {
       const file = join(EXAMPLES, ex.file);
       const checked = checkText(readFileSync(file, 'utf8'), { path: file });
@@ -284,9 +290,9 @@ describe('netspec export --format pytorch: predict.py equals netspec predict', (
       writeFileSync(weights, randomWeights(ir, 300 + k, ex.labels));
       const expected = netspec(['predict', file, '--weights', weights, '--data', ex.data, '--json']);
       assert.equal(expected.status, 0, expected.stderr);
-      const folder = join(few, `${ir.name}-pytorch`);
+      const folder = join(few, `${ir.name}-${k}-pytorch`);
       exportModel(file, folder, ['--weights', weights]);
-      cases.push({ label: `example ${ir.name}`, folder, data: ex.data, expected: expected.stdout, weights });
+      cases.push({ label: `example ${ir.name}${ex.data.endsWith('.json') ? ' (json)' : ''}`, folder, data: ex.data, expected: expected.stdout, weights });
     });
   });
 
@@ -317,8 +323,8 @@ describe('netspec export --format pytorch: predict.py equals netspec predict', (
   test('predict.py prints netspec predict\'s lines for every layer and example', { skip: skipNoTorch }, () => {
     const got = predictMany(cases.map((c) => ({ folder: c.folder, data: c.data, roundtrip: c.weights ? `${c.folder}.roundtrip.safetensors` : undefined })));
     let worst = 0;
-    for (const c of cases) {
-      const d = comparePredictions(c.label, c.expected, got[c.folder]);
+    for (const [k, c] of cases.entries()) {
+      const d = comparePredictions(c.label, c.expected, got[k]);
       console.log(`  ${c.label}: largest difference ${d.toExponential(2)}`);
       worst = Math.max(worst, d);
       if (!c.weights) continue;

@@ -121,6 +121,14 @@ def main(argv=None):
     p.add_argument("--device", default="cpu")
     args = p.parse_args(argv)
     config = load_config()
+    # Labels travel with the weights (as in netspec): a file train.py wrote knows the training labels.
+    _, meta = netspec_model.load_safetensors(args.weights)
+    try:
+        labels = json.loads(meta.get("labels") or "null")
+        if isinstance(labels, dict) and any(v for v in labels.values()):
+            config["labels"] = labels
+    except ValueError:
+        pass
     try:
         dataset = netspec_data.load_prediction(args.data, config)
     except netspec_data.DataError as e:
