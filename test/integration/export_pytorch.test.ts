@@ -286,7 +286,7 @@ describe('netspec export --format pytorch: predict.py equals netspec predict', (
       const file = join(EXAMPLES, ex.file);
       const checked = checkText(readFileSync(file, 'utf8'), { path: file });
       const ir = checked.models[checked.models.length - 1].ir!;
-      const weights = join(few, `${ir.name}.safetensors`);
+      const weights = join(few, `${ir.name}-${k}.safetensors`);
       writeFileSync(weights, randomWeights(ir, 300 + k, ex.labels));
       const expected = netspec(['predict', file, '--weights', weights, '--data', ex.data, '--json']);
       assert.equal(expected.status, 0, expected.stderr);
