@@ -26,6 +26,8 @@ import type { NamedArray } from '../../engine/src/train/types';
 import { decodeSafetensors, encodeSafetensors } from '../../engine/src/io/safetensors';
 import { PYTORCH_EXPORTER } from '../../engine/src/export/pytorch';
 import { checkText } from '../../server/src/sema/check';
+import { shuffledOrder } from '../../engine/src/train/dataset';
+import { Rng } from '../../engine/src/rng';
 
 const CLI = resolve('dist/cli.js');
 const FIXTURE = resolve('test/fixtures/export_pytorch/layers.netspec');
@@ -301,6 +303,32 @@ describe('netspec export --format pytorch: predict.py equals netspec predict', (
     assert.equal(files.length, 4 * exported.length, 'model.py, data.py, train.py and predict.py in every folder');
     const r = spawnSync('python3', ['-m', 'py_compile', ...files], { encoding: 'utf8', env: ENV });
     assert.equal(r.status, 0, r.stderr);
+  });
+
+  const numpy = spawnSync('python3', ['-c', 'import numpy'], { env: ENV }).status === 0;
+  test('data.py (plain python3, numpy only): the engine\'s validation split and epoch order, sorted labels', { skip: numpy ? false : 'python3 has no numpy' }, () => {
+    const folder = cases.find((c) => c.label.startsWith('example Iris'))!.folder;
+    const script = `
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import data
+with open(sys.argv[1] + "/netspec.json") as f:
+    config = json.load(f)
+train, val = data.load_training(config)
+print(json.dumps({"train": train.count, "val": val.count, "labels": train.labels, "val_first": val.inputs["x"][:3].tolist(), "order": list(next(iter(data.EngineBatches(train.count, 200, 1))))}))
+`;
+    const r = spawnSync('python3', ['-c', script, folder], { encoding: 'utf8', env: ENV });
+    assert.equal(r.status, 0, r.stderr);
+    const got = JSON.parse(r.stdout) as { train: number; val: number; labels: Record<string, string[]>; val_first: number[][]; order: number[] };
+    assert.equal(got.train, 120);
+    assert.equal(got.val, 30);
+    assert.deepEqual(got.labels, { output: ['setosa', 'versicolor', 'virginica'] });
+    // The engine's split: a Fisher-Yates shuffle from Rng(seed, 0x5e1a); the first 30 rows are held out.
+    const rows = readFileSync(join(EXAMPLES, 'iris/iris.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(0, 4).map(Number));
+    const held = shuffledOrder(150, new Rng(1, 0x5e1a)).slice(0, 3);
+    got.val_first.forEach((v, i) => v.forEach((x, j) => assert.ok(Math.abs(x - rows[held[i]][j]) < 1e-6, `held-out row ${i} is iris row ${held[i]}`)));
+    // Epoch 1's order is the engine's shuffle from Rng(seed, 0x5348).
+    assert.deepEqual(got.order, Array.from(shuffledOrder(120, new Rng(1, 0x5348))));
   });
 
   test('the weights file holds the module state_dict names, the README and netspec.json describe the model', () => {

@@ -16,14 +16,18 @@ import math
 import os
 
 import numpy as np
-import torch
+
+try:  # torch only for the Dataset base class: the readers themselves need numpy alone
+    from torch.utils.data import Dataset as _Dataset
+except ImportError:  # pragma: no cover
+    _Dataset = object
 
 
 class DataError(Exception):
     """A data file that does not fit the model; the message names the file and the fix."""
 
 
-class ArrayData(torch.utils.data.Dataset):
+class ArrayData(_Dataset):
     """count samples: inputs {name: array [N, ...]} and targets {name: array [N, ...]}."""
 
     def __init__(self, count, inputs, targets, labels=None):
