@@ -174,6 +174,18 @@ function expressionOf(n: IRNode, xs: string[]): string | ExportError {
   return { message: `${n.op} has no PyTorch mapping`, node: n.id, line: n.line };
 }
 
+const PY_TAKEN = new Set([
+  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif',
+  'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or',
+  'pass', 'raise', 'return', 'try', 'while', 'with', 'yield', 'self', 'args', 'kwargs', 'torch', 'F', 'nn', 'np', 'math',
+  'os', 'json', 'activation', 'pool1d', 'pool2d', 'global_pool', 'take_inputs',
+]);
+
+/** The forward's variable for an input: its own name where Python allows it. */
+function inputVariable(name: string, index: number): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !PY_TAKEN.has(name) && !name.startsWith('t_') && !name.startsWith('_') ? name : `x${index}`;
+}
+
 function className(name: string): string {
   const c = name.replace(/[^A-Za-z0-9_]/g, '_');
   return /^[A-Za-z_]/.test(c) && !['Dense', 'Conv1D', 'Conv2D', 'BatchNorm', 'LayerNorm', 'Embedding', 'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU', 'MultiHeadAttention'].includes(c) ? c : `Model_${c}`;
@@ -188,7 +200,7 @@ export interface ModelPy {
 export function modelPy(ir: ModelIR, header: string): ModelPy | ExportError {
   const names = moduleNames(ir);
   const vars = new Map<string, string>();
-  ir.inputs.forEach((inp, i) => vars.set(inp.name, `x${i}`));
+  ir.inputs.forEach((inp, i) => vars.set(inp.name, inputVariable(inp.name, i)));
   const init: string[] = [];
   const body: string[] = [];
   for (const n of ir.nodes) {
@@ -209,7 +221,7 @@ export function modelPy(ir: ModelIR, header: string): ModelPy | ExportError {
   const cls = className(ir.name);
   const shapes = Object.fromEntries(ir.inputs.map((i) => [i.name, i.shape.map((d) => (typeof d === 'number' ? d : null))]));
   const dtypes = Object.fromEntries(ir.inputs.map((i) => [i.name, i.dtype]));
-  const args = ir.inputs.map((_, i) => `x${i}`).join(', ');
+  const args = ir.inputs.map((inp) => vars.get(inp.name)!).join(', ');
   const outputs = ir.outputs.map((o) => `${pyStr(o.name)}: ${vars.get(o.tensor)}`).join(', ');
   const lines = [
     header,
