@@ -445,7 +445,7 @@ describe('train.py under torchrun (gloo on the CPU)', { skip: skipNoTorch, concu
     });
   });
 
-  test('one process: train.py prints netspec train\'s numbers epoch by epoch (losses, optimizers, regularizers, schedules, metrics)', async () => {
+  test('one process: train.py prints netspec train\'s numbers epoch by epoch (losses, optimizers, regularizers, schedules, metrics), also when resumed', async () => {
     const jobs = single;
     const script = `
 import contextlib, io, json, sys
@@ -461,6 +461,13 @@ for job in jobs:
         rc = train.main(["--epochs", str(job["epochs"]), "--json", "--checkpoint-dir", job["ck"]])
     sys.path.remove(job["folder"])
     out[job["model"]] = buf.getvalue() if rc == 0 else "exit %s" % rc
+    if job["model"] == "Iris":
+        # Stopped after epoch 2, then launched again for 3 epochs: it resumes from last.pt.
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            train.main(["--epochs", str(job["epochs"] - 1), "--json", "--checkpoint-dir", job["ck"] + "-resume"])
+            rc = train.main(["--epochs", str(job["epochs"]), "--json", "--checkpoint-dir", job["ck"] + "-resume"])
+        out["resumed"] = buf.getvalue() if rc == 0 else "exit %s" % rc
 print(json.dumps(out))
 `;
     const r = await pythonAsync(['-c', script], dir, JSON.stringify(jobs.map((j) => ({ folder: j.folder, epochs: j.epochs, ck: j.ck, model: j.model }))));
@@ -483,6 +490,14 @@ print(json.dumps(out))
       console.log(`  one process ${j.model}: losses ${lines.map((e) => e.loss.toFixed(4)).join(', ')} (netspec ${j.expected.map((e) => e.loss.toFixed(4)).join(', ')})`);
     }
     console.log(`  one process vs netspec train: largest relative difference ${worst.toExponential(2)}`);
+    // A run resumed from its epoch-2 checkpoint gives netspec's epoch 3 (optimizer state, moving statistics and the epoch order all restored).
+    const iris = jobs.find((j) => j.model === 'Iris')!;
+    assert.match(got.resumed, /resuming from .*last\.pt: epoch 2 of 3 done, continuing at epoch 3/);
+    const resumed = epochLines(got.resumed);
+    assert.deepEqual(resumed.map((e) => e.epoch), [1, 2, 3]);
+    for (const k of ['loss', 'accuracy', 'val_loss', 'val_accuracy']) {
+      assert.ok(Math.abs(resumed[2][k] - iris.expected[2][k]) <= TOLERANCE * Math.max(1, Math.abs(iris.expected[2][k])), `resumed epoch 3 ${k}: ${resumed[2][k]} vs netspec ${iris.expected[2][k]}`);
+    }
   });
 
   test('torchrun --nproc_per_node 2 trains iris; a killed worker is restarted and resumes after the checkpoint; netspec reads the weights back', async () => {
