@@ -4,6 +4,11 @@
 //   within 1e-4) for tiny models that together use every catalog layer (random weights,
 //   BatchNorm statistics included), for every example (fresh random weights, a few rows),
 //   and for iris after `netspec train --epochs 2`;
+//   train.py's conversion back to netspec's layouts round-trips every weight exactly;
+// - data.py (plain python3) holds out the rows netspec holds out and shuffles as it does;
+// - train.py as one process prints `netspec train --json`'s numbers (iris and
+//   test/fixtures/export_pytorch/settings.netspec: every optimizer, regularizers, schedules,
+//   multi-output losses and metrics, early stopping), also after resuming from a checkpoint;
 // - train.py under `torchrun --nproc_per_node 2` (gloo, CPU) trains iris and the MNIST
 //   MLP: the loss falls and rank 0 writes the checkpoint and the final weights, which
 //   `netspec predict` reads back; killing a worker mid-run makes torchrun restart the
