@@ -400,7 +400,14 @@ function launch(args: string[], cwd: string): Launched {
   const l: Launched = { child, stdout: '', stderr: '', done: Promise.resolve(null) };
   child.stdout!.on('data', (b: Buffer) => (l.stdout += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (l.stderr += b.toString()));
-  l.done = new Promise((done) => child.on('close', (code) => done(code)));
+  // A guard against a hung job: torchrun stops its workers on SIGTERM.
+  const guard = setTimeout(() => child.kill('SIGTERM'), 300_000);
+  l.done = new Promise((done) =>
+    child.on('close', (code) => {
+      clearTimeout(guard);
+      done(code);
+    }),
+  );
   return l;
 }
 
@@ -508,7 +515,7 @@ print(json.dumps(out))
   test('torchrun --nproc_per_node 2 trains iris; a killed worker is restarted and resumes after the checkpoint; netspec reads the weights back', async () => {
     const ck = join(dir, 'ck-iris');
     const epochs = 15;
-    const run = launch(['--nproc_per_node', '2', '--max-restarts', '3', '--monitor-interval', '0.2', '--master-port', String(await freePort()), 'train.py', '--epochs', String(epochs), '--json', '--checkpoint-dir', ck], iris);
+    const run = launch(['--nproc_per_node', '2', '--max-restarts', '3', '--monitor-interval', '0.2', '--master-port', String(await freePort()), 'train.py', '--epochs', String(epochs), '--json', '--dist-timeout', '90', '--checkpoint-dir', ck], iris);
     // Wait for the first epoch's line (printed after rank 0 wrote last.pt), then kill one worker.
     const deadline = Date.now() + 240_000;
     while (epochLines(run.stdout).length === 0 && Date.now() < deadline && run.child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
@@ -543,7 +550,7 @@ print(json.dumps(out))
 
   test('torchrun --nproc_per_node 2 trains the MNIST MLP: the loss falls and rank 0 checkpoints', async () => {
     const ck = join(dir, 'ck-mnist');
-    const run = launch(['--nproc_per_node', '2', '--master-port', String(await freePort()), 'train.py', '--epochs', '2', '--limit', '2000', '--json', '--checkpoint-dir', ck], mnist);
+    const run = launch(['--nproc_per_node', '2', '--master-port', String(await freePort()), 'train.py', '--epochs', '2', '--limit', '2000', '--json', '--dist-timeout', '120', '--checkpoint-dir', ck], mnist);
     const code = await run.done;
     assert.equal(code, 0, run.stderr.slice(-3000));
     assert.match(run.stdout, /training MnistMlp on 2000 sample\(s\), validating on 500, 2 process\(es\) on cpu, batch 64 \(32 per process\)/);
@@ -558,7 +565,7 @@ print(json.dumps(out))
     const port = String(await freePort());
     const ck = [join(dir, 'ck-node0'), join(dir, 'ck-node1')];
     const nodes = [0, 1].map((r) =>
-      launch(['--nnodes', '2', '--node_rank', String(r), '--nproc_per_node', '1', '--rdzv-endpoint', `127.0.0.1:${port}`, 'train.py', '--epochs', '2', '--json', '--checkpoint-dir', ck[r]], iris),
+      launch(['--nnodes', '2', '--node_rank', String(r), '--nproc_per_node', '1', '--rdzv-endpoint', `127.0.0.1:${port}`, 'train.py', '--epochs', '2', '--json', '--dist-timeout', '120', '--checkpoint-dir', ck[r]], iris),
     );
     const codes = await Promise.all(nodes.map((n) => n.done));
     assert.deepEqual(codes, [0, 0], nodes.map((n) => n.stderr.slice(-2000)).join('\n----\n'));

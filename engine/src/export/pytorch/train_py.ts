@@ -20,6 +20,7 @@ D/weights.safetensors (this module's names; predict.py --weights) and D/MODEL.sa
 (netspec's names and layouts; netspec predict --weights).
 """
 import argparse
+import datetime
 import json
 import math
 import os
@@ -303,6 +304,20 @@ def engine_weights(model, config):
     return out
 
 
+def init_distributed(backend, rank, world, timeout_s):
+    """init_process_group from torchrun's environment. Under torchrun's agent store (the static
+    rendezvous keeps one store across restarts) the keys of each attempt get their own prefix,
+    so workers restarted after a failure never read a dead worker's address."""
+    timeout = datetime.timedelta(seconds=timeout_s)
+    if os.environ.get("TORCHELASTIC_USE_AGENT_STORE") == "True":
+        attempt = os.environ.get("TORCHELASTIC_RESTART_COUNT", "0")
+        client = dist.TCPStore(os.environ["MASTER_ADDR"], int(os.environ["MASTER_PORT"]), world, False, timeout=timeout)
+        store = dist.PrefixStore("netspec/attempt_%s" % attempt, client)
+        dist.init_process_group(backend, store=store, rank=rank, world_size=world, timeout=timeout)
+    else:
+        dist.init_process_group(backend, timeout=timeout)
+
+
 def main(argv=None):
     with open(os.path.join(HERE, "netspec.json"), encoding="utf-8") as f:
         config = json.load(f)
@@ -318,6 +333,7 @@ def main(argv=None):
     p.add_argument("--device", default=None, help="cuda or cpu (default: cuda when available)")
     p.add_argument("--json", action="store_true", help="one JSON object per epoch, like netspec train --json")
     p.add_argument("--shuffle", choices=["netspec", "torch"], default="netspec", help="netspec: netspec train's seeded epoch order and batches (default); torch: DistributedSampler(seed) with set_epoch, batch_size / W per process")
+    p.add_argument("--dist-timeout", type=float, default=1800, help="seconds a process waits for the others (rendezvous, collectives) before failing; torchrun then restarts the workers (default 1800)")
     p.add_argument("--no-resume", action="store_true", help="start afresh even if D/last.pt exists")
     args = p.parse_args(argv)
     if not config.get("train"):
@@ -334,7 +350,7 @@ def main(argv=None):
         torch.cuda.set_device(device)
     distributed = world > 1
     if distributed:
-        dist.init_process_group(backend="nccl" if use_cuda else "gloo")
+        init_distributed("nccl" if use_cuda else "gloo", rank, world, args.dist_timeout)
     seed = tr.get("seed")
     seed = 42 if seed is None else seed
     torch.manual_seed(seed + rank)
