@@ -74,6 +74,7 @@ torchrun --nnodes N --node_rank R --nproc_per_node M --rdzv-endpoint HOST:PORT t
   \`D/last.pt\` resumes after its epoch (\`--no-resume\` starts afresh); rank 0 reads it and
   sends it to the other ranks, so other nodes need no shared disk. With
   \`torchrun --max-restarts K\`, workers that die are restarted and resume the same way.
+  \`--dist-timeout S\` (default 1800) bounds every wait for the other processes.
 - At the end rank 0 writes \`D/weights.safetensors\` (for \`predict.py --weights\`) and
   \`D/${ir.name}.safetensors\` in netspec's names and layouts (for \`netspec predict --weights\`).
 - Data paths are the absolute paths of the train block; \`--data FILE\` and
