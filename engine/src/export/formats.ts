@@ -3,11 +3,13 @@
 
 import { kerasExporter } from './keras';
 import { onnxExporter } from './onnx/exporter';
+import { PYTORCH_EXPORTER } from './pytorch';
 import { tfjsExporter } from './tfjs';
 import type { ExportFormat, Exporter } from './types';
 
 export const EXPORTERS: Partial<Record<ExportFormat, Exporter>> = {
   onnx: onnxExporter,
+  pytorch: PYTORCH_EXPORTER,
   tfjs: tfjsExporter,
   keras: kerasExporter,
 };
