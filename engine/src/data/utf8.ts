@@ -14,7 +14,7 @@ export interface Utf8Fault {
  * The index of the first byte in `b[start..end)` that starts an invalid sequence, or -1.
  * A sequence cut off by `end` is invalid only when `final` (the end of the file).
  */
-function firstInvalid(b: Uint8Array, start: number, end: number, final: boolean): number {
+export function firstInvalid(b: Uint8Array, start: number, end: number, final: boolean): number {
   let i = start;
   while (i < end) {
     const c = b[i];

@@ -11,6 +11,7 @@
 // checks the file before it trains, and training's data budget must hold while it does).
 
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { firstInvalid } from '../../../engine/src/data/utf8';
 
 /** Bytes read at a time from a CSV file. */
 const CHUNK_BYTES = 1 << 20;
@@ -184,26 +185,42 @@ function readUtf8(path: string): string {
   }
 }
 
-/** Reads the whole file CHUNK_BYTES at a time and throws when its bytes are not UTF-8. */
+/**
+ * Reads the whole file CHUNK_BYTES at a time into one buffer and throws when its bytes are
+ * not UTF-8. It scans bytes rather than decoding them, so checking a large file allocates
+ * nothing (decoding each chunk to a string cost ~40 MB of heap on a 64 MB CSV).
+ */
 function assertUtf8(path: string): void {
   const fd = openSync(path, 'r');
   try {
-    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-    const decoder = new TextDecoder('utf-8', { fatal: true });
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES + 4);
+    let carried = 0;
     for (;;) {
-      const n = readSync(fd, buffer, 0, CHUNK_BYTES, null);
-      if (n === 0) {
-        decoder.decode();
-        return;
-      }
-      decoder.decode(buffer.subarray(0, n), { stream: true });
+      const n = readSync(fd, buffer, carried, CHUNK_BYTES, null);
+      const end = carried + n;
+      if (firstInvalid(buffer, 0, end, n === 0) >= 0) throw new Error('it is not valid UTF-8');
+      if (n === 0) return;
+      // A sequence cut off by the chunk's end continues in the next read.
+      const cut = incompleteTail(buffer, end);
+      buffer.copy(buffer, 0, end - cut, end);
+      carried = cut;
     }
-  } catch (e) {
-    if (e instanceof TypeError) throw new Error('it is not valid UTF-8');
-    throw e;
   } finally {
     closeSync(fd);
   }
+}
+
+/** How many bytes at the end of `b[0..end)` start a multi-byte sequence that is not complete. */
+function incompleteTail(b: Uint8Array, end: number): number {
+  for (let back = 1; back <= 3 && back <= end; back++) {
+    const c = b[end - back];
+    if (c < 0x80) return 0;
+    if (c >= 0xc0) {
+      const length = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+      return length > back ? back : 0;
+    }
+  }
+  return 0;
 }
 
 /** The default probe: reads files with Node, cached by path and modification time. */
