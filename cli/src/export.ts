@@ -3,7 +3,6 @@
 // train block's seed, and says so), hands both to the format's exporter
 // (engine/src/export/formats.ts) and writes the files it returns into DIR as a whole.
 
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ModelIR } from '../../engine/catalog/ir';
 import type { TrainIR } from '../../engine/catalog/train_ir';
@@ -11,7 +10,6 @@ import { formatDataError } from '../../engine/src/data/data_error';
 import { loadTrainingData } from '../../engine/src/data/load';
 import { EXPORT_FORMATS, type ExportSource, type ValidationData } from '../../engine/src/export/types';
 import { findExporter } from '../../engine/src/export/formats';
-import { decodeSafetensors } from '../../engine/src/io/safetensors';
 import { Model } from '../../engine/src/model';
 import { DEFAULT_SEED } from '../../engine/src/train/run';
 import { downloadWeights, loadWeights } from '../../engine/src/train/weights';
@@ -21,6 +19,7 @@ import { setBackend } from '../../engine/src/tensor';
 import { parseArgs } from './args';
 import { nodeFiles } from './data/node_files';
 import { writeExportFolder } from './export_write';
+import { readWeightsArg } from './weights_read';
 import type { CliIO } from './io';
 import { displayPath, EXIT, pickModel } from './model_pick';
 
@@ -71,20 +70,10 @@ export async function runExport(argv: string[], io: CliIO): Promise<number> {
   let fileArrays: NamedArray[] | null = null;
   let metadata: Record<string, string> = {};
   if (weightsArg) {
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(await readFile(resolve(io.cwd, weightsArg)));
-    } catch (e) {
-      io.err(`${weightsArg}: error: cannot read the weights file (${(e as { code?: string }).code ?? 'EIO'})\n`);
-      return EXIT.usage;
-    }
-    const decoded = decodeSafetensors(bytes);
-    if (!decoded.ok) {
-      io.err(`${weightsArg}: error: not a safetensors file: ${decoded.message}\n`);
-      return EXIT.usage;
-    }
-    fileArrays = decoded.arrays;
-    metadata = decoded.metadata;
+    const read = await readWeightsArg(weightsArg, io);
+    if (!read.ok) return read.status;
+    fileArrays = read.value.arrays;
+    metadata = read.value.metadata;
   }
   const picked = await pickModel(positional[0], io, 'export', values.get('model') ?? metadata.model);
   if (!picked.ok) return picked.status;

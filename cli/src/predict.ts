@@ -6,19 +6,17 @@
 // Weights with a NaN or infinite value, or labels metadata that does not fit the model, are
 // refused (exit 2) before any data is read, with a message that names the weights file.
 
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ModelIR } from '../../engine/catalog/ir';
-import { decodeSafetensors } from '../../engine/src/io/safetensors';
 import { predict, type OutputRows } from '../../engine/src/train/predict';
 import { parseArgs } from './args';
 import { loadDataset, predictionSource } from '../../engine/src/data/load';
 import { nodeFiles } from './data/node_files';
 import { outputSlots } from '../../engine/src/data/model_fit';
-import { firstNonFinite } from '../../engine/src/train/weights';
 import type { CliIO } from './io';
 import { chooseBackend, EXIT, pickModel, printDataError } from './model_pick';
 import { parseLabelsMetadata } from './weights_labels';
+import { readWeightsArg } from './weights_read';
 
 export const PREDICT_USAGE = `usage: netspec predict FILE --weights W --data SOURCE_FILE [--model NAME] [--backend webgpu|cpu] [--json]
 
@@ -94,31 +92,16 @@ export async function runPredict(argv: string[], io: CliIO): Promise<number> {
     return EXIT.usage;
   }
   // The weights first: they name the model when the file has several.
-  const weightsPath = resolve(io.cwd, weightsArg);
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(weightsPath));
-  } catch (e) {
-    io.err(`${weightsArg}: error: cannot read the weights file (${(e as { code?: string }).code ?? 'EIO'})\n`);
-    return EXIT.usage;
-  }
-  const decoded = decodeSafetensors(bytes);
-  if (!decoded.ok) {
-    io.err(`${weightsArg}: error: not a safetensors file: ${decoded.message}\n`);
-    return EXIT.usage;
-  }
-  const nonFinite = firstNonFinite(decoded.arrays);
-  if (nonFinite) {
-    io.err(`${weightsArg}: error: ${nonFinite}\n`);
-    return EXIT.usage;
-  }
-  const picked = await pickModel(positional[0], io, 'predict', values.get('model') ?? decoded.metadata.model);
+  const weights = await readWeightsArg(weightsArg, io);
+  if (!weights.ok) return weights.status;
+  const { path: weightsPath, arrays, metadata } = weights.value;
+  const picked = await pickModel(positional[0], io, 'predict', values.get('model') ?? metadata.model);
   if (!picked.ok) return picked.status;
   const { ir, train } = picked.value;
 
   const config = train ?? { loss: 'mse' };
   const slots = outputSlots(ir, config, weightsPath);
-  const labels = parseLabelsMetadata(decoded.metadata.labels, ir, slots.ok ? slots.value : []);
+  const labels = parseLabelsMetadata(metadata.labels, ir, slots.ok ? slots.value : []);
   if (!labels.ok) {
     io.err(`${weightsArg}: error: ${labels.message}\n`);
     return EXIT.usage;
@@ -135,7 +118,7 @@ export async function runPredict(argv: string[], io: CliIO): Promise<number> {
   }
   const backend = await chooseBackend(values.get('backend') ?? 'cpu', io, 'predict');
   if (!backend.ok) return backend.status;
-  const result = await predict(ir, decoded.arrays, data.value, BATCH);
+  const result = await predict(ir, arrays, data.value, BATCH);
   if (!result.ok) {
     io.err(`netspec predict: error: ${result.message}\n`);
     return EXIT.usage;

@@ -20,18 +20,8 @@ import { checkText } from '../../server/src/sema/check';
 import type { CheckedFile } from '../../server/src/sema/checked';
 import type { Span } from '../../server/src/syntax/ast';
 import { layerNames } from '../../engine/catalog/index';
+import { rng as prng } from '../fuzz/lsp_edits';
 
-/** mulberry32: a small, fast, well-mixed 32-bit PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rng = () => number;
 

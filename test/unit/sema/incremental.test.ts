@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkText } from '../../../server/src/sema/check';
 import { IncrementalChecker, splitPoints } from '../../../server/src/sema/incremental';
+import { rng } from '../../fuzz/lsp_edits';
 
 const DIR = 'test/corpus/checker';
 const corpus = readdirSync(DIR)
@@ -16,17 +17,6 @@ const corpus = readdirSync(DIR)
   .sort()
   .map((f) => readFileSync(join(DIR, f), 'utf8'));
 
-/** A small deterministic generator (mulberry32) so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SNIPPETS = ['x', '(', ')', '{', '}', '\n', ' ', '3', 'Dense(4)', '\nmodel Z {\n  input q: [2]\n}\n', '#', '"', '->', ',', 'block', 'repeat 2 {', '= '];
 
