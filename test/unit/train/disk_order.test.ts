@@ -144,3 +144,15 @@ test('the memory an epoch order and a split hold does not grow with the rows', (
   console.log(`order and split: ${(small / MB).toFixed(2)} MB for 1M rows, ${(large / MB).toFixed(2)} MB for 4M rows`);
   assert.ok(large - small < 2 * MB, `4M rows hold ${((large - small) / MB).toFixed(2)} MB more than 1M rows`);
 });
+
+test('a split that holds out fewer rows than there are blocks leaves most validation blocks empty, and still reads each row once', async () => {
+  const { train, validation } = virtualRows(100_000, 256).split(9, 3);
+  assert.equal(validation.count, 3);
+  const held = await physicalRows(validation);
+  assert.equal(new Set(held).size, 3);
+  const kept = new Set(await physicalRows(train));
+  assert.equal(kept.size, 99_997);
+  for (const r of held) assert.ok(!kept.has(r), `row ${r} is on one side only`);
+  takeEpoch(validation, new Rng(2, 1), 2);
+  takeEpoch(train, new Rng(2, 1), 1000);
+});
