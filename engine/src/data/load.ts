@@ -12,7 +12,7 @@ import type { ModelIR } from '../../catalog/ir';
 import type { TrainDataSource, TrainIR } from '../../catalog/train_ir';
 import { dataFail, type DataResult } from './data_error';
 import { csvTable, jsonTable } from './records';
-import { shuffledOrder, splitValidation } from '../train/dataset';
+import { splitValidation } from '../train/dataset';
 // The loop's default seed, so the split and the shuffles agree when the block sets none.
 import { DEFAULT_SEED } from '../train/run';
 import type { Dataset } from '../train/types';
@@ -24,7 +24,6 @@ import { extname, readText, type DataFiles } from './files';
 import { tableDataset } from './tabular';
 import { loadCsvStreamedSource } from './csv_stream_load';
 import type { DiskRows } from './disk_rows';
-import { Rng } from '../rng';
 import { Utf8Checker, utf8Message } from './utf8';
 import type { BatchSource } from '../train/batch_source';
 
@@ -142,7 +141,8 @@ export interface TrainingSources {
 /**
  * loadTrainingData with a memory budget (bytes) for the numeric arrays: a streamed CSV above
  * it becomes rows on disk (the DataFiles' row store), an npy or IDX source is read in place, and a `validation = 0.2` split of such
- * rows picks the same rows as splitValidation, as two sorted views of one file.
+ * rows holds out as many rows as splitValidation, chosen block by block (DiskRows.split), as
+ * two views of one file.
  */
 export async function loadTrainingSources(config: TrainIR, ir: ModelIR, files: DataFiles, budgetBytes: number): Promise<DataResult<TrainingSources>> {
   if (!config.data) return dataFail('', `the train block for ${config.model} has no data = ... setting`, undefined, 'data-mismatch');
@@ -170,14 +170,14 @@ export async function loadTrainingSources(config: TrainIR, ir: ModelIR, files: D
   if (v === null || v === 0) return { ok: true, value: { train: data, validation: null, release } };
   if (typeof v === 'number') {
     const disk = data as DiskRows;
-    const order = disk.count >= 2 && v > 0 && v < 1 ? shuffledOrder(disk.count, new Rng(config.seed ?? DEFAULT_SEED, 0x5e1a)) : null;
-    if (!order) {
+    if (!(disk.count >= 2 && v > 0 && v < 1)) {
       await release();
       return dataFail(config.data.path ?? '', `${disk.count} sample(s) cannot be split into training and validation; add data or remove validation`, undefined, 'data-mismatch');
     }
+    // As many rows as splitValidation holds out, picked by a per-block rule (disk_rows.ts).
     const held = Math.min(Math.max(Math.round(disk.count * v), 1), disk.count - 1);
-    const validation = disk.view(order.slice(0, held).sort());
-    return { ok: true, value: { train: disk.view(order.slice(held).sort()), validation, release } };
+    const split = disk.split(config.seed ?? DEFAULT_SEED, held);
+    return { ok: true, value: { train: split.train, validation: split.validation, release } };
   }
   const validation = await loadSource(v, ir, { ...options, labels: data.labels ?? undefined });
   if (!validation.ok) {

@@ -3,7 +3,8 @@
 // a small Dataset, so the loop has one path whether the data sits in typed arrays (an
 // in-memory Dataset, wrapped by `memorySource`) or in a file of fixed-size binary rows that
 // is larger than memory (engine/src/data/disk_rows.ts). Each source also draws its own
-// epoch order: a full seeded permutation in memory, a block-and-window shuffle on disk.
+// epoch order: a full seeded permutation in memory, a block-and-window shuffle on disk that
+// is drawn a window at a time, so that no array holds an index per row.
 
 import type { Rng } from '../rng';
 import { gatherRows, shuffledOrder } from './dataset';
@@ -26,10 +27,32 @@ export interface BatchSource {
   readonly labels?: Record<string, string[] | null>;
   /** The samples `indices` (0..count-1), in that order, as a Dataset of `indices.length` samples. */
   batch(indices: Int32Array | number[]): Promise<Dataset>;
-  /** The order of one epoch's samples, drawn from `rng` (deterministic for the rng's seed). */
-  order(rng: Rng): Int32Array;
+  /**
+   * The order of one epoch's samples, drawn from `rng` (deterministic for the rng's seed),
+   * handed out a batch at a time. A source may draw from `rng` as the epoch goes, so take
+   * every sample of one epoch's order before asking for the next epoch's.
+   */
+  epochOrder(rng: Rng): EpochOrder;
   /** The in-memory Dataset behind the source, when there is one (for checks that scan every value). */
   readonly dataset?: Dataset;
+}
+
+/** One epoch's order of samples, taken from the front. */
+export interface EpochOrder {
+  /** The next `n` samples of the order (fewer at its end; empty once it is taken). */
+  next(n: number): Int32Array;
+}
+
+/** An order held whole as one array. */
+export function arrayOrder(order: Int32Array): EpochOrder {
+  let at = 0;
+  return {
+    next(n) {
+      const out = order.subarray(at, Math.min(at + n, order.length));
+      at += out.length;
+      return out;
+    },
+  };
 }
 
 export function isBatchSource(data: Dataset | BatchSource): data is BatchSource {
@@ -52,7 +75,7 @@ export function memorySource(data: Dataset): BatchSource {
         Object.fromEntries(Object.entries(sets).map(([k, s]) => [k, { data: gatherRows(s, indices), sampleShape: s.sampleShape }]));
       return { count: indices.length, inputs: pick(data.inputs), targets: pick(data.targets), labels: data.labels };
     },
-    order: (rng) => shuffledOrder(data.count, rng),
+    epochOrder: (rng) => arrayOrder(shuffledOrder(data.count, rng)),
   };
 }
 

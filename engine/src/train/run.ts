@@ -141,7 +141,7 @@ class Loop {
     let lastYield = now();
     for (let epoch = 1; epoch <= config.epochs; epoch++) {
       const started = now();
-      const order = data.order(rng);
+      const order = data.epochOrder(rng);
       const recorder = new EpochRecorder(this.specs, config.metrics);
       let lr = this.optimizer.config.lr;
       for (let step = 1; step <= stepsPerEpoch; step++) {
@@ -152,7 +152,7 @@ class Loop {
         }
         lr = this.schedule(epoch - 1, this.optimizer.iterations, history);
         this.optimizer.config.lr = lr;
-        const wanted = order.subarray((step - 1) * batch, Math.min(step * batch, data.count));
+        const wanted = order.next(batch);
         const t0 = now();
         const global = this.optimizer.iterations;
         // The batch's samples as their own small Dataset, whatever holds the data.

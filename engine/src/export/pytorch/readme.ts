@@ -68,7 +68,8 @@ torchrun --nnodes N --node_rank R --nproc_per_node M --rdzv-endpoint HOST:PORT t
   the ranks and its sums are all-reduced, so the numbers are those of the whole set.
 - Losses, Keras's optimizer formulas (Adam and RMSprop epsilon 1e-7), L1/L2 on kernels only,
   the schedule, metrics, early stopping (restoring the best epoch's weights) and the seeded
-  validation split (the same rows netspec holds out) follow the train block.
+  validation split (the rows netspec holds out when the data fits its memory budget; over
+  the budget netspec picks as many rows block by block) follow the train block.
 - Rank 0 prints one line per epoch (\`--json\`: netspec train's JSON) and writes
   \`D/last.pt\` after every epoch (default \`D = ./checkpoints\`). A launch that finds
   \`D/last.pt\` resumes after its epoch (\`--no-resume\` starts afresh); rank 0 reads it and
