@@ -23,7 +23,7 @@ export function matmulBias(c: LayerCtx, x: string, kernelLocal: string, biasLoca
 }
 
 const Dense: LayerMapping = (c) => {
-  const y = matmulBias(c, c.inputs[0], 'kernel', 'bias', c.node.id);
+  const y = matmulBias(c, c.b.quantizable(c.inputs[0], c.node.id), 'kernel', 'bias', c.node.id);
   return activation(c.b, y, str(c.node.args, 'activation', 'linear'), c.node.id);
 };
 
@@ -50,7 +50,7 @@ function conv(rank: 1 | 2): LayerMapping {
     const strides = rank === 2 ? pair(args, 'stride', [1, 1]) : [num(args, 'stride', 1)];
     const same = str(args, 'padding', 'valid') === 'same';
     const y = channelsFirst(c, rank, (x) => {
-      const inputs = [x, w];
+      const inputs = [b.quantizable(x, node.id), w];
       if (node.weights.some((s) => s.name === 'bias')) {
         const bias = c.weight('bias');
         inputs.push(b.floats(bias.name, [bias.data.length], bias.data));
