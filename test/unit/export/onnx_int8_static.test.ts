@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import onnxproto from 'onnx-proto';
-import { buildOnnxGraph } from '../../../engine/src/export/onnx/exporter';
+import { buildOnnxGraph, onnxExporter } from '../../../engine/src/export/onnx/exporter';
 import { activationQuant, calibrate, fakeQuantize, roundHalfEven } from '../../../engine/src/export/onnx/calibrate';
 import { predictInt8 } from '../../../engine/src/export/onnx/int8_report';
 import { CpuBackend } from '../../../engine/src/cpu/backend';
@@ -55,7 +55,7 @@ test('static int8: onnxruntime on model.int8.onnx agrees with the engine simulat
   assert.equal(graph.node.filter((n) => n.opType === 'QuantizeLinear').length, c.quants.size);
   // The float model has no QDQ and no trace of the activation names.
   const floatGraph = onnxproto.onnx.ModelProto.decode(built.builder.encode(ir.name, false, 'test', {}, c.quants)).graph as onnxproto.onnx.GraphProto;
-  assert.ok(!floatGraph.node.some((n) => n.opType === 'QuantizeLinear' || n.input.some((i) => i.endsWith('input_dequantized'))));
+  assert.ok(!floatGraph.node.some((n) => n.opType === 'QuantizeLinear' || (n.input ?? []).some((i) => i.endsWith('input_dequantized'))));
   const n = 16;
   const feeds = randomInputs(ir, n, {}, 4, 9);
   const sim = await predictInt8(ir, weights, dataset(feeds, n), c.quants);
@@ -72,6 +72,33 @@ test('static int8: onnxruntime on model.int8.onnx agrees with the engine simulat
         scaleOf = Math.max(scaleOf, Math.abs(expected[i]));
       }
       console.log(`static int8 ${out.name} (${level}): largest |onnxruntime - simulation| ${maxAbs.toExponential(2)} (largest |y| ${scaleOf.toFixed(3)})`);
+      // 'basic' runs QuantizeLinear, DequantizeLinear and the float operators as written:
+      // float32 rounding only. 'all' fuses (QGemm, MatMulNBits for the weight-only attention
+      // and LSTM kernels), whose own rounding may move a requantized value by one step.
+      assert.ok(maxAbs <= (level === 'basic' ? 1e-5 : 1e-2), `${out.name} (${level}): ${maxAbs}`);
     }
   }
+});
+
+test('without training data, or with nothing to quantize statically, int8 is weight-only and says why', async () => {
+  setBackend(new CpuBackend());
+  const mlp = modelFrom('model M {\n  input x: [4]\n  Dense(3)\n}\n');
+  const none = await onnxExporter.run(
+    { model: mlp.ir, train: null, weights: randomWeights(mlp.ir), trained: false, metadata: {}, modelFile: '/tmp/m.netspec' },
+    { quantize: 'int8' },
+  );
+  assert.ok(none.ok);
+  assert.equal(none.report?.int8Mode, 'weight-only');
+  assert.ok(none.notes.some((n) => /weight-only \(activations stay float\): no training data/.test(n)), none.notes.join('; '));
+  const graph = onnxproto.onnx.ModelProto.decode(none.files[1].data as Uint8Array).graph as onnxproto.onnx.GraphProto;
+  assert.ok(!graph.node.some((n) => n.opType === 'QuantizeLinear'));
+  const rnn = modelFrom('model R {\n  input x: [5, 2]\n  LSTM(3)\n}\n');
+  const feeds = randomInputs(rnn.ir, 4);
+  const seq = await onnxExporter.run(
+    { model: rnn.ir, train: null, weights: randomWeights(rnn.ir), trained: false, metadata: {}, modelFile: '/tmp/r.netspec' },
+    { quantize: 'int8', validation: async () => ({ ok: true, data: dataset(feeds, 4), what: 'the validation data', calibration: dataset(feeds, 4) }) },
+  );
+  assert.ok(seq.ok);
+  assert.equal(seq.report?.int8Mode, 'weight-only');
+  assert.ok(seq.notes.some((n) => /no Dense or convolution/.test(n)), seq.notes.join('; '));
 });
