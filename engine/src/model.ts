@@ -40,6 +40,8 @@ export interface ForwardOptions {
    * export records activation ranges with it and simulates quantized activations.
    */
   nodeInput?: (node: IRNode, index: number, x: Tensor) => Tensor;
+  /** Optional: sees (and may replace) the output of `node`, as nodeInput does its inputs. */
+  nodeOutput?: (node: IRNode, y: Tensor) => Tensor;
 }
 
 export class Model {
@@ -117,7 +119,8 @@ export class Model {
       const forward = findForward(node.op)!;
       const hook = options.nodeInput;
       const seen = hook ? (args as Tensor[]).map((a, j) => hook(node, j, a)) : args;
-      values.set(node.id, forward(seen as Tensor[], byNode.get(node.id) ?? {}, node.args, ctx));
+      const y = forward(seen as Tensor[], byNode.get(node.id) ?? {}, node.args, ctx);
+      values.set(node.id, options.nodeOutput ? options.nodeOutput(node, y) : y);
     }
     this.pending = ctx.updates;
     const outputs: Record<string, Tensor> = {};

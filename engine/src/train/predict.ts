@@ -25,13 +25,13 @@ export interface OutputRows {
 
 export type PredictOutcome = { ok: true; outputs: Record<string, OutputRows> } | { ok: false; message: string };
 
-/** Runs `data` through the model with `weights`, `batchSize` samples at a time (`nodeInput`: see ForwardOptions). */
+/** Runs `data` through the model with `weights`, `batchSize` samples at a time (`hooks`: see ForwardOptions). */
 export async function predict(
   ir: ModelIR,
   weights: readonly NamedArray[],
   data: PredictInputs,
   batchSize = 32,
-  nodeInput?: ForwardOptions['nodeInput'],
+  hooks: Pick<ForwardOptions, 'nodeInput' | 'nodeOutput'> = {},
 ): Promise<PredictOutcome> {
   if (!Number.isInteger(batchSize) || batchSize < 1) return { ok: false, message: `the batch size must be a whole number above 0, not ${batchSize}` };
   const problem = checkDataset(ir, { ...data, targets: {} }, 'prediction', false);
@@ -54,7 +54,7 @@ export async function predict(
         inputs[input.name] = tensor(gatherRows(set, rows, input.dtype), [rows.length, ...shape], input.dtype);
       }
       try {
-        const r = tidy(() => model.forward(inputs, { training: false, nodeInput }));
+        const r = tidy(() => model.forward(inputs, { ...hooks, training: false }));
         if (!r.ok) return { ok: false, message: r.error.message };
         for (const out of ir.outputs) {
           const y = r.outputs[out.name];

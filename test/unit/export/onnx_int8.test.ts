@@ -138,9 +138,9 @@ test('MNIST MLP: the accuracy change of int8 on validation images is small', asy
   assert.ok(outcome.ok);
   for (const n of outcome.notes) console.log(`MNIST MLP: ${n}`);
   assert.equal(outcome.report?.int8Mode, 'static');
-  const calibration = outcome.report?.int8Calibration as { rows: number; inputs: Record<string, ActivationQuant> };
+  const calibration = outcome.report?.int8Calibration as { rows: number; activations: Record<string, ActivationQuant> };
   assert.equal(calibration.rows, 512);
-  assert.equal(Object.keys(calibration.inputs).length, 3);
+  assert.equal(Object.keys(calibration.activations).length, 3);
   const v = outcome.report?.int8Validation as { outputs: Record<string, { floatAccuracy: number; int8Accuracy: number; accuracyChange: number }> };
   const out = v.outputs.output;
   assert.ok(out.floatAccuracy > 0.7, `float accuracy ${out.floatAccuracy}`);
@@ -158,7 +158,7 @@ test('MNIST MLP: the accuracy change of int8 on validation images is small', asy
   console.log(`MNIST MLP: model.int8.onnx in onnxruntime: accuracy ${ortAccuracy.toFixed(4)} (float in the engine ${out.floatAccuracy.toFixed(4)}, int8 simulated ${out.int8Accuracy.toFixed(4)})`);
   assert.ok(Math.abs(ortAccuracy - out.floatAccuracy) <= 0.02);
   // onnxruntime (default level: QGemm integer kernels) against the engine's simulation.
-  const quants = new Map(Object.entries(calibration.inputs));
+  const quants = new Map(Object.entries(calibration.activations));
   const sim = await predictInt8(ir, trained.result.weights, validation, quants);
   assert.ok(sim.ok);
   const d = int8Difference(r.output.data, sim.outputs.output.rows, ir, trained.result.weights, quants);

@@ -1,14 +1,19 @@
 // Static activation quantization for int8 export. The input of every Dense, Conv1D and
 // Conv2D (the MatMul / Conv operands that onnxruntime can run on integer kernels) gets a
-// QuantizeLinear -> DequantizeLinear pair with one uint8 scale and zero point per tensor,
-// calibrated here: the engine runs the float model on a seeded sample of the training data
-// (at most CALIBRATION_ROWS rows) and records each such input's min and max, widened to
-// contain 0 (so 0, the padding value, is exact), as onnxruntime's MinMax calibrator does.
-// `fakeQuantize` is QuantizeLinear then DequantizeLinear exactly as ONNX defines them
-// (x / scale rounded half to even, plus the zero point, saturated to [0, 255]; then
-// (q - zero point) * scale), so the engine can simulate what the int8 model computes.
+// QuantizeLinear -> DequantizeLinear pair with one uint8 scale and zero point per tensor;
+// so does a convolution's output (after its activation, before the transpose back to NHWC),
+// so that onnxruntime finds DequantizeLinear -> Conv -> QuantizeLinear and makes a
+// QLinearConv of it (Dense needs no output pair: the next layer's input pair plays that
+// part). The ranges are calibrated here: the engine runs the float model on a seeded sample
+// of the training data (at most CALIBRATION_ROWS rows) and records each such tensor's min
+// and max, widened to contain 0 (so 0, the padding value, is exact), as onnxruntime's
+// MinMax calibrator does. `fakeQuantize` is QuantizeLinear then DequantizeLinear exactly as
+// ONNX defines them (x / scale rounded half to even, plus the zero point, saturated to
+// [0, 255]; then (q - zero point) * scale), so the engine can simulate what the int8 model
+// computes.
 
-import type { IRNode, ModelIR } from '../../../catalog/ir';
+import type { ModelIR } from '../../../catalog/ir';
+import type { ForwardOptions } from '../../model';
 import { Rng } from '../../rng';
 import { tensor, type Tensor } from '../../tensor';
 import { shuffledOrder, subset } from '../../train/dataset';
@@ -17,6 +22,13 @@ import type { Dataset, NamedArray } from '../../train/types';
 
 /** Layers whose (first) input is quantized statically. */
 export const STATIC_QUANT_OPS: ReadonlySet<string> = new Set(['Dense', 'Conv1D', 'Conv2D']);
+/** Layers whose output is quantized statically too. */
+export const STATIC_OUTPUT_OPS: ReadonlySet<string> = new Set(['Conv1D', 'Conv2D']);
+
+/** The key of a quantized activation: a node's input is its id, a node's output `id:output`. */
+export function outputKey(id: string): string {
+  return `${id}:output`;
+}
 
 export const CALIBRATION_ROWS = 512;
 
@@ -29,7 +41,7 @@ export interface ActivationQuant {
   max: number;
 }
 
-/** By IR node id: the quantization of that node's input. */
+/** By key (see outputKey): the quantization of a node's input or output. */
 export type ActivationQuants = ReadonlyMap<string, ActivationQuant>;
 
 /** Scale (a float32) and zero point of the uint8 range covering [min(min, 0), max(max, 0)]. */
@@ -64,40 +76,37 @@ export function calibrationSample(data: Dataset, max: number, seed: number): Dat
   return subset(data, order.subarray(0, max));
 }
 
-function quantized(ir: ModelIR): Set<string> {
-  return new Set(ir.nodes.filter((n) => STATIC_QUANT_OPS.has(n.op)).map((n) => n.id));
-}
-
 export type CalibrationOutcome = { ok: true; rows: number; quants: Map<string, ActivationQuant> } | { ok: false; message: string };
 
-/** Runs the float model on `data` and quantizes each statically quantized input by its range. */
+/** Runs the float model on `data` and quantizes each statically quantized tensor by its range. */
 export async function calibrate(ir: ModelIR, weights: readonly NamedArray[], data: Dataset): Promise<CalibrationOutcome> {
-  const ids = quantized(ir);
   const ranges = new Map<string, { min: number; max: number }>();
-  const record = (node: IRNode, index: number, x: Tensor): Tensor => {
-    if (index !== 0 || !ids.has(node.id)) return x;
+  const record = (key: string, x: Tensor): Tensor => {
     const values = x.dataSync();
-    const r = ranges.get(node.id) ?? { min: Infinity, max: -Infinity };
+    const r = ranges.get(key) ?? { min: Infinity, max: -Infinity };
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       if (v < r.min) r.min = v;
       if (v > r.max) r.max = v;
     }
-    ranges.set(node.id, r);
+    ranges.set(key, r);
     return x;
   };
-  const run = await predict(ir, weights, data, 128, record);
+  const run = await predict(ir, weights, data, 128, {
+    nodeInput: (node, index, x) => (index === 0 && STATIC_QUANT_OPS.has(node.op) ? record(node.id, x) : x),
+    nodeOutput: (node, y) => (STATIC_OUTPUT_OPS.has(node.op) ? record(outputKey(node.id), y) : y),
+  });
   if (!run.ok) return run;
   const quants = new Map<string, ActivationQuant>();
-  for (const [id, r] of ranges) if (Number.isFinite(r.min) && Number.isFinite(r.max)) quants.set(id, activationQuant(r.min, r.max));
+  for (const [key, r] of ranges) if (Number.isFinite(r.min) && Number.isFinite(r.max)) quants.set(key, activationQuant(r.min, r.max));
   return { ok: true, rows: data.count, quants };
 }
 
-/** A forward hook that fake-quantizes each calibrated input, so the engine computes what the int8 model does. */
-export function simulateQuants(quants: ActivationQuants): (node: IRNode, index: number, x: Tensor) => Tensor {
-  return (node, index, x) => {
-    const p = index === 0 ? quants.get(node.id) : undefined;
-    if (!p) return x;
-    return tensor(fakeQuantize(x.dataSync(), p), x.shape);
+/** Forward hooks that fake-quantize each calibrated tensor, so the engine computes what the int8 model does. */
+export function simulateQuants(quants: ActivationQuants): Pick<ForwardOptions, 'nodeInput' | 'nodeOutput'> {
+  const fake = (p: ActivationQuant | undefined, x: Tensor): Tensor => (p ? tensor(fakeQuantize(x.dataSync(), p), x.shape) : x);
+  return {
+    nodeInput: (node, index, x) => fake(index === 0 ? quants.get(node.id) : undefined, x),
+    nodeOutput: (node, y) => fake(quants.get(outputKey(node.id)), y),
   };
 }

@@ -134,9 +134,12 @@ async function calibration(source: ExportSource, data: ValidationData | null, no
   report.int8Calibration = {
     data: 'the training data',
     rows: c.rows,
-    inputs: Object.fromEntries([...c.quants].map(([id, q]) => [id, { min: q.min, max: q.max, scale: q.scale, zeroPoint: q.zeroPoint }])),
+    activations: Object.fromEntries([...c.quants].map(([key, q]) => [key, { min: q.min, max: q.max, scale: q.scale, zeroPoint: q.zeroPoint }])),
   };
-  notes.push(`int8 activations: the inputs of ${c.quants.size} Dense/convolution layer(s) quantized to uint8, calibrated on ${c.rows} rows of the training data`);
+  const outputs = [...c.quants.keys()].filter((k) => k.endsWith(':output')).length;
+  const inputs = c.quants.size - outputs;
+  const also = outputs ? ` and the outputs of ${outputs} convolution(s)` : '';
+  notes.push(`int8 activations: the inputs of ${inputs} Dense/convolution layer(s)${also} quantized to uint8 (per tensor), calibrated on ${c.rows} rows of the training data`);
   return c.quants;
 }
 

@@ -88,7 +88,7 @@ export class GraphBuilder {
   private readonly counters = new Map<string, number>();
   private readonly nodeNames = new Set<string>();
   /** Values int8 may quantize: `out` reads `source` (through QDQ when calibrated), at node index `at`. */
-  private readonly activations: { source: string; out: string; key: string; at: number; scale: string; zero: string; q: string }[] = [];
+  private readonly activations: { source: string; out: string; key: string; at: number; base: string; scale: string; zero: string; q: string }[] = [];
 
   /** `reserved`: names the builder must not hand out (a parent graph's names). */
   constructor(reserved?: Set<string>) {
@@ -161,13 +161,15 @@ export class GraphBuilder {
   }
 
   /**
-   * The value to feed an operator that int8 may quantize statically (key: the IR node). In a
+   * The value to feed an operator that int8 may quantize statically (key: the IR node for its
+   * input, `node:output` for its output; see calibrate.ts). In a
    * model encoded with a calibration for `key`, QuantizeLinear -> DequantizeLinear (uint8,
    * per tensor) of `x`; otherwise `x` itself (the name is rewritten away).
    */
   quantizable(x: string, key: string): string {
-    const out = this.name(`${key}/input_dequantized`);
-    const names = { scale: this.name(`${key}/input_scale`), zero: this.name(`${key}/input_zero_point`), q: this.name(`${key}/input_quantized`) };
+    const base = key.includes(':') ? key.replace(':', '/') : `${key}/input`;
+    const out = this.name(`${base}_dequantized`);
+    const names = { base, scale: this.name(`${base}_scale`), zero: this.name(`${base}_zero_point`), q: this.name(`${base}_quantized`) };
     this.activations.push({ source: x, out, key, at: this.nodes.length, ...names });
     return out;
   }
@@ -190,8 +192,8 @@ export class GraphBuilder {
       );
       const list = qdq.get(a.at) ?? [];
       list.push(
-        { opType: 'QuantizeLinear', input: [a.source, sName, zName], output: [qName], name: `${a.key}/input/QuantizeLinear`, attribute: [] },
-        { opType: 'DequantizeLinear', input: [qName, sName, zName], output: [a.out], name: `${a.key}/input/DequantizeLinear`, attribute: [] },
+        { opType: 'QuantizeLinear', input: [a.source, sName, zName], output: [qName], name: `${a.base}/QuantizeLinear`, attribute: [] },
+        { opType: 'DequantizeLinear', input: [qName, sName, zName], output: [a.out], name: `${a.base}/DequantizeLinear`, attribute: [] },
       );
       qdq.set(a.at, list);
     }

@@ -45,7 +45,7 @@ function accuracy(rows: OutputRows, targets: Int32Array | Float32Array): number 
 
 /** The int8 model's outputs as the engine simulates them (`acts`: calibrated activations; none for weight-only). */
 export function predictInt8(ir: ModelIR, weights: readonly NamedArray[], data: Dataset, acts?: ActivationQuants): ReturnType<typeof predict> {
-  return predict(ir, dequantizedWeights(ir, weights), data, 256, acts && acts.size ? simulateQuants(acts) : undefined);
+  return predict(ir, dequantizedWeights(ir, weights), data, 256, acts && acts.size ? simulateQuants(acts) : {});
 }
 
 export async function measureInt8(ir: ModelIR, train: TrainIR | null, weights: readonly NamedArray[], data: Dataset, acts?: ActivationQuants): Promise<Int8Measure> {
