@@ -2,6 +2,10 @@
 // agrees with the engine's simulation (dequantized weights, fake-quantized activations).
 
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
 import { test } from 'node:test';
 import onnxproto from 'onnx-proto';
 import { buildOnnxGraph, onnxExporter } from '../../../engine/src/export/onnx/exporter';
@@ -102,4 +106,38 @@ test('without training data, or with nothing to quantize statically, int8 is wei
   assert.ok(seq.ok);
   assert.equal(seq.report?.int8Mode, 'weight-only');
   assert.ok(seq.notes.some((n) => /no Dense or convolution/.test(n)), seq.notes.join('; '));
+});
+
+test('onnxruntime turns the QDQ groups into integer kernels (QLinearConv, QGemm) and agrees with the simulation', async () => {
+  setBackend(new CpuBackend());
+  const { ir } = modelFrom('model C {\n  input img: [8, 8, 2]\n  Conv2D(4, 3, activation=relu)\n  Conv2D(3, 3, padding=same)\n  Flatten()\n  Dense(6, activation=relu)\n  Dense(3)\n}\n');
+  const weights = randomWeights(ir, 2);
+  const built = buildOnnxGraph(ir, weights);
+  assert.ok(built.ok);
+  const c = await calibrate(ir, weights, dataset(randomInputs(ir, 64, {}, 8), 64));
+  assert.ok(c.ok);
+  const int8 = built.builder.encode(ir.name, true, 'test', {}, c.quants);
+  const dir = mkdtempSync(join(tmpdir(), 'netspec-int8-'));
+  try {
+    const path = join(dir, 'optimized.onnx');
+    const session = await ort.InferenceSession.create(int8, { graphOptimizationLevel: 'extended', optimizedModelFilePath: path, intraOpNumThreads: 1 });
+    await session.release();
+    const ops = (onnxproto.onnx.ModelProto.decode(readFileSync(path)).graph as onnxproto.onnx.GraphProto).node.map((n) => n.opType);
+    console.log(`optimized int8 graph: ${ops.join(', ')}`);
+    assert.equal(ops.filter((o) => o === 'QLinearConv').length, 2);
+    assert.ok(ops.includes('QGemm'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const feeds = randomInputs(ir, 16, {}, 9);
+  const sim = await predictInt8(ir, weights, dataset(feeds, 16), c.quants);
+  assert.ok(sim.ok);
+  const q = c.quants.get(ir.nodes.at(-1)!.id)!;
+  for (const level of ['basic', 'all'] as const) {
+    const out = (await ortOutputs(int8, feeds, level)).output.data;
+    const expected = sim.outputs.output.rows.flatMap((r) => Array.from(r));
+    const maxAbs = Math.max(...expected.map((v, i) => Math.abs(out[i] - v)));
+    console.log(`conv + dense int8 (${level}): largest |onnxruntime - simulation| ${maxAbs.toExponential(2)} (last input step ${q.scale.toExponential(2)})`);
+    assert.ok(maxAbs <= (level === 'basic' ? 1e-5 : 1e-2), `${level}: ${maxAbs}`);
+  }
 });
