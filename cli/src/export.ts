@@ -119,10 +119,12 @@ export async function runExport(argv: string[], io: CliIO): Promise<number> {
   return EXIT.ok;
 }
 
-/** The train block's validation data (its training data when it holds none out), for int8's accuracy change. */
+/** The train block's validation data (its training data when it holds none out) for int8's accuracy change, and its training data for calibration. */
 async function validationData(train: TrainIR, ir: ModelIR, path: string, io: CliIO): Promise<ValidationData> {
   const loaded = await loadTrainingData(train, ir, nodeFiles);
   if (!loaded.ok) return { ok: false, message: formatDataError({ ...loaded.error, file: displayPath(loaded.error.file || path, io.cwd) }) };
   const { validation, train: data } = loaded.value;
-  return validation ? { ok: true, data: validation, what: 'the validation data' } : { ok: true, data, what: 'the training data (no validation set)' };
+  return validation
+    ? { ok: true, data: validation, what: 'the validation data', calibration: data }
+    : { ok: true, data, what: 'the training data (no validation set)', calibration: data };
 }

@@ -3,7 +3,7 @@
 // IR's nodes in order through each layer's forward. User input (an IR naming an unknown
 // layer, or inputs of the wrong shape) becomes an error value, never an exception.
 
-import type { ModelIR } from '../catalog/ir';
+import type { IRNode, ModelIR } from '../catalog/ir';
 import type { WeightSpec } from '../catalog/types';
 import { initWeight } from './init';
 import { findForward } from './layers';
@@ -35,6 +35,13 @@ export interface ForwardOptions {
   training: boolean;
   /** The step number, so every step draws fresh dropout masks from the same seed. */
   step?: number;
+  /**
+   * Optional: sees (and may replace) input `index` of `node` before the node runs. int8
+   * export records activation ranges with it and simulates quantized activations.
+   */
+  nodeInput?: (node: IRNode, index: number, x: Tensor) => Tensor;
+  /** Optional: sees (and may replace) the output of `node`, as nodeInput does its inputs. */
+  nodeOutput?: (node: IRNode, y: Tensor) => Tensor;
 }
 
 export class Model {
@@ -110,7 +117,10 @@ export class Model {
       }
       ctx.salt = i;
       const forward = findForward(node.op)!;
-      values.set(node.id, forward(args as Tensor[], byNode.get(node.id) ?? {}, node.args, ctx));
+      const hook = options.nodeInput;
+      const seen = hook ? (args as Tensor[]).map((a, j) => hook(node, j, a)) : args;
+      const y = forward(seen as Tensor[], byNode.get(node.id) ?? {}, node.args, ctx);
+      values.set(node.id, options.nodeOutput ? options.nodeOutput(node, y) : y);
     }
     this.pending = ctx.updates;
     const outputs: Record<string, Tensor> = {};

@@ -60,7 +60,8 @@ test('--quantize int8 writes model.int8.onnx and reports sizes and the accuracy 
   const r = netspec(['export', 'iris.netspec', '--format', 'onnx', '--weights', 'w.safetensors', '--out', 'q', '--quantize', 'int8', '--json']);
   assert.equal(r.status, 0, r.stderr);
   const report = JSON.parse(r.stdout) as {
-    files: string[]; onnxBytes: number; int8Bytes: number; notes: string[];
+    files: string[]; onnxBytes: number; int8Bytes: number; notes: string[]; int8Mode: string;
+    int8Calibration: { data: string; rows: number; activations: Record<string, { scale: number; zeroPoint: number }> };
     int8Validation: { samples: number; outputs: { output: { floatAccuracy: number; int8Accuracy: number; accuracyChange: number } } };
   };
   assert.deepEqual(report.files, ['model.onnx', 'model.int8.onnx']);
@@ -69,10 +70,15 @@ test('--quantize int8 writes model.int8.onnx and reports sizes and the accuracy 
   const acc = report.int8Validation.outputs.output;
   console.log(`iris int8 (2 epochs): ${report.notes.join('; ')}`);
   assert.equal(report.int8Validation.samples, 30);
+  // Static int8: the inputs of iris's two Dense layers calibrated on its 120 training rows.
+  assert.equal(report.int8Mode, 'static');
+  assert.equal(report.int8Calibration.rows, 120);
+  assert.deepEqual(Object.keys(report.int8Calibration.activations).length, 2);
   assert.ok(Math.abs(acc.accuracyChange) <= 0.02, JSON.stringify(acc));
   const text = netspec(['export', 'iris.netspec', '--format', 'onnx', '--weights', 'w.safetensors', '--out', 'q', '--quantize', 'int8']);
   assert.equal(text.status, 0);
   assert.match(text.stderr, /note: model\.int8\.onnx is \d+ bytes/);
+  assert.match(text.stderr, /note: int8 activations: the inputs of 2 Dense\/convolution layer\(s\) quantized to uint8 \(per tensor\), calibrated on 120 rows of the training data/);
   assert.match(text.stderr, /note: int8 on the validation data \(30 samples\), output output: accuracy/);
   const run = await ortOutputs(new Uint8Array(readFileSync(join(dir, 'q/model.int8.onnx'))), { x: { data: Float32Array.from([5.1, 3.5, 1.4, 0.2]), shape: [1, 4] } });
   assert.deepEqual(run.output.dims, [1, 3]);

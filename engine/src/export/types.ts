@@ -30,13 +30,22 @@ export interface ExportOptions {
   quantize: 'int8' | null;
   /**
    * Optional: loads the train block's validation data (its training data when it has no
-   * validation), so a quantizing exporter can measure the accuracy change. Absent in callers
+   * validation) and its training data, so a quantizing exporter can calibrate activations and
+   * measure the accuracy change. Absent in callers
    * that cannot read data; an exporter then says the change was not measured.
    */
   validation?: () => Promise<ValidationData>;
 }
 
-export type ValidationData = { ok: true; data: Dataset; what: string } | { ok: false; message: string };
+export type ValidationData =
+  | {
+    ok: true;
+    data: Dataset;
+    what: string;
+    /** The train block's training rows, to calibrate int8's activation ranges on (a sample is taken). */
+    calibration?: Dataset;
+  }
+  | { ok: false; message: string };
 
 export interface ExportFile {
   /** A path relative to the export folder, with forward slashes. */

@@ -4,7 +4,7 @@
 // `predict` and the editor's "try it" both call this; neither needs the training loop.
 
 import type { ModelIR } from '../../catalog/ir';
-import { Model } from '../model';
+import { Model, type ForwardOptions } from '../model';
 import { tensor, tidy } from '../tensor';
 import type { Tensor } from '../tensor';
 import { checkDataset, gatherRows } from './dataset';
@@ -25,8 +25,14 @@ export interface OutputRows {
 
 export type PredictOutcome = { ok: true; outputs: Record<string, OutputRows> } | { ok: false; message: string };
 
-/** Runs `data` through the model with `weights`, `batchSize` samples at a time. */
-export async function predict(ir: ModelIR, weights: readonly NamedArray[], data: PredictInputs, batchSize = 32): Promise<PredictOutcome> {
+/** Runs `data` through the model with `weights`, `batchSize` samples at a time (`hooks`: see ForwardOptions). */
+export async function predict(
+  ir: ModelIR,
+  weights: readonly NamedArray[],
+  data: PredictInputs,
+  batchSize = 32,
+  hooks: Pick<ForwardOptions, 'nodeInput' | 'nodeOutput'> = {},
+): Promise<PredictOutcome> {
   if (!Number.isInteger(batchSize) || batchSize < 1) return { ok: false, message: `the batch size must be a whole number above 0, not ${batchSize}` };
   const problem = checkDataset(ir, { ...data, targets: {} }, 'prediction', false);
   if (problem) return { ok: false, message: problem };
@@ -48,7 +54,7 @@ export async function predict(ir: ModelIR, weights: readonly NamedArray[], data:
         inputs[input.name] = tensor(gatherRows(set, rows, input.dtype), [rows.length, ...shape], input.dtype);
       }
       try {
-        const r = tidy(() => model.forward(inputs, { training: false }));
+        const r = tidy(() => model.forward(inputs, { ...hooks, training: false }));
         if (!r.ok) return { ok: false, message: r.error.message };
         for (const out of ir.outputs) {
           const y = r.outputs[out.name];

@@ -2,7 +2,10 @@
 // computes with the dequantized weights (every quantized weight layout: Dense, convolutions,
 // recurrent kernels with reordered gates, attention, embeddings); it is under 35% of the
 // float model for a Dense-heavy model; and on MNIST (an MLP trained one epoch on 2000
-// images) the accuracy change on the example's 2000 validation images is printed and small.
+// images, activations calibrated on 512 training images) the accuracy change on the
+// example's 2000 validation images is printed and small, and onnxruntime's logits stay
+// within a stated bound of the engine's QDQ simulation (onnx_int8_static.test.ts checks the
+// simulation against onnxruntime on every statically quantized layout).
 
 import assert from 'node:assert/strict';
 import onnxproto from 'onnx-proto';
@@ -11,6 +14,10 @@ import { test } from 'node:test';
 import { loadTrainingData } from '../../../engine/src/data/load';
 import { buildOnnxGraph, onnxExporter } from '../../../engine/src/export/onnx/exporter';
 import { dequantizedWeights, quantizeChannels } from '../../../engine/src/export/onnx/quantize';
+import type { ActivationQuant } from '../../../engine/src/export/onnx/calibrate';
+import { predictInt8 } from '../../../engine/src/export/onnx/int8_report';
+import type { ModelIR } from '../../../engine/catalog/ir';
+import type { NamedArray } from '../../../engine/src/train/types';
 import { CpuBackend } from '../../../engine/src/cpu/backend';
 import { train } from '../../../engine/src/train/run';
 import { setBackend } from '../../../engine/src/tensor';
@@ -80,6 +87,36 @@ test('a Dense-heavy model: model.int8.onnx is under 35% of model.onnx', async ()
   assert.deepEqual(session.output.dims, [2, 10]);
 });
 
+/**
+ * How far onnxruntime's logits are from the simulation, and the tolerance: where ties of
+ * QuantizeLinear's rounding (or float32 rounding just below one) land differently, an input
+ * of the last Dense moves by one quantization step, so a logit moves by at most that step
+ * times the largest column sum of |w| (plus float32 rounding of the sum).
+ */
+function int8Difference(actual: Float32Array, rows: Float32Array[], ir: ModelIR, weights: readonly NamedArray[], quants: Map<string, ActivationQuant>) {
+  const last = ir.nodes.filter((n) => n.op === 'Dense').at(-1)!;
+  const kernel = dequantizedWeights(ir, weights).find((w) => w.name === `${last.id}/kernel`)!;
+  const [fanIn, units] = kernel.shape;
+  let colSum = 0;
+  for (let u = 0; u < units; u++) {
+    let sum = 0;
+    for (let i = 0; i < fanIn; i++) sum += Math.abs(kernel.data[i * units + u]);
+    colSum = Math.max(colSum, sum);
+  }
+  let maxAbs = 0;
+  let argmaxDiffers = 0;
+  let rowsDiffer = 0;
+  rows.forEach((row, i) => {
+    const a = actual.subarray(i * row.length, (i + 1) * row.length);
+    let rowMax = 0;
+    row.forEach((v, j) => (rowMax = Math.max(rowMax, Math.abs(a[j] - v))));
+    maxAbs = Math.max(maxAbs, rowMax);
+    if (rowMax > 1e-4) rowsDiffer++;
+    if (a.indexOf(Math.max(...a)) !== row.indexOf(Math.max(...row))) argmaxDiffers++;
+  });
+  return { maxAbs, argmaxDiffers, rowsDiffer, tolerance: quants.get(last.id)!.scale * colSum + 1e-4 };
+}
+
 /** Samples [from, from + n) of `d`. */
 function rows(d: Dataset, from: number, n: number): Dataset {
   const pick = (sets: Dataset['inputs']) =>
@@ -103,11 +140,15 @@ test('MNIST MLP: the accuracy change of int8 on validation images is small', asy
   const validation = loaded.value.validation!; // the example's t10k file: 2000 images
   const outcome = await onnxExporter.run(
     { model: ir, train: config, weights: trained.result.weights, trained: true, metadata: {}, modelFile: file },
-    { quantize: 'int8', validation: async () => ({ ok: true, data: validation, what: 'the validation data' }) },
+    { quantize: 'int8', validation: async () => ({ ok: true, data: validation, what: 'the validation data', calibration: loaded.value.train }) },
   );
   assert.ok(outcome.ok);
   for (const n of outcome.notes) console.log(`MNIST MLP: ${n}`);
-  const v = outcome.report?.int8Validation as { outputs: Record<string, { floatAccuracy: number; accuracyChange: number }> };
+  assert.equal(outcome.report?.int8Mode, 'static');
+  const calibration = outcome.report?.int8Calibration as { rows: number; activations: Record<string, ActivationQuant> };
+  assert.equal(calibration.rows, 512);
+  assert.equal(Object.keys(calibration.activations).length, 3);
+  const v = outcome.report?.int8Validation as { outputs: Record<string, { floatAccuracy: number; int8Accuracy: number; accuracyChange: number }> };
   const out = v.outputs.output;
   assert.ok(out.floatAccuracy > 0.7, `float accuracy ${out.floatAccuracy}`);
   assert.ok(Math.abs(out.accuracyChange) <= 0.02, `accuracy change ${out.accuracyChange}`);
@@ -121,8 +162,15 @@ test('MNIST MLP: the accuracy change of int8 on validation images is small', asy
     if (row.indexOf(Math.max(...row)) === labels[i]) right++;
   }
   const ortAccuracy = right / validation.count;
-  console.log(`MNIST MLP: model.int8.onnx in onnxruntime: accuracy ${ortAccuracy.toFixed(4)} (float in the engine ${out.floatAccuracy.toFixed(4)})`);
+  console.log(`MNIST MLP: model.int8.onnx in onnxruntime: accuracy ${ortAccuracy.toFixed(4)} (float in the engine ${out.floatAccuracy.toFixed(4)}, int8 simulated ${out.int8Accuracy.toFixed(4)})`);
   assert.ok(Math.abs(ortAccuracy - out.floatAccuracy) <= 0.02);
+  // onnxruntime (default level: QGemm integer kernels) against the engine's simulation.
+  const quants = new Map(Object.entries(calibration.activations));
+  const sim = await predictInt8(ir, trained.result.weights, validation, quants);
+  assert.ok(sim.ok);
+  const d = int8Difference(r.output.data, sim.outputs.output.rows, ir, trained.result.weights, quants);
+  console.log(`MNIST MLP: |onnxruntime - simulation| largest ${d.maxAbs.toExponential(2)} (tolerance ${d.tolerance.toExponential(2)}: one step of the last quantized input times the largest column sum |w|); ${d.rowsDiffer} of ${validation.count} images differ by over 1e-4; argmax differs on ${d.argmaxDiffers}`);
+  assert.ok(d.maxAbs <= d.tolerance, `${d.maxAbs} > ${d.tolerance}`);
 });
 
 test('the int8 file: int8 kernels and tables with per-channel scales behind DequantizeLinear; biases and norms float', () => {

@@ -1,14 +1,16 @@
 // The ONNX exporter: walks the model's IR once, mapping each node to ONNX operators (opset
-// 17), and writes model.onnx; with int8, also model.int8.onnx (weight-only, per-channel
-// symmetric int8 kernels and embeddings behind DequantizeLinear) and what that costs on the
-// validation data. Inputs and outputs keep the model's names; the batch axis is the dynamic
+// 17), and writes model.onnx; with int8, also model.int8.onnx (per-channel symmetric int8
+// kernels and embeddings behind DequantizeLinear; with a train block's data, the inputs of
+// Dense and convolutions quantized statically to uint8, calibrated on training rows, see
+// calibrate.ts; weight-only otherwise) and what that costs on the validation data. Inputs and outputs keep the model's names; the batch axis is the dynamic
 // axis "batch" and a symbolic size is a dynamic axis of its own name; data stays NHWC; int
 // inputs (Embedding ids) are int64.
 
 import type { IRNode, ModelIR } from '../../../catalog/ir';
 import type { Shape } from '../../../catalog/shape';
 import type { NamedArray } from '../../train/types';
-import type { ExportFile, ExportOptions, ExportOutcome, ExportSource, Exporter } from '../types';
+import type { ExportFile, ExportOptions, ExportOutcome, ExportSource, Exporter, ValidationData } from '../types';
+import { calibrate, calibrationSample, CALIBRATION_ROWS, STATIC_QUANT_OPS, type ActivationQuants } from './calibrate';
 import { FLOAT, GraphBuilder, INT64, OPSET, valueInfo } from './graph_builder';
 import { measureInt8 } from './int8_report';
 import type { LayerMapping } from './layer_context';
@@ -95,28 +97,68 @@ async function run(source: ExportSource, options: ExportOptions): Promise<Export
   const notes: string[] = [];
   const report: Record<string, unknown> = { opset: OPSET, onnxBytes: float.length };
   if (options.quantize === 'int8') {
-    const int8 = built.builder.encode(source.model.name, true, `${doc}; int8 weights (per-channel symmetric, DequantizeLinear)`, meta);
+    const data = options.validation ? await options.validation() : null;
+    const acts = await calibration(source, data, notes, report);
+    const how = acts
+      ? 'int8 weights (per-channel symmetric) and calibrated uint8 activations (QDQ)'
+      : 'int8 weights (per-channel symmetric, DequantizeLinear)';
+    const int8 = built.builder.encode(source.model.name, true, `${doc}; ${how}`, meta, acts ?? undefined);
     files.push({ path: 'model.int8.onnx', data: int8 });
     const ratio = int8.length / float.length;
     report.int8Bytes = int8.length;
     report.int8SizeRatio = Number(ratio.toFixed(4));
     notes.push(`model.int8.onnx is ${int8.length} bytes, ${(ratio * 100).toFixed(1)}% of model.onnx (${float.length} bytes)`);
-    await int8Accuracy(source, options, notes, report);
+    await int8Accuracy(source, data, acts, notes, report);
   }
   return { ok: true, files, notes, report };
 }
 
-async function int8Accuracy(source: ExportSource, options: ExportOptions, notes: string[], report: Record<string, unknown>): Promise<void> {
-  if (!options.validation) {
+/**
+ * The calibrated activation quantization (static int8), or null for weight-only int8, with
+ * a note saying why.
+ */
+async function calibration(source: ExportSource, data: ValidationData | null, notes: string[], report: Record<string, unknown>): Promise<ActivationQuants | null> {
+  const weightOnly = (why: string): null => {
+    report.int8Mode = 'weight-only';
+    notes.push(`int8 is weight-only (activations stay float): ${why}`);
+    return null;
+  };
+  if (!source.model.nodes.some((n) => STATIC_QUANT_OPS.has(n.op))) return weightOnly('the model has no Dense or convolution to quantize statically');
+  if (!data) return weightOnly('no training data to calibrate activations on (the model has no train block with data)');
+  if (!data.ok) return weightOnly(`the training data could not be read: ${data.message}`);
+  if (!data.calibration || data.calibration.count === 0) return weightOnly('no training data to calibrate activations on');
+  const sample = calibrationSample(data.calibration, CALIBRATION_ROWS, source.train?.seed ?? 0);
+  const c = await calibrate(source.model, source.weights, sample);
+  if (!c.ok) return weightOnly(`calibration failed: ${c.message}`);
+  report.int8Mode = 'static';
+  report.int8Calibration = {
+    data: 'the training data',
+    rows: c.rows,
+    activations: Object.fromEntries([...c.quants].map(([key, q]) => [key, { min: q.min, max: q.max, scale: q.scale, zeroPoint: q.zeroPoint }])),
+  };
+  const outputs = [...c.quants.keys()].filter((k) => k.endsWith(':output')).length;
+  const inputs = c.quants.size - outputs;
+  const also = outputs ? ` and the outputs of ${outputs} convolution(s)` : '';
+  notes.push(`int8 activations: the inputs of ${inputs} Dense/convolution layer(s)${also} quantized to uint8 (per tensor), calibrated on ${c.rows} rows of the training data`);
+  return c.quants;
+}
+
+async function int8Accuracy(
+  source: ExportSource,
+  loaded: ValidationData | null,
+  acts: ActivationQuants | null,
+  notes: string[],
+  report: Record<string, unknown>,
+): Promise<void> {
+  if (!loaded) {
     notes.push('the accuracy change of int8 was not measured (no data to measure it on)');
     return;
   }
-  const loaded = await options.validation();
   if (!loaded.ok) {
     notes.push(`the accuracy change of int8 was not measured: ${loaded.message}`);
     return;
   }
-  const m = await measureInt8(source.model, source.train, source.weights, loaded.data);
+  const m = await measureInt8(source.model, source.train, source.weights, loaded.data, acts ?? undefined);
   if (!m.ok) {
     notes.push(`the accuracy change of int8 was not measured: ${m.message}`);
     return;

@@ -8,6 +8,7 @@
 
 import onnxproto from 'onnx-proto';
 import type { Dim } from '../../../catalog/shape';
+import type { ActivationQuants } from './calibrate';
 import { permute, quantizeChannels, reorderGroups, type QuantPlan } from './quantize';
 
 const { onnx } = onnxproto;
@@ -18,6 +19,7 @@ const IR_VERSION = 8;
 
 export const FLOAT = onnx.TensorProto.DataType.FLOAT;
 export const INT8 = onnx.TensorProto.DataType.INT8;
+export const UINT8 = onnx.TensorProto.DataType.UINT8;
 export const INT32 = onnx.TensorProto.DataType.INT32;
 export const INT64 = onnx.TensorProto.DataType.INT64;
 
@@ -85,6 +87,8 @@ export class GraphBuilder {
   private readonly used: Set<string>;
   private readonly counters = new Map<string, number>();
   private readonly nodeNames = new Set<string>();
+  /** Values int8 may quantize: `out` reads `source` (through QDQ when calibrated), at node index `at`. */
+  private readonly activations: { source: string; out: string; key: string; at: number; base: string; scale: string; zero: string; q: string }[] = [];
 
   /** `reserved`: names the builder must not hand out (a parent graph's names). */
   constructor(reserved?: Set<string>) {
@@ -156,9 +160,48 @@ export class GraphBuilder {
     return name;
   }
 
-  /** The graph's initializers, nodes and value infos; int8 replaces quantizable weights. */
-  graph(name: string, int8: boolean): onnxproto.onnx.IGraphProto {
+  /**
+   * The value to feed an operator that int8 may quantize statically (key: the IR node for its
+   * input, `node:output` for its output; see calibrate.ts). In a
+   * model encoded with a calibration for `key`, QuantizeLinear -> DequantizeLinear (uint8,
+   * per tensor) of `x`; otherwise `x` itself (the name is rewritten away).
+   */
+  quantizable(x: string, key: string): string {
+    const base = key.includes(':') ? key.replace(':', '/') : `${key}/input`;
+    const out = this.name(`${base}_dequantized`);
+    const names = { base, scale: this.name(`${base}_scale`), zero: this.name(`${base}_zero_point`), q: this.name(`${base}_quantized`) };
+    this.activations.push({ source: x, out, key, at: this.nodes.length, ...names });
+    return out;
+  }
+
+  /** The graph's initializers, nodes and value infos; int8 replaces quantizable weights (and calibrated activations). */
+  graph(name: string, int8: boolean, acts?: ActivationQuants): onnxproto.onnx.IGraphProto {
     const initializer = [...this.constants];
+    const alias = new Map<string, string>();
+    const qdq = new Map<number, onnxproto.onnx.INodeProto[]>();
+    for (const a of this.activations) {
+      const p = int8 ? acts?.get(a.key) : undefined;
+      if (!p) {
+        alias.set(a.out, a.source);
+        continue;
+      }
+      const { scale: sName, zero: zName, q: qName } = a;
+      initializer.push(
+        { name: sName, dims: [], dataType: FLOAT, rawData: bytesOf(Float32Array.of(p.scale)) },
+        { name: zName, dims: [], dataType: UINT8, rawData: Uint8Array.of(p.zeroPoint) },
+      );
+      const list = qdq.get(a.at) ?? [];
+      list.push(
+        { opType: 'QuantizeLinear', input: [a.source, sName, zName], output: [qName], name: `${a.base}/QuantizeLinear`, attribute: [] },
+        { opType: 'DequantizeLinear', input: [qName, sName, zName], output: [a.out], name: `${a.base}/DequantizeLinear`, attribute: [] },
+      );
+      qdq.set(a.at, list);
+    }
+    const nodes: onnxproto.onnx.INodeProto[] = [];
+    this.nodes.forEach((n, i) => {
+      nodes.push(...(qdq.get(i) ?? []));
+      nodes.push(alias.size && n.input?.some((x) => alias.has(x)) ? { ...n, input: n.input.map((x) => alias.get(x) ?? x) } : n);
+    });
     const dq: onnxproto.onnx.INodeProto[] = [];
     for (const [wname, w] of this.weights) {
       if (int8 && w.quant) {
@@ -188,18 +231,18 @@ export class GraphBuilder {
         initializer.push({ name: wname, dims: w.dims, dataType: FLOAT, rawData: bytesOf(values) });
       }
     }
-    return { name, node: [...dq, ...this.nodes], initializer, input: this.inputs, output: this.outputs };
+    return { name, node: [...dq, ...nodes], initializer, input: this.inputs, output: this.outputs };
   }
 
   /** The model file's bytes. */
-  encode(graphName: string, int8: boolean, doc: string, metadata: Record<string, string> = {}): Uint8Array {
+  encode(graphName: string, int8: boolean, doc: string, metadata: Record<string, string> = {}, acts?: ActivationQuants): Uint8Array {
     const model = onnx.ModelProto.create({
       irVersion: IR_VERSION,
       opsetImport: [{ domain: '', version: OPSET }],
       producerName: 'netspec',
       producerVersion: '1',
       docString: doc,
-      graph: this.graph(graphName, int8),
+      graph: this.graph(graphName, int8, acts),
       metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
     });
     return onnx.ModelProto.encode(model).finish();

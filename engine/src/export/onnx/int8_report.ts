@@ -1,6 +1,7 @@
 // What int8 costs, measured with the engine itself: the model's forward on the validation
-// data with the float weights and with the dequantized weights (exactly what the int8 ONNX
-// model computes), compared per output: accuracy for a classifier output (cross_entropy,
+// data with the float weights and with the dequantized weights, the calibrated activations
+// fake-quantized (QuantizeLinear then DequantizeLinear, exactly what the int8 ONNX model
+// computes), compared per output: accuracy for a classifier output (cross_entropy,
 // argmax over the last axis against the class targets) and the largest absolute change of
 // any output value.
 
@@ -8,6 +9,7 @@ import type { ModelIR } from '../../../catalog/ir';
 import type { TrainIR } from '../../../catalog/train_ir';
 import { predict, type OutputRows } from '../../train/predict';
 import type { Dataset, NamedArray } from '../../train/types';
+import { simulateQuants, type ActivationQuants } from './calibrate';
 import { dequantizedWeights } from './quantize';
 
 export interface OutputChange {
@@ -41,10 +43,15 @@ function accuracy(rows: OutputRows, targets: Int32Array | Float32Array): number 
   return total ? right / total : 0;
 }
 
-export async function measureInt8(ir: ModelIR, train: TrainIR | null, weights: readonly NamedArray[], data: Dataset): Promise<Int8Measure> {
+/** The int8 model's outputs as the engine simulates them (`acts`: calibrated activations; none for weight-only). */
+export function predictInt8(ir: ModelIR, weights: readonly NamedArray[], data: Dataset, acts?: ActivationQuants): ReturnType<typeof predict> {
+  return predict(ir, dequantizedWeights(ir, weights), data, 256, acts && acts.size ? simulateQuants(acts) : {});
+}
+
+export async function measureInt8(ir: ModelIR, train: TrainIR | null, weights: readonly NamedArray[], data: Dataset, acts?: ActivationQuants): Promise<Int8Measure> {
   const float = await predict(ir, weights, data, 256);
   if (!float.ok) return float;
-  const int8 = await predict(ir, dequantizedWeights(ir, weights), data, 256);
+  const int8 = await predictInt8(ir, weights, data, acts);
   if (!int8.ok) return int8;
   const outputs: Record<string, OutputChange> = {};
   for (const out of ir.outputs) {

@@ -4,6 +4,7 @@
 // and whose average pool divides by the in-bounds count (count_include_pad=0), as the
 // engine does at the borders. BatchNorm is its inference form with the moving statistics.
 
+import { outputKey } from './calibrate';
 import { quantPlan } from './quantize';
 import type { LayerCtx, LayerMapping } from './layer_context';
 import { activation, num, pair, str } from './layer_context';
@@ -23,7 +24,7 @@ export function matmulBias(c: LayerCtx, x: string, kernelLocal: string, biasLoca
 }
 
 const Dense: LayerMapping = (c) => {
-  const y = matmulBias(c, c.inputs[0], 'kernel', 'bias', c.node.id);
+  const y = matmulBias(c, c.b.quantizable(c.inputs[0], c.node.id), 'kernel', 'bias', c.node.id);
   return activation(c.b, y, str(c.node.args, 'activation', 'linear'), c.node.id);
 };
 
@@ -49,19 +50,25 @@ function conv(rank: 1 | 2): LayerMapping {
     const w = b.weight(k.name, { data: k.data, shape: k.shape, quant: quantPlan('kernel', k.shape), perm, dims, axis: 0 });
     const strides = rank === 2 ? pair(args, 'stride', [1, 1]) : [num(args, 'stride', 1)];
     const same = str(args, 'padding', 'valid') === 'same';
+    // An elementwise activation runs before the transpose back, so the output's QDQ (int8)
+    // sits right after Conv (and its Relu) and onnxruntime can make a QLinearConv of it.
+    const act = str(args, 'activation', 'linear');
+    const inside = act !== 'softmax';
+    const out = outputKey(node.id);
     const y = channelsFirst(c, rank, (x) => {
-      const inputs = [x, w];
+      const inputs = [b.quantizable(x, node.id), w];
       if (node.weights.some((s) => s.name === 'bias')) {
         const bias = c.weight('bias');
         inputs.push(b.floats(bias.name, [bias.data.length], bias.data));
       }
-      return b.op1('Conv', inputs, node.id, {
+      const z = b.op1('Conv', inputs, node.id, {
         kernel_shape: dims.slice(2),
         strides,
         auto_pad: same ? 'SAME_UPPER' : 'VALID',
       });
+      return inside ? b.quantizable(activation(b, z, act, node.id), out) : z;
     });
-    return activation(b, y, str(args, 'activation', 'linear'), node.id);
+    return inside ? y : b.quantizable(activation(b, y, act, node.id), out);
   };
 }
 
