@@ -1,0 +1,413 @@
+// The WebAssembly SIMD backend: every buffer lives in one WebAssembly.Memory, and the ops
+// where training spends its time run as SIMD kernels (engine/wasm/kernels.c): matmul (a
+// packed, register-blocked GEMM with the fused bias and relu), conv2d and both its
+// gradients (im2col / col2im around the same GEMM), and the elementwise ops the layers and
+// optimizers use most (add, sub, mul, div, max, min with scalar and trailing-axis
+// broadcasting; relu, neg, abs, square, sqrt, affine; relu's gradient; sums over leading
+// axes). Every other op, and every case a kernel does not cover (int32, other broadcasts),
+// runs the CPU backend's reference kernel on Float32Array/Int32Array views of the same
+// memory, so nothing is copied and the reference keeps defining the semantics.
+//
+// Sums are carried in float32 (the reference uses float64), so results agree with the CPU
+// backend within float32 rounding, not bit for bit; NaN propagates as in the reference.
+
+import type { Backend, DeviceBuffer, DeviceTensor, DType, OpAttrs, OpName, TypedArray } from '../backend';
+import { windowGeometry } from '../backend';
+import { binary as cpuBinary, broadcast, cast, fill, reduce as cpuReduce, softmax, unary as cpuUnary, unaryFn, unaryGrad as cpuUnaryGrad } from '../cpu/elementwise';
+import { conv2d as cpuConv2d, conv2dGradFilter as cpuConv2dGradFilter, conv2dGradInput as cpuConv2dGradInput, pool2d, pool2dGrad } from '../cpu/conv';
+import { concat, dropoutMask, gather, oneHot, scatterAdd, slice, sliceGrad, transpose } from '../cpu/indexing';
+import type { HostTensor, Kernel } from '../cpu/kernel';
+import { matmul as cpuMatmul } from '../cpu/matmul';
+import { KERNELS_WASM_BASE64 } from './kernels_wasm';
+
+/** The functions engine/wasm/kernels.c exports; pointers are byte offsets into the memory. */
+interface KernelExports {
+  __heap_base: WebAssembly.Global;
+  gemm(m: number, n: number, k: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, accumulate: number): void;
+  bias_act(m: number, n: number, c: number, bias: number, act: number): void;
+  im2col(x: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, oh: number, ow: number, row0: number, rows: number, out: number): void;
+  col2im(cols: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, oh: number, ow: number, row0: number, rows: number, dx: number): void;
+  binary(fn: number, n: number, a: number, na: number, b: number, nb: number, out: number): void;
+  unary(fn: number, n: number, x: number, out: number, alpha: number, beta: number): void;
+  relu_grad(n: number, y: number, dy: number, out: number): void;
+  sum_rows(r: number, c: number, x: number, out: number, scale: number): void;
+}
+
+const PAGE = 65536;
+/** The patch matrix of a convolution is built in chunks of at most this many floats. */
+const IM2COL_FLOATS = 1 << 20;
+
+class WasmBuffer implements DeviceBuffer {
+  constructor(
+    readonly bytes: number,
+    readonly dtype: DType,
+    /** Byte offset in the backend's memory (16-byte aligned). */
+    readonly ptr: number,
+    /** Bytes reserved (bytes rounded up to 16). */
+    readonly reserved: number,
+  ) {}
+}
+
+function decodeBase64(s: string): Uint8Array {
+  if (typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(s, 'base64'));
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+/** The kernels' module, compiled once per process (synchronously: Node and workers allow it). */
+function kernelModule(): WebAssembly.Module {
+  if (!compiled) compiled = new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64) as BufferSource);
+  return compiled;
+}
+
+const BINARY_FNS: Partial<Record<OpAttrs['binary']['fn'], number>> = { add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5 };
+const UNARY_FNS: Partial<Record<OpAttrs['unary']['fn'], number>> = { relu: 0, neg: 1, abs: 2, square: 3, sqrt: 4, affine: 5 };
+
+/** A shape without its leading 1s. */
+function stripOnes(shape: readonly number[]): readonly number[] {
+  let i = 0;
+  while (i < shape.length && shape[i] === 1) i++;
+  return shape.slice(i);
+}
+
+/** True when `small`, read with NumPy broadcasting against `out`, repeats with period equal to its size. */
+function trailing(small: readonly number[], out: readonly number[]): boolean {
+  const s = stripOnes(small);
+  if (s.length > out.length) return false;
+  for (let i = 0; i < s.length; i++) if (s[s.length - 1 - i] !== out[out.length - 1 - i]) return false;
+  return true;
+}
+
+function count(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export class WasmBackend implements Backend {
+  readonly name = 'wasm';
+  private readonly memory: WebAssembly.Memory;
+  private readonly k: KernelExports;
+  private f32: Float32Array;
+  private i32: Int32Array;
+  private top: number;
+  private readonly freeLists = new Map<number, number[]>();
+  private scratchPtr = 0;
+  private scratchBytes = 0;
+  /** Ops that ran a WebAssembly kernel and ops that fell back to the reference, by name (for tests and profiling). */
+  readonly counts = { wasm: new Map<string, number>(), reference: new Map<string, number>() };
+
+  constructor() {
+    this.memory = new WebAssembly.Memory({ initial: 64 });
+    const instance = new WebAssembly.Instance(kernelModule(), { env: { memory: this.memory } });
+    this.k = instance.exports as unknown as KernelExports;
+    const heapBase = Number(this.k.__heap_base.value);
+    this.top = (heapBase + 63) & ~63;
+    this.f32 = new Float32Array(this.memory.buffer);
+    this.i32 = new Int32Array(this.memory.buffer);
+  }
+
+  alloc(bytes: number, dtype: DType): DeviceBuffer {
+    const reserved = Math.max(16, (bytes + 15) & ~15);
+    return new WasmBuffer(bytes, dtype, this.reserve(reserved), reserved);
+  }
+
+  free(buffer: DeviceBuffer): void {
+    const b = buffer as WasmBuffer;
+    this.release(b.ptr, b.reserved);
+  }
+
+  upload(buffer: DeviceBuffer, data: TypedArray): void {
+    const b = buffer as WasmBuffer;
+    const view = b.dtype === 'int32' ? this.i32 : this.f32;
+    if (data.constructor === view.constructor) view.set(data, b.ptr >> 2);
+    else view.set(b.dtype === 'int32' ? Int32Array.from(data) : Float32Array.from(data), b.ptr >> 2);
+  }
+
+  async download(buffer: DeviceBuffer): Promise<TypedArray> {
+    return this.readSync(buffer);
+  }
+
+  readSync(buffer: DeviceBuffer): TypedArray {
+    const b = buffer as WasmBuffer;
+    const start = b.ptr >> 2;
+    const end = start + (b.bytes >> 2);
+    return b.dtype === 'int32' ? this.i32.slice(start, end) : this.f32.slice(start, end);
+  }
+
+  run<K extends OpName>(op: K, inputs: readonly DeviceTensor[], output: DeviceTensor, attrs: OpAttrs[K]): void {
+    const fast = (this as unknown as Record<string, ((i: readonly DeviceTensor[], o: DeviceTensor, a: OpAttrs[K]) => boolean) | undefined>)[`op_${op}`];
+    if (fast && fast.call(this, inputs, output, attrs)) {
+      this.counts.wasm.set(op, (this.counts.wasm.get(op) ?? 0) + 1);
+      return;
+    }
+    this.counts.reference.set(op, (this.counts.reference.get(op) ?? 0) + 1);
+    const kernel = REFERENCE[op] as Kernel<K>;
+    kernel(inputs.map((t) => this.host(t)), this.host(output), attrs);
+  }
+
+  /** Bytes of WebAssembly memory in use by the backend (tensors, free lists, scratch). */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  // ---- memory ----
+
+  private reserve(bytes: number): number {
+    const list = this.freeLists.get(bytes);
+    const reused = list?.pop();
+    if (reused !== undefined) return reused;
+    const ptr = this.top;
+    const end = ptr + bytes;
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      // Grow by at least an eighth of the memory, so a growing pool is not grown page by page.
+      const need = Math.ceil((end - have) / PAGE);
+      const pages = Math.max(need, Math.min(Math.ceil(have / PAGE / 8), 65536 - have / PAGE));
+      try {
+        this.memory.grow(pages);
+      } catch {
+        try {
+          this.memory.grow(need);
+        } catch {
+          throw new Error(`wasm backend: out of memory (${Math.round(end / 2 ** 20)} MiB requested; WebAssembly memory is limited to 4 GiB)`);
+        }
+      }
+      this.f32 = new Float32Array(this.memory.buffer);
+      this.i32 = new Int32Array(this.memory.buffer);
+    }
+    this.top = end;
+    return ptr;
+  }
+
+  private release(ptr: number, bytes: number): void {
+    let list = this.freeLists.get(bytes);
+    if (!list) this.freeLists.set(bytes, (list = []));
+    list.push(ptr);
+  }
+
+  /** A scratch area of at least `floats` floats; valid until the next call. Call before taking views. */
+  private scratch(floats: number): number {
+    const bytes = Math.max(16, floats * 4);
+    if (bytes > this.scratchBytes) {
+      if (this.scratchBytes) this.release(this.scratchPtr, this.scratchBytes);
+      const reserved = (bytes + 15) & ~15;
+      this.scratchPtr = this.reserve(reserved);
+      this.scratchBytes = reserved;
+    }
+    return this.scratchPtr;
+  }
+
+  private host(t: DeviceTensor): HostTensor {
+    const b = t.buffer as WasmBuffer;
+    const n = count(t.shape);
+    const start = b.ptr >> 2;
+    const data = b.dtype === 'int32' ? this.i32.subarray(start, start + n) : this.f32.subarray(start, start + n);
+    return { data, shape: t.shape, dtype: t.dtype };
+  }
+
+  // ---- WebAssembly kernels: each returns false to leave the op to the reference ----
+
+  private op_matmul(inputs: readonly DeviceTensor[], out: DeviceTensor, attrs: OpAttrs['matmul']): boolean {
+    const [a, b, bias] = inputs;
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return false;
+    const { transA, transB } = attrs;
+    const ra = a.shape.length;
+    const rb = b.shape.length;
+    const m = transA ? a.shape[ra - 1] : a.shape[ra - 2];
+    const k = transA ? a.shape[ra - 2] : a.shape[ra - 1];
+    const n = transB ? b.shape[rb - 2] : b.shape[rb - 1];
+    const total = count(out.shape);
+    if (total === 0) return true;
+    const batchA = count(a.shape) / (m * k || 1);
+    const batchB = count(b.shape) / (k * n || 1);
+    const batch = total / (m * n);
+    const ap = (a.buffer as WasmBuffer).ptr;
+    const bp = (b.buffer as WasmBuffer).ptr;
+    const op = (out.buffer as WasmBuffer).ptr;
+    const ars = transA ? 1 : k;
+    const acs = transA ? m : 1;
+    const brs = transB ? 1 : n;
+    const bcs = transB ? k : 1;
+    for (let t = 0; t < batch; t++) {
+      const aOff = (batchA === 1 ? 0 : t) * m * k * 4;
+      const bOff = (batchB === 1 ? 0 : t) * k * n * 4;
+      this.k.gemm(m, n, k, ap + aOff, ars, acs, bp + bOff, brs, bcs, op + t * m * n * 4, 0);
+    }
+    const act = attrs.activation;
+    const biasPtr = bias ? (bias.buffer as WasmBuffer).ptr : 0;
+    if (bias || act === 'relu') this.k.bias_act(batch * m, n, op, biasPtr, act === 'relu' ? 1 : 0);
+    if (act === 'sigmoid' || act === 'tanh') {
+      const f = unaryFn(act);
+      const o = this.host(out).data;
+      for (let i = 0; i < o.length; i++) o[i] = f(o[i]);
+    }
+    return true;
+  }
+
+  private convGeometry(x: readonly number[], kh: number, kw: number, stride: [number, number], padding: OpAttrs['conv2d']['padding']) {
+    const gh = windowGeometry(x[1], kh, stride[0], padding);
+    const gw = windowGeometry(x[2], kw, stride[1], padding);
+    const g = { n: x[0], h: x[1], w: x[2], c: x[3], kh, kw, sh: stride[0], sw: stride[1], pt: gh.padBefore, pl: gw.padBefore, oh: gh.out, ow: gw.out };
+    const rows = g.n * g.oh * g.ow;
+    const kcols = kh * kw * g.c;
+    // A 1x1 window with stride 1 and no padding: the image itself is the patch matrix.
+    const identity = kh === 1 && kw === 1 && g.sh === 1 && g.sw === 1 && g.pt === 0 && g.pl === 0 && g.oh === g.h && g.ow === g.w;
+    const chunk = Math.max(1, Math.min(rows, Math.floor(IM2COL_FLOATS / Math.max(kcols, 1))));
+    return { g, rows, kcols, identity, chunk };
+  }
+
+  private im2col(xp: number, geo: ReturnType<WasmBackend['convGeometry']>, row0: number, rows: number, out: number): void {
+    const g = geo.g;
+    this.k.im2col(xp, g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.oh, g.ow, row0, rows, out);
+  }
+
+  private op_conv2d(inputs: readonly DeviceTensor[], out: DeviceTensor, attrs: OpAttrs['conv2d']): boolean {
+    const [x, w] = inputs;
+    const geo = this.convGeometry(x.shape, w.shape[0], w.shape[1], attrs.stride, attrs.padding);
+    const f = w.shape[3];
+    if (geo.rows === 0 || f === 0) return true;
+    const xp = (x.buffer as WasmBuffer).ptr;
+    const wp = (w.buffer as WasmBuffer).ptr;
+    const op = (out.buffer as WasmBuffer).ptr;
+    if (geo.identity) {
+      this.k.gemm(geo.rows, f, geo.kcols, xp, geo.kcols, 1, wp, f, 1, op, 0);
+      return true;
+    }
+    const cols = this.scratch(geo.chunk * geo.kcols);
+    for (let row0 = 0; row0 < geo.rows; row0 += geo.chunk) {
+      const rows = Math.min(geo.chunk, geo.rows - row0);
+      this.im2col(xp, geo, row0, rows, cols);
+      this.k.gemm(rows, f, geo.kcols, cols, geo.kcols, 1, wp, f, 1, op + row0 * f * 4, 0);
+    }
+    return true;
+  }
+
+  private op_conv2d_grad_input(inputs: readonly DeviceTensor[], out: DeviceTensor, attrs: OpAttrs['conv2d_grad_input']): boolean {
+    const [dy, w] = inputs;
+    const geo = this.convGeometry(attrs.inputShape, w.shape[0], w.shape[1], attrs.stride, attrs.padding);
+    const f = w.shape[3];
+    const dyp = (dy.buffer as WasmBuffer).ptr;
+    const wp = (w.buffer as WasmBuffer).ptr;
+    const op = (out.buffer as WasmBuffer).ptr;
+    // dcols = dy [rows, F] * w^T [F, kcols]; element (f, j) of w^T is w[j*F + f].
+    if (geo.identity) {
+      this.k.gemm(geo.rows, geo.kcols, f, dyp, f, 1, wp, 1, f, op, 0);
+      return true;
+    }
+    const cols = this.scratch(geo.chunk * geo.kcols);
+    const n = count(out.shape);
+    this.f32.fill(0, op >> 2, (op >> 2) + n);
+    const g = geo.g;
+    for (let row0 = 0; row0 < geo.rows; row0 += geo.chunk) {
+      const rows = Math.min(geo.chunk, geo.rows - row0);
+      this.k.gemm(rows, geo.kcols, f, dyp + row0 * f * 4, f, 1, wp, 1, f, cols, 0);
+      this.k.col2im(cols, g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.oh, g.ow, row0, rows, op);
+    }
+    return true;
+  }
+
+  private op_conv2d_grad_filter(inputs: readonly DeviceTensor[], out: DeviceTensor, attrs: OpAttrs['conv2d_grad_filter']): boolean {
+    const [x, dy] = inputs;
+    const [kh, kw, , f] = attrs.filterShape;
+    const geo = this.convGeometry(x.shape, kh, kw, attrs.stride, attrs.padding);
+    const xp = (x.buffer as WasmBuffer).ptr;
+    const dyp = (dy.buffer as WasmBuffer).ptr;
+    const op = (out.buffer as WasmBuffer).ptr;
+    // dw [kcols, F] = cols^T [kcols, rows] * dy [rows, F], summed over the chunks of rows.
+    if (geo.identity || geo.rows === 0) {
+      this.k.gemm(geo.kcols, f, geo.rows, xp, 1, geo.kcols, dyp, f, 1, op, 0);
+      return true;
+    }
+    const cols = this.scratch(geo.chunk * geo.kcols);
+    for (let row0 = 0; row0 < geo.rows; row0 += geo.chunk) {
+      const rows = Math.min(geo.chunk, geo.rows - row0);
+      this.im2col(xp, geo, row0, rows, cols);
+      this.k.gemm(geo.kcols, f, rows, cols, 1, geo.kcols, dyp + row0 * f * 4, f, 1, op, row0 > 0 ? 1 : 0);
+    }
+    return true;
+  }
+
+  private op_binary(inputs: readonly DeviceTensor[], out: DeviceTensor, attrs: OpAttrs['binary']): boolean {
+    const [a, b] = inputs;
+    const fn = BINARY_FNS[attrs.fn];
+    if (fn === undefined || a.dtype !== 'float32' || b.dtype !== 'float32') return false;
+    const n = count(out.shape);
+    const na = count(a.shape);
+    const nb = count(b.shape);
+    if (n === 0) return true;
+    if (na !== n && nb !== n) return false;
+    if (na !== n && !trailing(a.shape, out.shape)) return false;
+    if (nb !== n && !trailing(b.shape, out.shape)) return false;
+    if (na === 0 || nb === 0) return false;
+    this.k.binary(fn, n, (a.buffer as WasmBuffer).ptr, na, (b.buffer as WasmBuffer).ptr, nb, (out.buffer as WasmBuffer).ptr);
+    return true;
+  }
+
+  private op_unary(inputs: readonly DeviceTensor[], out: DeviceTensor, attrs: OpAttrs['unary']): boolean {
+    const fn = UNARY_FNS[attrs.fn];
+    if (fn === undefined || inputs[0].dtype !== 'float32') return false;
+    this.k.unary(fn, count(out.shape), (inputs[0].buffer as WasmBuffer).ptr, (out.buffer as WasmBuffer).ptr, attrs.alpha ?? 0, attrs.beta ?? 0);
+    return true;
+  }
+
+  private op_unary_grad(inputs: readonly DeviceTensor[], out: DeviceTensor, attrs: OpAttrs['unary_grad']): boolean {
+    if (attrs.fn !== 'relu' || inputs[2].dtype !== 'float32') return false;
+    this.k.relu_grad(count(out.shape), (inputs[1].buffer as WasmBuffer).ptr, (inputs[2].buffer as WasmBuffer).ptr, (out.buffer as WasmBuffer).ptr);
+    return true;
+  }
+
+  private op_reduce(inputs: readonly DeviceTensor[], out: DeviceTensor, attrs: OpAttrs['reduce']): boolean {
+    const [x] = inputs;
+    if (attrs.fn === 'max' || x.dtype !== 'float32') return false;
+    // Leading axes 0..r-1 only: the sum runs down the rows of an [R, C] matrix.
+    const r = attrs.axes.length;
+    for (let i = 0; i < r; i++) if (attrs.axes[i] !== i) return false;
+    const rows = count(x.shape.slice(0, r));
+    const cols = count(x.shape.slice(r));
+    if (rows === 0 || cols === 0) return false;
+    this.k.sum_rows(rows, cols, (x.buffer as WasmBuffer).ptr, (out.buffer as WasmBuffer).ptr, attrs.fn === 'mean' ? 1 / rows : 1);
+    return true;
+  }
+}
+
+/** The reference kernels every op falls back to (the CPU backend's table). */
+const REFERENCE: { [K in OpName]: Kernel<K> } = {
+  unary: cpuUnary,
+  unary_grad: cpuUnaryGrad,
+  binary: cpuBinary,
+  reduce: cpuReduce,
+  broadcast,
+  softmax,
+  matmul: cpuMatmul,
+  conv2d: cpuConv2d,
+  conv2d_grad_input: cpuConv2dGradInput,
+  conv2d_grad_filter: cpuConv2dGradFilter,
+  pool2d,
+  pool2d_grad: pool2dGrad,
+  gather,
+  scatter_add: scatterAdd,
+  one_hot: oneHot,
+  dropout_mask: dropoutMask,
+  transpose,
+  concat,
+  slice,
+  slice_grad: sliceGrad,
+  fill,
+  cast,
+};
+
+export type WasmResult = { ok: true; backend: WasmBackend } | { ok: false; reason: string };
+
+/** The WebAssembly backend, or why it cannot run here (no WebAssembly SIMD, say). */
+export function createWasmBackend(): WasmResult {
+  try {
+    return { ok: true, backend: new WasmBackend() };
+  } catch (e) {
+    return { ok: false, reason: `WebAssembly SIMD is not available (${e instanceof Error ? e.message : String(e)})` };
+  }
+}
