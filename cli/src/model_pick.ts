@@ -10,6 +10,7 @@ import type { TrainIR } from '../../engine/catalog/train_ir';
 import { formatDataError, type DataError } from '../../engine/src/data/data_error';
 import { CpuBackend } from '../../engine/src/cpu/backend';
 import { setBackend } from '../../engine/src/tensor';
+import { createWasmBackend } from '../../engine/src/wasm/backend';
 import { checkText } from '../../server/src/sema/check';
 import type { CheckedFile } from '../../server/src/sema/checked';
 import { lowerTrain } from '../../server/src/sema/lower';
@@ -102,18 +103,28 @@ export function defaultWeightsPath(modelFile: string, model: string): string {
 }
 
 /**
- * Sets the engine's backend. `cpu` always works; `webgpu` fails with the reason when the
- * module or an adapter is missing; no choice means WebGPU when an adapter exists, else the
- * CPU, saying which on stderr.
+ * Sets the engine's backend. `cpu` is the TypeScript reference (exact semantics, slow);
+ * `wasm` the WebAssembly SIMD kernels on the CPU; `webgpu` fails with the reason when the
+ * module or an adapter is missing. No choice means WebGPU when an adapter exists, else
+ * wasm (else the reference, should WebAssembly SIMD be missing), saying which on stderr.
  */
-export async function chooseBackend(choice: string | undefined, io: CliIO, command: string): Promise<Step<'cpu' | 'webgpu'>> {
-  if (choice !== undefined && choice !== 'cpu' && choice !== 'webgpu') {
-    io.err(`netspec ${command}: --backend must be webgpu or cpu, not '${choice}'\n`);
+export async function chooseBackend(choice: string | undefined, io: CliIO, command: string): Promise<Step<'cpu' | 'wasm' | 'webgpu'>> {
+  if (choice !== undefined && choice !== 'cpu' && choice !== 'wasm' && choice !== 'webgpu') {
+    io.err(`netspec ${command}: --backend must be webgpu, wasm or cpu, not '${choice}'\n`);
     return { ok: false, status: EXIT.usage };
   }
   if (choice === 'cpu') {
     setBackend(new CpuBackend());
     return { ok: true, value: 'cpu' };
+  }
+  if (choice === 'wasm') {
+    const made = createWasmBackend();
+    if (!made.ok) {
+      io.err(`netspec ${command}: --backend wasm is not available here: ${made.reason}\n`);
+      return { ok: false, status: EXIT.usage };
+    }
+    setBackend(made.backend);
+    return { ok: true, value: 'wasm' };
   }
   let reason: string;
   try {
@@ -133,7 +144,13 @@ export async function chooseBackend(choice: string | undefined, io: CliIO, comma
     io.err(`netspec ${command}: --backend webgpu is not available here: ${reason}\n`);
     return { ok: false, status: EXIT.usage };
   }
-  io.err(`netspec ${command}: using the cpu backend (no WebGPU: ${reason})\n`);
+  const wasm = createWasmBackend();
+  if (wasm.ok) {
+    io.err(`netspec ${command}: using the wasm backend (WebAssembly SIMD on the CPU; no WebGPU: ${reason})\n`);
+    setBackend(wasm.backend);
+    return { ok: true, value: 'wasm' };
+  }
+  io.err(`netspec ${command}: using the cpu backend (no WebGPU: ${reason}; no WebAssembly SIMD: ${wasm.reason})\n`);
   setBackend(new CpuBackend());
   return { ok: true, value: 'cpu' };
 }
