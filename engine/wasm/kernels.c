@@ -37,6 +37,17 @@ static void pack_b(int kc, int nc, const float *B, int rs, int cs, float *out) {
         for (int j = 0; j < NR; j += 4) wasm_v128_store(out + j, wasm_v128_load(s + j));
         out += NR;
       }
+    } else if (rs == 1) {
+      // B transposed: each column is contiguous in p, so read down columns.
+      for (int j = 0; j < NR; j++) {
+        if (j < nr) {
+          const float *s = src + (long)j * cs;
+          for (int p = 0; p < kc; p++) out[p * NR + j] = s[p];
+        } else {
+          for (int p = 0; p < kc; p++) out[p * NR + j] = 0.0f;
+        }
+      }
+      out += NR * kc;
     } else {
       for (int p = 0; p < kc; p++) {
         const float *s = src + (long)p * rs;
@@ -53,13 +64,21 @@ static void pack_b(int kc, int nc, const float *B, int rs, int cs, float *out) {
 static void pack_a(int mc, int kc, const float *A, int rs, int cs, float *out) {
   for (int i0 = 0; i0 < mc; i0 += MR) {
     int mr = min_i(MR, mc - i0);
-    for (int i = 0; i < MR; i++) {
-      if (i < mr) {
-        const float *s = A + (long)(i0 + i) * rs;
-        if (cs == 1) for (int p = 0; p < kc; p++) out[p * MR + i] = s[p];
-        else for (int p = 0; p < kc; p++) out[p * MR + i] = s[(long)p * cs];
-      } else {
-        for (int p = 0; p < kc; p++) out[p * MR + i] = 0.0f;
+    if (rs == 1 && mr == MR) {
+      // A transposed: the MR rows of one column are contiguous.
+      const float *s = A + i0;
+      for (int p = 0; p < kc; p++) {
+        for (int i = 0; i < MR; i += 4) wasm_v128_store(out + p * MR + i, wasm_v128_load(s + (long)p * cs + i));
+      }
+    } else {
+      for (int i = 0; i < MR; i++) {
+        if (i < mr) {
+          const float *s = A + (long)(i0 + i) * rs;
+          if (cs == 1) for (int p = 0; p < kc; p++) out[p * MR + i] = s[p];
+          else for (int p = 0; p < kc; p++) out[p * MR + i] = s[(long)p * cs];
+        } else {
+          for (int p = 0; p < kc; p++) out[p * MR + i] = 0.0f;
+        }
       }
     }
     out += MR * kc;
@@ -335,4 +354,110 @@ void sum_rows(long R, long C, const float *x, float *out, float scale) {
     for (long r = 0; r < R; r++) s += x[r * C + j];
     out[j] = s * scale;
   }
+}
+
+// ---- pooling (NHWC), vectorised over channels ----
+
+// Max (fn 0) or average (fn 1) pooling. Max takes the window's largest value or NaN when the
+// window holds one (v > m || v != v ? v : m, the first tap starting the scan); average divides
+// the in-bounds sum by the in-bounds count.
+__attribute__((export_name("pool2d")))
+void pool2d(int fn, const float *x, int N, int H, int W, int C, int ph, int pw, int sh, int sw, int pt, int pl,
+            int OH, int OW, float *y) {
+  for (int b = 0; b < N; b++)
+    for (int oy = 0; oy < OH; oy++)
+      for (int ox = 0; ox < OW; ox++) {
+        float *o = y + (((long)b * OH + oy) * OW + ox) * C;
+        int y0 = oy * sh - pt, x0 = ox * sw - pl;
+        int r0 = y0 < 0 ? -y0 : 0, r1 = ph < H - y0 ? ph : H - y0;
+        int s0 = x0 < 0 ? -x0 : 0, s1 = pw < W - x0 ? pw : W - x0;
+        int count = (r1 - r0) * (s1 - s0);
+        int c = 0;
+        for (; c + 4 <= C; c += 4) {
+          V acc = wasm_f32x4_splat(0);
+          int first = 1;
+          for (int r = r0; r < r1; r++)
+            for (int s = s0; s < s1; s++) {
+              V v = wasm_v128_load(x + (((long)b * H + y0 + r) * W + x0 + s) * C + c);
+              if (first) acc = v;
+              else if (fn == 0) acc = wasm_v128_bitselect(v, acc, wasm_v128_or(wasm_f32x4_gt(v, acc), wasm_f32x4_ne(v, v)));
+              else acc = wasm_f32x4_add(acc, v);
+              first = 0;
+            }
+          if (fn == 1) acc = wasm_f32x4_div(acc, wasm_f32x4_splat((float)count));
+          wasm_v128_store(o + c, acc);
+        }
+        for (; c < C; c++) {
+          float acc = 0;
+          int first = 1;
+          for (int r = r0; r < r1; r++)
+            for (int s = s0; s < s1; s++) {
+              float v = x[(((long)b * H + y0 + r) * W + x0 + s) * C + c];
+              if (first) acc = v;
+              else if (fn == 0) acc = (v > acc || v != v) ? v : acc;
+              else acc += v;
+              first = 0;
+            }
+          o[c] = fn == 1 ? acc / (float)count : acc;
+        }
+      }
+}
+
+// The gradient of pool2d; dx must be zeroed by the caller. Max routes each window's dy to
+// the first tap equal to its output (NaN matching NaN); average spreads dy / count.
+__attribute__((export_name("pool2d_grad")))
+void pool2d_grad(int fn, const float *x, const float *y, const float *dy, int N, int H, int W, int C, int ph, int pw,
+                 int sh, int sw, int pt, int pl, int OH, int OW, float *dx) {
+  for (int b = 0; b < N; b++)
+    for (int oy = 0; oy < OH; oy++)
+      for (int ox = 0; ox < OW; ox++) {
+        long oi = (((long)b * OH + oy) * OW + ox) * C;
+        int y0 = oy * sh - pt, x0 = ox * sw - pl;
+        int r0 = y0 < 0 ? -y0 : 0, r1 = ph < H - y0 ? ph : H - y0;
+        int s0 = x0 < 0 ? -x0 : 0, s1 = pw < W - x0 ? pw : W - x0;
+        int count = (r1 - r0) * (s1 - s0);
+        int c = 0;
+        for (; c + 4 <= C; c += 4) {
+          V g = wasm_v128_load(dy + oi + c);
+          if (fn == 1) {
+            g = wasm_f32x4_div(g, wasm_f32x4_splat((float)count));
+            for (int r = r0; r < r1; r++)
+              for (int s = s0; s < s1; s++) {
+                float *d = dx + (((long)b * H + y0 + r) * W + x0 + s) * C + c;
+                wasm_v128_store(d, wasm_f32x4_add(wasm_v128_load(d), g));
+              }
+            continue;
+          }
+          V m = wasm_v128_load(y + oi + c);
+          V mnan = wasm_f32x4_ne(m, m);
+          V routed = wasm_i32x4_splat(0);
+          for (int r = r0; r < r1; r++)
+            for (int s = s0; s < s1; s++) {
+              long xi = (((long)b * H + y0 + r) * W + x0 + s) * C + c;
+              V v = wasm_v128_load(x + xi);
+              V hit = wasm_v128_andnot(wasm_v128_or(wasm_f32x4_eq(v, m), wasm_v128_and(wasm_f32x4_ne(v, v), mnan)), routed);
+              if (wasm_v128_any_true(hit)) {
+                wasm_v128_store(dx + xi, wasm_f32x4_add(wasm_v128_load(dx + xi), wasm_v128_and(g, hit)));
+                routed = wasm_v128_or(routed, hit);
+              }
+            }
+        }
+        for (; c < C; c++) {
+          float g = dy[oi + c];
+          if (fn == 1) {
+            g = g / (float)count;
+            for (int r = r0; r < r1; r++)
+              for (int s = s0; s < s1; s++) dx[(((long)b * H + y0 + r) * W + x0 + s) * C + c] += g;
+            continue;
+          }
+          float m = y[oi + c];
+          int done = 0;
+          for (int r = r0; r < r1 && !done; r++)
+            for (int s = s0; s < s1 && !done; s++) {
+              long xi = (((long)b * H + y0 + r) * W + x0 + s) * C + c;
+              float v = x[xi];
+              if (v == m || (v != v && m != m)) { dx[xi] += g; done = 1; }
+            }
+        }
+      }
 }

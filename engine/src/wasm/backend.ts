@@ -4,8 +4,8 @@
 // gradients (im2col / col2im around the same GEMM), and the elementwise ops the layers and
 // optimizers use most (add, sub, mul, div, max, min with scalar and trailing-axis
 // broadcasting; relu, neg, abs, square, sqrt, affine; relu's gradient; sums over leading
-// axes). Every other op, and every case a kernel does not cover (int32, other broadcasts),
-// runs the CPU backend's reference kernel on Float32Array/Int32Array views of the same
+// axes), and max and average pooling with their gradients. Every other op, and every case
+// a kernel does not cover (int32, other broadcasts), runs the CPU backend's reference kernel on Float32Array/Int32Array views of the same
 // memory, so nothing is copied and the reference keeps defining the semantics.
 //
 // Sums are carried in float32 (the reference uses float64), so results agree with the CPU
@@ -31,6 +31,8 @@ interface KernelExports {
   unary(fn: number, n: number, x: number, out: number, alpha: number, beta: number): void;
   relu_grad(n: number, y: number, dy: number, out: number): void;
   sum_rows(r: number, c: number, x: number, out: number, scale: number): void;
+  pool2d(fn: number, x: number, n: number, h: number, w: number, c: number, ph: number, pw: number, sh: number, sw: number, pt: number, pl: number, oh: number, ow: number, y: number): void;
+  pool2d_grad(fn: number, x: number, y: number, dy: number, n: number, h: number, w: number, c: number, ph: number, pw: number, sh: number, sw: number, pt: number, pl: number, oh: number, ow: number, dx: number): void;
 }
 
 const PAGE = 65536;
@@ -329,6 +331,24 @@ export class WasmBackend implements Backend {
       this.im2col(xp, geo, row0, rows, cols);
       this.k.gemm(geo.kcols, f, rows, cols, 1, geo.kcols, dyp + row0 * f * 4, f, 1, op, row0 > 0 ? 1 : 0);
     }
+    return true;
+  }
+
+  private op_pool2d(inputs: readonly DeviceTensor[], out: DeviceTensor, attrs: OpAttrs['pool2d']): boolean {
+    const [x] = inputs;
+    if (x.dtype !== 'float32') return false;
+    const geo = this.convGeometry(x.shape, attrs.pool[0], attrs.pool[1], attrs.stride, attrs.padding).g;
+    this.k.pool2d(attrs.fn === 'max' ? 0 : 1, (x.buffer as WasmBuffer).ptr, geo.n, geo.h, geo.w, geo.c, geo.kh, geo.kw, geo.sh, geo.sw, geo.pt, geo.pl, geo.oh, geo.ow, (out.buffer as WasmBuffer).ptr);
+    return true;
+  }
+
+  private op_pool2d_grad(inputs: readonly DeviceTensor[], out: DeviceTensor, attrs: OpAttrs['pool2d_grad']): boolean {
+    const [x, y, dy] = inputs;
+    if (x.dtype !== 'float32') return false;
+    const geo = this.convGeometry(x.shape, attrs.pool[0], attrs.pool[1], attrs.stride, attrs.padding).g;
+    const op = (out.buffer as WasmBuffer).ptr;
+    this.f32.fill(0, op >> 2, (op >> 2) + count(out.shape));
+    this.k.pool2d_grad(attrs.fn === 'max' ? 0 : 1, (x.buffer as WasmBuffer).ptr, (y.buffer as WasmBuffer).ptr, (dy.buffer as WasmBuffer).ptr, geo.n, geo.h, geo.w, geo.c, geo.kh, geo.kw, geo.sh, geo.sw, geo.pt, geo.pl, geo.oh, geo.ow, op);
     return true;
   }
 

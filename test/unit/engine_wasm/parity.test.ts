@@ -3,7 +3,7 @@
 // then edge shapes aimed at the GEMM's blocking (M, N, K of 1, not multiples of the 4x8
 // register tile or of the 64/256/512 cache blocks, batch axes on either side, every
 // transpose, fused bias and activations), convolutions large enough to take several
-// im2col chunks, and NaN propagation through the SIMD paths. Then whole training runs
+// im2col chunks, pooling with ties, overlap and NaN, and NaN through the SIMD paths. Then whole training runs
 // (an MLP and a CNN, Adam) on both backends from the same seed: every step's loss and the
 // final weights agree within relative 1e-4.
 
@@ -99,6 +99,36 @@ function convCases(): ParityCase[] {
   return out;
 }
 
+function poolCases(): ParityCase[] {
+  const out: ParityCase[] = [];
+  const geoms: { x: number[]; pool: [number, number]; stride: [number, number]; padding: 'same' | 'valid' }[] = [
+    { x: [4, 26, 26, 16], pool: [2, 2], stride: [2, 2], padding: 'valid' },
+    { x: [2, 7, 9, 5], pool: [3, 3], stride: [2, 2], padding: 'same' },
+    { x: [2, 8, 8, 6], pool: [3, 2], stride: [1, 2], padding: 'valid' },
+    { x: [1, 5, 5, 3], pool: [2, 2], stride: [2, 2], padding: 'same' },
+  ];
+  let seed = 9000;
+  for (const g of geoms) {
+    for (const fn of ['max', 'avg'] as const) {
+      const attrs = { fn, pool: g.pool, stride: g.stride, padding: g.padding };
+      // Values on a coarse grid, so ties inside windows occur and the first maximum must win.
+      const x = floats(g.x, seed++);
+      for (let i = 0; i < x.data.length; i++) x.data[i] = Math.round(x.data[i] * 3) / 3;
+      const tag = `${fn} x [${g.x}] pool ${g.pool} stride ${g.stride} ${g.padding}`;
+      out.push(c(`pool2d ${tag}`, 'pool2d', [x], attrs));
+      const y = cpuPool(x, attrs);
+      out.push(c(`pool2d_grad ${tag}`, 'pool2d_grad', [x, y, floats(y.shape, seed++)], attrs));
+    }
+  }
+  const n = NaN;
+  const nanX = f32([1, 2, 4, 5], [n, 1, 2, 3, 4, /**/ 5, n, 6, 7, 8, /**/ 1, 1, 1, 1, n, /**/ 2, 2, 2, n, 0, /**/ 0, 0, 0, 0, 0, /**/ 9, 9, n, 9, 9, /**/ 1, 2, 3, 4, 5, /**/ n, n, n, n, n]);
+  const maxAttrs = { fn: 'max' as const, pool: [2, 2] as [number, number], stride: [2, 2] as [number, number], padding: 'valid' as const };
+  out.push(c('max pool with NaNs in SIMD lanes and the tail', 'pool2d', [nanX], maxAttrs));
+  const nanY = cpuPool(nanX, maxAttrs);
+  out.push(c('max pool gradient routes to the first NaN', 'pool2d_grad', [nanX, nanY, floats(nanY.shape, 77)], maxAttrs, { exact: true }));
+  return out;
+}
+
 function elementwiseCases(): ParityCase[] {
   const out: ParityCase[] = [];
   for (const fn of ['add', 'sub', 'mul', 'div', 'max', 'min'] as const) {
@@ -157,6 +187,7 @@ function suite(title: string, cases: ParityCase[]): void {
 suite('wasm parity with the cpu backend: the shared parity cases', parityCases(cpuPool));
 suite('wasm parity: GEMM edge shapes, transposes, batches, fused bias and activations', gemmCases());
 suite('wasm parity: convolutions and their gradients (im2col chunks, 1x1, strides)', convCases());
+suite('wasm parity: max and average pooling and their gradients (ties, NaN, overlap, padding)', poolCases());
 suite('wasm parity: elementwise fast paths and their fallbacks', elementwiseCases());
 suite('wasm parity: NaN wins like the reference', nanCases());
 
