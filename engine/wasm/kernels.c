@@ -127,10 +127,17 @@ static void micro(int kc, const float *a, const float *b, float *C, int ldc, int
 #define SAVE(i) wasm_v128_store(tile + i * NR, c##i##0); wasm_v128_store(tile + i * NR + 4, c##i##1);
 #endif
   if (mr == MR && nr == NR) {
+    // A full tile goes straight from the registers to C.
+#if NR == 16
 #define STORE(i) { float *r = C + (long)i * ldc; \
-      for (int j = 0; j < NR; j += 4) { V t = wasm_v128_load(tile + i * NR + j); \
-        if (accumulate) t = wasm_f32x4_add(t, wasm_v128_load(r + j)); wasm_v128_store(r + j, t); } }
-    ROWS(SAVE)
+      if (accumulate) { c##i##0 = wasm_f32x4_add(c##i##0, wasm_v128_load(r)); c##i##1 = wasm_f32x4_add(c##i##1, wasm_v128_load(r + 4)); \
+        c##i##2 = wasm_f32x4_add(c##i##2, wasm_v128_load(r + 8)); c##i##3 = wasm_f32x4_add(c##i##3, wasm_v128_load(r + 12)); } \
+      wasm_v128_store(r, c##i##0); wasm_v128_store(r + 4, c##i##1); wasm_v128_store(r + 8, c##i##2); wasm_v128_store(r + 12, c##i##3); }
+#else
+#define STORE(i) { float *r = C + (long)i * ldc; \
+      if (accumulate) { c##i##0 = wasm_f32x4_add(c##i##0, wasm_v128_load(r)); c##i##1 = wasm_f32x4_add(c##i##1, wasm_v128_load(r + 4)); } \
+      wasm_v128_store(r, c##i##0); wasm_v128_store(r + 4, c##i##1); }
+#endif
     ROWS(STORE)
     return;
   }

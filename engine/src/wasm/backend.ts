@@ -37,7 +37,7 @@ interface KernelExports {
 
 const PAGE = 65536;
 /** The patch matrix of a convolution is built in chunks of at most this many floats. */
-const IM2COL_FLOATS = 1 << 20;
+const IM2COL_FLOATS = 1 << 15;
 
 class WasmBuffer implements DeviceBuffer {
   constructor(
