@@ -22,7 +22,10 @@ typedef v128_t V;
 #define MAX_THREADS 4
 
 static float pack_a_buf[MAX_THREADS][MC * KC] __attribute__((aligned(16)));
-static float pack_b_buf[KC * NC] __attribute__((aligned(16)));
+static float pack_b_buf[MAX_THREADS][KC * NC] __attribute__((aligned(16)));
+// Edge tiles go through here (static, per thread, so no function uses the shadow stack and
+// threads sharing one memory need no stacks of their own).
+static float tile_buf[MAX_THREADS][MR * NR] __attribute__((aligned(16)));
 
 static inline int min_i(int a, int b) { return a < b ? a : b; }
 
@@ -96,7 +99,7 @@ static void pack_a(int mc, int kc, const float *A, int rs, int cs, float *out) {
 #endif
 
 // The MR x NR tile: C (ldc) = (accumulate ? C : 0) + a_panel * b_panel over kc.
-static void micro(int kc, const float *a, const float *b, float *C, int ldc, int accumulate, int mr, int nr) {
+static void micro(int kc, const float *a, const float *b, float *C, int ldc, int accumulate, int mr, int nr, float *tile) {
 #if NR == 16
 #define DECL(i) V c##i##0 = wasm_f32x4_splat(0), c##i##1 = c##i##0, c##i##2 = c##i##0, c##i##3 = c##i##0;
   ROWS(DECL)
@@ -109,7 +112,6 @@ static void micro(int kc, const float *a, const float *b, float *C, int ldc, int
     a += MR;
     b += NR;
   }
-  float tile[MR * NR] __attribute__((aligned(16)));
 #define SAVE(i) wasm_v128_store(tile + i * NR, c##i##0); wasm_v128_store(tile + i * NR + 4, c##i##1); \
     wasm_v128_store(tile + i * NR + 8, c##i##2); wasm_v128_store(tile + i * NR + 12, c##i##3);
 #else
@@ -123,7 +125,6 @@ static void micro(int kc, const float *a, const float *b, float *C, int ldc, int
     a += MR;
     b += NR;
   }
-  float tile[MR * NR] __attribute__((aligned(16)));
 #define SAVE(i) wasm_v128_store(tile + i * NR, c##i##0); wasm_v128_store(tile + i * NR + 4, c##i##1);
 #endif
   if (mr == MR && nr == NR) {
@@ -151,7 +152,7 @@ static void micro(int kc, const float *a, const float *b, float *C, int ldc, int
 // Rows [m0, m1) of C = A * B for the column block [j0, j0 + nc) and depth block [p0, p0 + kc),
 // with B's panels already packed.
 static void gemm_rows(int m0, int m1, int nc, int kc, int p0, const float *A, int ars, int acs,
-                      const float *bp, float *C, int ldc, int j0, float *pa, int accumulate) {
+                      const float *bp, float *C, int ldc, int j0, float *pa, int accumulate, float *tile) {
   for (int i0 = m0; i0 < m1; i0 += MC) {
     int mc = min_i(MC, m1 - i0);
     pack_a(mc, kc, A + (long)i0 * ars + (long)p0 * acs, ars, acs, pa);
@@ -159,16 +160,16 @@ static void gemm_rows(int m0, int m1, int nc, int kc, int p0, const float *A, in
       int nr = min_i(NR, nc - jr);
       for (int ir = 0; ir < mc; ir += MR) {
         int mr = min_i(MR, mc - ir);
-        micro(kc, pa + ir * kc, bp + jr * kc, C + (long)(i0 + ir) * ldc + j0 + jr, ldc, accumulate, mr, nr);
+        micro(kc, pa + ir * kc, bp + jr * kc, C + (long)(i0 + ir) * ldc + j0 + jr, ldc, accumulate, mr, nr, tile);
       }
     }
   }
 }
 
 // C[M,N] (row-major, ldc = N) = A * B, or C += A * B when accumulate is set; element (i,p)
-// of A is A[i*ars + p*acs], element (p,j) of B is B[p*brs + j*bcs].
-__attribute__((export_name("gemm")))
-void gemm(int M, int N, int K, const float *A, int ars, int acs, const float *B, int brs, int bcs, float *C, int accumulate) {
+// of A is A[i*ars + p*acs], element (p,j) of B is B[p*brs + j*bcs]. `tid` picks the packing
+// buffers, so threads sharing the memory can each run a block of rows at once.
+static void gemm_t(int tid, int M, int N, int K, const float *A, int ars, int acs, const float *B, int brs, int bcs, float *C, int accumulate) {
   if (K == 0) {
     if (!accumulate) for (long i = 0; i < (long)M * N; i++) C[i] = 0.0f;
     return;
@@ -177,10 +178,15 @@ void gemm(int M, int N, int K, const float *A, int ars, int acs, const float *B,
     int nc = min_i(NC, N - j0);
     for (int p0 = 0; p0 < K; p0 += KC) {
       int kc = min_i(KC, K - p0);
-      pack_b(kc, nc, B + (long)p0 * brs + (long)j0 * bcs, brs, bcs, pack_b_buf);
-      gemm_rows(0, M, nc, kc, p0, A, ars, acs, pack_b_buf, C, N, j0, pack_a_buf[0], accumulate || p0 > 0);
+      pack_b(kc, nc, B + (long)p0 * brs + (long)j0 * bcs, brs, bcs, pack_b_buf[tid]);
+      gemm_rows(0, M, nc, kc, p0, A, ars, acs, pack_b_buf[tid], C, N, j0, pack_a_buf[tid], accumulate || p0 > 0, tile_buf[tid]);
     }
   }
+}
+
+__attribute__((export_name("gemm")))
+void gemm(int tid, int M, int N, int K, const float *A, int ars, int acs, const float *B, int brs, int bcs, float *C, int accumulate) {
+  gemm_t(tid, M, N, K, A, ars, acs, B, brs, bcs, C, accumulate);
 }
 
 // C[M,N] += bias[N] (bias may be null), then act: 0 none, 1 relu (NaN stays NaN).
@@ -258,6 +264,48 @@ void col2im(const float *cols, int H, int W, int C, int kh, int kw, int sh, int 
         for (; c < C; c++) d[c] += src[c];
       }
     }
+  }
+}
+
+// Convolutions over output rows [row0, row1) (row = (b, oy, ox)), in chunks of `chunk` patch
+// rows built in `cols` (chunk * kh*kw*C floats, private to the thread).
+
+__attribute__((export_name("conv_fwd")))
+void conv_fwd(int tid, const float *x, const float *w, float *y, int H, int W, int C, int kh, int kw, int sh, int sw,
+              int pt, int pl, int OH, int OW, int F, int row0, int row1, int chunk, float *cols) {
+  int kcols = kh * kw * C;
+  for (int r = row0; r < row1; r += chunk) {
+    int rows = min_i(chunk, row1 - r);
+    im2col(x, H, W, C, kh, kw, sh, sw, pt, pl, OH, OW, r, rows, cols);
+    gemm_t(tid, rows, F, kcols, cols, kcols, 1, w, F, 1, y + (long)r * F, 0);
+  }
+}
+
+// dx (zeroed by the caller over the images these rows belong to) += col2im(dy * w^T).
+__attribute__((export_name("conv_grad_input")))
+void conv_grad_input(int tid, const float *dy, const float *w, float *dx, int H, int W, int C, int kh, int kw, int sh, int sw,
+                     int pt, int pl, int OH, int OW, int F, int row0, int row1, int chunk, float *cols) {
+  int kcols = kh * kw * C;
+  for (int r = row0; r < row1; r += chunk) {
+    int rows = min_i(chunk, row1 - r);
+    gemm_t(tid, rows, kcols, F, dy + (long)r * F, F, 1, w, 1, F, cols, 0);
+    col2im(cols, H, W, C, kh, kw, sh, sw, pt, pl, OH, OW, r, rows, dx);
+  }
+}
+
+// dw [kcols, F] (+)= im2col(x)^T * dy over the rows; accumulate adds to what dw holds.
+__attribute__((export_name("conv_grad_filter")))
+void conv_grad_filter(int tid, const float *x, const float *dy, float *dw, int H, int W, int C, int kh, int kw, int sh, int sw,
+                      int pt, int pl, int OH, int OW, int F, int row0, int row1, int chunk, float *cols, int accumulate) {
+  int kcols = kh * kw * C;
+  if (row0 >= row1 && !accumulate) {
+    for (long i = 0; i < (long)kcols * F; i++) dw[i] = 0.0f;
+    return;
+  }
+  for (int r = row0; r < row1; r += chunk) {
+    int rows = min_i(chunk, row1 - r);
+    im2col(x, H, W, C, kh, kw, sh, sw, pt, pl, OH, OW, r, rows, cols);
+    gemm_t(tid, kcols, F, rows, cols, 1, kcols, dy + (long)r * F, F, 1, dw, accumulate || r > row0);
   }
 }
 

@@ -18,15 +18,21 @@ import { conv2d as cpuConv2d, conv2dGradFilter as cpuConv2dGradFilter, conv2dGra
 import { concat, dropoutMask, gather, oneHot, scatterAdd, slice, sliceGrad, transpose } from '../cpu/indexing';
 import type { HostTensor, Kernel } from '../cpu/kernel';
 import { matmul as cpuMatmul } from '../cpu/matmul';
-import { KERNELS_WASM_BASE64 } from './kernels_wasm';
+import { KERNELS_MT_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels_wasm';
 
 /** The functions engine/wasm/kernels.c exports; pointers are byte offsets into the memory. */
 interface KernelExports {
   __heap_base: WebAssembly.Global;
-  gemm(m: number, n: number, k: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, accumulate: number): void;
+  gemm(tid: number, m: number, n: number, k: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, accumulate: number): void;
   bias_act(m: number, n: number, c: number, bias: number, act: number): void;
   im2col(x: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, oh: number, ow: number, row0: number, rows: number, out: number): void;
   col2im(cols: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, oh: number, ow: number, row0: number, rows: number, dx: number): void;
+  /** (tid, x, w, y, H, W, C, kh, kw, sh, sw, pt, pl, OH, OW, F, row0, row1, chunk, cols) */
+  conv_fwd(tid: number, ...args: number[]): void;
+  /** (tid, dy, w, dx, ...the geometry as conv_fwd, row0, row1, chunk, cols) */
+  conv_grad_input(tid: number, ...args: number[]): void;
+  /** (tid, x, dy, dw, ...the geometry as conv_fwd, row0, row1, chunk, cols, accumulate) */
+  conv_grad_filter(tid: number, ...args: number[]): void;
   binary(fn: number, n: number, a: number, na: number, b: number, nb: number, out: number): void;
   unary(fn: number, n: number, x: number, out: number, alpha: number, beta: number): void;
   relu_grad(n: number, y: number, dy: number, out: number): void;
@@ -58,13 +64,82 @@ function decodeBase64(s: string): Uint8Array {
   return out;
 }
 
-let compiled: WebAssembly.Module | null = null;
+const compiled: { single?: WebAssembly.Module; shared?: WebAssembly.Module } = {};
 
-/** The kernels' module, compiled once per process (synchronously: Node and workers allow it). */
-function kernelModule(): WebAssembly.Module {
-  if (!compiled) compiled = new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64) as BufferSource);
-  return compiled;
+/**
+ * The kernels' module, compiled once per process (synchronously: Node and workers allow it):
+ * the one-thread build, or the build for threads sharing one memory.
+ */
+export function kernelModule(shared = false): WebAssembly.Module {
+  const key = shared ? 'shared' : 'single';
+  compiled[key] ??= new WebAssembly.Module(decodeBase64(shared ? KERNELS_MT_WASM_BASE64 : KERNELS_WASM_BASE64) as BufferSource);
+  return compiled[key]!;
 }
+
+/** The kernels a helper thread runs, by index in its control block. */
+export const PARALLEL_KERNELS = ['gemm', 'conv_fwd', 'conv_grad_input', 'conv_grad_filter'] as const;
+export type ParallelKernel = (typeof PARALLEL_KERNELS)[number];
+
+/** The most threads the kernels have packing buffers for (MAX_THREADS in kernels.c). */
+export const MAX_THREADS = 4;
+/** Int32 slots per helper's control block: seq, done, kernel (or -1 after an error), argc, args; the last is set once the helper runs. */
+const CTRL_INTS = 32;
+/** How long the constructor waits for each helper to start. */
+const HELPER_START_MS = 10_000;
+
+/** What a helper thread is started with: the shared-memory module, the memory, its control block. */
+export interface HelperInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  /** Byte offset of the helper's control block. */
+  ctrl: number;
+  tid: number;
+  kernels: readonly string[];
+  /** Int32 slots in the control block. */
+  ints: number;
+}
+
+export interface WasmOptions {
+  /**
+   * Threads for the GEMM and the convolutions, the caller's included (at most MAX_THREADS);
+   * above 1 `startHelper` must start each helper (Node: worker_threads, see threads_node.ts).
+   */
+  threads?: number;
+  startHelper?: (init: HelperInit) => void;
+}
+
+/**
+ * The loop a helper thread runs (plain JavaScript, as the source of a worker): wait for the
+ * sequence number in its control block to move, run the kernel named there, publish `done`.
+ * `init` is a HelperInit; the loop ends when the sequence number turns negative. It refers to
+ * nothing outside itself, since it runs from its source text.
+ */
+export function helperLoop(init: HelperInit): void {
+  const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
+  const c = new Int32Array(init.memory.buffer, init.ctrl, init.ints);
+  const fns = init.kernels.map((k) => instance.exports[k] as (...args: number[]) => void);
+  let seen = Atomics.load(c, 0);
+  Atomics.store(c, init.ints - 1, 1);
+  Atomics.notify(c, init.ints - 1);
+  for (;;) {
+    Atomics.wait(c, 0, seen);
+    const seq = Atomics.load(c, 0);
+    if (seq === seen) continue;
+    seen = seq;
+    if (seq < 0) return;
+    try {
+      const args = Array.from(c.subarray(4, 4 + c[3]));
+      fns[c[2]](...args);
+    } catch {
+      c[2] = -1;
+    }
+    Atomics.store(c, 1, seq);
+    Atomics.notify(c, 1);
+  }
+}
+
+/** Below this many flops a GEMM or convolution runs on the calling thread alone. */
+const PARALLEL_FLOPS = 1 << 21;
 
 const BINARY_FNS: Partial<Record<OpAttrs['binary']['fn'], number>> = { add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5 };
 const UNARY_FNS: Partial<Record<OpAttrs['unary']['fn'], number>> = { relu: 0, neg: 1, abs: 2, square: 3, sqrt: 4, affine: 5 };
@@ -103,14 +178,89 @@ export class WasmBackend implements Backend {
   /** Ops that ran a WebAssembly kernel and ops that fell back to the reference, by name (for tests and profiling). */
   readonly counts = { wasm: new Map<string, number>(), reference: new Map<string, number>() };
 
-  constructor() {
-    this.memory = new WebAssembly.Memory({ initial: 64 });
-    const instance = new WebAssembly.Instance(kernelModule(), { env: { memory: this.memory } });
+  /** Threads that run GEMMs and convolutions, the caller's included. */
+  readonly threads: number;
+  /** Control blocks of the helper threads (Int32Array views of the shared memory, renewed on growth). */
+  private ctrlPtrs: number[] = [];
+
+  constructor(options: WasmOptions = {}) {
+    const threads = Math.max(1, Math.min(MAX_THREADS, Math.floor(options.threads ?? 1)));
+    if (threads > 1 && !options.startHelper) throw new Error('wasm backend: threads need startHelper');
+    const shared = threads > 1;
+    this.memory = shared ? new WebAssembly.Memory({ initial: 128, maximum: 65536, shared: true }) : new WebAssembly.Memory({ initial: 128 });
+    const module = kernelModule(shared);
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.k = instance.exports as unknown as KernelExports;
     const heapBase = Number(this.k.__heap_base.value);
     this.top = (heapBase + 63) & ~63;
     this.f32 = new Float32Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
+    this.threads = threads;
+    for (let tid = 1; tid < threads; tid++) {
+      const ctrl = this.reserve(CTRL_INTS * 4);
+      this.i32.fill(0, ctrl >> 2, (ctrl >> 2) + CTRL_INTS);
+      this.ctrlPtrs.push(ctrl);
+      options.startHelper!({ module, memory: this.memory, ctrl, tid, kernels: PARALLEL_KERNELS, ints: CTRL_INTS });
+    }
+    // Wait for every helper to run, so a helper that cannot start fails here, not in a kernel.
+    for (const ctrl of this.ctrlPtrs) {
+      const c = new Int32Array(this.memory.buffer, ctrl, CTRL_INTS);
+      const deadline = Date.now() + HELPER_START_MS;
+      while (Atomics.load(c, CTRL_INTS - 1) !== 1) {
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          this.close();
+          throw new Error(`a helper thread did not start within ${HELPER_START_MS / 1000} s`);
+        }
+        Atomics.wait(c, CTRL_INTS - 1, 0, Math.min(left, 100));
+      }
+    }
+  }
+
+  /** Ends the helper threads (their loops return); the backend then runs on one thread. */
+  close(): void {
+    for (const ctrl of this.ctrlPtrs) {
+      const c = new Int32Array(this.memory.buffer, ctrl, CTRL_INTS);
+      Atomics.store(c, 0, -1);
+      Atomics.notify(c, 0);
+    }
+    this.ctrlPtrs = [];
+    (this as { threads: number }).threads = 1;
+  }
+
+  /** Runs jobs[t] (the kernel's arguments after tid) on thread t, jobs[0] on this one; returns when all are done. */
+  private parallel(kernel: ParallelKernel, jobs: number[][]): void {
+    const index = PARALLEL_KERNELS.indexOf(kernel);
+    const seqs: number[] = [];
+    for (let t = 1; t < jobs.length; t++) {
+      const c = new Int32Array(this.memory.buffer, this.ctrlPtrs[t - 1], CTRL_INTS);
+      c[2] = index;
+      c[3] = jobs[t].length + 1;
+      c[4] = t;
+      c.set(jobs[t], 5);
+      seqs[t] = Atomics.add(c, 0, 1) + 1;
+      Atomics.notify(c, 0);
+    }
+    (this.k[kernel] as (...a: number[]) => void)(0, ...jobs[0]);
+    let failed = false;
+    for (let t = 1; t < jobs.length; t++) {
+      const c = new Int32Array(this.memory.buffer, this.ctrlPtrs[t - 1], CTRL_INTS);
+      for (;;) {
+        const done = Atomics.load(c, 1);
+        if (done === seqs[t]) break;
+        Atomics.wait(c, 1, done);
+      }
+      if (c[2] === -1) failed = true;
+    }
+    if (failed) throw new Error(`wasm backend: ${kernel} failed on a helper thread`);
+  }
+
+  /** Rows [0, n) cut into `parts` ranges, each a multiple of `align` except the last. */
+  private static split(n: number, parts: number, align: number): [number, number][] {
+    const out: [number, number][] = [];
+    const per = Math.ceil(n / parts / align) * align;
+    for (let s = 0; s < n; s += per) out.push([s, Math.min(n, s + per)]);
+    return out;
   }
 
   alloc(bytes: number, dtype: DType): DeviceBuffer {
@@ -235,10 +385,13 @@ export class WasmBackend implements Backend {
     const acs = transA ? m : 1;
     const brs = transB ? 1 : n;
     const bcs = transB ? k : 1;
+    const ranges = this.threads > 1 && 2 * m * n * k >= PARALLEL_FLOPS && m >= 16 ? WasmBackend.split(m, this.threads, 8) : null;
     for (let t = 0; t < batch; t++) {
-      const aOff = (batchA === 1 ? 0 : t) * m * k * 4;
-      const bOff = (batchB === 1 ? 0 : t) * k * n * 4;
-      this.k.gemm(m, n, k, ap + aOff, ars, acs, bp + bOff, brs, bcs, op + t * m * n * 4, 0);
+      const aT = ap + (batchA === 1 ? 0 : t) * m * k * 4;
+      const bT = bp + (batchB === 1 ? 0 : t) * k * n * 4;
+      const oT = op + t * m * n * 4;
+      if (!ranges || ranges.length < 2) this.k.gemm(0, m, n, k, aT, ars, acs, bT, brs, bcs, oT, 0);
+      else this.parallel('gemm', ranges.map(([r0, r1]) => [r1 - r0, n, k, aT + r0 * ars * 4, ars, acs, bT, brs, bcs, oT + r0 * n * 4, 0]));
     }
     const act = attrs.activation;
     const biasPtr = bias ? (bias.buffer as WasmBuffer).ptr : 0;
@@ -263,9 +416,19 @@ export class WasmBackend implements Backend {
     return { g, rows, kcols, identity, chunk };
   }
 
-  private im2col(xp: number, geo: ReturnType<WasmBackend['convGeometry']>, row0: number, rows: number, out: number): void {
+  /** The geometry arguments of the conv kernels, after their three pointers. */
+  private static geoArgs(geo: ReturnType<WasmBackend['convGeometry']>, f: number): number[] {
     const g = geo.g;
-    this.k.im2col(xp, g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.oh, g.ow, row0, rows, out);
+    return [g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.oh, g.ow, f];
+  }
+
+  /** Row ranges for the threads: none below PARALLEL_FLOPS; whole images when `byImage`. */
+  private convRanges(geo: ReturnType<WasmBackend['convGeometry']>, f: number, byImage: boolean): [number, number][] {
+    const flops = 2 * geo.rows * geo.kcols * f;
+    if (this.threads === 1 || flops < PARALLEL_FLOPS) return [[0, geo.rows]];
+    const perImage = geo.g.oh * geo.g.ow;
+    if (!byImage) return WasmBackend.split(geo.rows, this.threads, 8);
+    return WasmBackend.split(geo.g.n, this.threads, 1).map(([a, b]) => [a * perImage, b * perImage]);
   }
 
   private op_conv2d(inputs: readonly DeviceTensor[], out: DeviceTensor, attrs: OpAttrs['conv2d']): boolean {
@@ -276,16 +439,13 @@ export class WasmBackend implements Backend {
     const xp = (x.buffer as WasmBuffer).ptr;
     const wp = (w.buffer as WasmBuffer).ptr;
     const op = (out.buffer as WasmBuffer).ptr;
-    if (geo.identity) {
-      this.k.gemm(geo.rows, f, geo.kcols, xp, geo.kcols, 1, wp, f, 1, op, 0);
-      return true;
-    }
-    const cols = this.scratch(geo.chunk * geo.kcols);
-    for (let row0 = 0; row0 < geo.rows; row0 += geo.chunk) {
-      const rows = Math.min(geo.chunk, geo.rows - row0);
-      this.im2col(xp, geo, row0, rows, cols);
-      this.k.gemm(rows, f, geo.kcols, cols, geo.kcols, 1, wp, f, 1, op + row0 * f * 4, 0);
-    }
+    if (geo.identity) return this.op_matmul([{ ...x, shape: [geo.rows, geo.kcols] }, { ...w, shape: [geo.kcols, f] }], { ...out, shape: [geo.rows, f] }, { transA: false, transB: false, activation: 'linear' });
+    const ranges = this.convRanges(geo, f, false);
+    const cols = this.scratch(ranges.length * geo.chunk * geo.kcols);
+    const geoArgs = WasmBackend.geoArgs(geo, f);
+    const jobs = ranges.map(([r0, r1], t) => [xp, wp, op, ...geoArgs, r0, r1, geo.chunk, cols + t * geo.chunk * geo.kcols * 4]);
+    if (jobs.length === 1) this.k.conv_fwd(0, ...jobs[0]);
+    else this.parallel('conv_fwd', jobs);
     return true;
   }
 
@@ -296,20 +456,15 @@ export class WasmBackend implements Backend {
     const dyp = (dy.buffer as WasmBuffer).ptr;
     const wp = (w.buffer as WasmBuffer).ptr;
     const op = (out.buffer as WasmBuffer).ptr;
-    // dcols = dy [rows, F] * w^T [F, kcols]; element (f, j) of w^T is w[j*F + f].
-    if (geo.identity) {
-      this.k.gemm(geo.rows, geo.kcols, f, dyp, f, 1, wp, 1, f, op, 0);
-      return true;
-    }
-    const cols = this.scratch(geo.chunk * geo.kcols);
-    const n = count(out.shape);
-    this.f32.fill(0, op >> 2, (op >> 2) + n);
-    const g = geo.g;
-    for (let row0 = 0; row0 < geo.rows; row0 += geo.chunk) {
-      const rows = Math.min(geo.chunk, geo.rows - row0);
-      this.k.gemm(rows, geo.kcols, f, dyp + row0 * f * 4, f, 1, wp, 1, f, cols, 0);
-      this.k.col2im(cols, g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.oh, g.ow, row0, rows, op);
-    }
+    // dcols = dy [rows, F] * w^T [F, kcols]: for a 1x1 window that is dx itself.
+    if (geo.identity) return this.op_matmul([{ ...dy, shape: [geo.rows, f] }, { ...w, shape: [geo.kcols, f] }], { ...out, shape: [geo.rows, geo.kcols] }, { transA: false, transB: true, activation: 'linear' });
+    const ranges = this.convRanges(geo, f, true);
+    const cols = this.scratch(ranges.length * geo.chunk * geo.kcols);
+    this.f32.fill(0, op >> 2, (op >> 2) + count(out.shape));
+    const geoArgs = WasmBackend.geoArgs(geo, f);
+    const jobs = ranges.map(([r0, r1], t) => [dyp, wp, op, ...geoArgs, r0, r1, geo.chunk, cols + t * geo.chunk * geo.kcols * 4]);
+    if (jobs.length === 1) this.k.conv_grad_input(0, ...jobs[0]);
+    else this.parallel('conv_grad_input', jobs);
     return true;
   }
 
@@ -320,16 +475,20 @@ export class WasmBackend implements Backend {
     const xp = (x.buffer as WasmBuffer).ptr;
     const dyp = (dy.buffer as WasmBuffer).ptr;
     const op = (out.buffer as WasmBuffer).ptr;
-    // dw [kcols, F] = cols^T [kcols, rows] * dy [rows, F], summed over the chunks of rows.
-    if (geo.identity || geo.rows === 0) {
-      this.k.gemm(geo.kcols, f, geo.rows, xp, 1, geo.kcols, dyp, f, 1, op, 0);
-      return true;
-    }
-    const cols = this.scratch(geo.chunk * geo.kcols);
-    for (let row0 = 0; row0 < geo.rows; row0 += geo.chunk) {
-      const rows = Math.min(geo.chunk, geo.rows - row0);
-      this.im2col(xp, geo, row0, rows, cols);
-      this.k.gemm(geo.kcols, f, rows, cols, 1, geo.kcols, dyp + row0 * f * 4, f, 1, op, row0 > 0 ? 1 : 0);
+    // dw [kcols, F] = cols^T [kcols, rows] * dy [rows, F]: for a 1x1 window cols is x.
+    if (geo.identity) return this.op_matmul([{ ...x, shape: [geo.rows, geo.kcols] }, { ...dy, shape: [geo.rows, f] }], { ...out, shape: [geo.kcols, f] }, { transA: true, transB: false, activation: 'linear' });
+    const ranges = this.convRanges(geo, f, false);
+    // Thread 0 writes dw, each other thread its own partial sum after the patch buffers.
+    const colsFloats = ranges.length * geo.chunk * geo.kcols;
+    const dwFloats = geo.kcols * f;
+    const cols = this.scratch(colsFloats + (ranges.length - 1) * dwFloats);
+    const geoArgs = WasmBackend.geoArgs(geo, f);
+    const dwOf = (t: number) => (t === 0 ? op : cols + (colsFloats + (t - 1) * dwFloats) * 4);
+    const jobs = ranges.map(([r0, r1], t) => [xp, dyp, dwOf(t), ...geoArgs, r0, r1, geo.chunk, cols + t * geo.chunk * geo.kcols * 4, 0]);
+    if (jobs.length === 1) this.k.conv_grad_filter(0, ...jobs[0]);
+    else {
+      this.parallel('conv_grad_filter', jobs);
+      for (let t = 1; t < jobs.length; t++) this.k.binary(0, dwFloats, op, dwFloats, dwOf(t), dwFloats, op);
     }
     return true;
   }

@@ -4,8 +4,8 @@
 // register tile or of the 64/256/512 cache blocks, batch axes on either side, every
 // transpose, fused bias and activations), convolutions large enough to take several
 // im2col chunks, pooling with ties, overlap and NaN, and NaN through the SIMD paths. Then whole training runs
-// (an MLP and a CNN, Adam) on both backends from the same seed: every step's loss and the
-// final weights agree within relative 1e-4.
+// (an MLP and a CNN, Adam) on the reference and on wasm with 1 and 2 threads from the same
+// seed: every step's loss and the final weights agree within relative 1e-4.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -16,6 +16,7 @@ import { setBackend } from '../../../engine/src/tensor';
 import { train } from '../../../engine/src/train/run';
 import type { Dataset } from '../../../engine/src/train/types';
 import { WasmBackend, createWasmBackend } from '../../../engine/src/wasm/backend';
+import { createWasmBackendThreaded } from '../../../engine/src/wasm/threads_node';
 import type { ParityCase } from '../engine_webgpu/cases';
 import { parityCases } from '../engine_webgpu/cases';
 import type { HostInput } from '../engine_webgpu/harness';
@@ -26,6 +27,9 @@ const cpu = new CpuBackend();
 const made = createWasmBackend();
 assert.ok(made.ok, made.ok ? '' : made.reason);
 const wasm: WasmBackend = made.backend;
+const threaded = createWasmBackendThreaded(2);
+assert.ok(threaded.ok, threaded.ok ? '' : threaded.reason);
+const wasm2: WasmBackend = threaded.backend;
 
 function cpuPool(x: HostInput, attrs: OpAttrs['pool2d']): HostInput {
   const shape = outputShape('pool2d', [x.shape], attrs);
@@ -178,9 +182,9 @@ async function check(backend: Backend, pc: ParityCase): Promise<void> {
   else assertClose(actual.data, expected.data, pc.atol ?? 1e-5, pc.rtol ?? 1e-4, pc.name);
 }
 
-function suite(title: string, cases: ParityCase[]): void {
+function suite(title: string, cases: ParityCase[], backend: WasmBackend = wasm): void {
   describe(title, () => {
-    for (const pc of cases) it(pc.name, () => check(wasm, pc));
+    for (const pc of cases) it(pc.name, () => check(backend, pc));
   });
 }
 
@@ -190,6 +194,11 @@ suite('wasm parity: convolutions and their gradients (im2col chunks, 1x1, stride
 suite('wasm parity: max and average pooling and their gradients (ties, NaN, overlap, padding)', poolCases());
 suite('wasm parity: elementwise fast paths and their fallbacks', elementwiseCases());
 suite('wasm parity: NaN wins like the reference', nanCases());
+// Two threads split GEMM rows, convolution rows (whole images for the input gradient) and
+// sum partial filter gradients; the small cases stay on one thread, the large ones split.
+suite('wasm parity, 2 threads: GEMM edge shapes', gemmCases(), wasm2);
+suite('wasm parity, 2 threads: convolutions and their gradients', convCases(), wasm2);
+suite('wasm parity, 2 threads: NaN wins like the reference', nanCases(), wasm2);
 
 describe('the wasm backend itself', () => {
   it('runs the hot ops as WebAssembly kernels, not the reference', async () => {
@@ -199,6 +208,21 @@ describe('the wasm backend itself', () => {
     await runOp(b, 'binary', [floats([4, 5], 1), floats([5], 2)], { fn: 'add' });
     for (const op of ['matmul', 'conv2d', 'binary']) assert.equal(b.counts.wasm.get(op), 1, op);
     assert.equal(b.counts.reference.size, 0);
+  });
+
+  it('splits a large GEMM and a large convolution across 2 threads and matches one thread', async () => {
+    assert.equal(wasm2.threads, 2);
+    const a = floats([300, 200], 1);
+    const b = floats([200, 150], 2);
+    const one = await runOp(wasm, 'matmul', [a, b], { transA: false, transB: false, activation: 'linear' });
+    const two = await runOp(wasm2, 'matmul', [a, b], { transA: false, transB: false, activation: 'linear' });
+    // Each row's sums run in the same order on either thread: identical bits.
+    assert.deepEqual(Array.from(two.data), Array.from(one.data));
+    const x = floats([6, 20, 20, 8], 3);
+    const w = floats([3, 3, 8, 16], 4);
+    const y1 = await runOp(wasm, 'conv2d', [x, w], { stride: [1, 1], padding: 'same' });
+    const y2 = await runOp(wasm2, 'conv2d', [x, w], { stride: [1, 1], padding: 'same' });
+    assert.deepEqual(Array.from(y2.data), Array.from(y1.data));
   });
 
   it('reuses freed buffers and keeps views valid when the memory grows', () => {
@@ -247,25 +271,28 @@ const CNN = buildIR(
   [{ name: 'y', tensor: 'dense' }],
 );
 
-describe('training on wasm matches training on the cpu reference', () => {
+describe('training on wasm (1 and 2 threads) matches training on the cpu reference', () => {
   for (const [name, ir, shape] of [['MLP 20-33-3', MLP, [20]], ['CNN conv-pool-conv-dense', CNN, [10, 10, 2]]] as const) {
     it(`${name}, adam, 12 steps: every loss and the final weights within 1e-4`, async () => {
       const data = dataset([...shape], 48, 9);
       const settings = config({ optimizer: { name: 'adam', args: { lr: 0.01 } }, batchSize: 16, epochs: 4, seed: 3 });
       const runs: { losses: number[]; weights: Map<string, Float32Array> }[] = [];
-      for (const backend of [cpu, new WasmBackend()]) {
+      for (const backend of [cpu, new WasmBackend(), wasm2]) {
         setBackend(backend);
         const losses: number[] = [];
         const outcome = await train(ir, settings, data, null, { onStep: (e) => losses.push(e.loss) });
         assert.ok(outcome.ok, outcome.ok ? '' : outcome.error.message);
         runs.push({ losses, weights: new Map(outcome.result.weights.map((w) => [w.name, Float32Array.from(w.data)])) });
       }
-      const [ref, ours] = runs;
-      assert.equal(ours.losses.length, 12);
-      assertClose(ours.losses, ref.losses, 0, 1e-4, `${name} losses`);
-      for (const [wname, expected] of ref.weights) {
-        const scale = Math.max(...Array.from(expected, Math.abs), 1e-3);
-        assertClose(ours.weights.get(wname)!, expected, 1e-4 * scale, 1e-4, `${name} weight ${wname}`);
+      const [ref, ...ours] = runs;
+      for (const [k, run] of ours.entries()) {
+        const what = `${name} (${k + 1} thread${k ? 's' : ''})`;
+        assert.equal(run.losses.length, 12);
+        assertClose(run.losses, ref.losses, 0, 1e-4, `${what} losses`);
+        for (const [wname, expected] of ref.weights) {
+          const scale = Math.max(...Array.from(expected, Math.abs), 1e-3);
+          assertClose(run.weights.get(wname)!, expected, 1e-4 * scale, 1e-4, `${what} weight ${wname}`);
+        }
       }
     });
   }
