@@ -10,7 +10,8 @@ import type { TrainIR } from '../../engine/catalog/train_ir';
 import { formatDataError, type DataError } from '../../engine/src/data/data_error';
 import { CpuBackend } from '../../engine/src/cpu/backend';
 import { setBackend } from '../../engine/src/tensor';
-import { createWasmBackend } from '../../engine/src/wasm/backend';
+import { createWasmBackend, type WasmResult } from '../../engine/src/wasm/backend';
+import { createWasmBackendThreaded } from '../../engine/src/wasm/threads_node';
 import { checkText } from '../../server/src/sema/check';
 import type { CheckedFile } from '../../server/src/sema/checked';
 import { lowerTrain } from '../../server/src/sema/lower';
@@ -97,6 +98,12 @@ export async function pickModel(file: string, io: CliIO, command: 'train' | 'pre
   return { ok: true, value: { path, checked, ir: model.ir, train } };
 }
 
+/** The wasm backend on every CPU, else on one thread, else why not. */
+function wasmBackend(): WasmResult {
+  const threaded = createWasmBackendThreaded();
+  return threaded.ok ? threaded : createWasmBackend();
+}
+
 /** The default weights file: MODEL.safetensors beside the model file. */
 export function defaultWeightsPath(modelFile: string, model: string): string {
   return resolve(dirname(modelFile), `${model}.safetensors`);
@@ -107,6 +114,8 @@ export function defaultWeightsPath(modelFile: string, model: string): string {
  * `wasm` the WebAssembly SIMD kernels on the CPU; `webgpu` fails with the reason when the
  * module or an adapter is missing. No choice means WebGPU when an adapter exists, else
  * wasm (else the reference, should WebAssembly SIMD be missing), saying which on stderr.
+ * wasm uses every CPU (at most 4; NETSPEC_WASM_THREADS=N to choose), one thread when
+ * helper threads cannot start.
  */
 export async function chooseBackend(choice: string | undefined, io: CliIO, command: string): Promise<Step<'cpu' | 'wasm' | 'webgpu'>> {
   if (choice !== undefined && choice !== 'cpu' && choice !== 'wasm' && choice !== 'webgpu') {
@@ -118,7 +127,7 @@ export async function chooseBackend(choice: string | undefined, io: CliIO, comma
     return { ok: true, value: 'cpu' };
   }
   if (choice === 'wasm') {
-    const made = createWasmBackend();
+    const made = wasmBackend();
     if (!made.ok) {
       io.err(`netspec ${command}: --backend wasm is not available here: ${made.reason}\n`);
       return { ok: false, status: EXIT.usage };
@@ -144,9 +153,10 @@ export async function chooseBackend(choice: string | undefined, io: CliIO, comma
     io.err(`netspec ${command}: --backend webgpu is not available here: ${reason}\n`);
     return { ok: false, status: EXIT.usage };
   }
-  const wasm = createWasmBackend();
+  const wasm = wasmBackend();
   if (wasm.ok) {
-    io.err(`netspec ${command}: using the wasm backend (WebAssembly SIMD on the CPU; no WebGPU: ${reason})\n`);
+    const threads = wasm.backend.threads;
+    io.err(`netspec ${command}: using the wasm backend (WebAssembly SIMD on the CPU, ${threads} thread${threads === 1 ? '' : 's'}; no WebGPU: ${reason})\n`);
     setBackend(wasm.backend);
     return { ok: true, value: 'wasm' };
   }

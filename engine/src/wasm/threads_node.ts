@@ -16,15 +16,17 @@ function startHelper(init: HelperInit): void {
   worker.unref();
 }
 
-/** Threads to use by default: the machine's logical CPUs, at most MAX_THREADS. */
-export function defaultWasmThreads(): number {
-  return Math.max(1, Math.min(MAX_THREADS, availableParallelism()));
+/** Threads to use by default: NETSPEC_WASM_THREADS when set, else the machine's logical CPUs; at most MAX_THREADS. */
+export function defaultWasmThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const asked = Number(env.NETSPEC_WASM_THREADS);
+  const n = Number.isInteger(asked) && asked >= 1 ? asked : availableParallelism();
+  return Math.max(1, Math.min(MAX_THREADS, n));
 }
 
-/** The wasm backend with `threads` threads (default: every CPU, up to MAX_THREADS), or why not. */
+/** The wasm backend with `threads` threads (default: defaultWasmThreads()), or why not. */
 export function createWasmBackendThreaded(threads = defaultWasmThreads()): WasmResult {
   try {
-    return { ok: true, backend: new WasmBackend({ threads, startHelper }) };
+    return { ok: true, backend: threads > 1 ? new WasmBackend({ threads, startHelper }) : new WasmBackend() };
   } catch (e) {
     return { ok: false, reason: `WebAssembly SIMD with threads is not available (${e instanceof Error ? e.message : String(e)})` };
   }
