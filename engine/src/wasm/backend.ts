@@ -56,8 +56,9 @@ class WasmBuffer implements DeviceBuffer {
   ) {}
 }
 
-function decodeBase64(s: string): Uint8Array {
-  if (typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(s, 'base64'));
+/** Base64 to bytes: Buffer in Node, atob in browsers and webview workers (`viaAtob` forces it, for tests). */
+export function decodeBase64(s: string, viaAtob = false): Uint8Array {
+  if (!viaAtob && typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(s, 'base64'));
   const bin = atob(s);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
@@ -326,7 +327,7 @@ export class WasmBackend implements Backend {
         try {
           this.memory.grow(need);
         } catch {
-          throw new Error(`wasm backend: out of memory (${Math.round(end / 2 ** 20)} MiB requested; WebAssembly memory is limited to 4 GiB)`);
+          throw new Error(`wasm backend: out of memory (${Math.round(end / 2 ** 20)} MiB requested; WebAssembly memory is limited to 4 GiB; --backend cpu has no such limit)`);
         }
       }
       this.f32 = new Float32Array(this.memory.buffer);

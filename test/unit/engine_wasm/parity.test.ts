@@ -15,7 +15,8 @@ import { CpuBackend } from '../../../engine/src/cpu/backend';
 import { setBackend } from '../../../engine/src/tensor';
 import { train } from '../../../engine/src/train/run';
 import type { Dataset } from '../../../engine/src/train/types';
-import { WasmBackend, createWasmBackend } from '../../../engine/src/wasm/backend';
+import { WasmBackend, createWasmBackend, decodeBase64 } from '../../../engine/src/wasm/backend';
+import { KERNELS_MT_WASM_BASE64, KERNELS_WASM_BASE64 } from '../../../engine/src/wasm/kernels_wasm';
 import { createWasmBackendThreaded } from '../../../engine/src/wasm/threads_node';
 import type { ParityCase } from '../engine_webgpu/cases';
 import { parityCases } from '../engine_webgpu/cases';
@@ -223,6 +224,14 @@ describe('the wasm backend itself', () => {
     const y1 = await runOp(wasm, 'conv2d', [x, w], { stride: [1, 1], padding: 'same' });
     const y2 = await runOp(wasm2, 'conv2d', [x, w], { stride: [1, 1], padding: 'same' });
     assert.deepEqual(Array.from(y2.data), Array.from(y1.data));
+  });
+
+  it('the embedded kernels decode the same with atob (webview workers) and validate', () => {
+    for (const b64 of [KERNELS_WASM_BASE64, KERNELS_MT_WASM_BASE64]) {
+      const viaAtob = decodeBase64(b64, true);
+      assert.deepEqual(viaAtob, decodeBase64(b64));
+      assert.ok(WebAssembly.validate(viaAtob as BufferSource));
+    }
   });
 
   it('reuses freed buffers and keeps views valid when the memory grows', () => {
