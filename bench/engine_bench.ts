@@ -9,6 +9,7 @@
 // whose peak counts AVX-512 FMAs. Run alone with
 // `node --import tsx bench/engine_bench.ts` or through `bench/run.ts`.
 
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Backend, DeviceTensor, OpAttrs, OpName } from '../engine/src/backend';
 import { outputShape, sizeOf } from '../engine/src/backend';
@@ -97,6 +98,7 @@ async function tfjs(tf: typeof import('@tensorflow/tfjs'), w: Work): Promise<num
 async function main(): Promise<void> {
   const { gpu, tf, adapter } = await setUpPeers();
   console.log(cpuPeakLine());
+  console.log(`load average at the start: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (a loaded machine lowers every row, threaded ones most)`);
   console.log(adapter);
 
   const rows: string[][] = [];

@@ -16,6 +16,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type * as TF from '@tensorflow/tfjs';
 import type { ModelIR } from '../engine/catalog/ir';
@@ -238,6 +239,7 @@ function torchPeer(): { rates: Map<number, Record<string, number>>; note: string
 
 async function main(): Promise<void> {
   console.log(cpuPeakLine());
+  console.log(`load average at the start: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (a loaded machine lowers every row, threaded ones most)`);
   const torch = torchPeer();
   console.log(torch.note);
   const { gpu, tf, adapter } = await setUpPeers();

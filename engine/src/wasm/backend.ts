@@ -83,8 +83,14 @@ export type ParallelKernel = (typeof PARALLEL_KERNELS)[number];
 
 /** The most threads the kernels have packing buffers for (MAX_THREADS in kernels.c). */
 export const MAX_THREADS = 4;
-/** Int32 slots per helper's control block: seq, done, kernel (or -1 after an error), argc, args; the last is set once the helper runs. */
+/**
+ * Int32 slots per helper's control block: [0] the job's sequence number (-1: exit), [1] the
+ * last job done, [2] the kernel (-1 after an error), [3] argc, [4..] args, [STATE] the job's
+ * claim (seq << 2, then | 1 when the helper took it or | 2 when the caller took it back),
+ * and the last slot, set once the helper runs.
+ */
 const CTRL_INTS = 32;
+const STATE = 30;
 /** How long the constructor waits for each helper to start. */
 const HELPER_START_MS = 10_000;
 
@@ -111,13 +117,15 @@ export interface WasmOptions {
 
 /**
  * The loop a helper thread runs (plain JavaScript, as the source of a worker): wait for the
- * sequence number in its control block to move, run the kernel named there, publish `done`.
- * `init` is a HelperInit; the loop ends when the sequence number turns negative. It refers to
- * nothing outside itself, since it runs from its source text.
+ * sequence number in its control block to move, claim the job (unless the caller already
+ * took it back), run the kernel named there, publish `done`. `init` is a HelperInit; the
+ * loop ends when the sequence number is -1. It refers to nothing outside itself, since it
+ * runs from its source text.
  */
 export function helperLoop(init: HelperInit): void {
   const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
   const c = new Int32Array(init.memory.buffer, init.ctrl, init.ints);
+  const state = init.ints - 2;
   const fns = init.kernels.map((k) => instance.exports[k] as (...args: number[]) => void);
   let seen = Atomics.load(c, 0);
   Atomics.store(c, init.ints - 1, 1);
@@ -127,7 +135,9 @@ export function helperLoop(init: HelperInit): void {
     const seq = Atomics.load(c, 0);
     if (seq === seen) continue;
     seen = seq;
-    if (seq < 0) return;
+    if (seq === -1) return;
+    // The caller may have run this job itself while this thread slept: then skip it.
+    if (Atomics.compareExchange(c, state, seq << 2, (seq << 2) | 1) !== seq << 2) continue;
     try {
       const args = Array.from(c.subarray(4, 4 + c[3]));
       fns[c[2]](...args);
@@ -229,26 +239,40 @@ export class WasmBackend implements Backend {
     (this as { threads: number }).threads = 1;
   }
 
-  /** Runs jobs[t] (the kernel's arguments after tid) on thread t, jobs[0] on this one; returns when all are done. */
+  /**
+   * Runs jobs[t] (the kernel's arguments after tid) on helper t, jobs[0] on this thread, and
+   * returns when all are done. A helper that has not claimed its job by the time this thread
+   * is done (asleep, or its core busy with another process) loses it: this thread runs it,
+   * so a loaded machine costs the time of the work, not of a helper's wake-up.
+   */
   private parallel(kernel: ParallelKernel, jobs: number[][]): void {
     const index = PARALLEL_KERNELS.indexOf(kernel);
     const seqs: number[] = [];
+    const run = (args: number[]) => (this.k[kernel] as (...a: number[]) => void)(0, ...args);
     for (let t = 1; t < jobs.length; t++) {
       const c = new Int32Array(this.memory.buffer, this.ctrlPtrs[t - 1], CTRL_INTS);
+      const seq = (c[0] + 1) & 0x1fffffff;
       c[2] = index;
       c[3] = jobs[t].length + 1;
       c[4] = t;
       c.set(jobs[t], 5);
-      seqs[t] = Atomics.add(c, 0, 1) + 1;
+      Atomics.store(c, STATE, seq << 2);
+      Atomics.store(c, 0, seq);
       Atomics.notify(c, 0);
+      seqs[t] = seq;
     }
-    (this.k[kernel] as (...a: number[]) => void)(0, ...jobs[0]);
+    run(jobs[0]);
     let failed = false;
     for (let t = 1; t < jobs.length; t++) {
       const c = new Int32Array(this.memory.buffer, this.ctrlPtrs[t - 1], CTRL_INTS);
+      const seq = seqs[t];
+      if (Atomics.compareExchange(c, STATE, seq << 2, (seq << 2) | 2) === seq << 2) {
+        run(jobs[t]);
+        continue;
+      }
       for (;;) {
         const done = Atomics.load(c, 1);
-        if (done === seqs[t]) break;
+        if (done === seq) break;
         Atomics.wait(c, 1, done);
       }
       if (c[2] === -1) failed = true;

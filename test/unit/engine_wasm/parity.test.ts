@@ -226,6 +226,22 @@ describe('the wasm backend itself', () => {
     assert.deepEqual(Array.from(y2.data), Array.from(y1.data));
   });
 
+  it('a helper that never claims its job costs nothing: the caller takes the job back', async () => {
+    // A "helper" that says it started but never runs: every split job must come back.
+    const idle = new WasmBackend({
+      threads: 2,
+      startHelper: (init) => {
+        const c = new Int32Array(init.memory.buffer, init.ctrl, init.ints);
+        Atomics.store(c, init.ints - 1, 1);
+      },
+    });
+    const a = floats([300, 200], 5);
+    const b = floats([200, 150], 6);
+    const attrs = { transA: false, transB: false, activation: 'linear' } as const;
+    assert.deepEqual(Array.from((await runOp(idle, 'matmul', [a, b], attrs)).data), Array.from((await runOp(wasm, 'matmul', [a, b], attrs)).data));
+    for (const pc of convCases().slice(0, 3)) await check(idle, pc);
+  });
+
   it('the embedded kernels decode the same with atob (webview workers) and validate', () => {
     for (const b64 of [KERNELS_WASM_BASE64, KERNELS_MT_WASM_BASE64]) {
       const viaAtob = decodeBase64(b64, true);
