@@ -56,7 +56,7 @@ interface Workload {
   tfLayers: (tf: typeof TF) => TF.layers.Layer[];
 }
 
-const WORKLOADS: Workload[] = [
+export const WORKLOADS: Workload[] = [
   {
     name: 'MLP 784-128-64-10',
     sampleShape: [784],
@@ -110,7 +110,7 @@ const SETTINGS: TrainIR = {
   earlyStopping: null,
 };
 
-function irOf(w: Workload): ModelIR {
+export function irOf(w: Workload): ModelIR {
   const checked = checkText(w.source);
   const ir = checked.models[0]?.ir;
   if (!ir) throw new Error(`${w.name}: ${checked.diagnostics.map((d) => d.message).join('; ')}`);
@@ -118,7 +118,7 @@ function irOf(w: Workload): ModelIR {
 }
 
 /** Inputs uniform in [0, 1) like scaled pixels, class indices uniform; the same for every backend. */
-function syntheticData(sampleShape: number[], ir: ModelIR): Dataset {
+export function syntheticData(sampleShape: number[], ir: ModelIR): Dataset {
   const count = BATCH * BATCHES;
   const size = sampleShape.reduce((p, d) => p * d, 1);
   let s = 12345;
@@ -164,7 +164,7 @@ async function samplesPerSecond(step: (i: number) => Promise<void>): Promise<num
 }
 
 /** Our engine: the training loop's step (gather, upload, forward, loss, backward, Adam, loss read back). */
-async function ours(backend: Backend, ir: ModelIR, data: Dataset): Promise<number> {
+export async function ours(backend: Backend, ir: ModelIR, data: Dataset): Promise<number> {
   setBackend(backend);
   const built = Model.build(ir, 1);
   if (!built.ok) throw new Error(built.error.message);
@@ -295,7 +295,8 @@ async function main(): Promise<void> {
   gpu?.dispose();
 }
 
-main().then(
+// Run as a script (bench/run.ts, or directly); bench/wasm_rows.ts imports the pieces above.
+if (/train_bench\.ts$/.test(process.argv[1] ?? '')) main().then(
   () => process.exit(0),
   (e) => {
     console.error(e);
