@@ -189,6 +189,20 @@ export class WasmBackend implements Backend {
   /** Ops that ran a WebAssembly kernel and ops that fell back to the reference, by name (for tests and profiling). */
   readonly counts = { wasm: new Map<string, number>(), reference: new Map<string, number>() };
 
+  /** The ops with a WebAssembly kernel; each returns false to leave a case to the reference. */
+  private readonly fast: { [K in OpName]?: (i: readonly DeviceTensor[], o: DeviceTensor, a: OpAttrs[K]) => boolean } = {
+    matmul: (i, o, a) => this.op_matmul(i, o, a),
+    conv2d: (i, o, a) => this.op_conv2d(i, o, a),
+    conv2d_grad_input: (i, o, a) => this.op_conv2d_grad_input(i, o, a),
+    conv2d_grad_filter: (i, o, a) => this.op_conv2d_grad_filter(i, o, a),
+    pool2d: (i, o, a) => this.op_pool2d(i, o, a),
+    pool2d_grad: (i, o, a) => this.op_pool2d_grad(i, o, a),
+    binary: (i, o, a) => this.op_binary(i, o, a),
+    unary: (i, o, a) => this.op_unary(i, o, a),
+    unary_grad: (i, o, a) => this.op_unary_grad(i, o, a),
+    reduce: (i, o, a) => this.op_reduce(i, o, a),
+  };
+
   /** Threads that run GEMMs and convolutions, the caller's included. */
   readonly threads: number;
   /** Control blocks of the helper threads (Int32Array views of the shared memory, renewed on growth). */
@@ -317,8 +331,8 @@ export class WasmBackend implements Backend {
   }
 
   run<K extends OpName>(op: K, inputs: readonly DeviceTensor[], output: DeviceTensor, attrs: OpAttrs[K]): void {
-    const fast = (this as unknown as Record<string, ((i: readonly DeviceTensor[], o: DeviceTensor, a: OpAttrs[K]) => boolean) | undefined>)[`op_${op}`];
-    if (fast && fast.call(this, inputs, output, attrs)) {
+    const fast = this.fast[op] as ((i: readonly DeviceTensor[], o: DeviceTensor, a: OpAttrs[K]) => boolean) | undefined;
+    if (fast && fast(inputs, output, attrs)) {
       this.counts.wasm.set(op, (this.counts.wasm.get(op) ?? 0) + 1);
       return;
     }
