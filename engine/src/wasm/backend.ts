@@ -91,6 +91,8 @@ export const MAX_THREADS = 4;
  */
 const CTRL_INTS = 32;
 const STATE = 30;
+/** Polls before a helper sleeps, or the caller waits on a helper: a few tens of microseconds. */
+const SPIN = 20_000;
 /** How long the constructor waits for each helper to start. */
 const HELPER_START_MS = 10_000;
 
@@ -104,6 +106,8 @@ export interface HelperInit {
   kernels: readonly string[];
   /** Int32 slots in the control block. */
   ints: number;
+  /** Polls of the control block before the helper sleeps (a job that follows soon is taken without a wake-up). */
+  spin: number;
 }
 
 export interface WasmOptions {
@@ -131,6 +135,7 @@ export function helperLoop(init: HelperInit): void {
   Atomics.store(c, init.ints - 1, 1);
   Atomics.notify(c, init.ints - 1);
   for (;;) {
+    for (let i = 0; i < init.spin && Atomics.load(c, 0) === seen; i++);
     Atomics.wait(c, 0, seen);
     const seq = Atomics.load(c, 0);
     if (seq === seen) continue;
@@ -225,7 +230,7 @@ export class WasmBackend implements Backend {
       const ctrl = this.reserve(CTRL_INTS * 4);
       this.i32.fill(0, ctrl >> 2, (ctrl >> 2) + CTRL_INTS);
       this.ctrlPtrs.push(ctrl);
-      options.startHelper!({ module, memory: this.memory, ctrl, tid, kernels: PARALLEL_KERNELS, ints: CTRL_INTS });
+      options.startHelper!({ module, memory: this.memory, ctrl, tid, kernels: PARALLEL_KERNELS, ints: CTRL_INTS, spin: SPIN });
     }
     // Wait for every helper to run, so a helper that cannot start fails here, not in a kernel.
     for (const ctrl of this.ctrlPtrs) {
@@ -284,6 +289,7 @@ export class WasmBackend implements Backend {
         run(jobs[t]);
         continue;
       }
+      for (let i = 0; i < SPIN && Atomics.load(c, 1) !== seq; i++);
       for (;;) {
         const done = Atomics.load(c, 1);
         if (done === seq) break;
