@@ -228,7 +228,7 @@ export class WasmBackend implements Backend {
     this.threads = threads;
     for (let tid = 1; tid < threads; tid++) {
       const ctrl = this.reserve(CTRL_INTS * 4);
-      this.i32.fill(0, ctrl >> 2, (ctrl >> 2) + CTRL_INTS);
+      this.i32.fill(0, ctrl >>> 2, (ctrl >>> 2) + CTRL_INTS);
       this.ctrlPtrs.push(ctrl);
       options.startHelper!({ module, memory: this.memory, ctrl, tid, kernels: PARALLEL_KERNELS, ints: CTRL_INTS, spin: SPIN });
     }
@@ -309,7 +309,7 @@ export class WasmBackend implements Backend {
   }
 
   alloc(bytes: number, dtype: DType): DeviceBuffer {
-    const reserved = Math.max(16, (bytes + 15) & ~15);
+    const reserved = Math.max(16, Math.ceil(bytes / 16) * 16);
     return new WasmBuffer(bytes, dtype, this.reserve(reserved), reserved);
   }
 
@@ -321,8 +321,8 @@ export class WasmBackend implements Backend {
   upload(buffer: DeviceBuffer, data: TypedArray): void {
     const b = buffer as WasmBuffer;
     const view = b.dtype === 'int32' ? this.i32 : this.f32;
-    if (data.constructor === view.constructor) view.set(data, b.ptr >> 2);
-    else view.set(b.dtype === 'int32' ? Int32Array.from(data) : Float32Array.from(data), b.ptr >> 2);
+    if (data.constructor === view.constructor) view.set(data, b.ptr >>> 2);
+    else view.set(b.dtype === 'int32' ? Int32Array.from(data) : Float32Array.from(data), b.ptr >>> 2);
   }
 
   async download(buffer: DeviceBuffer): Promise<TypedArray> {
@@ -331,8 +331,8 @@ export class WasmBackend implements Backend {
 
   readSync(buffer: DeviceBuffer): TypedArray {
     const b = buffer as WasmBuffer;
-    const start = b.ptr >> 2;
-    const end = start + (b.bytes >> 2);
+    const start = b.ptr >>> 2;
+    const end = start + (b.bytes >>> 2);
     return b.dtype === 'int32' ? this.i32.slice(start, end) : this.f32.slice(start, end);
   }
 
@@ -392,7 +392,7 @@ export class WasmBackend implements Backend {
     const bytes = Math.max(16, floats * 4);
     if (bytes > this.scratchBytes) {
       if (this.scratchBytes) this.release(this.scratchPtr, this.scratchBytes);
-      const reserved = (bytes + 15) & ~15;
+      const reserved = Math.ceil(bytes / 16) * 16;
       this.scratchPtr = this.reserve(reserved);
       this.scratchBytes = reserved;
     }
@@ -402,7 +402,7 @@ export class WasmBackend implements Backend {
   private host(t: DeviceTensor): HostTensor {
     const b = t.buffer as WasmBuffer;
     const n = count(t.shape);
-    const start = b.ptr >> 2;
+    const start = b.ptr >>> 2;
     const data = b.dtype === 'int32' ? this.i32.subarray(start, start + n) : this.f32.subarray(start, start + n);
     return { data, shape: t.shape, dtype: t.dtype };
   }
@@ -505,7 +505,7 @@ export class WasmBackend implements Backend {
     if (geo.identity) return this.op_matmul([{ ...dy, shape: [geo.rows, f] }, { ...w, shape: [geo.kcols, f] }], { ...out, shape: [geo.rows, geo.kcols] }, { transA: false, transB: true, activation: 'linear' });
     const ranges = this.convRanges(geo, f, true);
     const cols = this.scratch(ranges.length * geo.chunk * geo.kcols);
-    this.f32.fill(0, op >> 2, (op >> 2) + count(out.shape));
+    this.f32.fill(0, op >>> 2, (op >>> 2) + count(out.shape));
     const geoArgs = WasmBackend.geoArgs(geo, f);
     const jobs = ranges.map(([r0, r1], t) => [dyp, wp, op, ...geoArgs, r0, r1, geo.chunk, cols + t * geo.chunk * geo.kcols * 4]);
     if (jobs.length === 1) this.k.conv_grad_input(0, ...jobs[0]);
@@ -551,7 +551,7 @@ export class WasmBackend implements Backend {
     if (x.dtype !== 'float32') return false;
     const geo = this.convGeometry(x.shape, attrs.pool[0], attrs.pool[1], attrs.stride, attrs.padding).g;
     const op = (out.buffer as WasmBuffer).ptr;
-    this.f32.fill(0, op >> 2, (op >> 2) + count(out.shape));
+    this.f32.fill(0, op >>> 2, (op >>> 2) + count(out.shape));
     this.k.pool2d_grad(attrs.fn === 'max' ? 0 : 1, (x.buffer as WasmBuffer).ptr, (y.buffer as WasmBuffer).ptr, (dy.buffer as WasmBuffer).ptr, geo.n, geo.h, geo.w, geo.c, geo.kh, geo.kw, geo.sh, geo.sw, geo.pt, geo.pl, geo.oh, geo.ow, op);
     return true;
   }
