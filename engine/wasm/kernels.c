@@ -281,6 +281,42 @@ void conv_fwd(int tid, const float *x, const float *w, float *y, int H, int W, i
   }
 }
 
+// A direct convolution for few input channels (the first layer of an image model, C = 1 or
+// 3): rows [row0, row1) of y, F a multiple of 4, each output pixel's filters 16 at a time in
+// registers, one splat per tap instead of a patch matrix and a GEMM with K = kh*kw*C.
+__attribute__((export_name("conv_direct")))
+void conv_direct(int tid, const float *x, const float *w, float *y, int H, int W, int C, int kh, int kw, int sh, int sw,
+                 int pt, int pl, int OH, int OW, int F, int row0, int row1) {
+  (void)tid;
+  for (int row = row0; row < row1; row++) {
+    int ox = row % OW, t = row / OW, oy = t % OH, b = t / OH;
+    int y0 = oy * sh - pt, x0 = ox * sw - pl;
+    int r0 = y0 < 0 ? -y0 : 0, r1 = kh < H - y0 ? kh : H - y0;
+    int s0 = x0 < 0 ? -x0 : 0, s1 = kw < W - x0 ? kw : W - x0;
+    float *o = y + (long)row * F;
+    for (int f0 = 0; f0 < F; f0 += 16) {
+      int nf = min_i(16, F - f0);
+      V a0 = wasm_f32x4_splat(0), a1 = a0, a2 = a0, a3 = a0;
+      for (int r = r0; r < r1; r++)
+        for (int s = s0; s < s1; s++) {
+          const float *xp = x + (((long)b * H + y0 + r) * W + x0 + s) * C;
+          const float *wp = w + ((long)(r * kw + s) * C) * F + f0;
+          for (int c = 0; c < C; c++, wp += F) {
+            V v = wasm_v128_load32_splat(xp + c);
+            a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(v, wasm_v128_load(wp)));
+            if (nf > 4) a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(v, wasm_v128_load(wp + 4)));
+            if (nf > 8) a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(v, wasm_v128_load(wp + 8)));
+            if (nf > 12) a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(v, wasm_v128_load(wp + 12)));
+          }
+        }
+      wasm_v128_store(o + f0, a0);
+      if (nf > 4) wasm_v128_store(o + f0 + 4, a1);
+      if (nf > 8) wasm_v128_store(o + f0 + 8, a2);
+      if (nf > 12) wasm_v128_store(o + f0 + 12, a3);
+    }
+  }
+}
+
 // dx (zeroed by the caller over the images these rows belong to) += col2im(dy * w^T).
 __attribute__((export_name("conv_grad_input")))
 void conv_grad_input(int tid, const float *dy, const float *w, float *dx, int H, int W, int C, int kh, int kw, int sh, int sw,

@@ -29,6 +29,8 @@ interface KernelExports {
   col2im(cols: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, oh: number, ow: number, row0: number, rows: number, dx: number): void;
   /** (tid, x, w, y, H, W, C, kh, kw, sh, sw, pt, pl, OH, OW, F, row0, row1, chunk, cols) */
   conv_fwd(tid: number, ...args: number[]): void;
+  /** (tid, x, w, y, ...the geometry as conv_fwd, row0, row1): F a multiple of 4, few channels */
+  conv_direct(tid: number, ...args: number[]): void;
   /** (tid, dy, w, dx, ...the geometry as conv_fwd, row0, row1, chunk, cols) */
   conv_grad_input(tid: number, ...args: number[]): void;
   /** (tid, x, dy, dw, ...the geometry as conv_fwd, row0, row1, chunk, cols, accumulate) */
@@ -78,7 +80,7 @@ export function kernelModule(shared = false): WebAssembly.Module {
 }
 
 /** The kernels a helper thread runs, by index in its control block. */
-export const PARALLEL_KERNELS = ['gemm', 'conv_fwd', 'conv_grad_input', 'conv_grad_filter'] as const;
+export const PARALLEL_KERNELS = ['gemm', 'conv_fwd', 'conv_grad_input', 'conv_grad_filter', 'conv_direct'] as const;
 export type ParallelKernel = (typeof PARALLEL_KERNELS)[number];
 
 /** The most threads the kernels have packing buffers for (MAX_THREADS in kernels.c). */
@@ -153,6 +155,9 @@ export function helperLoop(init: HelperInit): void {
     Atomics.notify(c, 1);
   }
 }
+
+/** Forward convolutions with at most this many input channels (and F a multiple of 4) run directly, without im2col. */
+const DIRECT_MAX_CHANNELS = 4;
 
 /** Below this many flops a GEMM or convolution runs on the calling thread alone. */
 const PARALLEL_FLOPS = 1 << 21;
@@ -486,8 +491,15 @@ export class WasmBackend implements Backend {
     const op = (out.buffer as WasmBuffer).ptr;
     if (geo.identity) return this.op_matmul([{ ...x, shape: [geo.rows, geo.kcols] }, { ...w, shape: [geo.kcols, f] }], { ...out, shape: [geo.rows, f] }, { transA: false, transB: false, activation: 'linear' });
     const ranges = this.convRanges(geo, f, false);
-    const cols = this.scratch(ranges.length * geo.chunk * geo.kcols);
     const geoArgs = WasmBackend.geoArgs(geo, f);
+    if (geo.g.c <= DIRECT_MAX_CHANNELS && f % 4 === 0) {
+      // Few input channels: a patch matrix would be as large as the work; convolve directly.
+      const jobs = ranges.map(([r0, r1]) => [xp, wp, op, ...geoArgs, r0, r1]);
+      if (jobs.length === 1) this.k.conv_direct(0, ...jobs[0]);
+      else this.parallel('conv_direct', jobs);
+      return true;
+    }
+    const cols = this.scratch(ranges.length * geo.chunk * geo.kcols);
     const jobs = ranges.map(([r0, r1], t) => [xp, wp, op, ...geoArgs, r0, r1, geo.chunk, cols + t * geo.chunk * geo.kcols * 4]);
     if (jobs.length === 1) this.k.conv_fwd(0, ...jobs[0]);
     else this.parallel('conv_fwd', jobs);

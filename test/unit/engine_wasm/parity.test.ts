@@ -88,6 +88,10 @@ function convCases(): ParityCase[] {
     { x: [2, 10, 10, 3], w: [5, 5, 3, 4], stride: [2, 2], padding: 'valid' },
     { x: [4, 6, 6, 6], w: [1, 1, 6, 9], stride: [1, 1], padding: 'valid' },
     { x: [2, 7, 7, 4], w: [1, 1, 4, 3], stride: [2, 2], padding: 'same' },
+    // Few channels and F a multiple of 4: the direct kernel (F = 20 takes a 16 and a 4 block).
+    { x: [2, 8, 8, 2], w: [3, 3, 2, 20], stride: [1, 1], padding: 'same' },
+    { x: [1, 6, 7, 3], w: [2, 2, 3, 8], stride: [2, 1], padding: 'valid' },
+    { x: [3, 5, 5, 4], w: [5, 5, 4, 12], stride: [2, 2], padding: 'same' },
     // 600 patch columns: only a few rows fit one im2col chunk, so the chunks are exercised.
     { x: [2, 40, 40, 24], w: [5, 5, 24, 8], stride: [1, 1], padding: 'same' },
   ];
@@ -165,6 +169,8 @@ function nanCases(): ParityCase[] {
     c('NaN in B spreads along its column of C, also with relu', 'matmul', [f32([2, 2], [1, 0, 0, 1]), f32([2, 2], [n, 1, 0, -1])], { transA: false, transB: false, activation: 'relu' }),
     c('NaN bias survives relu', 'matmul', [f32([1, 2], [1, 1]), f32([2, 2], [1, 1, 1, 1]), f32([2], [n, -5])], { transA: false, transB: false, activation: 'relu' }),
     c('NaN in a conv input reaches every output that sees it', 'conv2d', [f32([1, 3, 3, 1], [0, 0, 0, 0, n, 0, 0, 0, 0]), f32([2, 2, 1, 1], [1, 1, 1, 1])], { stride: [1, 1], padding: 'valid' }),
+    c('NaN in a conv input, direct kernel (4 filters)', 'conv2d', [f32([1, 3, 3, 1], [0, 0, 0, 0, n, 0, 0, 0, 0]), f32([2, 2, 1, 4], Array.from({ length: 16 }, (_v, i) => i - 7))], { stride: [1, 1], padding: 'valid' }),
+    c('NaN in a conv filter, direct kernel', 'conv2d', [f32([1, 2, 2, 1], [1, 2, 3, 4]), f32([2, 1, 1, 4], [1, n, 0, -1, 2, 2, 2, 2])], { stride: [1, 1], padding: 'valid' }),
     c('binary max/min NaN wins on either side (SIMD and tail)', 'binary', [f32([6], [n, 1, n, 3, n, 0]), f32([6], [1, n, n, 2, 7, n])], { fn: 'max' }, exact),
     c('binary min NaN wins on either side', 'binary', [f32([6], [n, 1, n, 3, n, 0]), f32([6], [1, n, n, 2, 7, n])], { fn: 'min' }, exact),
     c('relu keeps NaN (SIMD and tail)', 'unary', [f32([5], [n, -1, 2, n, -3])], { fn: 'relu' }, exact),
@@ -287,7 +293,7 @@ const MLP = buildIR(
 const CNN = buildIR(
   [{ name: 'x', shape: [10, 10, 2] }],
   [
-    { id: 'conv2d', op: 'Conv2D', args: { filters: 6, kernel: 3, activation: 'relu', padding: 'same' }, inputs: ['x'] },
+    { id: 'conv2d', op: 'Conv2D', args: { filters: 8, kernel: 3, activation: 'relu', padding: 'same' }, inputs: ['x'] },
     { id: 'max_pool2d', op: 'MaxPool2D', args: { pool: 2 }, inputs: ['conv2d'] },
     { id: 'conv2d_1', op: 'Conv2D', args: { filters: 8, kernel: 3, activation: 'relu' }, inputs: ['max_pool2d'] },
     { id: 'flatten', op: 'Flatten', inputs: ['conv2d_1'] },
