@@ -527,10 +527,9 @@ void pool2d_grad(int fn, const float *x, const float *y, const float *dy, int N,
               long xi = (((long)b * H + y0 + r) * W + x0 + s) * C + c;
               V v = wasm_v128_load(x + xi);
               V hit = wasm_v128_andnot(wasm_v128_or(wasm_f32x4_eq(v, m), wasm_v128_and(wasm_f32x4_ne(v, v), mnan)), routed);
-              if (wasm_v128_any_true(hit)) {
-                wasm_v128_store(dx + xi, wasm_f32x4_add(wasm_v128_load(dx + xi), wasm_v128_and(g, hit)));
-                routed = wasm_v128_or(routed, hit);
-              }
+              // Branch-free: a lane that is not hit adds +0 (dx is never -0 here, it starts at +0).
+              wasm_v128_store(dx + xi, wasm_f32x4_add(wasm_v128_load(dx + xi), wasm_v128_and(g, hit)));
+              routed = wasm_v128_or(routed, hit);
             }
         }
         for (; c < C; c++) {
