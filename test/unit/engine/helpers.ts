@@ -1,8 +1,8 @@
 // Shared test helpers for the engine: the backends every suite runs on (the CPU reference,
-// WebAssembly and WebGPU), the suite wrapper that selects one and applies the no-adapter rule, reading
-// tensors back asynchronously (the only way WebGPU allows), tolerant comparison, seeded
-// inputs, a float64 array type for the independent references, and central finite
-// differences in float64.
+// WebAssembly on one thread, and WebGPU), the suite wrapper that selects one and applies
+// the no-adapter rule, reading tensors back asynchronously (the only way WebGPU allows),
+// tolerant comparison, seeded inputs, a float64 array type for the independent
+// references, and central finite differences in float64.
 
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
