@@ -3,15 +3,21 @@
 // next to TensorFlow.js measured in the same run on the same machine: its cpu and wasm
 // backends, and its webgpu backend on the same Dawn adapter as ours. Each time includes
 // reading the result back, for ours and for tfjs alike. The header gives the CPU's
-// theoretical fp32 peak (an estimate, cpu_peak.ts) for scale. Run alone with
+// theoretical fp32 peak (an estimate, cpu_peak.ts) for scale; our wasm backend (1 and 2
+// threads) says what share of it, and of one core's share, it reaches. WebAssembly SIMD is
+// 128 bits wide with no fused multiply-add, so one thread's ceiling is a fraction of a core
+// whose peak counts AVX-512 FMAs. Run alone with
 // `node --import tsx bench/engine_bench.ts` or through `bench/run.ts`.
 
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Backend, DeviceTensor, OpAttrs, OpName } from '../engine/src/backend';
 import { outputShape, sizeOf } from '../engine/src/backend';
 import { CpuBackend } from '../engine/src/cpu/backend';
+import { WasmBackend } from '../engine/src/wasm/backend';
+import { createWasmBackendThreaded } from '../engine/src/wasm/threads_node';
 import { setUpPeers } from './peers';
-import { cpuPeakLine } from './cpu_peak';
+import { cpuPeak, cpuPeakLine } from './cpu_peak';
 
 interface Work {
   name: string;
@@ -92,12 +98,20 @@ async function tfjs(tf: typeof import('@tensorflow/tfjs'), w: Work): Promise<num
 async function main(): Promise<void> {
   const { gpu, tf, adapter } = await setUpPeers();
   console.log(cpuPeakLine());
+  console.log(`load average at the start: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (a loaded machine lowers every row, threaded ones most)`);
   console.log(adapter);
 
   const rows: string[][] = [];
   const gflops = (w: Work, ms: number) => w.flops / (ms * 1e6);
   const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
   const cpu = new CpuBackend();
+  const wasm = new WasmBackend();
+  const peak = cpuPeak();
+  const threaded = peak.cores > 1 ? createWasmBackendThreaded(2) : null;
+  const wasm2 = threaded?.ok ? threaded.backend : null;
+  if (threaded && !threaded.ok) console.log(`wasm, 2 threads: ${threaded.reason}`);
+  const wasmRows: string[][] = [];
+  const pct = (x: number, of: number) => `${((100 * x) / of).toFixed(1)}%`;
   for (const w of WORK) {
     const tfRate: Record<string, number> = {};
     for (const name of ['cpu', 'wasm', ...(gpu ? ['webgpu'] : [])]) {
@@ -112,6 +126,13 @@ async function main(): Promise<void> {
     }
     const ourCpu = gflops(w, await ours(cpu, w));
     rows.push([w.name, 'cpu', fmt(ourCpu), 'tfjs cpu', fmt(tfRate.cpu), fmt(ourCpu / tfRate.cpu), 'tfjs wasm', fmt(tfRate.wasm), fmt(ourCpu / tfRate.wasm)]);
+    const ourWasm = gflops(w, await ours(wasm, w));
+    rows.push([w.name, 'wasm', fmt(ourWasm), 'tfjs wasm', fmt(tfRate.wasm), fmt(ourWasm / tfRate.wasm), 'ours cpu', fmt(ourCpu), fmt(ourWasm / ourCpu)]);
+    wasmRows.push([w.name, 'wasm, 1 thread', fmt(ourWasm), pct(ourWasm, peak.gflops), pct(ourWasm, peak.gflops / peak.cores), fmt(tfRate.wasm)]);
+    if (wasm2) {
+      const ourWasm2 = gflops(w, await ours(wasm2, w));
+      wasmRows.push([w.name, 'wasm, 2 threads', fmt(ourWasm2), pct(ourWasm2, peak.gflops), pct(ourWasm2, (2 * peak.gflops) / peak.cores), fmt(tfRate.wasm)]);
+    }
     if (gpu) {
       const ourGpu = gflops(w, await ours(gpu, w));
       rows.push([w.name, 'webgpu', fmt(ourGpu), 'tfjs webgpu', fmt(tfRate.webgpu), fmt(ourGpu / tfRate.webgpu), 'tfjs wasm', fmt(tfRate.wasm), fmt(ourGpu / tfRate.wasm)]);
@@ -124,6 +145,13 @@ async function main(): Promise<void> {
   console.log(line(header));
   console.log(widths.map((n) => '-'.repeat(n)).join('  '));
   for (const r of rows) console.log(line(r));
+  const wHeader = ['workload', 'ours', 'GFLOP/s', '% of fp32 peak', '% of its cores\' peak', 'tfjs wasm GFLOP/s'];
+  const wWidths = wHeader.map((h, i) => Math.max(h.length, ...wasmRows.map((r) => r[i].length)));
+  const wLine = (c: string[]) => c.map((x, i) => x.padEnd(wWidths[i])).join('  ').trimEnd();
+  console.log(`\nwasm backend against the machine's estimated fp32 peak (${peak.gflops.toFixed(0)} GFLOP/s, ${(peak.gflops / peak.cores).toFixed(0)} per core)`);
+  console.log(wLine(wHeader));
+  console.log(wWidths.map((n) => '-'.repeat(n)).join('  '));
+  for (const r of wasmRows) console.log(wLine(r));
   gpu?.dispose();
 }
 

@@ -7,9 +7,16 @@
 // Netspec source through the checker, and each step is the training loop's own
 // (BatchRunner.trainStep, with the batch gathered and uploaded as the loop does); tfjs runs
 // the same layers with trainOnBatch, its batch uploaded each step too. Warm-up steps are
-// excluded; each figure is the median of several timings of a few steps. Run alone with
-// `node --import tsx bench/train_bench.ts` or through `bench/run.ts`.
+// excluded; each figure is the median of several timings of a few steps. Our wasm backend
+// (WebAssembly SIMD) is compared with tfjs wasm and with ours on the cpu, and with PyTorch's
+// CPU build on 1 and 2 threads (bench/torch_train.py, the same models and batch) when a
+// local torch exists: NETSPEC_TORCH_PYTHON, else .cache/torch-venv/bin/python (see
+// bench/README.md). Run alone with `node --import tsx bench/train_bench.ts` or through
+// `bench/run.ts`.
 
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type * as TF from '@tensorflow/tfjs';
 import type { ModelIR } from '../engine/catalog/ir';
@@ -22,6 +29,8 @@ import { setBackend } from '../engine/src/tensor';
 import { objectiveOf } from '../engine/src/train/objective';
 import { BatchRunner } from '../engine/src/train/pass';
 import type { Dataset } from '../engine/src/train/types';
+import { WasmBackend } from '../engine/src/wasm/backend';
+import { createWasmBackendThreaded } from '../engine/src/wasm/threads_node';
 import { setUpPeers } from './peers';
 import { checkText } from '../server/src/sema/check';
 import { cpuPeakLine } from './cpu_peak';
@@ -47,7 +56,7 @@ interface Workload {
   tfLayers: (tf: typeof TF) => TF.layers.Layer[];
 }
 
-const WORKLOADS: Workload[] = [
+export const WORKLOADS: Workload[] = [
   {
     name: 'MLP 784-128-64-10',
     sampleShape: [784],
@@ -101,7 +110,7 @@ const SETTINGS: TrainIR = {
   earlyStopping: null,
 };
 
-function irOf(w: Workload): ModelIR {
+export function irOf(w: Workload): ModelIR {
   const checked = checkText(w.source);
   const ir = checked.models[0]?.ir;
   if (!ir) throw new Error(`${w.name}: ${checked.diagnostics.map((d) => d.message).join('; ')}`);
@@ -109,7 +118,7 @@ function irOf(w: Workload): ModelIR {
 }
 
 /** Inputs uniform in [0, 1) like scaled pixels, class indices uniform; the same for every backend. */
-function syntheticData(sampleShape: number[], ir: ModelIR): Dataset {
+export function syntheticData(sampleShape: number[], ir: ModelIR): Dataset {
   const count = BATCH * BATCHES;
   const size = sampleShape.reduce((p, d) => p * d, 1);
   let s = 12345;
@@ -155,7 +164,7 @@ async function samplesPerSecond(step: (i: number) => Promise<void>): Promise<num
 }
 
 /** Our engine: the training loop's step (gather, upload, forward, loss, backward, Adam, loss read back). */
-async function ours(backend: Backend, ir: ModelIR, data: Dataset): Promise<number> {
+export async function ours(backend: Backend, ir: ModelIR, data: Dataset): Promise<number> {
   setBackend(backend);
   const built = Model.build(ir, 1);
   if (!built.ok) throw new Error(built.error.message);
@@ -213,8 +222,26 @@ async function tfjs(tf: typeof TF, name: string, w: Workload, ir: ModelIR, data:
   }
 }
 
+/** PyTorch's samples/s per thread count and workload ('mlp', 'cnn'), or why there are none. */
+function torchPeer(): { rates: Map<number, Record<string, number>>; note: string } {
+  const python = process.env.NETSPEC_TORCH_PYTHON ?? '.cache/torch-venv/bin/python';
+  const rates = new Map<number, Record<string, number>>();
+  if (!existsSync(python)) return { rates, note: `no PyTorch: ${python} not found (bench/README.md says how to install it)` };
+  const r = spawnSync(python, ['bench/torch_train.py', '1', '2'], { encoding: 'utf8', timeout: 300_000 });
+  for (const line of (r.stdout ?? '').split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const o = JSON.parse(line) as { threads: number; torch: string; mlp: number; cnn: number };
+    rates.set(o.threads, { mlp: o.mlp, cnn: o.cnn });
+  }
+  const version = /"torch": "([^"]+)"/.exec(r.stdout ?? '')?.[1];
+  return { rates, note: r.status === 0 ? `PyTorch ${version} (CPU), bench/torch_train.py` : `PyTorch failed: ${(r.stderr ?? '').trim().split('\n').pop()}` };
+}
+
 async function main(): Promise<void> {
   console.log(cpuPeakLine());
+  console.log(`load average at the start: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (a loaded machine lowers every row, threaded ones most)`);
+  const torch = torchPeer();
+  console.log(torch.note);
   const { gpu, tf, adapter } = await setUpPeers();
   console.log(adapter);
 
@@ -223,6 +250,10 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   const notes: string[] = [];
   const cpu = new CpuBackend();
+  const wasm = new WasmBackend();
+  const threaded = createWasmBackendThreaded(2);
+  const wasm2 = threaded.ok ? threaded.backend : null;
+  if (!threaded.ok) notes.push(`wasm, 2 threads: ${threaded.reason}`);
   for (const w of WORKLOADS) {
     const ir = irOf(w);
     const data = syntheticData(w.sampleShape, ir);
@@ -237,6 +268,16 @@ async function main(): Promise<void> {
     }
     const ourCpu = await ours(cpu, ir, data);
     rows.push([w.name, 'cpu', fmt(ourCpu), 'tfjs cpu', fmt(peer.cpu), ratio(ourCpu, peer.cpu), 'tfjs wasm', fmt(peer.wasm), ratio(ourCpu, peer.wasm)]);
+    const ourWasm = await ours(wasm, ir, data);
+    rows.push([w.name, 'wasm', fmt(ourWasm), 'tfjs wasm', fmt(peer.wasm), ratio(ourWasm, peer.wasm), 'ours cpu', fmt(ourCpu), ratio(ourWasm, ourCpu)]);
+    const key = w.name.startsWith('MLP') ? 'mlp' : 'cnn';
+    const t1 = torch.rates.get(1)?.[key] ?? Number.NaN;
+    const t2 = torch.rates.get(2)?.[key] ?? Number.NaN;
+    rows.push([w.name, 'wasm', fmt(ourWasm), 'torch 1 thread', fmt(t1), ratio(ourWasm, t1), '', '', '']);
+    if (wasm2) {
+      const ourWasm2 = await ours(wasm2, ir, data);
+      rows.push([w.name, 'wasm 2 threads', fmt(ourWasm2), 'torch 2 threads', fmt(t2), ratio(ourWasm2, t2), 'ours wasm', fmt(ourWasm), ratio(ourWasm2, ourWasm)]);
+    }
     if (gpu) {
       const ourGpu = await ours(gpu, ir, data);
       rows.push([w.name, 'webgpu', fmt(ourGpu), 'tfjs webgpu', fmt(peer.webgpu), ratio(ourGpu, peer.webgpu), '', '', '']);
@@ -254,7 +295,8 @@ async function main(): Promise<void> {
   gpu?.dispose();
 }
 
-main().then(
+// Run as a script (bench/run.ts, or directly); bench/wasm_rows.ts imports the pieces above.
+if (/train_bench\.ts$/.test(process.argv[1] ?? '')) main().then(
   () => process.exit(0),
   (e) => {
     console.error(e);

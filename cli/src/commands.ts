@@ -18,7 +18,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'check', summary: 'check FILE... [--json]              report diagnostics and shapes', run: runCheck },
   {
     name: 'train',
-    summary: 'train FILE [--model NAME] [--epochs N] [--backend webgpu|cpu] [--out W] [--json]',
+    summary: 'train FILE [--model NAME] [--epochs N] [--backend webgpu|wasm|cpu] [--out W] [--json]',
     run: runTrain,
   },
   {

@@ -10,6 +10,8 @@ import type { TrainIR } from '../../engine/catalog/train_ir';
 import { formatDataError, type DataError } from '../../engine/src/data/data_error';
 import { CpuBackend } from '../../engine/src/cpu/backend';
 import { setBackend } from '../../engine/src/tensor';
+import { createWasmBackend, type WasmResult } from '../../engine/src/wasm/backend';
+import { createWasmBackendThreaded } from '../../engine/src/wasm/threads_node';
 import { checkText } from '../../server/src/sema/check';
 import type { CheckedFile } from '../../server/src/sema/checked';
 import { lowerTrain } from '../../server/src/sema/lower';
@@ -96,19 +98,37 @@ export async function pickModel(file: string, io: CliIO, command: 'train' | 'pre
   return { ok: true, value: { path, checked, ir: model.ir, train } };
 }
 
+/** The wasm backend on every CPU, else on one thread, else why not. */
+function wasmBackend(): WasmResult {
+  const threaded = createWasmBackendThreaded();
+  return threaded.ok ? threaded : createWasmBackend();
+}
+
 /**
- * Sets the engine's backend. `cpu` always works; `webgpu` fails with the reason when the
- * module or an adapter is missing; no choice means WebGPU when an adapter exists, else the
- * CPU, saying which on stderr.
+ * Sets the engine's backend. `cpu` is the TypeScript reference (exact semantics, slow);
+ * `wasm` the WebAssembly SIMD kernels on the CPU; `webgpu` fails with the reason when the
+ * module or an adapter is missing. No choice means WebGPU when an adapter exists, else
+ * wasm (else the reference, should WebAssembly SIMD be missing), saying which on stderr.
+ * wasm uses every CPU (at most 4; NETSPEC_WASM_THREADS=N to choose), one thread when
+ * helper threads cannot start.
  */
-export async function chooseBackend(choice: string | undefined, io: CliIO, command: string): Promise<Step<'cpu' | 'webgpu'>> {
-  if (choice !== undefined && choice !== 'cpu' && choice !== 'webgpu') {
-    io.err(`netspec ${command}: --backend must be webgpu or cpu, not '${choice}'\n`);
+export async function chooseBackend(choice: string | undefined, io: CliIO, command: string): Promise<Step<'cpu' | 'wasm' | 'webgpu'>> {
+  if (choice !== undefined && choice !== 'cpu' && choice !== 'wasm' && choice !== 'webgpu') {
+    io.err(`netspec ${command}: --backend must be webgpu, wasm or cpu, not '${choice}'\n`);
     return { ok: false, status: EXIT.usage };
   }
   if (choice === 'cpu') {
     setBackend(new CpuBackend());
     return { ok: true, value: 'cpu' };
+  }
+  if (choice === 'wasm') {
+    const made = wasmBackend();
+    if (!made.ok) {
+      io.err(`netspec ${command}: --backend wasm is not available here: ${made.reason}\n`);
+      return { ok: false, status: EXIT.usage };
+    }
+    setBackend(made.backend);
+    return { ok: true, value: 'wasm' };
   }
   let reason: string;
   try {
@@ -128,7 +148,14 @@ export async function chooseBackend(choice: string | undefined, io: CliIO, comma
     io.err(`netspec ${command}: --backend webgpu is not available here: ${reason}\n`);
     return { ok: false, status: EXIT.usage };
   }
-  io.err(`netspec ${command}: using the cpu backend (no WebGPU: ${reason})\n`);
+  const wasm = wasmBackend();
+  if (wasm.ok) {
+    const threads = wasm.backend.threads;
+    io.err(`netspec ${command}: using the wasm backend (WebAssembly SIMD on the CPU, ${threads} thread${threads === 1 ? '' : 's'}; no WebGPU: ${reason})\n`);
+    setBackend(wasm.backend);
+    return { ok: true, value: 'wasm' };
+  }
+  io.err(`netspec ${command}: using the cpu backend (no WebGPU: ${reason}; no WebAssembly SIMD: ${wasm.reason})\n`);
   setBackend(new CpuBackend());
   return { ok: true, value: 'cpu' };
 }

@@ -18,7 +18,7 @@ import { chooseBackend, EXIT, pickModel, printDataError } from './model_pick';
 import { parseLabelsMetadata } from './weights_labels';
 import { readWeightsArg } from './weights_read';
 
-export const PREDICT_USAGE = `usage: netspec predict FILE --weights W --data SOURCE_FILE [--model NAME] [--backend webgpu|cpu] [--json]
+export const PREDICT_USAGE = `usage: netspec predict FILE --weights W --data SOURCE_FILE [--model NAME] [--backend webgpu|wasm|cpu] [--json]
 
 Runs a trained model on the features of SOURCE_FILE (.csv, .json, .npy or an IDX images
 file), read the way the model's train block reads its data; target columns are ignored.

@@ -21,13 +21,15 @@ import { Progress } from './progress';
 import { onStopSignals, STOP_SIGNALS, type StopSignal } from './stop_signals';
 import { outputProblem, removeStaleTemps, writeWeightsFile } from './weights_file';
 
-export const TRAIN_USAGE = `usage: netspec train FILE [--model NAME] [--epochs N] [--backend webgpu|cpu] [--out W] [--json]
+export const TRAIN_USAGE = `usage: netspec train FILE [--model NAME] [--epochs N] [--backend webgpu|wasm|cpu] [--out W] [--json]
 
 Trains a model as its train block says and writes its weights (safetensors) to W,
 by default MODEL.safetensors beside FILE. A checkpoint is saved after every epoch.
   --model NAME      the model to train when FILE has several train blocks
   --epochs N        override the train block's epochs
-  --backend B       webgpu or cpu (default: webgpu when an adapter exists, else cpu)
+  --backend B       webgpu, wasm (WebAssembly SIMD on the CPU) or cpu (the TypeScript
+                    reference: exact, slow); default webgpu when an adapter exists,
+                    else wasm
   --out W           where to write the weights
   --json            one JSON object per epoch on stdout: epoch, loss, metrics,
                     val_ versions, lr, samples_per_s

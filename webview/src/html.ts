@@ -27,7 +27,8 @@ function attr(s: string): string {
 export function panelCsp(cspSource: string, nonce: string): string {
   return [
     "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
+    // 'wasm-unsafe-eval' lets the worker compile the WebAssembly kernels (not JavaScript eval).
+    `script-src 'nonce-${nonce}' 'wasm-unsafe-eval'`,
     `style-src ${cspSource} 'unsafe-inline'`,
     `img-src ${cspSource} data: blob:`,
     'worker-src blob:',

@@ -18,6 +18,7 @@ import { encodeSafetensors } from '../../engine/src/io/safetensors';
 import { setBackend } from '../../engine/src/tensor';
 import { predict } from '../../engine/src/train/predict';
 import { train } from '../../engine/src/train/run';
+import { createWasmBackend } from '../../engine/src/wasm/backend';
 import type { Dataset, NamedArray, StepEvent } from '../../engine/src/train/types';
 import type { BackendChoice, BackendInfo, ClassReport, FromPanel, RunSnapshot, SamplePrediction, ToPanel } from '../protocol';
 import { PauseGate } from './pause_gate';
@@ -40,7 +41,11 @@ export const STEP_POST_MS = 50;
 /** The report predicts on at most this many samples, so a large validation set stays quick. */
 const REPORT_SAMPLES = 2000;
 
-/** The backend for `choice`: WebGPU when asked (or auto) and an adapter exists, else the CPU with why. */
+/**
+ * The backend for `choice`: WebGPU when asked (or auto) and an adapter exists, else the CPU
+ * with why: the WebAssembly SIMD kernels (one thread) when they load, else the JavaScript
+ * reference. Asking for `cpu` gives the JavaScript reference, as `--backend cpu` does.
+ */
 export async function pickBackend(choice: BackendChoice, deps: Pick<WorkerDeps, 'webgpu'>): Promise<{ backend: Backend; info: BackendInfo }> {
   const cpu = (fallbackReason?: string) => ({
     backend: new CpuBackend() as Backend,
@@ -54,6 +59,8 @@ export async function pickBackend(choice: BackendChoice, deps: Pick<WorkerDeps, 
     gpu = { ok: false, reason: `WebGPU failed to start: ${e instanceof Error ? e.message : String(e)}` };
   }
   if (gpu.ok) return { backend: gpu.backend, info: { name: 'webgpu', detail: gpu.backend.description ?? 'WebGPU' } };
+  const wasm = createWasmBackend();
+  if (wasm.ok) return { backend: wasm.backend, info: { name: 'cpu', detail: `CPU (WebAssembly SIMD); ${gpu.reason}`, fallbackReason: gpu.reason } };
   return cpu(gpu.reason);
 }
 

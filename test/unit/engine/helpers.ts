@@ -1,8 +1,8 @@
-// Shared test helpers for the engine: the backends every suite runs on (the CPU reference
-// and WebGPU), the suite wrapper that selects one and applies the no-adapter rule, reading
-// tensors back asynchronously (the only way WebGPU allows), tolerant comparison, seeded
-// inputs, a float64 array type for the independent references, and central finite
-// differences in float64.
+// Shared test helpers for the engine: the backends every suite runs on (the CPU reference,
+// WebAssembly on one thread, and WebGPU), the suite wrapper that selects one and applies
+// the no-adapter rule, reading tensors back asynchronously (the only way WebGPU allows),
+// tolerant comparison, seeded inputs, a float64 array type for the independent
+// references, and central finite differences in float64.
 
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
@@ -13,6 +13,7 @@ import { setBackend } from '../../../engine/src/tensor';
 import type { Tensor } from '../../../engine/src/tensor';
 import type { WebGpuBackend } from '../../../engine/src/webgpu/backend';
 import { createWebGpuBackend } from '../../../engine/src/webgpu/backend';
+import { WasmBackend } from '../../../engine/src/wasm/backend';
 
 /** Thrown by a backend's `make` when the machine has no such device (not a bug in the engine). */
 export class NoDeviceError extends Error {}
@@ -35,6 +36,7 @@ export interface BackendEntry {
 
 export const BACKENDS: BackendEntry[] = [
   { name: 'cpu', make: () => new CpuBackend() },
+  { name: 'wasm', make: () => new WasmBackend() },
   { name: 'webgpu', make: () => webgpu() },
 ];
 

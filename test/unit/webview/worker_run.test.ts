@@ -54,6 +54,10 @@ test('pickBackend: cpu on request, WebGPU when it starts, CPU with the reason wh
   const fell = await pickBackend('webgpu', { webgpu: async () => { throw new Error('boom'); } });
   assert.equal(fell.info.name, 'cpu');
   assert.match(fell.info.fallbackReason!, /boom/);
+  // The fallback is the WebAssembly backend where it loads; an explicit cpu is the reference.
+  assert.equal(fell.backend.name, 'wasm');
+  assert.match(fell.info.detail, /^CPU \(WebAssembly SIMD\); WebGPU failed to start: boom/);
+  assert.equal((await pickBackend('cpu', { webgpu: async () => assert.fail('not asked') })).backend.name, 'cpu');
 });
 
 test('a run on the CPU posts backend, throttled steps, epochs with weights, a report, and finished', async () => {
