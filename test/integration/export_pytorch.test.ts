@@ -275,7 +275,7 @@ describe('netspec export --format pytorch: predict.py equals netspec predict', (
     };
     const mnist = idxHead(join(EXAMPLES, 'mnist/t10k-images-idx3-ubyte.gz'), 6);
     const examples: { file: string; model?: string; data: string; labels?: Record<string, string[] | null> }[] = [
-      { file: 'penguins/penguins.netspec', data: csvHead(join(EXAMPLES, 'penguins/penguins.csv'), 8), labels: { species: ['Adelie', 'Chinstrap', 'Gentoo'] } },
+      { file: 'penguins/penguins.netspec', data: csvHead(join(EXAMPLES, 'penguins/penguins.csv'), 8), labels: { output: ['Adelie', 'Chinstrap', 'Gentoo'] } },
       { file: 'penguins/penguins_multitask.netspec', data: join(few, 'penguins.csv') },
       { file: 'cars/cars.netspec', data: csvHead(join(EXAMPLES, 'cars/cars.csv'), 8) },
       { file: 'weather/weather.netspec', data: csvHead(join(EXAMPLES, 'weather/seattle_weather.csv'), 8) },
@@ -288,7 +288,7 @@ describe('netspec export --format pytorch: predict.py equals netspec predict', (
     const header = csvLines[0].split(',');
     const records = csvLines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i], Number.isNaN(Number(v)) ? v : Number(v)])));
     writeFileSync(join(few, 'penguins.json'), JSON.stringify(records));
-    examples.push({ file: 'penguins/penguins.netspec', data: join(few, 'penguins.json'), labels: { species: ['Adelie', 'Chinstrap', 'Gentoo'] } });
+    examples.push({ file: 'penguins/penguins.netspec', data: join(few, 'penguins.json'), labels: { output: ['Adelie', 'Chinstrap', 'Gentoo'] } });
     examples.forEach((ex, k) => {
       const file = join(EXAMPLES, ex.file);
       const checked = checkText(readFileSync(file, 'utf8'), { path: file });
