@@ -53,6 +53,8 @@ export interface WebGpuStats {
 export class WebGpuBackend implements Backend {
   readonly name = 'webgpu';
   readonly description: string;
+  /** True on a software adapter (lavapipe, SwiftShader, WARP): a CPU emulating a GPU. */
+  readonly software: boolean;
   readonly kernels: KernelContext;
   private readonly device: GPUDevice;
   private readonly errors: ErrorTracker;
@@ -76,6 +78,7 @@ export class WebGpuBackend implements Backend {
   ) {
     this.device = acquired.device;
     this.description = acquired.description;
+    this.software = acquired.software;
     this.kernels = { matmul: options.matmul ?? (acquired.software ? 'blocked' : 'tiled') };
     this.batchOps = options.batchOps ?? 64;
     this.errors = new ErrorTracker(this.device);

@@ -1,7 +1,8 @@
 // The CLI's backend choice with the wasm backend: `--backend wasm` selects it (threads from
 // NETSPEC_WASM_THREADS, else every CPU), `--backend cpu` is still the TypeScript reference,
-// an unknown name lists the three. The automatic choice (WebGPU when an adapter exists, else
-// wasm, saying so) depends on the machine's adapter and is not asserted here.
+// an unknown name lists the three. The automatic choice depends on the machine's adapter:
+// a hardware one is used; a software one (lavapipe here and in CI) or none gives wasm, with
+// the reason on stderr — the test asks the WebGPU module which case this machine is.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -23,6 +24,32 @@ test('--backend wasm selects the WebAssembly backend, silently', async () => {
   assert.equal(getBackend().name, 'wasm');
   assert.equal((getBackend() as WasmBackend).threads, defaultWasmThreads());
   assert.deepEqual(i.errors, []);
+});
+
+test('no --backend: WebGPU on a hardware adapter; wasm on a software adapter or none, saying why', async () => {
+  const mod = await import('../../../engine/src/webgpu/backend');
+  const probe = await mod.createWebGpuBackend();
+  const hardware = probe.ok && !probe.backend.software;
+  const description = probe.ok ? probe.backend.description : '';
+  if (probe.ok) probe.backend.dispose();
+  const i = io();
+  const r = await chooseBackend(undefined, i, 'train');
+  const said = i.errors.join('');
+  if (hardware) {
+    assert.deepEqual(r, { ok: true, value: 'webgpu' });
+    assert.match(said, /using the webgpu backend/);
+  } else {
+    assert.deepEqual(r, { ok: true, value: 'wasm' });
+    assert.equal(getBackend().name, 'wasm');
+    assert.match(said, probe.ok ? /using the wasm backend .*software renderer, slower than the CPU; --backend webgpu uses it anyway/ : /using the wasm backend .*no WebGPU/);
+    if (probe.ok) assert.ok(said.includes(description), said);
+  }
+  if (probe.ok) {
+    // --backend webgpu still takes the software adapter when asked for.
+    const forced = await chooseBackend('webgpu', io(), 'train');
+    assert.deepEqual(forced, { ok: true, value: 'webgpu' });
+    (getBackend() as { dispose(): void }).dispose();
+  }
 });
 
 test('--backend cpu is the TypeScript reference', async () => {
