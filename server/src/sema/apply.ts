@@ -128,6 +128,8 @@ function resolveLayer(w: Walk, frame: Frame, call: Call, spec: LayerSpec, inputs
     const shape = culprit?.shape;
     if (issue.code === 'rank-mismatch' && IMAGE_LAYERS.has(spec.name) && shape && shape.length === 1 && typeof shape[0] === 'number') {
       fix = reshapeFix(shape[0], call);
+    } else if (issue.code === 'empty-dimension' && spec.args.some((a) => a.name === 'padding')) {
+      fix = paddingFix(call);
     }
     w.report(frame, issue.code, span, issue.message, related, fix);
     return null;
@@ -182,6 +184,18 @@ function reshapeFix(n: number, call: Call) {
     if (s * s * c === n) return { kind: 'insert-reshape' as const, before: call.span, shape: [s, s, c] };
   }
   return undefined;
+}
+
+/** Data for the "use padding=same" fix: replace the padding value or add the argument. */
+function paddingFix(call: Call) {
+  const fix = (start: number, end: number, form: 'replace' | 'comma' | 'first' | 'parens') => ({ kind: 'set-padding' as const, at: { start, end }, form });
+  const given = call.args.find((a) => a.name?.name === 'padding');
+  if (given) return given.value ? fix(given.value.span.start, given.value.span.end, 'replace') : undefined;
+  if (!call.hasParens || !call.argsSpan) return fix(call.callee.span.end, call.callee.span.end, 'parens');
+  const last = call.args[call.args.length - 1];
+  if (!last) return fix(call.argsSpan.start + 1, call.argsSpan.start + 1, 'first');
+  const end = Math.min(last.span.end, call.argsSpan.end - 1);
+  return fix(end, end, 'comma');
 }
 
 function applyBlock(w: Walk, frame: Frame, call: Call, decl: BlockDecl, inputs: Tensor[]): Tensor {
