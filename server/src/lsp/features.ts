@@ -200,7 +200,7 @@ export function registerFeatures(connection: Connection, documents: TextDocument
 
   connection.onCodeLens((p) =>
     withDoc(p.textDocument.uri, [], (s) =>
-      codeLenses(s.checked, s.uri).map((l) => ({
+      codeLenses(s.checked, s.uri, s.text).map((l) => ({
         range: toRange(s.lines, l.span),
         command: { title: l.title, command: l.command?.command ?? '', arguments: l.command?.arguments },
       })),
