@@ -94,6 +94,7 @@ export function registerFeatures(connection: Connection, documents: TextDocument
         label: c.label,
         kind: COMPLETION_KIND[c.kind],
         detail: c.detail,
+        labelDetails: c.labelDetail !== undefined || c.labelDescription !== undefined ? { detail: c.labelDetail, description: c.labelDescription } : undefined,
         documentation: c.documentation ? { kind: MarkupKind.Markdown, value: c.documentation } : undefined,
         insertText: c.insertText,
         insertTextFormat: c.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
