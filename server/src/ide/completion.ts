@@ -43,11 +43,11 @@ function completeUnsafe(checked: CheckedFile, text: string, offset: number): Com
   const call = enclosingCall(tokens, pos);
   if (call) return callItems(checked, text, tokens, call, prev);
   if (!prev) return [];
-  if (prev.text === '->') return [...layerItems(tensorBeforeArrow(checked, tokens, prevI)), ...blockItems(checked, text)];
+  if (prev.text === '->') return [...layerItems(inDecl(tensorBeforeArrow(checked, tokens, prevI), decl)), ...blockItems(checked, text)];
   if ((prev.text === '=' || prev.text === ',' || prev.text === '(') && prev.kind === 'punct') return tensorItems(checked, text, pos);
   if (prev.kind === 'keyword' && prev.text === 'output') return tensorItems(checked, text, pos);
   if (atStatementStart(tokens, prevI, pos)) {
-    return [...keywordItems(STATEMENT_KEYWORDS), ...layerItems(currentTensorAt(checked, decl, pos)), ...blockItems(checked, text)];
+    return [...keywordItems(STATEMENT_KEYWORDS), ...layerItems(inDecl(currentTensorAt(checked, decl, pos), decl)), ...blockItems(checked, text)];
   }
   return [];
 }
@@ -88,6 +88,8 @@ function keywordItems(words: string[]): CompletionData[] {
 export interface CurrentTensor {
   shape: Shape;
   dtype: DType;
+  /** In a block body, where a symbolic size is bound by each use (no symbolic-size verdict). */
+  inBlock?: boolean;
 }
 
 /** What a layer would do to the current tensor, from its shape rule with default arguments. */
@@ -156,6 +158,7 @@ export function previewLayer(spec: LayerSpec, current: CurrentTensor): LayerPrev
     const second = run(spec, current, big);
     if (second.ok) [args, first] = [big, second];
   }
+  if (!first.ok && first.code === 'symbolic-size' && current.inBlock) return null;
   if (!first.ok) return { fits: false, reason: reasonOf(first.code, spec), message: first.message };
   const out = first.shape;
   const changedBy: ArgSpec[][] = out.map(() => []);
@@ -199,6 +202,10 @@ export function layerItems(current: CurrentTensor | null = null): CompletionData
     for (const alias of spec.aliases ?? []) out.push(layerItem(alias, spec, current));
   }
   return out;
+}
+
+function inDecl(t: CurrentTensor | null, decl: Decl): CurrentTensor | null {
+  return t && decl.kind === 'Block' ? { ...t, inBlock: true } : t;
 }
 
 /** The current tensor at a statement start `pos` inside `decl` (spec §3), when known. */

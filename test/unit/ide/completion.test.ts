@@ -126,4 +126,9 @@ test('the current tensor: after ->, after a binding, inside repeat, int ids, and
   assert.equal(desc('model M {\n  input ids: [seq] int\n  |\n}\n', 'Embedding'), '→ [batch, seq, dim]');
   assert.equal(desc('model M {\n  input ids: [seq] int\n  |\n}\n', 'Dense'), '✗ needs a float input');
   assert.equal(desc('model M {\n  input x: [4]\n  Conv2D(8, 3)\n  |\n}\n', 'Dense'), undefined, 'unknown after an error: no preview');
+  assert.equal(desc('model M {\n  input x: [4, 4]\n  Den|\n}\n', 'Dense'), '→ [batch, 4, units]', 'while a name is being typed');
+  assert.equal(desc('model M {\n  input x: [4, 4]\n  h = x -> Den|\n}\n', 'Flatten'), '→ [batch, 16]');
+  assert.equal(desc('block B(n) {\n  input h: [n]\n  |\n}\nmodel M {\n  input x: [4]\n  B(n=4)\n}\n', 'Dense'), '→ [batch, units]', 'inside a used block');
+  assert.equal(desc('block B(n) {\n  input h: [n]\n  |\n}\n', 'Dense'), undefined, 'a symbolic size in a block is bound by its uses: no verdict');
+  assert.equal(desc('model M {\n  input x: [n]\n  |\n}\n', 'Dense'), '✗ needs known sizes', 'in a model it is an error');
 });
