@@ -93,6 +93,7 @@ test('empty-dimension: "Use padding=same" adds, fills or replaces the padding ar
     ['Conv2D(4, 5, activation=relu)', 'Conv2D(4, 5, activation=relu, padding=same)'],
     ['Conv2D(4, 5, padding=valid)', 'Conv2D(4, 5, padding=same)'],
     ['MaxPool2D(pool=5)', 'MaxPool2D(pool=5, padding=same)'],
+    ['MaxPool2D(5, 1, valid)', 'MaxPool2D(5, 1, same)'],
   ];
   for (const [call, fixed] of cases) {
     const text = `model M {\n  input x: [3, 3, 1]\n  y = x -> ${call}\n}\n`;
