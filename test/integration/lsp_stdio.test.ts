@@ -105,6 +105,58 @@ test('the server speaks LSP over stdio like an editor needs', async (t) => {
     assert.equal(applyEdits(BAD, actions[0].edit.changes[URI]), BAD.replace('  Conv2D', '  Reshape([28, 28, 1])\n  Conv2D'));
   });
 
+  await t.test('a model with an error: the params lens is a lower bound naming the line', async () => {
+    const lenses = await client.request<{ command: { title: string } }[]>('textDocument/codeLens', { textDocument: { uri: URI } });
+    assert.deepEqual(lenses.map((l) => l.command.title), ['≥ 0 params (incomplete: error on line 4)']);
+  });
+
+  await t.test('Insert Flatten() from the Dense, Use padding=same, and completion with shapes', async () => {
+    const uri = 'file:///tmp/netspec-lsp-test/fixes.netspec';
+    const text = [
+      'model M {',
+      '  input x: [8, 8, 1]',
+      '  Conv2D(4, 3)',
+      '  ',
+      '  Dense(10)',
+      '}',
+      'model P {',
+      '  input x: [3, 3, 1]',
+      '  Conv2D(4, 5)',
+      '}',
+      'train M {',
+      '  data = csv("d.csv", target="y")',
+      '  loss = cross_entropy',
+      '}',
+      '',
+    ].join('\n');
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'netspec', version: 1, text } });
+    type Action = { title: string; diagnostics: { code: string; relatedInformation?: { message: string }[] }[]; edit: { changes: Record<string, never[]> } };
+    const actionsAt = (line: number, character: number) =>
+      client.request<Action[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: pos(line, character), end: pos(line, character) }, context: { diagnostics: [] } });
+
+    const flatten = (await actionsAt(4, 4)).find((a) => a.title === 'Insert Flatten()');
+    assert.ok(flatten, 'offered on the Dense line');
+    assert.equal(flatten.diagnostics[0].code, 'loss-mismatch');
+    assert.ok(flatten.diagnostics[0].relatedInformation!.some((r) => /insert Flatten\(\) before it/.test(r.message)));
+    assert.equal(applyEdits(text, flatten.edit.changes[uri]), text.replace('  Dense(10)', '  Flatten()\n  Dense(10)'));
+
+    const same = (await actionsAt(8, 12)).find((a) => a.title === 'Use padding=same');
+    assert.ok(same, 'offered on the empty-dimension error');
+    assert.equal(same.diagnostics[0].code, 'empty-dimension');
+    assert.equal(applyEdits(text, same.edit.changes[uri]), text.replace('Conv2D(4, 5)', 'Conv2D(4, 5, padding=same)'));
+
+    type Item = { label: string; sortText?: string; labelDetails?: { detail?: string; description?: string } };
+    const r = await client.request<Item[] | { items: Item[] }>('textDocument/completion', { textDocument: { uri }, position: pos(3, 2) });
+    const items = Array.isArray(r) ? r : r.items;
+    const flat = items.find((i) => i.label === 'Flatten')!;
+    assert.deepEqual(flat.labelDetails, { detail: '()', description: '→ [batch, 144]' });
+    const dense = items.find((i) => i.label === 'Dense')!;
+    assert.deepEqual(dense.labelDetails, { detail: '(units, activation=linear, bias=true)', description: '→ [batch, 6, 6, units]' });
+    const lstm = items.find((i) => i.label === 'LSTM')!;
+    assert.equal(lstm.labelDetails?.description, '✗ needs [time, features]');
+    assert.ok(lstm.sortText! > flat.sortText!, 'a layer that does not apply sorts later');
+  });
+
   await t.test('netspec/summary and netspec/modelIR answer for the open document', async () => {
     const summary = await client.request<{ name: string; layers: { op: string; outputShape: unknown }[] }[]>('netspec/summary', { uri: URI });
     assert.equal(summary.length, 1);

@@ -1,6 +1,9 @@
 // Quick fixes from the checker's `Diagnostic.fix` data: replace a misspelt name with the
 // suggestion, insert a Flatten before a layer that needs a flat input, or a Reshape before
-// one that needs a spatial input. Each fix is attached to the diagnostic it answers.
+// one that needs a spatial input, or set `padding=same` on a window that does not fit.
+// Each fix is attached to the diagnostic it answers. A fix that edits another place than
+// the diagnostic (the Dense before which a `loss-mismatch` wants a Flatten) is offered
+// from that place too.
 
 import type { CheckedFile } from '../sema/checked';
 import type { Span } from '../syntax/ast';
@@ -11,7 +14,7 @@ import type { CodeActionData, TextEdit } from './types';
 export function codeActions(checked: CheckedFile, text: string, range: Span): CodeActionData[] {
   const out: CodeActionData[] = [];
   for (const d of checked.diagnostics) {
-    if (!d.fix || d.span.end < range.start || d.span.start > range.end) continue;
+    if (!d.fix || (!overlaps(d.span, range) && !overlaps(fixSite(d), range))) continue;
     try {
       const action = fixFor(d, text);
       if (action) out.push(action);
@@ -20,6 +23,15 @@ export function codeActions(checked: CheckedFile, text: string, range: Span): Co
     }
   }
   return out;
+}
+
+function overlaps(a: Span | null, b: Span): boolean {
+  return a !== null && a.end >= b.start && a.start <= b.end;
+}
+
+/** Where a fix edits, when that is away from its diagnostic (insert-flatten from a loss). */
+function fixSite(d: Diagnostic): Span | null {
+  return d.fix?.kind === 'insert-flatten' && d.code === 'loss-mismatch' ? d.fix.before : null;
 }
 
 function fixFor(d: Diagnostic, text: string): CodeActionData | null {
@@ -37,6 +49,11 @@ function fixFor(d: Diagnostic, text: string): CodeActionData | null {
     case 'insert-reshape': {
       const layer = `Reshape([${fix.shape.join(', ')}])`;
       return { title: `Insert ${layer}`, diagnostic: d, edits: [insertLayer(text, fix.before, layer)], isPreferred: false };
+    }
+    case 'set-padding': {
+      const at = { start: fix.at.start, end: fix.at.end };
+      const newText = fix.form === 'replace' ? 'same' : fix.form === 'comma' ? ', padding=same' : fix.form === 'first' ? 'padding=same' : '(padding=same)';
+      return { title: 'Use padding=same', diagnostic: d, edits: [{ span: at, newText }], isPreferred: true };
     }
   }
   return null;

@@ -2,11 +2,15 @@
 // block names after `->` or at a statement's start, argument names inside a call's
 // parentheses (those not yet given), enum values after `activation=` or `padding=`, tensor
 // names where a SOURCE goes, setting names and their values inside `train`, and keywords.
+// Layer items carry their parameters and, when the current tensor's shape is known, the
+// output shape the layer would give there (its catalog shape rule with the default
+// arguments); layers that do not apply there sort after those that do.
 
-import { allLayers, findLayer } from '../../../engine/catalog/index';
-import type { ArgSpec, LayerSpec } from '../../../engine/catalog/types';
+import { allLayers, checkArgs, dimEquals, findLayer, formatShape } from '../../../engine/catalog/index';
+import type { DType, Shape } from '../../../engine/catalog/shape';
+import type { ArgSpec, LayerSpec, ResolvedArgs } from '../../../engine/catalog/types';
 import type { CheckedFile } from '../sema/checked';
-import type { BlockDecl, Decl, Token, TrainDecl } from '../syntax/ast';
+import type { BlockDecl, Decl, Stmt, Token, TrainDecl } from '../syntax/ast';
 import { findBlock } from './ast_find';
 import { argDoc, argLabel, blockSignature, callSnippet, layerSignature } from './describe';
 import { declAt, enclosingCall, significantBefore, tokenIndexAt, type EnclosingCall } from './locate';
@@ -39,11 +43,11 @@ function completeUnsafe(checked: CheckedFile, text: string, offset: number): Com
   const call = enclosingCall(tokens, pos);
   if (call) return callItems(checked, text, tokens, call, prev);
   if (!prev) return [];
-  if (prev.text === '->') return [...layerItems(), ...blockItems(checked, text)];
+  if (prev.text === '->') return [...layerItems(inDecl(tensorBeforeArrow(checked, tokens, prevI), decl)), ...blockItems(checked, text)];
   if ((prev.text === '=' || prev.text === ',' || prev.text === '(') && prev.kind === 'punct') return tensorItems(checked, text, pos);
   if (prev.kind === 'keyword' && prev.text === 'output') return tensorItems(checked, text, pos);
   if (atStatementStart(tokens, prevI, pos)) {
-    return [...keywordItems(STATEMENT_KEYWORDS), ...layerItems(), ...blockItems(checked, text)];
+    return [...keywordItems(STATEMENT_KEYWORDS), ...layerItems(inDecl(currentTensorAt(checked, decl, pos), decl)), ...blockItems(checked, text)];
   }
   return [];
 }
@@ -80,26 +84,171 @@ function keywordItems(words: string[]): CompletionData[] {
   return words.map((w) => ({ label: w, kind: 'keyword', sortText: `0${w}` }));
 }
 
-function layerItem(name: string, spec: LayerSpec): CompletionData {
+/** The tensor a layer typed at the cursor would receive. */
+export interface CurrentTensor {
+  shape: Shape;
+  dtype: DType;
+  /** In a block body, where a symbolic size is bound by each use (no symbolic-size verdict). */
+  inBlock?: boolean;
+}
+
+/** What a layer would do to the current tensor, from its shape rule with default arguments. */
+export type LayerPreview =
+  | { fits: true; shape: Shape }
+  | { fits: false; reason: string; message: string };
+
+function layerItem(name: string, spec: LayerSpec, current: CurrentTensor | null): CompletionData {
   const required = spec.args.filter((a) => a.required).map((a) => a.name);
-  return {
+  const signature = layerSignature(spec).label;
+  const item: CompletionData = {
     label: name,
     kind: 'layer',
-    detail: layerSignature(spec).label,
+    detail: signature,
+    labelDetail: signature.slice(spec.name.length),
     documentation: `${spec.summary}\n\nInput \`${spec.inputDoc}\` → output \`${spec.outputDoc}\`.`,
     insertText: callSnippet(name, required),
     snippet: true,
     sortText: `1${name}`,
   };
+  const preview = current ? previewLayer(spec, current) : null;
+  if (!current || !preview) return item;
+  const input = formatShape(current.shape);
+  if (preview.fits) {
+    const out = formatShape(preview.shape);
+    item.labelDescription = `→ ${out}`;
+    item.detail = `${signature} → ${out}`;
+    item.documentation = `Here: \`${input}\` → \`${out}\`${dependsNote(preview.shape)}.\n\n${item.documentation}`;
+  } else {
+    item.labelDescription = `✗ ${preview.reason}`;
+    item.detail = `${signature}: ${preview.reason}`;
+    item.documentation = `Does not apply here to \`${input}\`: ${preview.message}.\n\n${item.documentation}`;
+    item.sortText = `2${name}`;
+  }
+  return item;
 }
 
-export function layerItems(): CompletionData[] {
+function dependsNote(shape: Shape): string {
+  return shape.some((d) => d === '?') ? ' (`?`: depends on the arguments you give)' : '';
+}
+
+/**
+ * Applies `spec` to `current` with its default arguments. A required number has no default:
+ * the rule runs with 1 for each (or a large value where 1 does not apply, such as
+ * PositionEmbedding's `max_len`), then once more per number with it one larger; a size that
+ * follows one argument is shown by that argument's name (`units`), one that changes
+ * otherwise as `?`. Null when the layer cannot be previewed (a required list or name).
+ */
+export function previewLayer(spec: LayerSpec, current: CurrentTensor): LayerPreview | null {
+  if (spec.arity === 'many') return { fits: false, reason: 'takes (a, b, ...)', message: `${spec.name} takes a tuple of tensors, \`(a, b, ...) -> ${spec.name}()\`` };
+  const required = spec.args.filter((x) => x.required);
+  if (!required.every((x) => x.type === 'int' || x.type === 'size2' || x.type === 'float')) return null;
+  const numbered = required.filter((x) => x.type !== 'float');
+  const base = (big: boolean): ResolvedArgs => {
+    const args: ResolvedArgs = {};
+    for (const x of required) {
+      if (x.type === 'float') args[x.name] = ((x.min ?? 0) + (x.max ?? (x.min ?? 0) + 1)) / 2;
+      else args[x.name] = big ? Math.min(1 << 20, x.max ?? 1 << 20) : Math.max(1, Math.ceil(x.min ?? 1));
+    }
+    return args;
+  };
+  let args = base(false);
+  let first = run(spec, current, args);
+  if (!first.ok && numbered.length) {
+    const big = base(true);
+    const second = run(spec, current, big);
+    if (second.ok) [args, first] = [big, second];
+  }
+  if (!first.ok && first.code === 'symbolic-size' && current.inBlock) return null;
+  if (!first.ok) return { fits: false, reason: reasonOf(first.code, spec), message: first.message };
+  const out = first.shape;
+  const changedBy: ArgSpec[][] = out.map(() => []);
+  const bumped = new Map<string, Shape>();
+  for (const x of numbered) {
+    const r = run(spec, current, { ...args, [x.name]: (args[x.name] as number) + 1 });
+    if (!r.ok || r.shape.length !== out.length) continue;
+    bumped.set(x.name, r.shape);
+    r.shape.forEach((d, i) => {
+      if (!dimEquals(d, out[i])) changedBy[i].push(x);
+    });
+  }
+  const shape = out.map((d, i) => {
+    const by = changedBy[i];
+    if (by.length === 0) return d;
+    const x = by[0];
+    return by.length === 1 && d === args[x.name] && bumped.get(x.name)![i] === (d as number) + 1 ? x.name : '?';
+  });
+  return { fits: true, shape };
+}
+
+function run(spec: LayerSpec, current: CurrentTensor, given: ResolvedArgs): { ok: true; shape: Shape } | { ok: false; code: string; message: string } {
+  const bound = checkArgs(spec.name, spec.args, given);
+  if ('issue' in bound) return bound.issue.ok ? { ok: false, code: 'bad-argument', message: 'no defaults' } : { ok: false, code: bound.issue.issue.code, message: bound.issue.issue.message };
+  const r = spec.infer([{ name: 'the current tensor', shape: current.shape, dtype: current.dtype }], bound.args);
+  return r.ok ? { ok: true, shape: r.shape } : { ok: false, code: r.issue.code, message: r.issue.message };
+}
+
+function reasonOf(code: string, spec: LayerSpec): string {
+  if (code === 'rank-mismatch') return `needs ${spec.inputDoc}`;
+  if (code === 'dtype-mismatch') return spec.name === 'Embedding' ? 'needs int ids' : 'needs a float input';
+  if (code === 'empty-dimension') return 'input too small';
+  if (code === 'symbolic-size') return 'needs known sizes';
+  return code;
+}
+
+export function layerItems(current: CurrentTensor | null = null): CompletionData[] {
   const out: CompletionData[] = [];
   for (const spec of allLayers()) {
-    out.push(layerItem(spec.name, spec));
-    for (const alias of spec.aliases ?? []) out.push(layerItem(alias, spec));
+    out.push(layerItem(spec.name, spec, current));
+    for (const alias of spec.aliases ?? []) out.push(layerItem(alias, spec, current));
   }
   return out;
+}
+
+function inDecl(t: CurrentTensor | null, decl: Decl): CurrentTensor | null {
+  return t && decl.kind === 'Block' ? { ...t, inBlock: true } : t;
+}
+
+/** The current tensor at a statement start `pos` inside `decl` (spec §3), when known. */
+export function currentTensorAt(checked: CheckedFile, decl: Decl, pos: number): CurrentTensor | null {
+  if (decl.kind !== 'Model' && decl.kind !== 'Block') return null;
+  const byStart = new Map<number, CurrentTensor | null>();
+  for (const s of checked.statements) {
+    if (s.span.start < decl.span.start || s.span.end > decl.span.end) continue;
+    byStart.set(s.span.start, s.shape ? { shape: s.shape, dtype: s.dtype } : null);
+  }
+  const scan = (body: readonly Stmt[], start: CurrentTensor | null | undefined): CurrentTensor | null | undefined => {
+    let current = start;
+    for (const st of body) {
+      if (st.span.start >= pos) break;
+      if (st.kind === 'Repeat' && pos <= st.span.end) return scan(st.body, current);
+      if (st.span.end > pos) break;
+      if (st.kind === 'Input') {
+        if (current === undefined) current = byStart.get(st.span.start) ?? null;
+      } else if (st.kind === 'Output' && !st.binds) {
+        continue;
+      } else if (st.kind !== 'Repeat') {
+        current = byStart.get(st.span.start) ?? null;
+      }
+    }
+    return current;
+  };
+  return scan(decl.body, undefined) ?? null;
+}
+
+/** The tensor flowing into a `->` at token `arrow`: the call or tensor name before it. */
+export function tensorBeforeArrow(checked: CheckedFile, tokens: readonly Token[], arrow: number): CurrentTensor | null {
+  const j = significantBefore(tokens, tokens[arrow].start);
+  if (j < 0) return null;
+  const t = tokens[j];
+  for (const c of checked.calls) {
+    if (c.callSpan.end === t.end && c.outputShape) return { shape: c.outputShape, dtype: c.dtype };
+  }
+  if (t.kind !== 'ident') return null;
+  for (const s of checked.symbols) {
+    if (s.kind !== 'tensor' || !s.shape) continue;
+    if (s.def.start === t.start || s.refs.some((r) => r.start === t.start)) return { shape: s.shape, dtype: s.dtype ?? 'float32' };
+  }
+  return null;
 }
 
 function blocks(checked: CheckedFile): BlockDecl[] {

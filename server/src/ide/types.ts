@@ -39,6 +39,10 @@ export interface CompletionData {
   label: string;
   kind: CompletionKind;
   detail?: string;
+  /** Shown right after the label (LSP labelDetails.detail), e.g. a layer's parameters. */
+  labelDetail?: string;
+  /** Shown apart from the label (LSP labelDetails.description), e.g. the output shape here. */
+  labelDescription?: string;
   /** Markdown documentation. */
   documentation?: string;
   /** Text to insert; a snippet (with ${1:...} placeholders) when `snippet` is true. */

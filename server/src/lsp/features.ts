@@ -94,6 +94,7 @@ export function registerFeatures(connection: Connection, documents: TextDocument
         label: c.label,
         kind: COMPLETION_KIND[c.kind],
         detail: c.detail,
+        labelDetails: c.labelDetail !== undefined || c.labelDescription !== undefined ? { detail: c.labelDetail, description: c.labelDescription } : undefined,
         documentation: c.documentation ? { kind: MarkupKind.Markdown, value: c.documentation } : undefined,
         insertText: c.insertText,
         insertTextFormat: c.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
@@ -200,7 +201,7 @@ export function registerFeatures(connection: Connection, documents: TextDocument
 
   connection.onCodeLens((p) =>
     withDoc(p.textDocument.uri, [], (s) =>
-      codeLenses(s.checked, s.uri).map((l) => ({
+      codeLenses(s.checked, s.uri, s.text).map((l) => ({
         range: toRange(s.lines, l.span),
         command: { title: l.title, command: l.command?.command ?? '', arguments: l.command?.arguments },
       })),

@@ -6,7 +6,7 @@
 import { findLayer, layerNames, type ArgSpec, type LayerSpec, type ResolvedArgs, type WeightSpec } from '../../../engine/catalog/index';
 import { suggest } from './suggest';
 import { formatShape } from '../../../engine/catalog/shape';
-import type { BlockDecl, Call } from '../syntax/ast';
+import type { BlockDecl, Call, Span } from '../syntax/ast';
 import { boundSpan, boundValue, evalValue, matchArgs, resolveLayerArgs, type BoundCall } from './args';
 import { layerKey, type LayerKey, type ResolvedLayer } from './layer_cache';
 import { MAX_BLOCK_DEPTH, outputName, snakeName, unknownTensor, type Frame, type Tensor, type Walk } from './state';
@@ -128,6 +128,8 @@ function resolveLayer(w: Walk, frame: Frame, call: Call, spec: LayerSpec, inputs
     const shape = culprit?.shape;
     if (issue.code === 'rank-mismatch' && IMAGE_LAYERS.has(spec.name) && shape && shape.length === 1 && typeof shape[0] === 'number') {
       fix = reshapeFix(shape[0], call);
+    } else if (issue.code === 'empty-dimension' && spec.args.some((a) => a.name === 'padding')) {
+      fix = paddingFix(call, boundSpan(bound, 'padding'));
     }
     w.report(frame, issue.code, span, issue.message, related, fix);
     return null;
@@ -182,6 +184,18 @@ function reshapeFix(n: number, call: Call) {
     if (s * s * c === n) return { kind: 'insert-reshape' as const, before: call.span, shape: [s, s, c] };
   }
   return undefined;
+}
+
+/** Data for the "use padding=same" fix: replace the padding value or add the argument. */
+function paddingFix(call: Call, given: Span | undefined) {
+  const fix = (start: number, end: number, form: 'replace' | 'comma' | 'first' | 'parens') => ({ kind: 'set-padding' as const, at: { start, end }, form });
+  if (given) return fix(given.start, given.end, 'replace');
+  if (call.args.some((a) => a.name?.name === 'padding')) return undefined;
+  if (!call.hasParens || !call.argsSpan) return fix(call.callee.span.end, call.callee.span.end, 'parens');
+  const last = call.args[call.args.length - 1];
+  if (!last) return fix(call.argsSpan.start + 1, call.argsSpan.start + 1, 'first');
+  const end = Math.min(last.span.end, call.argsSpan.end - 1);
+  return fix(end, end, 'comma');
 }
 
 function applyBlock(w: Walk, frame: Frame, call: Call, decl: BlockDecl, inputs: Tensor[]): Tensor {

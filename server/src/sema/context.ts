@@ -67,7 +67,7 @@ export class DiagnosticSink {
     if (this.seen.has(key)) return;
     this.seen.add(key);
     const d: Diagnostic = { code, severity, message, span: own(span), related: related.map((r) => ({ span: own(r.span), message: r.message })) };
-    if (fix) d.fix = fix.kind === 'replace-name' ? fix : { ...fix, before: own(fix.before) };
+    if (fix) d.fix = fix.kind === 'replace-name' ? fix : fix.kind === 'set-padding' ? { ...fix, at: own(fix.at) } : { ...fix, before: own(fix.before) };
     this.list.push(d);
   }
 }

@@ -74,7 +74,8 @@ export function moveDiagnostics(list: Diagnostic[], d: Move): void {
   for (const x of list) {
     mv(x.span, d);
     for (const r of x.related) mv(r.span, d);
-    if (x.fix && x.fix.kind !== 'replace-name') mv(x.fix.before, d);
+    if (x.fix?.kind === 'set-padding') mv(x.fix.at, d);
+    else if (x.fix && x.fix.kind !== 'replace-name') mv(x.fix.before, d);
   }
 }
 

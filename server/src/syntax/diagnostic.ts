@@ -24,4 +24,10 @@ export interface Diagnostic {
 export type QuickFixData =
   | { kind: 'replace-name'; replacement: string }
   | { kind: 'insert-flatten'; before: Span }
-  | { kind: 'insert-reshape'; before: Span; shape: number[] };
+  | { kind: 'insert-reshape'; before: Span; shape: number[] }
+  /**
+   * `empty-dimension`: make the call use `padding=same`. `at` is the existing padding value
+   * (form `replace`), or the empty span where `, padding=same` (`comma`), `padding=same` in
+   * empty parentheses (`first`) or `(padding=same)` after a bare name (`parens`) goes.
+   */
+  | { kind: 'set-padding'; at: Span; form: 'replace' | 'comma' | 'first' | 'parens' };

@@ -66,3 +66,61 @@ test('insert-reshape writes the target shape', () => {
   assert.equal(actions[0].title, 'Insert Reshape([28, 28, 1])');
   assert.equal(apply(text, actions[0].edits), apply(text, [edit]));
 });
+
+test('loss-mismatch: the Insert Flatten() fix is offered from the Dense that kept the leading axes too', () => {
+  const text =
+    'model M {\n  input x: [8, 8, 1]\n  Conv2D(4, 3)\n  Dense(10)\n}\ntrain M {\n  data = csv("d.csv", target="y")\n  loss = cross_entropy\n}\n';
+  const c = check(text);
+  const loss = c.diagnostics.find((d) => d.code === 'loss-mismatch');
+  assert.ok(loss, 'a loss-mismatch is reported');
+  const dense = offsetOf(text, 'Dense(10)');
+  assert.ok(loss.related.some((r) => r.span.start === dense && /insert Flatten\(\) before it/.test(r.message)), 'related information on the Dense');
+  const fromLoss = codeActions(c, text, { start: loss.span.start, end: loss.span.start });
+  const fromDense = codeActions(c, text, { start: dense + 2, end: dense + 2 });
+  for (const a of [fromLoss, fromDense]) {
+    const flatten = a.find((x) => x.title === 'Insert Flatten()');
+    assert.ok(flatten);
+    assert.equal(flatten.diagnostic.code, 'loss-mismatch');
+    assert.ok(apply(text, flatten.edits).includes('  Conv2D(4, 3)\n  Flatten()\n  Dense(10)\n'));
+  }
+  const conv = offsetOf(text, 'Conv2D');
+  assert.deepEqual(codeActions(c, text, { start: conv, end: conv }), [], 'not from an unrelated line');
+});
+
+test('empty-dimension: "Use padding=same" adds, fills or replaces the padding argument', () => {
+  const cases: [string, string][] = [
+    ['Conv2D(4, 5)', 'Conv2D(4, 5, padding=same)'],
+    ['Conv2D(4, 5, activation=relu)', 'Conv2D(4, 5, activation=relu, padding=same)'],
+    ['Conv2D(4, 5, padding=valid)', 'Conv2D(4, 5, padding=same)'],
+    ['MaxPool2D(pool=5)', 'MaxPool2D(pool=5, padding=same)'],
+    ['MaxPool2D(5, 1, valid)', 'MaxPool2D(5, 1, same)'],
+  ];
+  for (const [call, fixed] of cases) {
+    const text = `model M {\n  input x: [3, 3, 1]\n  y = x -> ${call}\n}\n`;
+    const c = check(text);
+    const d = c.diagnostics.find((x) => x.code === 'empty-dimension');
+    assert.ok(d, `${call}: empty-dimension`);
+    const a = codeActions(c, text, d.span).filter((x) => x.title === 'Use padding=same');
+    assert.equal(a.length, 1, call);
+    const after = apply(text, a[0].edits);
+    assert.equal(after, `model M {\n  input x: [3, 3, 1]\n  y = x -> ${fixed}\n}\n`);
+    assert.equal(check(after).diagnostics.filter((x) => x.severity === 'error').length, 0, `${fixed} checks clean`);
+  }
+});
+
+test('set-padding forms for empty parentheses and a bare name', () => {
+  const text = 'model M {\n  input x: [1, 1, 2]\n  MaxPool2D()\n  y = x -> MaxPool2D\n}\n';
+  const c = check(text);
+  const ds = c.diagnostics.filter((x) => x.code === 'empty-dimension');
+  assert.ok(ds.length >= 1);
+  const a = codeActions(c, text, ds[0].span).find((x) => x.title === 'Use padding=same');
+  assert.ok(a);
+  assert.ok(apply(text, a.edits).includes('  MaxPool2D(padding=same)\n'));
+  const bareText = 'model M {\n  input x: [1, 1, 2]\n  y = x -> MaxPool2D\n}\n';
+  const b = check(bareText);
+  const bd = b.diagnostics.find((x) => x.code === 'empty-dimension');
+  assert.ok(bd);
+  const ba = codeActions(b, bareText, bd.span).find((x) => x.title === 'Use padding=same');
+  assert.ok(ba);
+  assert.equal(apply(bareText, ba.edits), 'model M {\n  input x: [1, 1, 2]\n  y = x -> MaxPool2D(padding=same)\n}\n');
+});

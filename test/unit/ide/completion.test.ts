@@ -80,3 +80,55 @@ test('inside a loss dictionary the keys are the model\'s outputs', () => {
   assert.deepEqual(labelsAt(head + 'train A {\n  loss = {|}\n}\n'), ['p', 'q']);
   assert.deepEqual(labelsAt(head + 'train A {\n  loss = {p: |}\n}\n'), ['mse', 'mae', 'binary_cross_entropy', 'cross_entropy']);
 });
+
+function layerItemsAt(marked: string) {
+  const { text, at } = cursors(marked);
+  return complete(check(text), text, at[0]).filter((c) => c.kind === 'layer');
+}
+
+test('layer items show their parameters and the output shape at a statement start', () => {
+  const items = layerItemsAt('model M {\n  input x: [28, 28, 1]\n  Conv2D(8, 3)\n  |\n}\n');
+  const by = (l: string) => items.find((c) => c.label === l)!;
+  assert.equal(by('Dense').labelDetail, '(units, activation=linear, bias=true)');
+  assert.equal(by('Flatten').labelDescription, '→ [batch, 5408]');
+  assert.equal(by('Flatten').detail, 'Flatten() → [batch, 5408]');
+  assert.match(by('Flatten').documentation!, /^Here: `\[batch, 26, 26, 8\]` → `\[batch, 5408\]`\./);
+  assert.equal(by('MaxPool2D').labelDescription, '→ [batch, 13, 13, 8]');
+  assert.equal(by('Dense').labelDescription, '→ [batch, 26, 26, units]', 'a size given by a required argument is named');
+  assert.equal(by('Conv2D').labelDescription, '→ [batch, ?, ?, filters]');
+  assert.match(by('Conv2D').documentation!, /`\?`: depends on the arguments/);
+  assert.equal(by('LSTM').labelDescription, '✗ needs [time, features]');
+  assert.match(by('LSTM').documentation!, /^Does not apply here to `\[batch, 26, 26, 8\]`: LSTM expects/);
+  assert.equal(by('Add').labelDescription, '✗ takes (a, b, ...)');
+  assert.equal(by('Reshape').labelDescription, undefined, 'a required list: no preview');
+});
+
+test('layers that apply to the current tensor sort before those that do not', () => {
+  const items = layerItemsAt('model M {\n  input x: [20, 64]\n  |\n}\n');
+  const order = [...items].sort((a, b) => a.sortText!.localeCompare(b.sortText!)).map((c) => c.label);
+  const firstMiss = order.findIndex((l) => items.find((c) => c.label === l)!.labelDescription?.startsWith('✗'));
+  assert.ok(firstMiss > 0);
+  for (const l of order.slice(0, firstMiss)) assert.ok(!items.find((c) => c.label === l)!.labelDescription?.startsWith('✗'), l);
+  for (const l of ['LSTM', 'Conv1D', 'MultiHeadAttention', 'Dense', 'PositionEmbedding']) assert.ok(order.indexOf(l) < firstMiss, l);
+  for (const l of ['Conv2D', 'MaxPool2D', 'Embedding', 'Concat']) assert.ok(order.indexOf(l) >= firstMiss, l);
+  const lstm = items.find((c) => c.label === 'LSTM')!;
+  assert.equal(lstm.labelDescription, '→ [batch, units]');
+});
+
+test('the current tensor: after ->, after a binding, inside repeat, int ids, and unknown after an error', () => {
+  const desc = (marked: string, label: string) => layerItemsAt(marked).find((c) => c.label === label)!.labelDescription;
+  assert.equal(desc('model M {\n  input x: [28, 28, 1]\n  h = x -> Flatten() -> |\n}\n', 'Dense'), '→ [batch, units]');
+  assert.equal(desc('model M {\n  input x: [28, 28, 1]\n  h = x -> |\n}\n', 'Flatten'), '→ [batch, 784]');
+  assert.equal(desc('model M {\n  input a: [4]\n  input b: [6, 2]\n  h = a -> Dense(3)\n  |\n}\n', 'ReLU'), '→ [batch, 3]');
+  assert.equal(desc('model M {\n  input a: [4]\n  input b: [6, 2]\n  |\n}\n', 'ReLU'), '→ [batch, 4]', 'the first input is the current tensor');
+  assert.equal(desc('model M {\n  input x: [10, 16]\n  repeat 2 {\n    Dense(16)\n    |\n  }\n}\n', 'GlobalAvgPool1D'), '→ [batch, 16]');
+  assert.equal(desc('model M {\n  input x: [10, 16]\n  repeat 2 {\n    |\n  }\n}\n', 'Flatten'), '→ [batch, 160]');
+  assert.equal(desc('model M {\n  input ids: [seq] int\n  |\n}\n', 'Embedding'), '→ [batch, seq, dim]');
+  assert.equal(desc('model M {\n  input ids: [seq] int\n  |\n}\n', 'Dense'), '✗ needs a float input');
+  assert.equal(desc('model M {\n  input x: [4]\n  Conv2D(8, 3)\n  |\n}\n', 'Dense'), undefined, 'unknown after an error: no preview');
+  assert.equal(desc('model M {\n  input x: [4, 4]\n  Den|\n}\n', 'Dense'), '→ [batch, 4, units]', 'while a name is being typed');
+  assert.equal(desc('model M {\n  input x: [4, 4]\n  h = x -> Den|\n}\n', 'Flatten'), '→ [batch, 16]');
+  assert.equal(desc('block B(n) {\n  input h: [n]\n  |\n}\nmodel M {\n  input x: [4]\n  B(n=4)\n}\n', 'Dense'), '→ [batch, units]', 'inside a used block');
+  assert.equal(desc('block B(n) {\n  input h: [n]\n  |\n}\n', 'Dense'), undefined, 'a symbolic size in a block is bound by its uses: no verdict');
+  assert.equal(desc('model M {\n  input x: [n]\n  |\n}\n', 'Dense'), '✗ needs known sizes', 'in a model it is an error');
+});

@@ -45,3 +45,17 @@ test('code lenses: model size and a Train command with the model name', () => {
   });
   assert.equal(MNIST.slice(lenses[1].span.start, lenses[1].span.end), 'Mnist');
 });
+
+test('code lenses: a model with an error shows a lower bound and the line of the error, not a total', () => {
+  const text = 'model M {\n  input x: [8]\n  Dense(4)\n  Conv2D(2, 3)\n  Dense(100)\n}\n';
+  const [lens] = codeLenses(check(text), 'file:///m.netspec', text);
+  assert.equal(lens.title, '≥ 36 params (incomplete: error on line 4)');
+  assert.equal(codeLenses(check(text), 'file:///m.netspec')[0].title, lens.title, 'the text is rebuilt from the tokens when left out');
+});
+
+test('code lenses: an error inside a used block is placed at the call in the model', () => {
+  const text = 'block B(n) {\n  input h: [n]\n  Conv2D(2, 3)\n}\nmodel M {\n  input x: [8]\n  Dense(4)\n  B(n=4)\n}\n';
+  const lenses = codeLenses(check(text), 'file:///m.netspec', text);
+  assert.equal(lenses.length, 1);
+  assert.equal(lenses[0].title, '≥ 36 params (incomplete: error on line 8)');
+});

@@ -103,3 +103,15 @@ test('declarations that shared a line and move apart keep exact line numbers', (
   same(checker.update(split), checkText(split), 'split');
   same(checker.update(joined), checkText(joined), 'joined again');
 });
+
+test('a kept declaration moves its set-padding fix with it', () => {
+  const model = 'model P {\n  input x: [3, 3, 1]\n  Conv2D(4, 5)\n}\n';
+  const checker = new IncrementalChecker();
+  checker.update(`model A {\n  input a: [2]\n}\n${model}`, '/tmp/x.netspec');
+  const text = `model A {\n  input a: [2]\n  Dense(3)\n}\n${model}`;
+  const moved = checker.update(text, '/tmp/x.netspec');
+  same(moved, checkText(text, { path: '/tmp/x.netspec' }), 'after an edit above');
+  const fix = moved.diagnostics.find((d) => d.code === 'empty-dimension')?.fix;
+  assert.ok(fix?.kind === 'set-padding');
+  assert.equal(text.slice(fix.at.start - 4, fix.at.start), '4, 5');
+});
