@@ -48,7 +48,7 @@ test('no --backend: WebGPU on a hardware adapter; wasm on a software adapter or 
     // --backend webgpu still takes the software adapter when asked for.
     const forced = await chooseBackend('webgpu', io(), 'train');
     assert.deepEqual(forced, { ok: true, value: 'webgpu' });
-    (getBackend() as { dispose(): void }).dispose();
+    (getBackend() as unknown as { dispose(): void }).dispose();
   }
 });
 
