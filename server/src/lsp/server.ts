@@ -22,7 +22,11 @@ import { registerFeatures } from './features';
 interface PendingCheck {
   immediate: NodeJS.Immediate | null;
   edited: boolean;
+  /** Steps that found a new edit; an endless stream of edits still gets a check this often. */
+  deferrals: number;
 }
+
+const MAX_DEFERRALS = 200;
 
 export const MODEL_IR_REQUEST = 'netspec/modelIR';
 export const SUMMARY_REQUEST = 'netspec/summary';
@@ -76,15 +80,20 @@ export function startServer(connection: Connection): void {
     }
   };
 
-  // One event-loop turn per step: vscode-jsonrpc dispatches one queued message per
-  // setImmediate, so a step that saw no edit since the previous one knows the burst of
-  // edits already received has been applied, and checks the latest version once.
+  // Diagnostics without a debounce: an edit to an idle document requests a check at once,
+  // and the check runs as soon as the edits already received are applied. vscode-jsonrpc
+  // dispatches one queued message per setImmediate, so a step (one setImmediate) that finds
+  // no edit since the previous step knows the burst has been applied and checks the latest
+  // version once. The check is synchronous: edits that arrive while it runs wait in the
+  // pipe, and the first of them afterwards requests the one more check, which again waits
+  // for the rest of them and checks only the latest version.
   const step = (uri: string) => {
     const pending = checks.get(uri);
     if (!pending) return;
     pending.immediate = null;
-    if (pending.edited) {
+    if (pending.edited && pending.deferrals < MAX_DEFERRALS) {
       pending.edited = false;
+      pending.deferrals++;
       pending.immediate = setImmediate(step, uri);
       return;
     }
@@ -95,7 +104,7 @@ export function startServer(connection: Connection): void {
   const requestCheck = (uri: string) => {
     let pending = checks.get(uri);
     if (!pending) {
-      pending = { immediate: null, edited: false };
+      pending = { immediate: null, edited: false, deferrals: 0 };
       checks.set(uri, pending);
     }
     pending.edited = true;
