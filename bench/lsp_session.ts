@@ -1,5 +1,5 @@
 // A minimal LSP client for the benchmarks: spawns `node dist/server.js --stdio`, speaks
-// JSON-RPC like an editor (initialize, didOpen, hover), waits for published diagnostics,
+// JSON-RPC like an editor (initialize, didOpen, didChange, hover), waits for published diagnostics,
 // and reads the server process's resident memory with `ps`.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -11,18 +11,29 @@ export interface LspSession {
   process: ChildProcess;
   /** Resolves when diagnostics for `uri` arrive after the call. */
   nextDiagnostics(uri: string): Promise<unknown[]>;
+  /** Resolves when diagnostics for `uri` at `version` or later arrive after the call. */
+  diagnosticsAt(uri: string, version: number): Promise<unknown[]>;
   close(): Promise<void>;
 }
 
 export async function startServer(serverPath: string, rootDir: string): Promise<LspSession> {
   const child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-  const waiters = new Map<string, ((d: unknown[]) => void)[]>();
-  connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: unknown[] }) => {
+  interface Waiter {
+    minVersion: number;
+    resolve: (d: unknown[]) => void;
+  }
+  const waiters = new Map<string, Waiter[]>();
+  connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: unknown[] }) => {
     const list = waiters.get(p.uri) ?? [];
-    waiters.delete(p.uri);
-    for (const w of list) w(p.diagnostics);
+    const done = list.filter((w) => (p.version ?? Infinity) >= w.minVersion);
+    const rest = list.filter((w) => !done.includes(w));
+    if (rest.length > 0) waiters.set(p.uri, rest);
+    else waiters.delete(p.uri);
+    for (const w of done) w.resolve(p.diagnostics);
   });
+  const wait = (uri: string, minVersion: number) =>
+    new Promise<unknown[]>((resolve) => waiters.set(uri, [...(waiters.get(uri) ?? []), { minVersion, resolve }]));
   // The server may ask for configuration or register capabilities; answer politely.
   connection.onRequest(() => null);
   connection.onNotification(() => undefined);
@@ -38,7 +49,10 @@ export async function startServer(serverPath: string, rootDir: string): Promise<
     connection,
     process: child,
     nextDiagnostics(uri) {
-      return new Promise((resolve) => waiters.set(uri, [...(waiters.get(uri) ?? []), resolve]));
+      return wait(uri, -Infinity);
+    },
+    diagnosticsAt(uri, version) {
+      return wait(uri, version);
     },
     async close() {
       try {

@@ -1,5 +1,5 @@
-// The language server: document sync (incremental), diagnostics pushed shortly after each
-// open or change, the feature handlers (features.ts) and the custom requests the client uses
+// The language server: document sync (incremental), diagnostics pushed as soon as the
+// edits already received are applied (no debounce timer), the feature handlers (features.ts) and the custom requests the client uses
 // to train (`netspec/modelIR`) and to show summaries (`netspec/summary`).
 
 import {
@@ -15,8 +15,18 @@ import { toDiagnostic } from './convert';
 import { DocumentStates, uriToPath } from './documents';
 import { registerFeatures } from './features';
 
-/** How long diagnostics wait after a change, so a burst of keystrokes checks once. */
-export const DIAGNOSTICS_DELAY_MS = 30;
+/**
+ * A check waiting for the edits already received to be applied: `edited` says an edit came
+ * since the last step, and the check runs at the first step that finds none.
+ */
+interface PendingCheck {
+  immediate: NodeJS.Immediate | null;
+  edited: boolean;
+  /** Steps that found a new edit; an endless stream of edits still gets a check this often. */
+  deferrals: number;
+}
+
+const MAX_DEFERRALS = 200;
 
 export const MODEL_IR_REQUEST = 'netspec/modelIR';
 export const SUMMARY_REQUEST = 'netspec/summary';
@@ -24,7 +34,9 @@ export const SUMMARY_REQUEST = 'netspec/summary';
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const states = new DocumentStates();
-  const timers = new Map<string, NodeJS.Timeout>();
+  const checks = new Map<string, PendingCheck>();
+  /** The newest version whose diagnostics went out, per document; never one older after it. */
+  const publishedVersions = new Map<string, number>();
 
   connection.onInitialize(
     (): InitializeResult => ({
@@ -52,11 +64,15 @@ export function startServer(connection: Connection): void {
   );
 
   const publish = (uri: string) => {
-    timers.delete(uri);
     const doc = documents.get(uri);
     if (!doc) return;
     try {
       const snap = states.snapshot(doc);
+      // The check is synchronous, so the snapshot is of the current version; the guards keep
+      // that true should the check ever yield, and keep versions monotonic per document.
+      if (snap.version !== documents.get(uri)?.version) return;
+      if (snap.version < (publishedVersions.get(uri) ?? -Infinity)) return;
+      publishedVersions.set(uri, snap.version);
       const diagnostics = snap.checked.diagnostics.map((d) => toDiagnostic(uri, snap.lines, d));
       void connection.sendDiagnostics({ uri, version: snap.version, diagnostics });
     } catch (err) {
@@ -64,18 +80,46 @@ export function startServer(connection: Connection): void {
     }
   };
 
-  const schedule = (uri: string, delay: number) => {
-    const old = timers.get(uri);
-    if (old) clearTimeout(old);
-    timers.set(uri, setTimeout(() => publish(uri), delay));
+  // Diagnostics without a debounce: an edit to an idle document requests a check at once,
+  // and the check runs as soon as the edits already received are applied. vscode-jsonrpc
+  // dispatches one queued message per setImmediate, so a step (one setImmediate) that finds
+  // no edit since the previous step knows the burst has been applied and checks the latest
+  // version once. The check is synchronous: edits that arrive while it runs wait in the
+  // pipe, and the first of them afterwards requests the one more check, which again waits
+  // for the rest of them and checks only the latest version.
+  const step = (uri: string) => {
+    const pending = checks.get(uri);
+    if (!pending) return;
+    pending.immediate = null;
+    if (pending.edited && pending.deferrals < MAX_DEFERRALS) {
+      pending.edited = false;
+      pending.deferrals++;
+      pending.immediate = setImmediate(step, uri);
+      return;
+    }
+    checks.delete(uri);
+    publish(uri);
   };
 
-  documents.onDidOpen((e) => schedule(e.document.uri, 0));
-  documents.onDidChangeContent((e) => schedule(e.document.uri, DIAGNOSTICS_DELAY_MS));
+  const requestCheck = (uri: string) => {
+    let pending = checks.get(uri);
+    if (!pending) {
+      pending = { immediate: null, edited: false, deferrals: 0 };
+      checks.set(uri, pending);
+    }
+    pending.edited = true;
+    if (!pending.immediate) pending.immediate = setImmediate(step, uri);
+  };
+
+  // onDidOpen is followed by onDidChangeContent for the same version; both request a check
+  // and the two requests make one.
+  documents.onDidOpen((e) => requestCheck(e.document.uri));
+  documents.onDidChangeContent((e) => requestCheck(e.document.uri));
   documents.onDidClose((e) => {
-    const t = timers.get(e.document.uri);
-    if (t) clearTimeout(t);
-    timers.delete(e.document.uri);
+    const pending = checks.get(e.document.uri);
+    if (pending?.immediate) clearImmediate(pending.immediate);
+    checks.delete(e.document.uri);
+    publishedVersions.delete(e.document.uri);
     states.close(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });

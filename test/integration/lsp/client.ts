@@ -83,6 +83,11 @@ export class TestClient {
     void this.connection.sendNotification(method, params);
   }
 
+  /** Every publishDiagnostics received so far for `uri`, in arrival order. */
+  publishedFor(uri: string): PublishedDiagnostics[] {
+    return this.published.filter((p) => p.uri === uri);
+  }
+
   /** The first diagnostics published for `uri` at `version` or later (waits up to 5 s). */
   async diagnosticsFor(uri: string, version: number): Promise<PublishedDiagnostics> {
     const deadline = Date.now() + 5000;
