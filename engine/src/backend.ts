@@ -105,6 +105,12 @@ export interface Backend {
   download(buffer: DeviceBuffer): Promise<TypedArray>;
   /** Synchronous read where the device allows it (the CPU); undefined elsewhere. */
   readSync?(buffer: DeviceBuffer): TypedArray;
+  /**
+   * A writable host view of the buffer's first `length` elements, where the device's memory
+   * is host memory (the CPU, WebAssembly): the engine writes a batch straight into it instead
+   * of building an array and uploading it. Valid until the backend next allocates or runs.
+   */
+  hostView?(buffer: DeviceBuffer, length: number): TypedArray;
   run<K extends OpName>(op: K, inputs: readonly DeviceTensor[], output: DeviceTensor, attrs: OpAttrs[K]): void;
 }
 

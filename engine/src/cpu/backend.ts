@@ -70,6 +70,10 @@ export class CpuBackend implements Backend {
     return this.readSync(buffer);
   }
 
+  hostView(buffer: DeviceBuffer, length: number): TypedArray {
+    return (buffer as CpuBuffer).data.subarray(0, length);
+  }
+
   readSync(buffer: DeviceBuffer): TypedArray {
     return (buffer as CpuBuffer).data.slice();
   }

@@ -334,6 +334,12 @@ export class WasmBackend implements Backend {
     return this.readSync(buffer);
   }
 
+  hostView(buffer: DeviceBuffer, length: number): TypedArray {
+    const b = buffer as WasmBuffer;
+    const start = b.ptr >>> 2;
+    return b.dtype === 'int32' ? this.i32.subarray(start, start + length) : this.f32.subarray(start, start + length);
+  }
+
   readSync(buffer: DeviceBuffer): TypedArray {
     const b = buffer as WasmBuffer;
     const start = b.ptr >>> 2;
