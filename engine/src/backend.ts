@@ -96,6 +96,20 @@ export interface OpAttrs {
 
 export type OpName = keyof OpAttrs;
 
+/**
+ * The constants of one Adam step, as the optimizer's composite ops use them:
+ * m' = affine(m, beta1) + affine(g, 1 - beta1); v' = affine(v, beta2) + affine(g², 1 - beta2);
+ * w' = w - affine(m' / affine(sqrt(v'), 1, epsilon), alpha), each affine x*a + b with b = 0
+ * unless given, every op rounded to float32 as the backend's own kernel rounds it.
+ */
+export interface AdamStep {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** The bias-corrected step size lr * sqrt(1 - beta2^t) / (1 - beta1^t). */
+  alpha: number;
+}
+
 /** A compute device. Kernels write into outputs that the engine allocated from `outputShape`. */
 export interface Backend {
   readonly name: string;
@@ -111,6 +125,12 @@ export interface Backend {
    * of building an array and uploading it. Valid until the backend next allocates or runs.
    */
   hostView?(buffer: DeviceBuffer, length: number): TypedArray;
+  /**
+   * Optional: one Adam step over `length` float32 values in place (w, m and v updated from
+   * g), giving exactly the values of the optimizer's composite ops on this backend (see
+   * AdamStep). Backends without it run those ops one by one.
+   */
+  adamStep?(w: DeviceBuffer, g: DeviceBuffer, m: DeviceBuffer, v: DeviceBuffer, length: number, h: AdamStep): void;
   run<K extends OpName>(op: K, inputs: readonly DeviceTensor[], output: DeviceTensor, attrs: OpAttrs[K]): void;
 }
 

@@ -114,6 +114,11 @@ export class Tensor {
     return this.shape.length;
   }
 
+  /** True when another tensor (a view) shares this tensor's buffer. */
+  get shared(): boolean {
+    return (this.storage?.refs ?? 0) > 1;
+  }
+
   get disposed(): boolean {
     return this.storage === null;
   }
