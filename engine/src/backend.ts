@@ -2,8 +2,10 @@
 // runs a small, fixed set of primitive ops described as data: each op has a name, a typed
 // attribute record and a shape rule here, so the engine (tensors, autograd, layers) never
 // knows which device it runs on. A new backend (WebGPU: one WGSL kernel per op, cached by
-// op, attributes and shapes) implements `alloc/free/upload/download/run` and nothing else.
-// The CPU backend in `cpu/` defines the reference semantics of every op.
+// op, attributes and shapes) implements `alloc/free/upload/download/run` and nothing else;
+// the optional `hostView` (write a batch straight into host memory) and `adamStep` (a fused
+// optimizer step, bit-identical to the composite ops) are shortcuts the CPU and WebAssembly
+// backends take. The CPU backend in `cpu/` defines the reference semantics of every op.
 
 import type { DType } from '../catalog/shape';
 

@@ -4,7 +4,8 @@
 // gradients (im2col / col2im around the same GEMM), and the elementwise ops the layers and
 // optimizers use most (add, sub, mul, div, max, min with scalar and trailing-axis
 // broadcasting; relu, neg, abs, square, sqrt, affine; relu's gradient; sums over leading
-// axes), and max and average pooling with their gradients. Every other op, and every case
+// axes), max and average pooling with their gradients, and the optimizer's Adam step fused
+// into one in-place kernel per parameter (`adamStep`). Every other op, and every case
 // a kernel does not cover (int32, other broadcasts), runs the CPU backend's reference kernel on Float32Array/Int32Array views of the same
 // memory, so nothing is copied and the reference keeps defining the semantics.
 //
