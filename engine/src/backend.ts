@@ -2,8 +2,10 @@
 // runs a small, fixed set of primitive ops described as data: each op has a name, a typed
 // attribute record and a shape rule here, so the engine (tensors, autograd, layers) never
 // knows which device it runs on. A new backend (WebGPU: one WGSL kernel per op, cached by
-// op, attributes and shapes) implements `alloc/free/upload/download/run` and nothing else.
-// The CPU backend in `cpu/` defines the reference semantics of every op.
+// op, attributes and shapes) implements `alloc/free/upload/download/run` and nothing else;
+// the optional `hostView` (write a batch straight into host memory) and `adamStep` (a fused
+// optimizer step, bit-identical to the composite ops) are shortcuts the CPU and WebAssembly
+// backends take. The CPU backend in `cpu/` defines the reference semantics of every op.
 
 import type { DType } from '../catalog/shape';
 
@@ -96,6 +98,20 @@ export interface OpAttrs {
 
 export type OpName = keyof OpAttrs;
 
+/**
+ * The constants of one Adam step, as the optimizer's composite ops use them:
+ * m' = affine(m, beta1) + affine(g, 1 - beta1); v' = affine(v, beta2) + affine(g², 1 - beta2);
+ * w' = w - affine(m' / affine(sqrt(v'), 1, epsilon), alpha), each affine x*a + b with b = 0
+ * unless given, every op rounded to float32 as the backend's own kernel rounds it.
+ */
+export interface AdamStep {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** The bias-corrected step size lr * sqrt(1 - beta2^t) / (1 - beta1^t). */
+  alpha: number;
+}
+
 /** A compute device. Kernels write into outputs that the engine allocated from `outputShape`. */
 export interface Backend {
   readonly name: string;
@@ -105,6 +121,18 @@ export interface Backend {
   download(buffer: DeviceBuffer): Promise<TypedArray>;
   /** Synchronous read where the device allows it (the CPU); undefined elsewhere. */
   readSync?(buffer: DeviceBuffer): TypedArray;
+  /**
+   * A writable host view of the buffer's first `length` elements, where the device's memory
+   * is host memory (the CPU, WebAssembly): the engine writes a batch straight into it instead
+   * of building an array and uploading it. Valid until the backend next allocates or runs.
+   */
+  hostView?(buffer: DeviceBuffer, length: number): TypedArray;
+  /**
+   * Optional: one Adam step over `length` float32 values in place (w, m and v updated from
+   * g), giving exactly the values of the optimizer's composite ops on this backend (see
+   * AdamStep). Backends without it run those ops one by one.
+   */
+  adamStep?(w: DeviceBuffer, g: DeviceBuffer, m: DeviceBuffer, v: DeviceBuffer, length: number, h: AdamStep): void;
   run<K extends OpName>(op: K, inputs: readonly DeviceTensor[], output: DeviceTensor, attrs: OpAttrs[K]): void;
 }
 

@@ -1,10 +1,12 @@
 // Optimizers with Keras 3's update formulas and defaults (Adam and RMSprop epsilon 1e-7,
 // AdamW decaying every variable before the Adam step). A step replaces each parameter's
 // buffer with its updated value (`assign`), so parameters keep their identity and the
-// buffer pool recycles the old storage: steady-state training allocates nothing new.
+// buffer pool recycles the old storage: steady-state training allocates nothing new. Adam
+// runs as one fused kernel per parameter where the backend has one (`adamStep`: the CPU and
+// WebAssembly backends), updating in place to exactly the values of the ops written below.
 
 import * as o from './ops';
-import { keep, tidy, Tensor } from './tensor';
+import { getBackend, keep, tidy, Tensor } from './tensor';
 
 export type OptimizerConfig =
   | { kind: 'sgd'; lr: number; momentum?: number; nesterov?: boolean }
@@ -78,6 +80,12 @@ export class Optimizer {
         const eps = c.epsilon ?? 1e-7;
         const [m, v] = this.slot(w, 2);
         const alpha = (c.lr * Math.sqrt(1 - Math.pow(b2, t))) / (1 - Math.pow(b1, t));
+        // A backend with a fused step updates w, m and v in place, to the same values.
+        const backend = getBackend();
+        if (backend.adamStep && w.dtype === 'float32' && g.dtype === 'float32' && g.size === w.size && !w.shared && !m.shared && !v.shared) {
+          backend.adamStep(w.buffer, g.buffer, m.buffer, v.buffer, w.size, { beta1: b1, beta2: b2, epsilon: eps, alpha });
+          return;
+        }
         const m2 = o.add(o.affine(m, b1), o.affine(g, 1 - b1));
         const v2 = o.add(o.affine(v, b2), o.affine(o.square(g), 1 - b2));
         w.assign(o.sub(w, o.affine(o.div(m2, o.affine(o.sqrt(v2), 1, eps)), alpha)));

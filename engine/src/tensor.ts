@@ -114,6 +114,11 @@ export class Tensor {
     return this.shape.length;
   }
 
+  /** True when another tensor (a view) shares this tensor's buffer. */
+  get shared(): boolean {
+    return (this.storage?.refs ?? 0) > 1;
+  }
+
   get disposed(): boolean {
     return this.storage === null;
   }
@@ -171,8 +176,29 @@ export function tensor(values: ArrayLike<number>, shape: readonly number[], dtyp
   const n = sizeOf(shape);
   if (values.length !== n) throw new Error(`tensor: ${values.length} values for shape [${shape}]`);
   const t = new Tensor([...shape], dtype);
-  const data = dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
+  // A typed array of the right kind goes to the device as it is (upload copies it).
+  const typed = dtype === 'int32' ? values instanceof Int32Array : values instanceof Float32Array;
+  const data = typed ? (values as TypedArray) : dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
   currentPool().backend.upload(t.buffer, data);
+  return t;
+}
+
+/**
+ * A new tensor whose values `write` puts into the array it is given (of the tensor's dtype
+ * and size): on a backend with host memory (`hostView`) that array is the tensor's own
+ * memory, so the values are written once; elsewhere it is uploaded afterwards.
+ */
+export function tensorWith(shape: readonly number[], dtype: DType, write: (into: Float32Array | Int32Array) => void): Tensor {
+  const t = new Tensor([...shape], dtype);
+  const backend = currentPool().backend;
+  const n = t.size;
+  if (backend.hostView) {
+    write(backend.hostView(t.buffer, n));
+    return t;
+  }
+  const data = dtype === 'int32' ? new Int32Array(n) : new Float32Array(n);
+  write(data);
+  backend.upload(t.buffer, data);
   return t;
 }
 

@@ -551,3 +551,39 @@ void pool2d_grad(int fn, const float *x, const float *y, const float *dy, int N,
         }
       }
 }
+
+// ---- optimizers ----
+
+// One Adam step in place, with exactly the float32 arithmetic of the ops the optimizer
+// otherwise runs one by one (engine/src/optimizers.ts): each affine is x*a + b with a and b
+// in float32 (b = 0 included, so -0 becomes +0 as there), then add, square, sqrt, div, sub.
+//   m = (m*b1 + 0) + (g*c1 + 0); v = (v*b2 + 0) + ((g*g)*c2 + 0)
+//   w = w - ((m / (sqrt(v)*1 + eps)) * alpha + 0)
+__attribute__((export_name("adam")))
+void adam(long n, float *w, const float *g, float *m, float *v, float b1, float c1, float b2, float c2, float eps, float alpha) {
+  V zero = wasm_f32x4_splat(0), one = wasm_f32x4_splat(1);
+  V vb1 = wasm_f32x4_splat(b1), vc1 = wasm_f32x4_splat(c1), vb2 = wasm_f32x4_splat(b2), vc2 = wasm_f32x4_splat(c2);
+  V veps = wasm_f32x4_splat(eps), valpha = wasm_f32x4_splat(alpha);
+  long i = 0;
+  for (; i + 4 <= n; i += 4) {
+    V gi = wasm_v128_load(g + i);
+    V m2 = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(m + i), vb1), zero), wasm_f32x4_add(wasm_f32x4_mul(gi, vc1), zero));
+    V v2 = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(v + i), vb2), zero),
+                          wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(gi, gi), vc2), zero));
+    V den = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_sqrt(v2), one), veps);
+    V step = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_div(m2, den), valpha), zero);
+    wasm_v128_store(w + i, wasm_f32x4_sub(wasm_v128_load(w + i), step));
+    wasm_v128_store(m + i, m2);
+    wasm_v128_store(v + i, v2);
+  }
+  for (; i < n; i++) {
+    float gi = g[i];
+    float m2 = (m[i] * b1 + 0.0f) + (gi * c1 + 0.0f);
+    float v2 = (v[i] * b2 + 0.0f) + ((gi * gi) * c2 + 0.0f);
+    float den = __builtin_sqrtf(v2) * 1.0f + eps;
+    float step = (m2 / den) * alpha + 0.0f;
+    w[i] = w[i] - step;
+    m[i] = m2;
+    v[i] = v2;
+  }
+}

@@ -30,13 +30,17 @@ function backward(tape: Tape, value: Tensor, wrt: readonly Tensor[]): Tensor[] {
     const node = tape.nodes[i];
     const dy = grads.get(node.output);
     if (!dy) continue;
-    const dxs = GRAD_RULES[node.op](node, dy);
-    node.inputs.forEach((input, j) => {
+    // Only inputs on the tape take a gradient: model inputs, targets and constants never
+    // do, so their rules' branches (a first layer's dX of the data) are not run at all.
+    const needs = node.inputs.map((input) => tape.tracked.has(input));
+    const dxs = GRAD_RULES[node.op](node, dy, needs);
+    for (let j = 0; j < node.inputs.length; j++) {
       const g = dxs[j];
-      if (!g || !tape.tracked.has(input)) return;
+      if (!g || !needs[j]) continue;
+      const input = node.inputs[j];
       const prev = grads.get(input);
       grads.set(input, prev ? o.add(prev, g) : g);
-    });
+    }
   }
   return wrt.map((t) => grads.get(t) ?? o.fill(t.shape, 0));
 }

@@ -1,6 +1,8 @@
-// Gradient rules, one per primitive: given a recorded node and the gradient of its output,
-// return the gradient of each input (null where none flows: indices, masks, constants).
-// Rules are written in the engine's own ops, so they run on whichever backend is active.
+// Gradient rules, one per primitive: given a recorded node, the gradient of its output and
+// which inputs need a gradient (those on the tape: never model inputs, targets or
+// constants), return the gradient of each input (null where none flows or none is needed,
+// so a first layer's gradient with respect to the data is never computed). Rules are
+// written in the engine's own ops, so they run on whichever backend is active.
 
 import type { OpAttrs } from '../backend';
 import { GRAD_FROM_OUTPUT } from '../backend';
@@ -9,23 +11,28 @@ import type { Tensor } from '../tensor';
 import { apply } from './tape';
 import type { NodeOp, TapeNode } from './tape';
 
-export type GradRule = (node: TapeNode, dy: Tensor) => (Tensor | null)[];
+/** `needs[j]`: whether input j takes a gradient; a rule returns null where it is false. */
+export type GradRule = (node: TapeNode, dy: Tensor, needs: readonly boolean[]) => (Tensor | null)[];
+
+/** Every input needs a gradient (rules called without a mask). */
+const ALL: readonly boolean[] = [true, true, true];
 
 function attrs<K extends keyof OpAttrs>(node: TapeNode): OpAttrs[K] {
   return node.attrs as OpAttrs[K];
 }
 
-function binaryRule(node: TapeNode, dy: Tensor): (Tensor | null)[] {
+function binaryRule(node: TapeNode, dy: Tensor, needs: readonly boolean[] = ALL): (Tensor | null)[] {
   const [a, b] = node.inputs;
   const y = node.output;
   const to = (g: Tensor, t: Tensor) => o.sumTo(g, t.shape);
+  const [na, nb] = needs;
   switch (attrs<'binary'>(node).fn) {
-    case 'add': return [to(dy, a), to(dy, b)];
-    case 'sub': return [to(dy, a), to(o.neg(dy), b)];
-    case 'mul': return [to(o.mul(dy, b), a), to(o.mul(dy, a), b)];
-    case 'div': return [to(o.div(dy, b), a), to(o.neg(o.div(o.mul(dy, y), b)), b)];
-    case 'max': return [to(o.mul(dy, o.binary(a, b, 'ge')), a), to(o.mul(dy, o.binary(a, b, 'lt')), b)];
-    case 'min': return [to(o.mul(dy, o.binary(b, a, 'ge')), a), to(o.mul(dy, o.binary(b, a, 'lt')), b)];
+    case 'add': return [na ? to(dy, a) : null, nb ? to(dy, b) : null];
+    case 'sub': return [na ? to(dy, a) : null, nb ? to(o.neg(dy), b) : null];
+    case 'mul': return [na ? to(o.mul(dy, b), a) : null, nb ? to(o.mul(dy, a), b) : null];
+    case 'div': return [na ? to(o.div(dy, b), a) : null, nb ? to(o.neg(o.div(o.mul(dy, y), b)), b) : null];
+    case 'max': return [na ? to(o.mul(dy, o.binary(a, b, 'ge')), a) : null, nb ? to(o.mul(dy, o.binary(a, b, 'lt')), b) : null];
+    case 'min': return [na ? to(o.mul(dy, o.binary(b, a, 'ge')), a) : null, nb ? to(o.mul(dy, o.binary(b, a, 'lt')), b) : null];
     default: return [null, null];
   }
 }
@@ -35,28 +42,28 @@ function unbatch(g: Tensor, shape: readonly number[]): Tensor {
   return g.rank === shape.length ? g : o.sum(g, g.shape.slice(0, g.rank - shape.length).map((_d, i) => i));
 }
 
-function matmulRule(node: TapeNode, dy: Tensor): (Tensor | null)[] {
+function matmulRule(node: TapeNode, dy: Tensor, needs: readonly boolean[] = ALL): (Tensor | null)[] {
   const [a, b, bias] = node.inputs;
   const { transA, transB, activation } = attrs<'matmul'>(node);
   const y = node.output;
   const g = activation === 'linear' ? dy : apply('unary_grad', [y, y, dy], { fn: activation });
-  let da: Tensor;
-  let db: Tensor;
+  let da: Tensor | null = null;
+  let db: Tensor | null = null;
   if (!transA && !transB) {
-    da = o.matmul(g, b, { transB: true });
-    db = o.matmul(a, g, { transA: true });
+    if (needs[0]) da = o.matmul(g, b, { transB: true });
+    if (needs[1]) db = o.matmul(a, g, { transA: true });
   } else if (!transA && transB) {
-    da = o.matmul(g, b);
-    db = o.matmul(g, a, { transA: true });
+    if (needs[0]) da = o.matmul(g, b);
+    if (needs[1]) db = o.matmul(g, a, { transA: true });
   } else if (transA && !transB) {
-    da = o.matmul(b, g, { transB: true });
-    db = o.matmul(a, g);
+    if (needs[0]) da = o.matmul(b, g, { transB: true });
+    if (needs[1]) db = o.matmul(a, g);
   } else {
-    da = o.matmul(b, g, { transA: true, transB: true });
-    db = o.matmul(g, a, { transA: true, transB: true });
+    if (needs[0]) da = o.matmul(b, g, { transA: true, transB: true });
+    if (needs[1]) db = o.matmul(g, a, { transA: true, transB: true });
   }
-  const grads: (Tensor | null)[] = [unbatch(da, a.shape), unbatch(db, b.shape)];
-  if (bias) grads.push(o.sumTo(g, bias.shape));
+  const grads: (Tensor | null)[] = [da && unbatch(da, a.shape), db && unbatch(db, b.shape)];
+  if (bias) grads.push(needs[2] ? o.sumTo(g, bias.shape) : null);
   return grads;
 }
 
@@ -82,13 +89,13 @@ function softmaxRule(node: TapeNode, dy: Tensor): (Tensor | null)[] {
   return [o.mul(y, o.sub(dy, o.sum(o.mul(dy, y), -1, true)))];
 }
 
-function concatRule(node: TapeNode, dy: Tensor): (Tensor | null)[] {
+function concatRule(node: TapeNode, dy: Tensor, needs: readonly boolean[]): (Tensor | null)[] {
   const { axis } = attrs<'concat'>(node);
   let offset = 0;
-  return node.inputs.map((t) => {
+  return node.inputs.map((t, j) => {
     const begin = t.shape.map((_d, i) => (i === axis ? offset : 0));
     offset += t.shape[axis];
-    return o.slice(dy, begin, [...t.shape]);
+    return needs[j] ? o.slice(dy, begin, [...t.shape]) : null;
   });
 }
 
@@ -105,16 +112,16 @@ export const GRAD_RULES: Record<NodeOp, GradRule> = {
   broadcast: (node, dy) => [o.sumTo(dy, node.inputs[0].shape)],
   softmax: softmaxRule,
   matmul: matmulRule,
-  conv2d: (node, dy) => {
+  conv2d: (node, dy, needs) => {
     const [x, w] = node.inputs;
     const { stride, padding } = attrs<'conv2d'>(node);
     return [
-      apply('conv2d_grad_input', [dy, w], { stride, padding, inputShape: [...x.shape] }),
-      apply('conv2d_grad_filter', [x, dy], { stride, padding, filterShape: [...w.shape] }),
+      needs[0] ? apply('conv2d_grad_input', [dy, w], { stride, padding, inputShape: [...x.shape] }) : null,
+      needs[1] ? apply('conv2d_grad_filter', [x, dy], { stride, padding, filterShape: [...w.shape] }) : null,
     ];
   },
   pool2d: (node, dy) => [apply('pool2d_grad', [node.inputs[0], node.output, dy], attrs<'pool2d'>(node))],
-  gather: (node, dy) => [apply('scatter_add', [node.inputs[1], dy], { rows: node.inputs[0].shape[0] }), null],
+  gather: (node, dy, needs) => [needs[0] ? apply('scatter_add', [node.inputs[1], dy], { rows: node.inputs[0].shape[0] }) : null, null],
   transpose: (node, dy) => {
     const { perm } = attrs<'transpose'>(node);
     const inverse = new Array<number>(perm.length);

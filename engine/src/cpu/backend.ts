@@ -1,7 +1,7 @@
 // The CPU backend: buffers are typed arrays and each op is a plain loop. It is the
 // reference that defines every op's semantics, and the fallback where no GPU exists.
 
-import type { Backend, DeviceBuffer, DeviceTensor, DType, OpAttrs, OpName, TypedArray } from '../backend';
+import type { AdamStep, Backend, DeviceBuffer, DeviceTensor, DType, OpAttrs, OpName, TypedArray } from '../backend';
 import { binary, broadcast, cast, fill, reduce, softmax, unary, unaryGrad } from './elementwise';
 import { conv2d, conv2dGradFilter, conv2dGradInput, pool2d, pool2dGrad } from './conv';
 import { concat, dropoutMask, gather, oneHot, scatterAdd, slice, sliceGrad, transpose } from './indexing';
@@ -68,6 +68,31 @@ export class CpuBackend implements Backend {
 
   async download(buffer: DeviceBuffer): Promise<TypedArray> {
     return this.readSync(buffer);
+  }
+
+  hostView(buffer: DeviceBuffer, length: number): TypedArray {
+    return (buffer as CpuBuffer).data.subarray(0, length);
+  }
+
+  /** The Adam ops' loops fused: each op's float64 expression rounded to float32, as its kernel stores it. */
+  adamStep(wb: DeviceBuffer, gb: DeviceBuffer, mb: DeviceBuffer, vb: DeviceBuffer, length: number, h: AdamStep): void {
+    const w = (wb as CpuBuffer).data;
+    const g = (gb as CpuBuffer).data;
+    const m = (mb as CpuBuffer).data;
+    const v = (vb as CpuBuffer).data;
+    const { beta1: b1, beta2: b2, epsilon: eps, alpha } = h;
+    const c1 = 1 - b1;
+    const c2 = 1 - b2;
+    const f = Math.fround;
+    for (let i = 0; i < length; i++) {
+      const gi = g[i];
+      const m2 = f(f(m[i] * b1 + 0) + f(gi * c1 + 0));
+      const v2 = f(f(v[i] * b2 + 0) + f(f(gi * gi) * c2 + 0));
+      const den = f(f(Math.sqrt(v2)) * 1 + eps);
+      w[i] = w[i] - f(f(m2 / den) * alpha + 0);
+      m[i] = m2;
+      v[i] = v2;
+    }
   }
 
   readSync(buffer: DeviceBuffer): TypedArray {

@@ -142,7 +142,13 @@ export async function idxFile(files: DataFiles, path: string, noun: string, scal
   if (role) return role;
   let data: Float32Array | Int32Array = parsed.value.data;
   const divisor = idxScale(bytes[2]);
-  if (scale && divisor !== 1) data = Float32Array.from(data, (v) => v / divisor);
+  if (scale && divisor !== 1) {
+    // A plain loop: Float32Array.from with a map function costs a call per value (47M for MNIST).
+    const from = data;
+    const out = new Float32Array(from.length);
+    for (let i = 0; i < from.length; i++) out[i] = from[i] / divisor;
+    data = out;
+  }
   const a: FileArray = { file: path, shape: parsed.value.shape, data, noun };
   const finite = checkFinite(a);
   return finite.ok ? { ok: true, value: a } : finite;

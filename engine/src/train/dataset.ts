@@ -98,12 +98,27 @@ export function gatherRows(set: ArraySet, indices: ArrayLike<number>, as?: 'floa
   const row = sizeOf(set.sampleShape);
   const int = as ? as === 'int32' : set.data instanceof Int32Array;
   const out = int ? new Int32Array(indices.length * row) : new Float32Array(indices.length * row);
+  gatherRowsInto(set, indices, out);
+  return out;
+}
+
+/** Writes the rows `indices` of `set` into `out` (indices.length rows, converted to out's kind). */
+export function gatherRowsInto(set: ArraySet, indices: ArrayLike<number>, out: Float32Array | Int32Array): void {
+  const row = sizeOf(set.sampleShape);
+  const same = out.constructor === set.data.constructor;
+  // Consecutive indices (a batch Dataset read in its own order) are one block.
+  let run = indices.length > 0;
+  for (let i = 1; run && i < indices.length; i++) run = indices[i] === indices[0] + i;
+  if (run && same) {
+    const start = indices[0] * row;
+    out.set(set.data.subarray(start, start + indices.length * row));
+    return;
+  }
   for (let i = 0; i < indices.length; i++) {
     const start = indices[i] * row;
-    if (out.constructor === set.data.constructor) out.set(set.data.subarray(start, start + row), i * row);
+    if (same) out.set(set.data.subarray(start, start + row), i * row);
     else for (let k = 0; k < row; k++) out[i * row + k] = set.data[start + k];
   }
-  return out;
 }
 
 /** The samples `indices` of a dataset, every input and target gathered. */

@@ -12,9 +12,9 @@ import type { Regularizer } from '../losses';
 import type { Model } from '../model';
 import * as o from '../ops';
 import type { Optimizer } from '../optimizers';
-import { tensor, tidy } from '../tensor';
+import { tensorWith, tidy } from '../tensor';
 import type { Tensor } from '../tensor';
-import { gatherRows } from './dataset';
+import { gatherRows, gatherRowsInto } from './dataset';
 import { outputLoss, targetTensor, weightedSum } from './objective';
 import type { OutputLoss } from './objective';
 import type { Dataset } from './types';
@@ -183,5 +183,5 @@ function batchTensor(ir: ModelIR, name: string, data: Dataset, rows: Int32Array)
   const input = ir.inputs.find((i) => i.name === name)!;
   const set = data.inputs[name];
   const shape = input.shape.every((d) => typeof d === 'number') ? (input.shape as number[]) : set.sampleShape;
-  return tensor(gatherRows(set, rows, input.dtype), [rows.length, ...shape], input.dtype);
+  return tensorWith([rows.length, ...shape], input.dtype, (into) => gatherRowsInto(set, rows, into));
 }

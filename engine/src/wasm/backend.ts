@@ -4,14 +4,15 @@
 // gradients (im2col / col2im around the same GEMM), and the elementwise ops the layers and
 // optimizers use most (add, sub, mul, div, max, min with scalar and trailing-axis
 // broadcasting; relu, neg, abs, square, sqrt, affine; relu's gradient; sums over leading
-// axes), and max and average pooling with their gradients. Every other op, and every case
+// axes), max and average pooling with their gradients, and the optimizer's Adam step fused
+// into one in-place kernel per parameter (`adamStep`). Every other op, and every case
 // a kernel does not cover (int32, other broadcasts), runs the CPU backend's reference kernel on Float32Array/Int32Array views of the same
 // memory, so nothing is copied and the reference keeps defining the semantics.
 //
 // Sums are carried in float32 (the reference uses float64), so results agree with the CPU
 // backend within float32 rounding, not bit for bit; NaN propagates as in the reference.
 
-import type { Backend, DeviceBuffer, DeviceTensor, DType, OpAttrs, OpName, TypedArray } from '../backend';
+import type { AdamStep, Backend, DeviceBuffer, DeviceTensor, DType, OpAttrs, OpName, TypedArray } from '../backend';
 import { windowGeometry } from '../backend';
 import { binary as cpuBinary, broadcast, cast, fill, reduce as cpuReduce, softmax, unary as cpuUnary, unaryFn, unaryGrad as cpuUnaryGrad } from '../cpu/elementwise';
 import { conv2d as cpuConv2d, conv2dGradFilter as cpuConv2dGradFilter, conv2dGradInput as cpuConv2dGradInput, pool2d, pool2dGrad } from '../cpu/conv';
@@ -39,6 +40,7 @@ interface KernelExports {
   unary(fn: number, n: number, x: number, out: number, alpha: number, beta: number): void;
   relu_grad(n: number, y: number, dy: number, out: number): void;
   sum_rows(r: number, c: number, x: number, out: number, scale: number): void;
+  adam(n: number, w: number, g: number, m: number, v: number, b1: number, c1: number, b2: number, c2: number, eps: number, alpha: number): void;
   pool2d(fn: number, x: number, n: number, h: number, w: number, c: number, ph: number, pw: number, sh: number, sw: number, pt: number, pl: number, oh: number, ow: number, y: number): void;
   pool2d_grad(fn: number, x: number, y: number, dy: number, n: number, h: number, w: number, c: number, ph: number, pw: number, sh: number, sw: number, pt: number, pl: number, oh: number, ow: number, dx: number): void;
 }
@@ -332,6 +334,19 @@ export class WasmBackend implements Backend {
 
   async download(buffer: DeviceBuffer): Promise<TypedArray> {
     return this.readSync(buffer);
+  }
+
+  /** Adam in one kernel: the float32 arithmetic of the unary/binary kernels it replaces. */
+  adamStep(w: DeviceBuffer, g: DeviceBuffer, m: DeviceBuffer, v: DeviceBuffer, length: number, h: AdamStep): void {
+    const p = (b: DeviceBuffer) => (b as WasmBuffer).ptr;
+    this.k.adam(length, p(w), p(g), p(m), p(v), h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.epsilon, h.alpha);
+    this.counts.wasm.set('adam', (this.counts.wasm.get('adam') ?? 0) + 1);
+  }
+
+  hostView(buffer: DeviceBuffer, length: number): TypedArray {
+    const b = buffer as WasmBuffer;
+    const start = b.ptr >>> 2;
+    return b.dtype === 'int32' ? this.i32.subarray(start, start + length) : this.f32.subarray(start, start + length);
   }
 
   readSync(buffer: DeviceBuffer): TypedArray {
