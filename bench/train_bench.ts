@@ -199,9 +199,9 @@ export const LOOP_STEPS = 100;
  * epoch's numbers): the median of the epochs' samples/s after the first, with the device
  * read every `readEvery` steps (null: the loop's default for the backend).
  */
-export async function oursLoop(backend: Backend, ir: ModelIR, w: Workload, readEvery: number | null, epochs = 5): Promise<number> {
+export async function oursLoop(backend: Backend, ir: ModelIR, w: Workload, readEvery: number | null, epochs = 5, steps = LOOP_STEPS): Promise<number> {
   setBackend(backend);
-  const data = syntheticData(w.sampleShape, ir, BATCH * LOOP_STEPS);
+  const data = syntheticData(w.sampleShape, ir, BATCH * steps);
   const saved = { ...loopSettings };
   loopSettings.readEvery = readEvery;
   try {
