@@ -28,6 +28,7 @@ import { Optimizer } from '../engine/src/optimizers';
 import { setBackend } from '../engine/src/tensor';
 import { objectiveOf } from '../engine/src/train/objective';
 import { BatchRunner } from '../engine/src/train/pass';
+import { loopSettings, train } from '../engine/src/train/run';
 import type { Dataset } from '../engine/src/train/types';
 import { WasmBackend } from '../engine/src/wasm/backend';
 import { createWasmBackendThreaded } from '../engine/src/wasm/threads_node';
@@ -118,8 +119,7 @@ export function irOf(w: Workload): ModelIR {
 }
 
 /** Inputs uniform in [0, 1) like scaled pixels, class indices uniform; the same for every backend. */
-export function syntheticData(sampleShape: number[], ir: ModelIR): Dataset {
-  const count = BATCH * BATCHES;
+export function syntheticData(sampleShape: number[], ir: ModelIR, count = BATCH * BATCHES): Dataset {
   const size = sampleShape.reduce((p, d) => p * d, 1);
   let s = 12345;
   const next = () => {
@@ -191,8 +191,31 @@ export async function ours(backend: Backend, ir: ModelIR, data: Dataset): Promis
   }
 }
 
+/** Steps per epoch of the loop rows (`oursLoop`). */
+export const LOOP_STEPS = 100;
+
+/**
+ * Our training loop as `netspec train` runs it (shuffle, gather, steps, the reads, the
+ * epoch's numbers): the median of the epochs' samples/s after the first, with the device
+ * read every `readEvery` steps (null: the loop's default for the backend).
+ */
+export async function oursLoop(backend: Backend, ir: ModelIR, w: Workload, readEvery: number | null, epochs = 5, steps = LOOP_STEPS): Promise<number> {
+  setBackend(backend);
+  const data = syntheticData(w.sampleShape, ir, BATCH * steps);
+  const saved = { ...loopSettings };
+  loopSettings.readEvery = readEvery;
+  try {
+    const r = await train(ir, { ...SETTINGS, epochs }, data, null);
+    if (!r.ok) throw new Error(r.error.message);
+    const rates = r.result.epochs.slice(1).map((e) => e.samplesPerSecond).sort((a, b) => a - b);
+    return rates[rates.length >> 1];
+  } finally {
+    Object.assign(loopSettings, saved);
+  }
+}
+
 /** TensorFlow.js on backend `name`: the same layers, Adam (Keras defaults), trainOnBatch per step. */
-async function tfjs(tf: typeof TF, name: string, w: Workload, ir: ModelIR, data: Dataset): Promise<number> {
+export async function tfjs(tf: typeof TF, name: string, w: Workload, ir: ModelIR, data: Dataset): Promise<number> {
   if (!(await tf.setBackend(name))) throw new Error('not available');
   await tf.ready();
   const model = tf.sequential({ layers: w.tfLayers(tf) });
@@ -281,6 +304,11 @@ async function main(): Promise<void> {
     if (gpu) {
       const ourGpu = await ours(gpu, ir, data);
       rows.push([w.name, 'webgpu', fmt(ourGpu), 'tfjs webgpu', fmt(peer.webgpu), ratio(ourGpu, peer.webgpu), '', '', '']);
+      // The whole loop (what `netspec train --backend webgpu` reports): reading every step, then every 50.
+      const loop1 = await oursLoop(gpu, ir, w, 1);
+      const loopN = await oursLoop(gpu, ir, w, null);
+      rows.push([w.name, 'webgpu loop, read each step', fmt(loop1), 'tfjs webgpu', fmt(peer.webgpu), ratio(loop1, peer.webgpu), '', '', '']);
+      rows.push([w.name, 'webgpu loop, read every 50', fmt(loopN), 'tfjs webgpu', fmt(peer.webgpu), ratio(loopN, peer.webgpu), 'read each step', fmt(loop1), ratio(loopN, loop1)]);
     }
     console.log(`measured ${w.name}`);
   }

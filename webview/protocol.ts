@@ -81,11 +81,23 @@ export type ToPanel =
   | { type: 'restore'; snapshot: RunSnapshot }
   | { type: 'settings'; smoothing: number };
 
+/** One step's loss, by its epoch and step within the epoch. */
+export interface StepPoint {
+  epoch: number;
+  step: number;
+  loss: number;
+}
+
 /** Panel → extension. */
 export type FromPanel =
   | { type: 'ready' }
   | { type: 'backend'; runId: string; info: BackendInfo }
-  | { type: 'step'; runId: string; event: StepEvent }
+  /**
+   * A step, and the loss of every step since the last one posted (`earlier`, in order): the
+   * loop reports steps in batches (WebGPU reads the device every 50 steps), and the worker
+   * posts at most one message per STEP_POST_MS, so the chart still gets every step's loss.
+   */
+  | { type: 'step'; runId: string; event: StepEvent; earlier?: StepPoint[] }
   | { type: 'epoch'; runId: string; event: EpochEvent }
   /** Weights to save (safetensors bytes), after each epoch and at the end. */
   | { type: 'weights'; runId: string; epoch: number; final: boolean; bytes: Uint8Array }

@@ -18,6 +18,8 @@ export class Optimizer {
   /** Completed steps (Keras `iterations`). */
   iterations = 0;
   private slots = new Map<Tensor, Tensor[]>();
+  /** A device copy of the state (`save`), reused from one save to the next. */
+  private saved: { iterations: number; slots: Map<Tensor, Tensor[]> } | null = null;
 
   constructor(readonly config: OptimizerConfig) {}
 
@@ -30,10 +32,42 @@ export class Optimizer {
     this.iterations = t;
   }
 
+  /** Copies the state (iterations and every slot) on the device, for `restore`. */
+  save(): void {
+    const saved = (this.saved ??= { iterations: 0, slots: new Map() });
+    saved.iterations = this.iterations;
+    tidy(() => {
+      for (const [w, list] of this.slots) {
+        const copies = saved.slots.get(w);
+        if (copies) list.forEach((s, i) => copies[i].assign(copyOf(s)));
+        else saved.slots.set(w, list.map((s) => keep(copyOf(s))));
+      }
+    });
+  }
+
+  /** Puts back the state of the last `save` (slots created since then are dropped). */
+  restore(): void {
+    const saved = this.saved;
+    if (!saved) return;
+    this.iterations = saved.iterations;
+    tidy(() => {
+      for (const [w, list] of [...this.slots]) {
+        const copies = saved.slots.get(w);
+        if (copies) list.forEach((s, i) => s.assign(copyOf(copies[i])));
+        else {
+          for (const s of list) s.dispose();
+          this.slots.delete(w);
+        }
+      }
+    });
+  }
+
   /** Releases the optimizer's state tensors. */
   dispose(): void {
     for (const list of this.slots.values()) for (const s of list) s.dispose();
     this.slots.clear();
+    for (const list of this.saved?.slots.values() ?? []) for (const s of list) s.dispose();
+    this.saved = null;
   }
 
   private slot(w: Tensor, count: number): Tensor[] {
@@ -95,4 +129,9 @@ export class Optimizer {
       }
     }
   }
+}
+
+/** An exact device copy of `t`. */
+function copyOf(t: Tensor): Tensor {
+  return o.slice(t, t.shape.map(() => 0), [...t.shape]);
 }

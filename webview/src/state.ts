@@ -81,6 +81,7 @@ export function reduce(state: PanelState, msg: PanelEvent, now: number): PanelSt
       if (stale(state, msg.runId)) return state;
       const e = msg.event;
       const steps = state.snapshot!.steps.slice();
+      for (const p of msg.earlier ?? []) appendCapped(steps, { step: globalStep(p.epoch, p.step, e.stepsPerEpoch), loss: p.loss }, state.stepCap);
       appendCapped(steps, { step: globalStep(e.epoch, e.step, e.stepsPerEpoch), loss: e.loss }, state.stepCap);
       return { ...state, snapshot: { ...state.snapshot!, steps }, lastStep: e, stepsPerEpoch: e.stepsPerEpoch, firstStepAt: state.firstStepAt ?? now };
     }

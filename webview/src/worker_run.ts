@@ -20,7 +20,7 @@ import { predict } from '../../engine/src/train/predict';
 import { train } from '../../engine/src/train/run';
 import { createWasmBackend } from '../../engine/src/wasm/backend';
 import type { Dataset, NamedArray, StepEvent } from '../../engine/src/train/types';
-import type { BackendChoice, BackendInfo, ClassReport, FromPanel, RunSnapshot, SamplePrediction, ToPanel } from '../protocol';
+import type { BackendChoice, BackendInfo, ClassReport, FromPanel, RunSnapshot, SamplePrediction, StepPoint, ToPanel } from '../protocol';
 import { PauseGate } from './pause_gate';
 import { classReport, samplePredictions } from './report';
 
@@ -168,11 +168,17 @@ export class WorkerRun {
     const { train: data, validation } = prepared.value;
 
     let lastPost = -Infinity;
+    // Steps not posted yet: their losses go with the next post, so the chart misses none.
+    let earlier: StepPoint[] = [];
     const onStep = (e: StepEvent) => {
       const t = deps.now();
-      if (t - lastPost < STEP_POST_MS && e.step !== e.stepsPerEpoch && !(e.epoch === 1 && e.step === 1)) return;
+      if (t - lastPost < STEP_POST_MS && e.step !== e.stepsPerEpoch && !(e.epoch === 1 && e.step === 1)) {
+        earlier.push({ epoch: e.epoch, step: e.step, loss: e.loss });
+        return;
+      }
       lastPost = t;
-      deps.post({ type: 'step', runId, event: e });
+      deps.post(earlier.length ? { type: 'step', runId, event: e, earlier } : { type: 'step', runId, event: e });
+      earlier = [];
     };
     const outcome = await train(ir, config, data, validation, {
       onStep,

@@ -3,7 +3,8 @@
 // (forward in inference mode, the losses). Every tensor a batch creates is released before
 // it returns, so device memory stays flat over an epoch. What the host needs — the total
 // loss, each output's loss and, when metrics are on, the predictions — is packed into one
-// tensor and read back with a single download per batch.
+// tensor: read back at once (`trainStep`, `evalBatch`), or kept on the device and read
+// with other steps' in one download (`trainStepDeferred`, the WebGPU loop).
 
 import type { ModelIR } from '../../catalog/ir';
 import { valueAndGrads } from '../autograd/backward';
@@ -28,6 +29,13 @@ export interface BatchValues {
   /** Each output's predictions, row-major (empty when metrics are off). */
   predictions: Record<string, Float32Array>;
   /** Each output's batch shape. */
+  shapes: Record<string, number[]>;
+}
+
+/** A training step whose values are still on the device: read later, with other steps'. */
+export interface PendingStep {
+  /** [total, each output's loss, each output's predictions...], flat. */
+  packed: Tensor;
   shapes: Record<string, number[]>;
 }
 
@@ -59,7 +67,49 @@ export class BatchRunner {
    * the optimizer is not run, so the weights stay those that produced it.
    */
   async trainStep(data: Dataset, rows: Int32Array, inputs: Record<string, Tensor>, step: number): Promise<BatchResult> {
-    let failure: BatchResult | null = null;
+    const params = this.model.trainable();
+    const r = this.forwardBackward(data, rows, inputs, step);
+    if (!r.ok) return r;
+    try {
+      const values = await this.unpack(r.packed, r.shapes);
+      if (Number.isFinite(values.total)) tidy(() => this.optimizer.step(params, r.grads));
+      return { ok: true, values };
+    } finally {
+      r.packed.dispose();
+      for (const g of r.grads) g.dispose();
+    }
+  }
+
+  /**
+   * A training step that reads nothing back: the optimizer runs whatever the loss, and the
+   * caller reads the returned values later (`valuesOf`), with other steps' in one download.
+   * A non-finite loss is found at that read; the caller then restores the state from
+   * before and replays the steps through `trainStep` (which skips the update).
+   */
+  trainStepDeferred(data: Dataset, rows: Int32Array, inputs: Record<string, Tensor>, step: number): { ok: true; pending: PendingStep } | Extract<BatchResult, { ok: false }> {
+    const params = this.model.trainable();
+    const r = this.forwardBackward(data, rows, inputs, step);
+    if (!r.ok) return r;
+    try {
+      tidy(() => this.optimizer.step(params, r.grads));
+      return { ok: true, pending: { packed: r.packed, shapes: r.shapes } };
+    } finally {
+      for (const g of r.grads) g.dispose();
+    }
+  }
+
+  /** The values of a deferred step from its part of a download. */
+  valuesOf(data: Float32Array, shapes: Record<string, number[]>): BatchValues {
+    return this.unpackData(data, shapes);
+  }
+
+  private forwardBackward(
+    data: Dataset,
+    rows: Int32Array,
+    inputs: Record<string, Tensor>,
+    step: number,
+  ): { ok: true; packed: Tensor; grads: Tensor[]; shapes: Record<string, number[]> } | Extract<BatchResult, { ok: false }> {
+    let failure: Extract<BatchResult, { ok: false }> | null = null;
     const params = this.model.trainable();
     const packed = tidy(() => {
       let outputs: Record<string, Tensor> = {};
@@ -86,14 +136,7 @@ export class BatchRunner {
       return { packed: this.pack(value, losses, outputs), grads };
     });
     if (!packed) return failure ?? { ok: false, message: 'the step failed' };
-    try {
-      const values = await this.unpack(packed.packed);
-      if (Number.isFinite(values.total)) tidy(() => this.optimizer.step(params, packed.grads));
-      return { ok: true, values };
-    } finally {
-      packed.packed.dispose();
-      for (const g of packed.grads) g.dispose();
-    }
+    return { ok: true, packed: packed.packed, grads: packed.grads, shapes: { ...this.shapes } };
   }
 
   /** The losses and predictions of one batch in inference mode (no regularizer). */
@@ -116,7 +159,7 @@ export class BatchRunner {
       });
       if (!packed) return failure ?? { ok: false, message: 'the evaluation failed' };
       try {
-        return { ok: true, values: await this.unpack(packed) };
+        return { ok: true, values: await this.unpack(packed, this.shapes) };
       } finally {
         packed.dispose();
       }
@@ -161,20 +204,23 @@ export class BatchRunner {
     return o.concat(parts, 0);
   }
 
-  private async unpack(packed: Tensor): Promise<BatchValues> {
-    const data = await packed.data();
+  private async unpack(packed: Tensor, shapes: Record<string, number[]>): Promise<BatchValues> {
+    return this.unpackData((await packed.data()) as Float32Array, shapes);
+  }
+
+  private unpackData(data: Float32Array, shapes: Record<string, number[]>): BatchValues {
     const n = this.specs.length;
     const perOutput = Array.from(data.subarray(1, 1 + n));
     const predictions: Record<string, Float32Array> = {};
     let at = 1 + n;
     if (this.wantPredictions) {
       for (const spec of this.specs) {
-        const size = this.shapes[spec.output].reduce((p, d) => p * d, 1);
+        const size = shapes[spec.output].reduce((p, d) => p * d, 1);
         predictions[spec.output] = Float32Array.from(data.subarray(at, at + size));
         at += size;
       }
     }
-    return { total: data[0], perOutput, predictions, shapes: { ...this.shapes } };
+    return { total: data[0], perOutput, predictions, shapes: { ...shapes } };
   }
 }
 

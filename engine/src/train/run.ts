@@ -10,6 +10,8 @@
 import type { ModelIR } from '../../catalog/ir';
 import type { TrainIR } from '../../catalog/train_ir';
 import { Model } from '../model';
+import * as o from '../ops';
+import { getBackend, tidy } from '../tensor';
 import { Optimizer } from '../optimizers';
 import type { OptimizerConfig } from '../optimizers';
 import { Rng } from '../rng';
@@ -21,10 +23,10 @@ import { METRIC_NAMES, metricNamesOf } from './metrics';
 import { objectiveOf } from './objective';
 import type { OutputLoss } from './objective';
 import { BatchRunner } from './pass';
-import type { BatchValues } from './pass';
+import type { BatchValues, PendingStep } from './pass';
 import { makeSchedule } from './schedule';
 import type { Schedule } from './schedule';
-import type { EpochEvent, TrainCallbacks, TrainError, TrainFn, TrainOutcome, TrainResult } from './types';
+import type { Dataset, EpochEvent, TrainCallbacks, TrainError, TrainFn, TrainOutcome, TrainResult } from './types';
 import { WeightSnapshot } from './weights';
 
 /** The seed of a run whose train block gives none (Keras examples' favourite, and spec §5's). */
@@ -35,6 +37,26 @@ const SHUFFLE_STREAM = 0x5348;
 
 /** How often (ms) the loop yields to the event loop so a Stop message or Ctrl-C gets through. */
 const YIELD_EVERY_MS = 50;
+
+/**
+ * How often the loop reads the device: `readEvery` steps or `readEveryMs`, whichever comes
+ * first, and at every epoch's end. `readEvery` null means: every step where the backend
+ * reads synchronously (the CPU and wasm: nothing to gain), else every 50 steps (WebGPU,
+ * where a read stalls the queue). Between reads the steps' losses (and predictions, for
+ * the metrics) stay on the device; tests set `readEvery` to run the deferred loop on the CPU.
+ */
+export const loopSettings: { readEvery: number | null; readEveryMs: number } = { readEvery: null, readEveryMs: 500 };
+
+/** A step run but not yet read: what its read needs, and what a replay needs. */
+interface Unread {
+  pending: PendingStep;
+  part: Dataset;
+  rows: Int32Array;
+  epoch: number;
+  step: number;
+  global: number;
+  lr: number;
+}
 
 export const train: TrainFn = async (ir, config, data, validation, callbacks = {}) => {
   const source = asSource(data);
@@ -111,6 +133,12 @@ class Loop {
   private readonly best: WeightSnapshot | null;
   private readonly epochs: EpochEvent[] = [];
   private bestEpoch = 0;
+  /** Steps run since the last read (the deferred loop). */
+  private unread: Unread[] = [];
+  /** The weights and optimizer state before the first unread step, for a replay. */
+  private readonly windowStart: WeightSnapshot;
+  private readonly readEvery: number;
+  private windowStarted = 0;
 
   constructor(
     private readonly model: Model,
@@ -128,6 +156,8 @@ class Loop {
     this.last = new WeightSnapshot(model);
     this.last.take();
     this.best = config.earlyStopping !== null ? new WeightSnapshot(model) : null;
+    this.windowStart = new WeightSnapshot(model);
+    this.readEvery = Math.max(1, loopSettings.readEvery ?? (getBackend().readSync ? 1 : 50));
   }
 
   async run(): Promise<TrainOutcome> {
@@ -145,10 +175,18 @@ class Loop {
       const recorder = new EpochRecorder(this.specs, config.metrics);
       let lr = this.optimizer.config.lr;
       for (let step = 1; step <= stepsPerEpoch; step++) {
-        if (this.callbacks.shouldStop?.()) return { ok: true, result: await this.finish('cancelled') };
+        if (this.callbacks.shouldStop?.()) {
+          const read = await this.read(recorder, stepsPerEpoch);
+          if (read) return read;
+          return { ok: true, result: await this.finish('cancelled') };
+        }
         if (this.callbacks.beforeStep) {
           await this.callbacks.beforeStep();
-          if (this.callbacks.shouldStop?.()) return { ok: true, result: await this.finish('cancelled') };
+          if (this.callbacks.shouldStop?.()) {
+            const read = await this.read(recorder, stepsPerEpoch);
+            if (read) return read;
+            return { ok: true, result: await this.finish('cancelled') };
+          }
         }
         lr = this.schedule(epoch - 1, this.optimizer.iterations, history);
         this.optimizer.config.lr = lr;
@@ -158,19 +196,38 @@ class Loop {
         // The batch's samples as their own small Dataset, whatever holds the data.
         const part = await data.batch(wanted);
         const rows = identityRows(wanted.length);
-        const inputs = this.runner.inputsOf(part, rows);
-        let values: BatchValues;
-        try {
-          const r = await this.runner.trainStep(part, rows, inputs, global);
-          if (!r.ok) return this.fail({ code: 'data-mismatch', message: r.message, node: r.node, line: r.line, epoch, step });
-          values = r.values;
-          if (!Number.isFinite(values.total)) return this.fail(await this.nanError(values, inputs, global, epoch, step));
-        } finally {
-          for (const t of Object.values(inputs)) t.dispose();
+        if (this.readEvery > 1) {
+          if (this.unread.length === 0) this.startWindow();
+          const inputs = this.runner.inputsOf(part, rows);
+          try {
+            const r = this.runner.trainStepDeferred(part, rows, inputs, global);
+            if (!r.ok) {
+              this.dropUnread();
+              return this.fail({ code: 'data-mismatch', message: r.message, node: r.node, line: r.line, epoch, step });
+            }
+            this.unread.push({ pending: r.pending, part, rows, epoch, step, global, lr });
+          } finally {
+            for (const t of Object.values(inputs)) t.dispose();
+          }
+          if (this.unread.length >= this.readEvery || now() - this.windowStarted >= loopSettings.readEveryMs || step === stepsPerEpoch) {
+            const read = await this.read(recorder, stepsPerEpoch);
+            if (read) return read;
+          }
+        } else {
+          const inputs = this.runner.inputsOf(part, rows);
+          let values: BatchValues;
+          try {
+            const r = await this.runner.trainStep(part, rows, inputs, global);
+            if (!r.ok) return this.fail({ code: 'data-mismatch', message: r.message, node: r.node, line: r.line, epoch, step });
+            values = r.values;
+            if (!Number.isFinite(values.total)) return this.fail(await this.nanError(values, inputs, global, epoch, step));
+          } finally {
+            for (const t of Object.values(inputs)) t.dispose();
+          }
+          recorder.addTrain(values, part, rows);
+          const seconds = Math.max((now() - t0) / 1000, 1e-9);
+          this.callbacks.onStep?.({ kind: 'step', epoch, step, stepsPerEpoch, loss: values.total, samplesPerSecond: rows.length / seconds });
         }
-        recorder.addTrain(values, part, rows);
-        const seconds = Math.max((now() - t0) / 1000, 1e-9);
-        this.callbacks.onStep?.({ kind: 'step', epoch, step, stepsPerEpoch, loss: values.total, samplesPerSecond: rows.length / seconds });
         if (now() - lastYield > YIELD_EVERY_MS) {
           await new Promise((resolve) => setTimeout(resolve, 0));
           lastYield = now();
@@ -211,6 +268,8 @@ class Loop {
   }
 
   dispose(): void {
+    this.dropUnread();
+    this.windowStart.dispose();
     this.last.dispose();
     this.best?.dispose();
     this.optimizer.dispose();
@@ -229,6 +288,76 @@ class Loop {
       weights = await (this.best?.taken ? this.best : this.last).download();
     }
     return { epochs: [...this.epochs], stopped, weights, bestEpoch: this.bestEpoch };
+  }
+
+  /** Keeps the weights and optimizer state from before the window's first step, for a replay. */
+  private startWindow(): void {
+    this.windowStart.take();
+    this.optimizer.save();
+    this.windowStarted = now();
+  }
+
+  private dropUnread(): void {
+    for (const u of this.unread) u.pending.packed.dispose();
+    this.unread = [];
+  }
+
+  /**
+   * Reads every unread step with one download, then adds them to the epoch and reports
+   * their step events (each with its own step number and loss; the rate is the window's).
+   * When a loss is not finite, the weights and optimizer state go back to the window's
+   * start and its steps run again one read at a time, so the failure names the same step
+   * and layer as the loop that reads every step. Returns an outcome only on failure.
+   */
+  private async read(recorder: EpochRecorder, stepsPerEpoch: number): Promise<TrainOutcome | null> {
+    const unread = this.unread;
+    if (unread.length === 0) return null;
+    this.unread = [];
+    let all: Float32Array;
+    try {
+      const joined = unread.length === 1 ? unread[0].pending.packed : tidy(() => o.concat(unread.map((u) => u.pending.packed), 0));
+      try {
+        all = (await joined.data()) as Float32Array;
+      } finally {
+        if (joined !== unread[0].pending.packed) joined.dispose();
+      }
+    } finally {
+      for (const u of unread) u.pending.packed.dispose();
+    }
+    const values: BatchValues[] = [];
+    let at = 0;
+    for (const u of unread) {
+      const size = u.pending.packed.size;
+      values.push(this.runner.valuesOf(all.subarray(at, at + size), u.pending.shapes));
+      at += size;
+    }
+    if (values.some((v) => !Number.isFinite(v.total))) return this.replay(unread);
+    const rate = unread.reduce((n, u) => n + u.rows.length, 0) / Math.max((now() - this.windowStarted) / 1000, 1e-9);
+    unread.forEach((u, i) => {
+      recorder.addTrain(values[i], u.part, u.rows);
+      this.callbacks.onStep?.({ kind: 'step', epoch: u.epoch, step: u.step, stepsPerEpoch, loss: values[i].total, samplesPerSecond: rate });
+    });
+    return null;
+  }
+
+  /** Runs a window's steps again from its start, reading each, up to the first non-finite loss. */
+  private async replay(unread: Unread[]): Promise<TrainOutcome> {
+    this.windowStart.restore();
+    this.optimizer.restore();
+    for (const u of unread) {
+      this.optimizer.config.lr = u.lr;
+      const inputs = this.runner.inputsOf(u.part, u.rows);
+      try {
+        const r = await this.runner.trainStep(u.part, u.rows, inputs, u.global);
+        if (!r.ok) return this.fail({ code: 'data-mismatch', message: r.message, node: r.node, line: r.line, epoch: u.epoch, step: u.step });
+        if (!Number.isFinite(r.values.total)) return this.fail(await this.nanError(r.values, inputs, u.global, u.epoch, u.step));
+      } finally {
+        for (const t of Object.values(inputs)) t.dispose();
+      }
+    }
+    // A replay on a device that does not repeat itself bit for bit: report the window's first loss.
+    const u = unread[0];
+    return this.fail({ code: 'nan-loss', epoch: u.epoch, step: u.step, message: `the loss was not finite between epoch ${u.epoch}, step ${u.step} and epoch ${unread[unread.length - 1].epoch}, step ${unread[unread.length - 1].step}, but not when those steps ran again; try a lower learning rate or check the data's scale` });
   }
 
   private async fail(error: TrainError): Promise<TrainOutcome> {

@@ -68,6 +68,8 @@ export class WebGpuBackend implements Backend {
   private readonly ringData: Uint32Array;
   private ringUsed = 0;
   private encoder: GPUCommandEncoder | null = null;
+  /** The buffers the unsubmitted encoder reads or writes: only these force a submit before an upload or a destroy. */
+  private readonly recorded = new Set<GPUBuffer>();
   private pass: GPUComputePassEncoder | null = null;
   private opsInBatch = 0;
   private readonly counters: WebGpuStats = { pipelines: 0, dispatches: 0, submits: 0, buffersCreated: 0, stagingBuffers: 0 };
@@ -101,14 +103,16 @@ export class WebGpuBackend implements Backend {
 
   free(buffer: DeviceBuffer): void {
     // A buffer destroyed while recorded in an unsubmitted encoder would invalidate it.
-    if (this.encoder) this.flush();
+    if (this.encoder && this.recorded.has((buffer as GpuBuffer).gpu)) this.flush();
     (buffer as GpuBuffer).gpu.destroy();
   }
 
   upload(buffer: DeviceBuffer, data: TypedArray): void {
     const b = buffer as GpuBuffer;
-    // Queue writes run before any still-unsubmitted work; submit first so earlier reads of this buffer see the old values.
-    if (this.encoder) this.flush();
+    // Queue writes run before any still-unsubmitted work; submit first when that work uses
+    // this buffer, so its earlier reads see the old values. A buffer the encoder does not
+    // use (a step's fresh batch) is written without a submit, so a step submits once.
+    if (this.encoder && this.recorded.has(b.gpu)) this.flush();
     let src: TypedArray = data;
     if (b.dtype === 'int32' && !(data instanceof Int32Array)) src = Int32Array.from(data);
     if (b.dtype === 'float32' && !(data instanceof Float32Array)) src = Float32Array.from(data);
@@ -168,6 +172,7 @@ export class WebGpuBackend implements Backend {
     this.device.queue.submit([this.encoder.finish()]);
     this.counters.submits++;
     this.encoder = null;
+    this.recorded.clear();
     this.ringUsed = 0;
     this.opsInBatch = 0;
     this.errors.cycle();
@@ -229,8 +234,14 @@ export class WebGpuBackend implements Backend {
     const slot = this.ringUsed++;
     this.ringData.set(d.params, (slot * this.paramStride) / 4);
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.ring, offset: slot * this.paramStride, size: PARAM_BYTES } }];
-    d.inputs.forEach((t, k) => entries.push({ binding: k + 1, resource: { buffer: (t.buffer as GpuBuffer).gpu } }));
-    entries.push({ binding: d.inputs.length + 1, resource: { buffer: (d.output.buffer as GpuBuffer).gpu } });
+    d.inputs.forEach((t, k) => {
+      const gpu = (t.buffer as GpuBuffer).gpu;
+      this.recorded.add(gpu);
+      entries.push({ binding: k + 1, resource: { buffer: gpu } });
+    });
+    const out = (d.output.buffer as GpuBuffer).gpu;
+    this.recorded.add(out);
+    entries.push({ binding: d.inputs.length + 1, resource: { buffer: out } });
     const group = this.device.createBindGroup({ layout: this.layout(d.inputs.length).group, entries });
     if (!this.encoder) this.encoder = this.device.createCommandEncoder();
     if (!this.pass) this.pass = this.encoder.beginComputePass();

@@ -93,3 +93,14 @@ test('restore from the extension shows its snapshot', () => {
   assert.equal(r.snapshot!.status, 'finished');
   assert.equal(reduce(s, { type: 'restore', snapshot: null as never }, 0), s);
 });
+
+test('a step message carries the losses of the steps not posted before it, in order', () => {
+  const batched: FromPanel = {
+    type: 'step', runId: 'r1',
+    event: { kind: 'step', epoch: 2, step: 1, stepsPerEpoch: 4, loss: 0.5, samplesPerSecond: 100 },
+    earlier: [{ epoch: 1, step: 3, loss: 0.9 }, { epoch: 1, step: 4, loss: 0.8 }],
+  };
+  const s = run([start('r1'), step('r1', 1, 1, 2), step('r1', 1, 2, 1), batched]);
+  assert.deepEqual(s.snapshot!.steps, [{ step: 1, loss: 2 }, { step: 2, loss: 1 }, { step: 3, loss: 0.9 }, { step: 4, loss: 0.8 }, { step: 5, loss: 0.5 }]);
+  assert.equal(s.lastStep?.step, 1);
+});

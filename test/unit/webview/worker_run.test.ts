@@ -77,6 +77,10 @@ test('a run on the CPU posts backend, throttled steps, epochs with weights, a re
   assert.ok(steps.length < total / 2, `${steps.length} of ${total} steps posted`);
   assert.ok(steps.length >= 30, 'at least each epoch\'s last step');
   assert.ok(STEP_POST_MS >= 40);
+  // Every step's loss still reaches the panel: the steps not posted ride with the next post.
+  const points = steps.flatMap((m) => (m.type === 'step' ? [...(m.earlier ?? []), m.event].map((p) => `${p.epoch}.${p.step}`) : []));
+  assert.equal(points.length, total);
+  assert.equal(new Set(points).size, total);
 
   const epochs = msgs.filter((m) => m.type === 'epoch');
   assert.equal(epochs.length, 30);
