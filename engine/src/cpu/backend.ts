@@ -18,7 +18,8 @@ class CpuBuffer implements DeviceBuffer {
   }
 }
 
-const KERNELS: { [K in OpName]: Kernel<K> } = {
+/** The reference kernel of every op; the wasm backend falls back to these on views of its memory. */
+export const CPU_KERNELS: { [K in OpName]: Kernel<K> } = {
   unary,
   unary_grad: unaryGrad,
   binary,
@@ -100,7 +101,7 @@ export class CpuBackend implements Backend {
   }
 
   run<K extends OpName>(op: K, inputs: readonly DeviceTensor[], output: DeviceTensor, attrs: OpAttrs[K]): void {
-    const kernel = KERNELS[op] as Kernel<K>;
+    const kernel = CPU_KERNELS[op] as Kernel<K>;
     kernel(inputs.map(host), host(output), attrs);
   }
 }

@@ -14,11 +14,9 @@
 
 import type { AdamStep, Backend, DeviceBuffer, DeviceTensor, DType, OpAttrs, OpName, TypedArray } from '../backend';
 import { windowGeometry } from '../backend';
-import { binary as cpuBinary, broadcast, cast, fill, reduce as cpuReduce, softmax, unary as cpuUnary, unaryFn, unaryGrad as cpuUnaryGrad } from '../cpu/elementwise';
-import { conv2d as cpuConv2d, conv2dGradFilter as cpuConv2dGradFilter, conv2dGradInput as cpuConv2dGradInput, pool2d, pool2dGrad } from '../cpu/conv';
-import { concat, dropoutMask, gather, oneHot, scatterAdd, slice, sliceGrad, transpose } from '../cpu/indexing';
+import { CPU_KERNELS } from '../cpu/backend';
+import { unaryFn } from '../cpu/elementwise';
 import type { HostTensor, Kernel } from '../cpu/kernel';
-import { matmul as cpuMatmul } from '../cpu/matmul';
 import { KERNELS_MT_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels_wasm';
 
 /** The functions engine/wasm/kernels.c exports; pointers are byte offsets into the memory. */
@@ -627,30 +625,8 @@ export class WasmBackend implements Backend {
 }
 
 /** The reference kernels every op falls back to (the CPU backend's table). */
-const REFERENCE: { [K in OpName]: Kernel<K> } = {
-  unary: cpuUnary,
-  unary_grad: cpuUnaryGrad,
-  binary: cpuBinary,
-  reduce: cpuReduce,
-  broadcast,
-  softmax,
-  matmul: cpuMatmul,
-  conv2d: cpuConv2d,
-  conv2d_grad_input: cpuConv2dGradInput,
-  conv2d_grad_filter: cpuConv2dGradFilter,
-  pool2d,
-  pool2d_grad: pool2dGrad,
-  gather,
-  scatter_add: scatterAdd,
-  one_hot: oneHot,
-  dropout_mask: dropoutMask,
-  transpose,
-  concat,
-  slice,
-  slice_grad: sliceGrad,
-  fill,
-  cast,
-};
+/** Ops without a wasm kernel run the reference kernels on views of the same memory. */
+const REFERENCE = CPU_KERNELS;
 
 export type WasmResult = { ok: true; backend: WasmBackend } | { ok: false; reason: string };
 
