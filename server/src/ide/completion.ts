@@ -44,12 +44,28 @@ function completeUnsafe(checked: CheckedFile, text: string, offset: number): Com
   if (call) return callItems(checked, text, tokens, call, prev);
   if (!prev) return [];
   if (prev.text === '->') return [...layerItems(inDecl(tensorBeforeArrow(checked, tokens, prevI), decl)), ...blockItems(checked, text)];
-  if ((prev.text === '=' || prev.text === ',' || prev.text === '(') && prev.kind === 'punct') return tensorItems(checked, text, pos);
+  const statementStart = statementStartBefore(tokens, prevI);
+  // After `NAME =` the source may be a tensor, or a layer applied to the current tensor.
+  if (prev.text === '=' && prev.kind === 'punct') {
+    const current = inDecl(currentTensorAt(checked, decl, statementStart), decl);
+    return [...tensorItems(checked, text, pos), ...layerItems(current), ...blockItems(checked, text)];
+  }
+  if ((prev.text === ',' || prev.text === '(') && prev.kind === 'punct') return tensorItems(checked, text, pos);
   if (prev.kind === 'keyword' && prev.text === 'output') return tensorItems(checked, text, pos);
   if (atStatementStart(tokens, prevI, pos)) {
-    return [...keywordItems(STATEMENT_KEYWORDS), ...layerItems(inDecl(currentTensorAt(checked, decl, pos), decl)), ...blockItems(checked, text)];
+    // A statement may start from a named tensor too: `skip -> Conv2D(...)`.
+    const layers = layerItems(inDecl(currentTensorAt(checked, decl, pos), decl));
+    return [...keywordItems(STATEMENT_KEYWORDS), ...layers, ...blockItems(checked, text), ...tensorItems(checked, text, pos)];
   }
   return [];
+}
+
+/** The start of the line's first significant token at or before token `i` (a statement's start). */
+function statementStartBefore(tokens: readonly Token[], i: number): number {
+  let j = i;
+  while (j > 0 && tokens[j - 1].kind !== 'newline') j--;
+  while (j < i && tokens[j].kind !== 'ident' && tokens[j].kind !== 'keyword') j++;
+  return j >= 0 && j < tokens.length ? tokens[j].start : 0;
 }
 
 /** The start of the word being typed at `offset` (the offset itself when none). */

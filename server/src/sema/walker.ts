@@ -4,7 +4,8 @@
 
 import { formatShape, shapeEquals, type Dim, type Shape } from '../../../engine/catalog/shape';
 import { suggest } from './suggest';
-import type { Call, Expr, Ident, InputStmt, ListExpr, RepeatStmt, Span, Stmt } from '../syntax/ast';
+import type { BindStmt, Call, Expr, Ident, InputStmt, ListExpr, OutputStmt, RepeatStmt, Span, Stmt } from '../syntax/ast';
+import { findLayer, layerNames } from '../../../engine/catalog/index';
 import { evalValue, isSym, type ValueEnv } from './args';
 import { applyChain } from './apply';
 import { unknownTensor, type Frame, type Tensor, type Walk } from './state';
@@ -51,25 +52,27 @@ function walkStatement(w: Walk, frame: Frame, stmt: Stmt): void {
       return walkInput(w, frame, stmt);
     case 'Chain': {
       if (stmt.layers.length === 0) return;
-      let from = frame.current;
-      if (!from) {
-        w.report(frame, 'unknown-name', stmt.layers[0].callee.span, `${stmt.layers[0].callee.name} has no input: declare an \`input\` first`);
-        from = unknownTensor('?', stmt.span);
+      const head = stmt.layers[0];
+      const named = chainHeadTensor(w, frame, head, stmt.layers.length > 1);
+      if (named === 'reported') {
+        frame.current = unknownTensor(head.callee.name, stmt.span);
+        return;
       }
-      const t = applyChain(w, frame, stmt.layers, [from]);
+      const from = named ?? currentOrReport(w, frame, head, stmt.span);
+      const t = applyChain(w, frame, named ? stmt.layers.slice(1) : stmt.layers, [from]);
       frame.current = t;
       w.addStatement(frame, stmt.span, t.shape, t.dtype);
       return;
     }
     case 'Bind': {
-      const t = bindTo(w, frame, stmt.name, stmt.source, stmt.layers, stmt.span);
+      const t = bindTo(w, frame, stmt.name, stmt, stmt.span);
       w.addStatement(frame, stmt.span, t.shape, t.dtype);
       return;
     }
     case 'Output': {
       if (!stmt.name) return;
       if (stmt.binds) {
-        const t = bindTo(w, frame, stmt.name, stmt.source, stmt.layers, stmt.span);
+        const t = bindTo(w, frame, stmt.name, stmt, stmt.span);
         frame.outputs.push({ name: stmt.name.name, tensor: t, def: stmt.name.span });
         w.addStatement(frame, stmt.span, t.shape, t.dtype);
       } else {
@@ -118,6 +121,46 @@ export function lookupTensor(w: Walk, frame: Frame, id: Ident): Tensor {
   return b.tensor;
 }
 
+/** The current tensor, or an unknown one after reporting that no `input` came first. */
+function currentOrReport(w: Walk, frame: Frame, first: Call, at: Span): Tensor {
+  if (frame.current) return frame.current;
+  w.report(frame, 'unknown-name', first.callee.span, `${first.callee.name} has no input: declare an \`input\` first`);
+  return unknownTensor('?', at);
+}
+
+/** True when `name` is a catalog layer or a block of this file. */
+function isLayerName(w: Walk, name: string): boolean {
+  return w.blocks.has(name) || findLayer(name) !== undefined;
+}
+
+/**
+ * A chain statement may start from a named tensor: `skip -> Conv2D(...)`, or just `skip` to
+ * make it the current tensor. The head is read as a tensor when it is a bare word (no
+ * parentheses) that names a tensor and no layer or block. Returns the tensor, null when the
+ * head is a layer, or 'reported' for a bare word before '->' that names nothing.
+ */
+function chainHeadTensor(w: Walk, frame: Frame, head: Call, hasMore: boolean): Tensor | null | 'reported' {
+  if (head.hasParens || head.args.length > 0) return null;
+  const name = head.callee.name;
+  if (isLayerName(w, name)) return null;
+  if (frame.tensors.has(name)) return lookupTensor(w, frame, head.callee);
+  // A lone unknown word is most likely a misspelt layer; the layer check says so.
+  if (!hasMore) return null;
+  const tensors = [...frame.tensors.keys()];
+  const hint = suggest(name, [...tensors, ...layerNames(), ...w.blocks.keys()]);
+  const isTensor = hint !== undefined && frame.tensors.has(hint);
+  if (isTensor) w.suggested.add(hint);
+  w.report(
+    frame,
+    isTensor ? 'unknown-name' : 'unknown-layer',
+    head.callee.span,
+    `no tensor, layer or block named \`${name}\`${hint ? `; did you mean \`${hint}\`?` : ''}`,
+    [],
+    hint ? { kind: 'replace-name', replacement: hint } : undefined,
+  );
+  return 'reported';
+}
+
 function sources(w: Walk, frame: Frame, source: Expr | null, at: Span): Tensor[] {
   if (!source) return [unknownTensor('?', at)];
   if (source.kind === 'Ident') return [lookupTensor(w, frame, source)];
@@ -127,8 +170,26 @@ function sources(w: Walk, frame: Frame, source: Expr | null, at: Span): Tensor[]
   return [unknownTensor('?', source.span)];
 }
 
-function bindTo(w: Walk, frame: Frame, name: Ident, source: Expr | null, layers: Call[], span: Span): Tensor {
-  const inputs = sources(w, frame, source, span);
+/** A bare word as a call without arguments, for `NAME = Flatten` read as a layer. */
+function bareCall(id: Ident): Call {
+  return { kind: 'Call', callee: id, args: [], hasParens: false, argsSpan: null, span: id.span };
+}
+
+/** The right-hand side of a binding: its input tensors and the layers applied to them. */
+function bindingInputs(w: Walk, frame: Frame, stmt: BindStmt | OutputStmt, span: Span): { inputs: Tensor[]; layers: Call[] } {
+  const { source, layers } = stmt;
+  if (stmt.fromCurrent && layers.length > 0) return { inputs: [currentOrReport(w, frame, layers[0], span)], layers };
+  // `h = Flatten`: a word that names no tensor but a layer or block applies it to the current tensor.
+  if (source?.kind === 'Ident' && !frame.tensors.has(source.name) && isLayerName(w, source.name)) {
+    const first = bareCall(source);
+    return { inputs: [currentOrReport(w, frame, first, span)], layers: [first, ...layers] };
+  }
+  return { inputs: sources(w, frame, source, span), layers };
+}
+
+function bindTo(w: Walk, frame: Frame, name: Ident, stmt: BindStmt | OutputStmt, span: Span): Tensor {
+  const { inputs, layers } = bindingInputs(w, frame, stmt, span);
+  const source = stmt.source;
   let t: Tensor;
   if (layers.length > 0) {
     // A call always returns a tensor of its own, so it can take the name in place.
@@ -260,7 +321,12 @@ function walkRepeat(w: Walk, frame: Frame, stmt: RepeatStmt): void {
     if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_REPEAT) n = v;
     else if (typeof v === 'number' && Number.isInteger(v) && v > MAX_REPEAT) w.report(frame, 'bad-argument', stmt.count.span, `repeat unrolls at most ${MAX_REPEAT} times, but the count is ${v}`);
     else if (isSym(v)) w.report(frame, 'symbolic-size', stmt.count.span, `repeat needs a known count, but ${v.sym} is symbolic`);
-    else w.report(frame, 'bad-argument', stmt.count.span, `repeat needs a count that is an integer of at least 1, but got ${v === null ? 'no number' : String(v)}`);
+    else if (typeof v === 'number' && Number.isInteger(v)) {
+      // `repeat 0` (or less) repeats nothing: the body is absent, so the shapes after it
+      // are those before it, not unknown.
+      w.report(frame, 'bad-argument', stmt.count.span, `repeat needs a count that is an integer of at least 1, but got ${v}; its body is left out`);
+      return;
+    } else w.report(frame, 'bad-argument', stmt.count.span, `repeat needs a count that is an integer of at least 1, but got ${v === null ? 'no number' : String(v)}`);
   }
   const start = frame.current;
   const record = frame.record;

@@ -124,13 +124,20 @@ export interface ChainStmt {
   span: Span;
 }
 
-/** `NAME = SOURCE -> LAYER -> ...` or an alias `NAME = SOURCE` (then `layers` is empty). */
+/**
+ * `NAME = SOURCE -> LAYER -> ...`, an alias `NAME = SOURCE` (then `layers` is empty), or
+ * `NAME = LAYER -> ...`, which names the result of layers applied to the current tensor
+ * (then `fromCurrent` is true and `source` is null). A bare `NAME = WORD` is parsed with
+ * WORD as the source; the checker reads it as a layer when WORD names no tensor.
+ */
 export interface BindStmt {
   kind: 'Bind';
   name: Ident;
-  /** An Ident or a Tuple of Idents; null when missing after '='. */
+  /** An Ident or a Tuple of Idents; null when missing after '=' or omitted (`fromCurrent`). */
   source: Expr | null;
   layers: Call[];
+  /** True for `NAME = LAYER(...) ...`: the source is the current tensor. */
+  fromCurrent: boolean;
   span: Span;
 }
 
@@ -138,11 +145,13 @@ export interface BindStmt {
 export interface OutputStmt {
   kind: 'Output';
   name: Ident | null;
-  /** Null for the plain `output NAME` form. */
+  /** Null for the plain `output NAME` form, and when the source is omitted (`fromCurrent`). */
   source: Expr | null;
   layers: Call[];
   /** True when '=' was written (bind-and-mark form). */
   binds: boolean;
+  /** True for `output NAME = LAYER(...) ...`: the layers apply to the current tensor. */
+  fromCurrent: boolean;
   span: Span;
 }
 

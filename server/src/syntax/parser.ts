@@ -223,15 +223,10 @@ function parseLayers(c: Cursor): Call[] {
   return layers;
 }
 
-/** Parses the SOURCE after '=': a tensor name or a tuple of names; null when absent. */
+/** Parses a SOURCE: a tensor name or a tuple of names; null when absent. */
 function parseSource(c: Cursor): Expr | null {
   const t = c.peek();
   if (t.kind === 'ident') {
-    if (c.at('(', 1)) {
-      const call = parseCall(c);
-      c.error(`expected a tensor name or a tuple (a, b) after '=', found a call to ${t.text}`, call.span);
-      return { kind: 'Error', span: call.span };
-    }
     c.next();
     return identOf(t);
   }
@@ -246,7 +241,7 @@ function parseSource(c: Cursor): Expr | null {
     }
     return tuple;
   }
-  c.expected(`a tensor name or a tuple (a, b) after '='`, t);
+  c.expected(`a tensor name, a tuple (a, b) or a layer after '='`, t);
   return null;
 }
 
@@ -274,6 +269,16 @@ function describeExpr(e: Expr): string {
 function parseBind(c: Cursor): Stmt {
   const nameTok = c.next();
   c.next(); // '='
+  const rhs = parseBindTarget(c);
+  return { kind: 'Bind', name: identOf(nameTok), ...rhs, span: { start: nameTok.start, end: c.lastEnd } };
+}
+
+/**
+ * What follows '=' in a binding: `SOURCE -> LAYER ...`, or `LAYER(...) -> ...` whose source
+ * is the current tensor (a name followed by '(' is always a call, never a tensor).
+ */
+function parseBindTarget(c: Cursor): { source: Expr | null; layers: Call[]; fromCurrent: boolean } {
+  if (c.peek().kind === 'ident' && c.at('(', 1)) return { source: null, layers: parseLayers(c), fromCurrent: true };
   const source = parseSource(c);
   const layers: Call[] = [];
   if (!c.errored && c.at('->')) {
@@ -282,7 +287,7 @@ function parseBind(c: Cursor): Stmt {
     if (c.peek().kind === 'ident') layers.push(...parseLayers(c));
     else c.expected(`a layer after '->'`, c.peek());
   }
-  return { kind: 'Bind', name: identOf(nameTok), source, layers, span: { start: nameTok.start, end: c.lastEnd } };
+  return { source, layers, fromCurrent: false };
 }
 
 function parseOutput(c: Cursor): OutputStmt {
@@ -290,21 +295,12 @@ function parseOutput(c: Cursor): OutputStmt {
   const t = c.peek();
   const name = t.kind === 'ident' ? identOf(c.next()) : null;
   if (name === null) c.expected(`a tensor name after 'output'`, t);
-  let source: Expr | null = null;
-  const layers: Call[] = [];
-  let binds = false;
   if (!c.errored && c.at('=')) {
     c.next();
-    binds = true;
-    source = parseSource(c);
-    if (!c.errored && c.at('->')) {
-      c.next();
-      c.skipNewlines();
-      if (c.peek().kind === 'ident') layers.push(...parseLayers(c));
-      else c.expected(`a layer after '->'`, c.peek());
-    }
+    const rhs = parseBindTarget(c);
+    return { kind: 'Output', name, ...rhs, binds: true, span: { start: kw.start, end: c.lastEnd } };
   }
-  return { kind: 'Output', name, source, layers, binds, span: { start: kw.start, end: c.lastEnd } };
+  return { kind: 'Output', name, source: null, layers: [], binds: false, fromCurrent: false, span: { start: kw.start, end: c.lastEnd } };
 }
 
 function parseInput(c: Cursor): InputStmt {

@@ -66,12 +66,12 @@ function dumpStmt(s: Stmt, depth: number, out: Out): void {
       for (const l of s.layers) dumpExpr(l, depth + 1, out);
       return;
     case 'Bind':
-      out(depth, `Bind${at(s.span)} name=${s.name.name}${s.source ? '' : ' source=<missing>'}`);
+      out(depth, `Bind${at(s.span)} name=${s.name.name}${s.fromCurrent ? ' source=<current>' : s.source ? '' : ' source=<missing>'}`);
       if (s.source) dumpExpr(s.source, depth + 1, out);
       for (const l of s.layers) dumpExpr(l, depth + 1, out);
       return;
     case 'Output':
-      out(depth, `Output${at(s.span)} name=${name(s.name)}${s.binds ? ' binds' : ''}${s.binds && !s.source ? ' source=<missing>' : ''}`);
+      out(depth, `Output${at(s.span)} name=${name(s.name)}${s.binds ? ' binds' : ''}${s.fromCurrent ? ' source=<current>' : s.binds && !s.source ? ' source=<missing>' : ''}`);
       if (s.source) dumpExpr(s.source, depth + 1, out);
       for (const l of s.layers) dumpExpr(l, depth + 1, out);
       return;

@@ -44,17 +44,23 @@ test('layer names with snippets of their required arguments after ->', () => {
   assert.equal(itemAt(marked, 'input'), undefined, 'no keywords mid-chain');
 });
 
-test('a statement start offers keywords, layers and blocks', () => {
+test('a statement start offers keywords, layers, blocks and the tensors a chain may start from', () => {
   const l = labelsAt('block B(n) {\n  input x: [n]\n  output y = x -> Dense(n)\n}\nmodel M {\n  input x: [4]\n  |\n}\n');
-  for (const want of ['input', 'output', 'repeat', 'Dense', 'B']) assert.ok(l.includes(want), want);
+  for (const want of ['input', 'output', 'repeat', 'Dense', 'B', 'x']) assert.ok(l.includes(want), want);
   const b = itemAt('block B(n, m=2) {\n  input x: [n]\n  output y = x -> Dense(n)\n}\nmodel M {\n  input x: [4]\n  |\n}\n', 'B')!;
   assert.equal(b.insertText, 'B(${1:n})');
   assert.equal(b.kind, 'block');
 });
 
-test('a SOURCE position offers the tensors defined before it', () => {
-  const l = labelsAt('model M {\n  input x: [4]\n  a = x -> Dense(4)\n  b = |\n  c = x -> Dense(2)\n}\nmodel N {\n  input z: [2]\n}\n');
-  assert.deepEqual(l.sort(), ['a', 'x']);
+test('a SOURCE position offers the tensors defined before it, then layers on the current tensor', () => {
+  const marked = 'model M {\n  input x: [4]\n  a = x -> Dense(4)\n  b = |\n  c = x -> Dense(2)\n}\nmodel N {\n  input z: [2]\n}\n';
+  const l = labelsAt(marked);
+  assert.deepEqual(l.slice(0, 2).sort(), ['a', 'x'], 'tensors come first');
+  assert.ok(!l.includes('c') && !l.includes('z'), 'only tensors defined before, in this model');
+  // `b = Flatten()` applies Flatten to the current tensor a ([batch, 4]); the item says so.
+  const flatten = itemAt(marked, 'Flatten')!;
+  assert.equal(flatten.kind, 'layer');
+  assert.match(flatten.detail ?? '', /→ \[batch, 4\]/);
   const tuple = labelsAt('model M {\n  input x: [4]\n  a = x -> Dense(4)\n  s = (a, |) -> Add()\n}\n');
   assert.deepEqual(tuple.sort(), ['a', 'x']);
 });
