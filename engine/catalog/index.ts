@@ -20,6 +20,7 @@ export * from './ir';
 export { ACTIVATIONS, PADDINGS } from './layers/common';
 export { checkArgs, rangeText } from './layers/define';
 export { editDistance, suggestName } from './suggest';
+export { kerasArgumentNames, kerasLayerNames, netspecArgumentFor, netspecLayerFor } from './keras_spelling';
 
 const LAYERS: readonly LayerSpec[] = [
   ...CORE_LAYERS,

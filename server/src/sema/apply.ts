@@ -3,7 +3,7 @@
 // a fresh frame whose diagnostics point back at the call). A call whose input is unknown
 // yields an unknown result without any diagnostic, so one error never cascades.
 
-import { findLayer, layerNames, type ArgSpec, type LayerSpec, type ResolvedArgs, type WeightSpec } from '../../../engine/catalog/index';
+import { findLayer, kerasLayerNames, layerNames, netspecLayerFor, type ArgSpec, type LayerSpec, type ResolvedArgs, type WeightSpec } from '../../../engine/catalog/index';
 import { suggest } from './suggest';
 import { formatShape } from '../../../engine/catalog/shape';
 import type { BlockDecl, Call, Span } from '../syntax/ast';
@@ -48,7 +48,17 @@ export function applyCall(w: Walk, frame: Frame, call: Call, inputs: Tensor[]): 
   if (block) return applyBlock(w, frame, call, block, inputs);
   const spec = findLayer(name);
   if (!spec) {
-    const hint = suggest(name, [...layerNames(), ...w.blocks.keys()]);
+    const netspecName = netspecLayerFor(name);
+    const meant = netspecName === undefined ? undefined : findLayer(netspecName);
+    if (meant) {
+      // A Keras class name: say what Netspec calls it, then check the call as that layer so
+      // the shapes after it are still known.
+      w.report(frame, 'unknown-layer', call.callee.span, `\`${name}\` is Keras's name; Netspec calls this layer \`${meant.name}\``, [], { kind: 'replace-name', replacement: meant.name });
+      return applyLayer(w, frame, call, meant, inputs);
+    }
+    // A misspelt Keras name (`BatchNormalisation`) suggests the Netspec layer it means.
+    const near = suggest(name, [...layerNames(), ...w.blocks.keys(), ...kerasLayerNames()]);
+    const hint = near === undefined ? undefined : (netspecLayerFor(near) ?? near);
     w.report(frame, 'unknown-layer', call.callee.span, `no layer or block named \`${name}\`${hint ? `; did you mean \`${hint}\`?` : ''}`, [], hint ? { kind: 'replace-name', replacement: hint } : undefined);
     return unknownTensor(outputName(name), call.span);
   }

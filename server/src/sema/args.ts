@@ -4,7 +4,7 @@
 // same code binds layer calls (with the catalog's value checks) and block calls (whose
 // parameters take any value).
 
-import { checkArgs, type ArgSpec, type ArgValue, type ResolvedArgs } from '../../../engine/catalog/index';
+import { checkArgs, kerasArgumentNames, netspecArgumentFor, type ArgSpec, type ArgValue, type ResolvedArgs } from '../../../engine/catalog/index';
 import { suggest } from './suggest';
 import type { Call, Expr, Ident, Span } from '../syntax/ast';
 import type { RelatedInfo } from '../syntax/diagnostic';
@@ -127,9 +127,25 @@ export function matchArgs(
       sawKeyword = true;
       index = specIndex(specs, arg.name.name);
       spec = specs[index];
-      if (!spec) {
+      const netspecName = spec ? undefined : netspecArgumentFor(arg.name.name);
+      if (netspecName !== undefined && specIndex(specs, netspecName) >= 0) {
+        // A Keras spelling (`kernel_size=`): one diagnostic with its fix, and the value still
+        // binds to the argument it means, so it is not also "missing".
+        index = specIndex(specs, netspecName);
+        spec = specs[index];
+        sink.add(
+          'unknown-argument',
+          arg.name.span,
+          `\`${arg.name.name}\` is Keras's spelling; ${owner} calls this argument \`${netspecName}\``,
+          related,
+          { kind: 'replace-name', replacement: netspecName },
+        );
+      } else if (!spec) {
         const names = specs.map((s) => s.name);
-        const hint = suggest(arg.name.name, names);
+        // A misspelt Keras name (`use_bais`) suggests the Netspec argument it means.
+        const kerasNames = kerasArgumentNames().filter((k) => names.includes(netspecArgumentFor(k)!));
+        const near = suggest(arg.name.name, [...names, ...kerasNames]);
+        const hint = near === undefined ? undefined : names.includes(near) ? near : netspecArgumentFor(near);
         const known = names.length ? `; ${owner} takes ${names.join(', ')}` : `; ${owner} takes no arguments`;
         sink.add(
           'unknown-argument',
