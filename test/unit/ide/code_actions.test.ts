@@ -25,6 +25,20 @@ test('an unknown layer gets a "change to" fix from the checker\'s suggestion', (
   assert.deepEqual(codeActions(c, text, { start: 0, end: 5 }), [], 'outside the range: no fix');
 });
 
+test('Keras spellings get one fix each, and applying them all gives a model that checks clean', () => {
+  const text = 'model M {\n  input x: [28, 28, 1]\n  Conv2D(8, kernel_size=3, strides=2)\n  BatchNormalization()\n  GlobalAveragePooling2D()\n  Dense(10, use_bias=false)\n}\n';
+  const c = check(text);
+  assert.deepEqual(c.diagnostics.map((d) => d.code), ['unknown-argument', 'unknown-argument', 'unknown-layer', 'unknown-layer', 'unknown-argument']);
+  const actions = codeActions(c, text, { start: 0, end: text.length });
+  assert.deepEqual(actions.map((a) => a.title), ["Change to 'kernel'", "Change to 'stride'", "Change to 'BatchNorm'", "Change to 'GlobalAvgPool2D'", "Change to 'bias'"]);
+  const fixed = apply(text, actions.flatMap((a) => a.edits));
+  assert.equal(fixed, 'model M {\n  input x: [28, 28, 1]\n  Conv2D(8, kernel=3, stride=2)\n  BatchNorm()\n  GlobalAvgPool2D()\n  Dense(10, bias=false)\n}\n');
+  const after = check(fixed);
+  assert.deepEqual(after.diagnostics, []);
+  // The Keras spelling was checked as the layer it means: same parameters before and after.
+  assert.equal(c.models[0].params, after.models[0].params);
+});
+
 function withDiagnostic(c: CheckedFile, d: Diagnostic): CheckedFile {
   return { ...c, diagnostics: [d] };
 }
