@@ -1,7 +1,10 @@
 // Shapes of one sample (the batch axis is implicit) with symbolic sizes. The checker, the
 // engine and the IR all speak this vocabulary, so it lives in the catalog, which imports
 // nothing. A symbolic size is kept as canonical text ("seq", "h-2", "ceil(h/2)") so that
-// two sizes are equal exactly when their texts are equal.
+// two sizes are equal exactly when their texts are equal; the arithmetic on sizes is done on
+// expression trees (size_expr.ts), whose printer writes that text.
+
+import { addConst, divide, evalSize, num, parseSize, printSize, productOf, sumOf, sym, type SizeExpr } from './size_expr';
 
 /** One size: a known positive integer, or a symbolic expression's canonical text. */
 export type Dim = number | string;
@@ -11,10 +14,6 @@ export type DType = 'float32' | 'int32';
 
 export function isKnown(d: Dim): d is number {
   return typeof d === 'number';
-}
-
-export function allKnown(shape: Shape): shape is number[] {
-  return shape.every(isKnown);
 }
 
 export function dimEquals(a: Dim, b: Dim): boolean {
@@ -35,52 +34,50 @@ export function elementCount(shape: Shape): number | null {
   return n;
 }
 
-/** Wraps a compound expression in parentheses so it can be an operand. */
-function operand(d: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(d) || (/^(ceil|floor)\(.*\)$/.test(d) && isSingleTerm(d)) ? d : `(${d})`;
+/** A size as an expression tree (a text that is no size in the grammar stays an opaque name). */
+export function sizeOf(d: Dim): SizeExpr {
+  return isKnown(d) ? num(d) : (parseSize(d) ?? sym(d));
 }
 
-/** True for "h", "ceil(h/2)", "(h-1)": text with no + or - outside parentheses. */
-function isSingleTerm(t: string): boolean {
-  let depth = 0;
-  for (const ch of t) {
-    if (ch === '(') depth++;
-    else if (ch === ')') depth--;
-    else if (depth === 0 && (ch === '+' || ch === '-')) return false;
-  }
-  return depth === 0 && t.length > 0;
+/** A size from its tree: a number when it is known, else its canonical text. */
+function dimOf(e: SizeExpr): Dim {
+  return e.kind === 'num' ? e.value : printSize(e);
 }
 
-/** d + k for an integer k (k may be negative). */
+/** d + k for an integer k (k may be negative); `x-2` + 1 is `x-1`. */
 export function dimAdd(d: Dim, k: number): Dim {
   if (isKnown(d)) return d + k;
-  if (k === 0) return d;
-  // Fold "x-2" + 1 into "x-1" so chains of valid convolutions stay readable.
-  const m = /^(.*)([+-])(\d+)$/.exec(d);
-  if (m && isSingleTerm(m[1])) {
-    const total = (m[2] === '+' ? Number(m[3]) : -Number(m[3])) + k;
-    if (total === 0) return m[1];
-    return total > 0 ? `${m[1]}+${total}` : `${m[1]}-${-total}`;
-  }
-  return k > 0 ? `${d}+${k}` : `${d}-${-k}`;
+  return k === 0 ? d : dimOf(addConst(sizeOf(d), k));
 }
 
 /** ceil(d / s). */
 export function dimCeilDiv(d: Dim, s: number): Dim {
   if (isKnown(d)) return Math.ceil(d / s);
-  return s === 1 ? d : `ceil(${operand(d)}/${s})`;
+  return s === 1 ? d : dimOf(divide(sizeOf(d), s, 'ceil'));
 }
 
 /** floor(d / s). */
 export function dimFloorDiv(d: Dim, s: number): Dim {
   if (isKnown(d)) return Math.floor(d / s);
-  return s === 1 ? d : `floor(${operand(d)}/${s})`;
+  return s === 1 ? d : dimOf(divide(sizeOf(d), s, 'floor'));
 }
 
-/** d * k for a positive integer k. */
-export function dimMul(d: Dim, k: number): Dim {
-  if (isKnown(d)) return d * k;
-  return k === 1 ? d : `${operand(d)}*${k}`;
+/** The sum of sizes (Concat's axis): a number when all are known. */
+export function dimSum(dims: readonly Dim[]): Dim {
+  return dimOf(sumOf(dims.map(sizeOf)));
+}
+
+/** The product of sizes times k (Reshape's inferred size): a number when all are known. */
+export function dimProduct(dims: readonly Dim[], k = 1): Dim {
+  return dimOf(productOf([...dims.map(sizeOf), num(k)]));
+}
+
+/** A size's value once its symbols are bound; null when one is unbound. */
+export function evalDim(d: Dim, symbols: ReadonlyMap<string, number>): number | null {
+  if (isKnown(d)) return d;
+  const e = parseSize(d);
+  const v = e === null ? null : evalSize(e, symbols);
+  return v !== null && Number.isFinite(v) ? v : null;
 }
 
 /**

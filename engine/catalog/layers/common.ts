@@ -148,10 +148,6 @@ export function argInt(args: ResolvedArgs, name: string, fallback: number): numb
   return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
 }
 
-export function argNum(args: ResolvedArgs, name: string, fallback: number): number {
-  return argInt(args, name, fallback);
-}
-
 export function argBool(args: ResolvedArgs, name: string, fallback: boolean): boolean {
   const v = args[name];
   return typeof v === 'boolean' ? v : fallback;

@@ -2,7 +2,7 @@
 // Concat (joined along one axis, equal elsewhere). Errors name the two inputs that
 // disagree, with both shapes, and point at the second one.
 
-import { dimAdd, formatShape, isKnown, shapeEquals, type Dim } from '../shape';
+import { dimSum, formatShape, isKnown, shapeEquals, type Dim } from '../shape';
 import type { LayerInput, LayerSpec } from '../types';
 import { argInt, elements, fail, ok, optional, product } from './common';
 import { defineLayer } from './define';
@@ -36,18 +36,6 @@ function elementwise(name: string, op: string): LayerSpec {
 
 export const Add = elementwise('Add', 'Adds');
 export const Multiply = elementwise('Multiply', 'Multiplies');
-
-/** Sum of sizes: a number when all are known, else the symbolic terms joined with "+". */
-function sumDims(dims: Dim[]): Dim {
-  let known = 0;
-  const terms: string[] = [];
-  for (const d of dims) {
-    if (isKnown(d)) known += d;
-    else terms.push(d);
-  }
-  if (terms.length === 0) return known;
-  return dimAdd(terms.join('+'), known);
-}
 
 function axisText(inputs: LayerInput[]): string {
   const rank = inputs[0].shape.length;
@@ -94,7 +82,7 @@ export const Concat: LayerSpec = defineLayer({
       }
     }
     const shape = [...first.shape];
-    shape[a] = sumDims(inputs.map((x) => x.shape[a]));
+    shape[a] = dimSum(inputs.map((x) => x.shape[a]));
     return ok(shape, 'float32', [], 0);
   },
 });

@@ -3,7 +3,7 @@
 // dtype, so they also work on integer ids. The element counts must be checkable, which is
 // why a symbolic size is an error unless Reshape's -1 can absorb it.
 
-import { formatShape, isKnown, type Dim } from '../shape';
+import { dimProduct, formatShape, isKnown, type Dim } from '../shape';
 import type { LayerSpec } from '../types';
 import { fail, ok, required } from './common';
 import { defineLayer } from './define';
@@ -34,13 +34,6 @@ export const Flatten: LayerSpec = defineLayer({
     return ok([n], x.dtype, [], 0);
   },
 });
-
-/** The product of symbolic sizes as canonical text, e.g. "seq*h". */
-function symbolicProduct(terms: string[], k: number): Dim {
-  const parts = terms.map((t) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(t) ? t : `(${t})`));
-  if (k !== 1) parts.push(String(k));
-  return parts.join('*');
-}
 
 export const Reshape: LayerSpec = defineLayer({
   name: 'Reshape',
@@ -85,7 +78,7 @@ export const Reshape: LayerSpec = defineLayer({
       return ok(target.map((d) => (d === -1 ? known / p : d)), x.dtype, [], 0);
     }
     if (free === 1 && known % p === 0) {
-      const fill = symbolicProduct(symbolic, known / p);
+      const fill = dimProduct(symbolic, known / p);
       return ok(target.map((d): Dim => (d === -1 ? fill : d)), x.dtype, [], 0);
     }
     return fail(

@@ -6,7 +6,7 @@
 // buffers and the run's weight snapshots (one or two more copies of the weights).
 
 import type { ModelIR } from '../../catalog/ir';
-import type { Dim } from '../../catalog/shape';
+import { evalDim } from '../../catalog/shape';
 import type { TrainIR } from '../../catalog/train_ir';
 import type { MemoryEstimate, TrainError } from './types';
 
@@ -41,7 +41,7 @@ export function estimateTrainingMemory(ir: ModelIR, config: TrainIR, inputShapes
   for (const node of ir.nodes) {
     let n = 1;
     for (const d of node.shape) {
-      const v = resolveDim(d, symbols);
+      const v = evalDim(d, symbols);
       if (v === null) unresolved.add(String(d));
       else n *= v;
     }
@@ -83,52 +83,3 @@ function bindSymbols(ir: ModelIR, inputShapes: Record<string, readonly number[]>
   return symbols;
 }
 
-/** A size's value: a number, or a symbolic expression evaluated with `symbols`; null if it cannot be. */
-export function resolveDim(d: Dim, symbols: ReadonlyMap<string, number>): number | null {
-  if (typeof d === 'number') return d;
-  const tokens = d.match(/[A-Za-z_][A-Za-z0-9_]*|\d+|[-+*/()]/g) ?? [];
-  if (tokens.join('') !== d.replace(/\s+/g, '')) return null;
-  let at = 0;
-  const peek = (): string | undefined => tokens[at];
-  // expr := term (('+'|'-') term)*; term := factor (('*'|'/') factor)*; factor := number | name | f(expr) | (expr) | -factor
-  const expr = (): number | null => {
-    let v = term();
-    while (v !== null && (peek() === '+' || peek() === '-')) {
-      const op = tokens[at++];
-      const r = term();
-      v = r === null ? null : op === '+' ? v + r : v - r;
-    }
-    return v;
-  };
-  const term = (): number | null => {
-    let v = factor();
-    while (v !== null && (peek() === '*' || peek() === '/')) {
-      const op = tokens[at++];
-      const r = factor();
-      v = r === null || (op === '/' && r === 0) ? null : op === '*' ? v * r : v / r;
-    }
-    return v;
-  };
-  const factor = (): number | null => {
-    const t = tokens[at++];
-    if (t === undefined) return null;
-    if (/^\d+$/.test(t)) return Number(t);
-    if (t === '-') {
-      const v = factor();
-      return v === null ? null : -v;
-    }
-    if (t === '(') {
-      const v = expr();
-      return tokens[at++] === ')' ? v : null;
-    }
-    if ((t === 'ceil' || t === 'floor') && peek() === '(') {
-      at++;
-      const v = expr();
-      if (tokens[at++] !== ')' || v === null) return null;
-      return t === 'ceil' ? Math.ceil(v) : Math.floor(v);
-    }
-    return symbols.get(t) ?? null;
-  };
-  const v = expr();
-  return v !== null && at === tokens.length && Number.isFinite(v) ? v : null;
-}

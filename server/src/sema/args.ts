@@ -49,12 +49,6 @@ export function evalValue(expr: Expr, env: ValueEnv): PVal | null {
   }
 }
 
-export function showValue(v: PVal): string {
-  if (isSym(v)) return v.sym;
-  if (Array.isArray(v)) return `[${v.join(', ')}]`;
-  return String(v);
-}
-
 /** `Dense(units, activation=linear, bias=true)`: the signature shown in messages. */
 export function signature(name: string, specs: readonly ArgSpec[]): string {
   const parts = specs.map((s) => {

@@ -77,14 +77,6 @@ function errorExpr(span: Span): ErrorExpr {
   return { kind: 'Error', span: { start: span.start, end: span.end } };
 }
 
-/** True when the next token can start a value. */
-export function atValueStart(c: Cursor): boolean {
-  const t = c.peek();
-  if (t.kind === 'number' || t.kind === 'string' || t.kind === 'ident') return true;
-  if (t.kind === 'keyword') return t.text === 'true' || t.text === 'false';
-  return t.kind === 'punct' && (t.text === '[' || t.text === '(' || t.text === '{' || t.text === '-');
-}
-
 /**
  * Parses one value. On a token that starts none it reports "expected WHAT, found X"
  * and returns an ErrorExpr without consuming the token.

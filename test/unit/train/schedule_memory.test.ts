@@ -4,7 +4,8 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkFits, estimateTrainingMemory, resolveDim } from '../../../engine/src/train/memory_estimate';
+import { checkFits, estimateTrainingMemory } from '../../../engine/src/train/memory_estimate';
+import { evalDim } from '../../../engine/catalog/shape';
 import { makeSchedule } from '../../../engine/src/train/schedule';
 import type { Schedule } from '../../../engine/src/train/schedule';
 import { buildIR, config, mlp } from './helpers';
@@ -103,11 +104,11 @@ describe('memory estimate', () => {
     assert.deepEqual(e.unresolved, []);
     assert.deepEqual(estimateTrainingMemory(ir, config({ batchSize: 2 })).unresolved, ['seq']);
     const h = new Map([['h', 8]]);
-    assert.equal(resolveDim('ceil(h/3)', h), 3);
-    assert.equal(resolveDim('floor((h-3)/2)+1', h), 3);
-    assert.equal(resolveDim('h*2-1', h), 15);
-    assert.equal(resolveDim('q+1', h), null);
-    assert.equal(resolveDim('h+', h), null);
+    assert.equal(evalDim('ceil(h/3)', h), 3);
+    assert.equal(evalDim('floor((h-3)/2)+1', h), 3);
+    assert.equal(evalDim('h*2-1', h), 15);
+    assert.equal(evalDim('q+1', h), null);
+    assert.equal(evalDim('h+', h), null);
   });
 
   it('says how much is needed and how much there is, in MB', () => {
