@@ -48,3 +48,51 @@ test('WebGPU and DOM-only APIs stay in the WebGPU backend', () => {
     .filter((f) => /navigator\.gpu|GPUDevice|GPUBuffer|document\./.test(readFileSync(f, 'utf8')));
   assert.deepEqual(offenders, []);
 });
+
+/** The files `file` imports at run time (type-only imports left out), resolved to paths. */
+function runtimeImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s(?!type\s)[^;]*?from\s+'(\.[^']+)'/g)].map((m) => m[1]);
+  return specs.map((s) => join(file, '..', s)).map((p) => (p.endsWith('.ts') ? p : `${p}.ts`));
+}
+
+/** Groups of files that import one another in a circle (Tarjan's strongly connected components). */
+function importCycles(dirs: string[]): string[][] {
+  const files = dirs.flatMap((d) => sources(d)).filter((f) => f.endsWith('.ts'));
+  const known = new Set(files);
+  const edges = new Map(files.map((f) => [f, runtimeImports(f).filter((g) => known.has(g))]));
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  let next = 0;
+  const visit = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const group: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        group.push(w);
+      } while (w !== v);
+      if (group.length > 1) cycles.push(group.sort());
+    }
+  };
+  for (const f of files) if (!index.has(f)) visit(f);
+  return cycles;
+}
+
+test('no import cycles in the server, the engine or the CLI', () => {
+  assert.deepEqual(importCycles(['server/src', 'engine', 'cli/src']), []);
+});

@@ -10,7 +10,7 @@ import type { BlockDecl, Call, Span } from '../syntax/ast';
 import { boundSpan, boundValue, evalValue, matchArgs, resolveLayerArgs, type BoundCall } from './args';
 import { layerKey, type LayerKey, type ResolvedLayer } from './layer_cache';
 import { MAX_BLOCK_DEPTH, outputName, snakeName, unknownTensor, type Frame, type Tensor, type Walk } from './state';
-import { reportUnused, valueEnv, walkBody } from './walker';
+import { reportUnused, valueEnv } from './scope';
 
 const ACTIVATION_OPS: Record<string, string> = {
   ReLU: 'relu',
@@ -159,7 +159,7 @@ function resolveLayer(w: Walk, frame: Frame, call: Call, spec: LayerSpec, inputs
 /** Walks a block use's body in its frame; returns the use's output (null when there is none). */
 function expand(w: Walk, sub: Frame, decl: BlockDecl): Tensor | null {
   w.blockStack.push(sub.name);
-  walkBody(w, sub, decl.body);
+  w.walkBody(w, sub, decl.body);
   w.blockStack.pop();
   if (sub.outputs.length > 1) {
     w.report(sub, 'shape-mismatch', sub.outputs[1].def, `a block has exactly one output, but ${sub.name} marks ${sub.outputs.length}: ${sub.outputs.map((o) => o.name).join(', ')}`);

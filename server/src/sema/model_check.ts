@@ -8,7 +8,8 @@ import { own, type DeclResult, type ModelFacts } from './context';
 import type { LayerCache } from './layer_cache';
 import { buildIR } from './lower';
 import { unknownTensor, Walk, type Frame } from './state';
-import { MAX_STEPS, reportUnused, syntacticSize, walkBody } from './walker';
+import { reportUnused } from './scope';
+import { MAX_STEPS, syntacticSize, walkBody } from './walker';
 
 function newFrame(kind: 'model' | 'block', name: string, decl: ModelDecl | BlockDecl): Frame {
   return {
@@ -30,7 +31,7 @@ function newFrame(kind: 'model' | 'block', name: string, decl: ModelDecl | Block
 
 export function checkModel(decl: ModelDecl, blocks: ReadonlyMap<string, BlockDecl>, lineStarts: number[], layers?: LayerCache): DeclResult {
   const name = decl.name?.name ?? '?';
-  const w = new Walk(name, blocks, lineStarts, layers);
+  const w = new Walk(name, blocks, lineStarts, walkBody, layers);
   w.limit = MAX_STEPS + 2 * syntacticSize(decl.body);
   const frame = newFrame('model', name, decl);
   walkBody(w, frame, decl.body);
@@ -93,7 +94,7 @@ export function checkModel(decl: ModelDecl, blocks: ReadonlyMap<string, BlockDec
  */
 export function checkBlock(decl: BlockDecl, blocks: ReadonlyMap<string, BlockDecl>, lineStarts: number[], used: boolean, layers?: LayerCache): DeclResult {
   const name = decl.name?.name ?? '?';
-  const w = new Walk(`(block ${name})`, blocks, lineStarts, layers);
+  const w = new Walk(`(block ${name})`, blocks, lineStarts, walkBody, layers);
   // Only this block's own names are kept when it is used (below), so the blocks it uses are
   // not expanded: in a chain of n blocks each standalone check costs its own body, not the
   // chain below it (n * n in all). Its tensors' shapes come from the walks that use it.

@@ -5,7 +5,7 @@
 import type { Dim, DType, Shape } from '../../../engine/catalog/shape';
 import type { IRNode } from '../../../engine/catalog/ir';
 import type { DiagnosticCode } from '../../../engine/catalog/types';
-import type { BlockDecl, Span } from '../syntax/ast';
+import type { BlockDecl, Span, Stmt } from '../syntax/ast';
 import type { QuickFixData, RelatedInfo } from '../syntax/diagnostic';
 import type { PVal, ValueEnv } from './args';
 import type { CallInfo, StatementInfo } from './checked';
@@ -98,6 +98,12 @@ export class Walk {
     readonly modelName: string,
     readonly blocks: ReadonlyMap<string, BlockDecl>,
     private readonly lineStarts: number[],
+    /**
+     * Walks a body's statements (walker.ts). A block use walks the block's body with it, so
+     * the call resolver (apply.ts) reaches the walker through the walk, not an import: the
+     * two recurse into each other, and neither module imports the other for that.
+     */
+    readonly walkBody: (w: Walk, frame: Frame, body: Stmt[]) => void,
     /** Layer calls already resolved in this check of the file (shared by its declarations). */
     readonly layers: LayerCache = new LayerCache(),
   ) {}

@@ -6,8 +6,9 @@ import { formatShape, shapeEquals, type Dim, type Shape } from '../../../engine/
 import { suggest } from './suggest';
 import type { BindStmt, Call, Expr, Ident, InputStmt, ListExpr, OutputStmt, RepeatStmt, Span, Stmt } from '../syntax/ast';
 import { findLayer, layerNames } from '../../../engine/catalog/index';
-import { evalValue, isSym, type ValueEnv } from './args';
+import { evalValue, isSym } from './args';
 import { applyChain } from './apply';
+import { valueEnv } from './scope';
 import { unknownTensor, type Frame, type Tensor, type Walk } from './state';
 
 /**
@@ -348,38 +349,4 @@ function walkRepeat(w: Walk, frame: Frame, stmt: RepeatStmt): void {
   if (start && frame.current === start) return;
   const t = frame.current;
   w.addStatement(frame, stmt.span, t?.shape ?? null, t?.dtype ?? 'float32');
-}
-
-/** Resolves identifiers in argument values: block parameters, then sizes, else enum words. */
-export function valueEnv(w: Walk, frame: Frame): ValueEnv {
-  return (frame.env ??= {
-    lookup(id: Ident) {
-      const p = frame.params.get(id.name);
-      if (p) {
-        w.symbols.ref(p.def, id.span);
-        return p.value;
-      }
-      const s = frame.sizes.get(id.name);
-      if (s) {
-        w.symbols.ref(s.def, id.span);
-        return typeof s.dim === 'number' ? s.dim : { sym: s.dim };
-      }
-      return undefined;
-    },
-  });
-}
-
-/** Warns about tensors that are bound and never used (outputs and the final tensor excepted). */
-export function reportUnused(w: Walk, frame: Frame): void {
-  const outputs = new Set(frame.outputs.map((o) => o.tensor.def?.start));
-  for (const o of frame.outputs) outputs.add(o.def.start);
-  const last = frame.outputs.length === 0 ? frame.current?.def?.start : undefined;
-  for (const [name, b] of frame.tensors) {
-    // A tensor whose shape is unknown already has an error; one that an unknown name was
-    // probably meant to reference is not really unused.
-    if (w.used.has(b.def.start) || outputs.has(b.def.start) || b.def.start === last) continue;
-    if (b.tensor.shape === null || w.suggested.has(name)) continue;
-    const what = b.isInput ? `the input \`${name}\`` : `\`${name}\``;
-    w.report(frame, 'unused', b.def, `${what} is ${b.isInput ? 'declared' : 'computed'} but never used`);
-  }
 }
