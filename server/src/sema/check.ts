@@ -158,11 +158,13 @@ function merge(file: File, first: Diagnostic[], results: DeclResult[]): CheckedF
   let statements: StatementInfo[] = [];
   const calls: CallInfo[] = [];
   const symbols = new Map<number, SymbolInfo>();
-  const refs = new Map<number, Map<number, number>>();
+  // Per definition, its references as flat [start, end, ...] pairs (duplicates removed below:
+  // a block's body is recorded by each use). Arrays, not maps: a big file has thousands.
+  const refs = new Map<number, number[]>();
   const addRef = (def: number, start: number, end: number) => {
-    let m = refs.get(def);
-    if (!m) refs.set(def, (m = new Map()));
-    m.set(start, end);
+    const m = refs.get(def);
+    if (m) m.push(start, end);
+    else refs.set(def, [start, end]);
   };
   const declByName = new Map<string, SymbolInfo>();
   for (const d of file.decls) {
@@ -190,12 +192,9 @@ function merge(file: File, first: Diagnostic[], results: DeclResult[]): CheckedF
     }
     if (r.model) models.push(r.model);
   }
-  for (const [def, m] of refs) {
+  for (const [def, pairs] of refs) {
     const s = symbols.get(def);
-    if (!s) continue;
-    const list: Span[] = [];
-    for (const [start, end] of m) if (start !== def) list.push({ start, end });
-    s.refs = list.sort((a, b) => a.start - b.start);
+    if (s) s.refs = refSpans(def, pairs);
   }
   diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   // Several uses of a block record its statements; the first one (in result order) is kept.
@@ -203,7 +202,24 @@ function merge(file: File, first: Diagnostic[], results: DeclResult[]): CheckedF
   sortBy(statements, (a, b) => a.span.start - b.span.start);
   statements = firstOfEachStart(statements);
   sortBy(calls, (a, b) => a.callSpan.start - b.callSpan.start);
-  return { file, diagnostics, statements, calls, symbols: [...symbols.values()].sort((a, b) => a.def.start - b.def.start), models };
+  const symbolList = [...symbols.values()];
+  sortBy(symbolList, (a, b) => a.def.start - b.def.start);
+  return { file, diagnostics, statements, calls, symbols: symbolList, models };
+}
+
+/** References from [start, end, ...] pairs: sorted by start, one per start, the definition left out. */
+function refSpans(def: number, pairs: number[]): Span[] {
+  const list: Span[] = [];
+  for (let i = 0; i < pairs.length; i += 2) if (pairs[i] !== def) list.push({ start: pairs[i], end: pairs[i + 1] });
+  if (list.length < 2) return list;
+  sortBy(list, (a, b) => a.start - b.start);
+  // A later pair with the same start wins, as a map keyed by start would keep it.
+  const out: Span[] = [];
+  for (const r of list) {
+    if (out.length > 0 && out[out.length - 1].start === r.start) out[out.length - 1] = r;
+    else out.push(r);
+  }
+  return out;
 }
 
 /** Drops statements whose start equals the previous one's (the list is sorted by start). */

@@ -125,11 +125,60 @@ function moveChunk(chunk: Chunk, delta: number, combined: readonly Token[]): voi
 
 /**
  * The tokens of the placed chunks in order, as one list. Chunks kept from the last update
- * are runs of that update's list, so the usual edit costs a few native slices; new chunks
- * bring their own tokens. Afterwards every chunk knows its range in the new list and keeps
- * no list of its own, so the tokens are held once.
+ * are runs of that update's list; when they are still in the same order (every edit except
+ * moving declarations around), the list is edited in place: each run of new chunks replaces
+ * the old tokens between its kept neighbours with one splice. That is a native move of the
+ * tail instead of a copy of the ~100,000 tokens of a big file (a copy costs milliseconds and
+ * garbage; a splice microseconds). Token objects are moved in place already, so an older
+ * result's list was never a snapshot. Otherwise the list is built anew from slices.
+ * Afterwards every chunk knows its range in the list and keeps no list of its own.
  */
-function combineTokens(placed: Chunk[], previous: readonly Token[]): Token[] {
+function combineTokens(placed: Chunk[], previous: Token[]): Token[] {
+  const tokens = spliceInPlace(placed, previous) ?? concatenate(placed, previous);
+  let at = 0;
+  for (const chunk of placed) {
+    const length = chunk.tokens ? chunk.tokens.length : chunk.to - chunk.from;
+    chunk.from = at;
+    chunk.to = at + length;
+    chunk.tokens = null;
+    at += length;
+  }
+  return tokens;
+}
+
+/** Most tokens one splice takes as arguments (spread arguments live on the stack). */
+const MAX_SPLICED = 20_000;
+
+/** `previous` edited into the placed order, or null when kept chunks changed order. */
+function spliceInPlace(placed: Chunk[], previous: Token[]): Token[] | null {
+  // Each edit replaces previous[from, to) with the tokens of the new chunks placed there.
+  const edits: { from: number; to: number; tokens: Token[] }[] = [];
+  let keptEnd = 0;
+  let pending: Token[] = [];
+  let spliced = 0;
+  for (const chunk of placed) {
+    if (chunk.tokens) {
+      for (const t of chunk.tokens) pending.push(t);
+      continue;
+    }
+    if (chunk.from < keptEnd) return null;
+    if (pending.length > 0 || chunk.from > keptEnd) edits.push({ from: keptEnd, to: chunk.from, tokens: pending });
+    spliced += pending.length;
+    pending = [];
+    keptEnd = chunk.to;
+  }
+  if (pending.length > 0 || keptEnd < previous.length) edits.push({ from: keptEnd, to: previous.length, tokens: pending });
+  spliced += pending.length;
+  if (spliced > MAX_SPLICED) return null;
+  for (let k = edits.length - 1; k >= 0; k--) {
+    const e = edits[k];
+    previous.splice(e.from, e.to - e.from, ...e.tokens);
+  }
+  return previous;
+}
+
+/** The placed chunks' tokens as a new list, from native slices of `previous` and new tokens. */
+function concatenate(placed: Chunk[], previous: readonly Token[]): Token[] {
   const parts: Token[][] = [];
   let runFrom = -1;
   let runTo = -1;
@@ -153,14 +202,6 @@ function combineTokens(placed: Chunk[], previous: readonly Token[]): Token[] {
   let tokens: Token[] = [];
   // One native concatenation instead of a push per token (a big file has ~100,000).
   for (let i = 0; i < parts.length; i += 4096) tokens = tokens.concat(...parts.slice(i, i + 4096));
-  let at = 0;
-  for (const chunk of placed) {
-    const length = chunk.tokens ? chunk.tokens.length : chunk.to - chunk.from;
-    chunk.from = at;
-    chunk.to = at + length;
-    chunk.tokens = null;
-    at += length;
-  }
   return tokens;
 }
 
