@@ -6,10 +6,10 @@
 // and activation, padding, loss and metric names are enum members.
 
 import { ACTIVATIONS, PADDINGS, findLayer } from '../../../engine/catalog/index';
+import { LOSSES, METRICS } from '../../../engine/catalog/train/index';
 import type { CheckedFile } from '../sema/checked';
 import type { Token } from '../syntax/ast';
 import { fileIndex, significantAfter } from './locate';
-import { LOSSES, METRICS } from './train_vocab';
 import type { SemanticTokenData } from './types';
 
 export const SEMANTIC_TOKEN_TYPES = [
