@@ -14,7 +14,7 @@ import { SETTINGS, type FunctionFamily } from './settings';
 export type Resolved<T extends TrainFunction> = { ok: true; entry: T; args: Record<string, number | boolean> } | { ok: false; message: string };
 
 /** `{name, args}` against a family: unknown names, missing and out-of-range arguments are messages. */
-export function resolveCall<T extends TrainFunction>(family: FunctionFamily & { entries: readonly T[] }, call: { name: string; args?: Readonly<ResolvedArgs> }): Resolved<T> {
+export function resolveCall<T extends TrainFunction>(family: FunctionFamily<T>, call: { name: string; args?: Readonly<ResolvedArgs> }): Resolved<T> {
   const entry = byName(family.entries, call.name);
   if (!entry) return { ok: false, message: `unknown ${family.what} ${call.name}; use one of ${family.entries.map((e) => e.name).join(', ')}` };
   const bound = checkArgs(call.name, entry.args, { ...(call.args ?? {}) });

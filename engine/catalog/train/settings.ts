@@ -11,10 +11,10 @@ import { SCHEDULES } from './schedules';
 import { SOURCES } from './sources';
 
 /** A callable family a setting takes one of, e.g. `optimizer = adam(lr=0.002)`. */
-export interface FunctionFamily {
+export interface FunctionFamily<T extends TrainFunction = TrainFunction> {
   /** How messages name one of them: "optimizer", "schedule". */
   readonly what: string;
-  readonly entries: readonly TrainFunction[];
+  readonly entries: readonly T[];
   /** A correct value, shown when the value is not a call at all. */
   readonly example: string;
 }
@@ -35,9 +35,9 @@ const calls = (table: readonly TrainWord[]): string => {
 };
 const int = (name: string, min: number, def: number | undefined, doc: string): TrainArgSpec => ({ name, type: 'int', required: false, default: def, min, doc });
 
-export const OPTIMIZER_FAMILY: FunctionFamily = { what: 'optimizer', entries: OPTIMIZERS, example: 'adam(lr=0.001)' };
-export const REGULARIZER_FAMILY: FunctionFamily = { what: 'regularizer', entries: REGULARIZERS, example: 'l2(0.0001)' };
-export const SCHEDULE_FAMILY: FunctionFamily = { what: 'schedule', entries: SCHEDULES, example: 'cosine(decay_steps=1000)' };
+export const OPTIMIZER_FAMILY: FunctionFamily<(typeof OPTIMIZERS)[number]> = { what: 'optimizer', entries: OPTIMIZERS, example: 'adam(lr=0.001)' };
+export const REGULARIZER_FAMILY: FunctionFamily<(typeof REGULARIZERS)[number]> = { what: 'regularizer', entries: REGULARIZERS, example: 'l2(0.0001)' };
+export const SCHEDULE_FAMILY: FunctionFamily<(typeof SCHEDULES)[number]> = { what: 'schedule', entries: SCHEDULES, example: 'cosine(decay_steps=1000)' };
 
 export const SETTINGS: readonly TrainSetting[] = [
   { name: 'data', kind: 'source', field: 'data', doc: `The training data: ${calls(SOURCES)}.` },

@@ -1,0 +1,33 @@
+// The train settings the loop reads directly, checked against the train catalog before a
+// step runs: metric names (and the outputs a metric dict names) and the whole-number
+// settings (epochs, batch_size, early_stopping, seed). A TrainIR lowered from a checked
+// block always passes; one written by hand (a test, the webview) gets the catalog's rules.
+
+import type { ModelIR } from '../../catalog/ir';
+import { checkArgs } from '../../catalog/layers/define';
+import type { TrainIR } from '../../catalog/train_ir';
+import { METRICS, namesOf, SETTINGS } from '../../catalog/train/index';
+import { metricNamesOf } from './metrics';
+
+const METRIC_NAMES: readonly string[] = namesOf(METRICS);
+
+/** A message for the first setting that breaks the catalog's rules, or null. */
+export function checkSettings(ir: ModelIR, config: TrainIR): string | null {
+  for (const m of metricNamesOf(config.metrics)) {
+    if (!METRIC_NAMES.includes(m)) return `unknown metric ${m}; use one of ${METRIC_NAMES.join(', ')}`;
+  }
+  if (!Array.isArray(config.metrics)) {
+    for (const key of Object.keys(config.metrics)) {
+      if (!ir.outputs.some((out) => out.name === key)) return `the metrics name output ${key}, which model ${ir.name} does not have`;
+    }
+  }
+  for (const s of SETTINGS) {
+    if (s.kind !== 'int') continue;
+    const value = config[s.field];
+    // A setting without a default (seed, early_stopping) may be absent.
+    if (value === null && s.value.default === undefined) continue;
+    const bound = checkArgs('train', [s.value], { [s.name]: value ?? undefined });
+    if ('issue' in bound && !bound.issue.ok) return bound.issue.issue.message;
+  }
+  return null;
+}
