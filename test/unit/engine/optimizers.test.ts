@@ -87,6 +87,23 @@ describeBackends('optimizers', (test) => {
     assert.ok(Math.abs(engine[0] - (await runEngine({ name: 'adam', args: { lr: 0.1 } }))[0]) > 1e-5);
   });
 
+  test('a step runs at the learning rate it is given, and the configured rate stays as it was', async () => {
+    const w = tensor(w0, [N]);
+    const opt = new Optimizer({ name: 'sgd', args: { lr: 0.1 } });
+    tidy(() => opt.step([w], [tensor(gradSeq[0], [N])], 0.5));
+    const expected = w0.map((x, i) => x - 0.5 * gradSeq[0][i]);
+    assertClose((await readAll([w]))[0], expected, 1e-6, 1e-5, 'sgd at lr 0.5');
+    assert.equal(opt.lr, 0.1);
+    opt.dispose();
+    w.dispose();
+  });
+
+  test('arguments the config leaves out take the train catalog defaults', async () => {
+    // rmsprop's rho defaults to 0.9 in the catalog; an explicit 0.9 must give the same weights.
+    assert.deepEqual(await runEngine({ name: 'rmsprop', args: { lr: 0.01 } }), await runEngine({ name: 'rmsprop', args: { lr: 0.01, rho: 0.9 } }));
+    assert.throws(() => new Optimizer({ name: 'adam', args: { lr: 0 } }), /optimizer adam's `lr` must be greater than 0/);
+  });
+
   test('optimizer steps allocate nothing new after the first', async () => {
     const w = tensor(w0, [N]);
     const opt = new Optimizer({ name: 'adam', args: { lr: 0.01 } });
