@@ -40,11 +40,34 @@ export const REGULARIZER_FAMILY: FunctionFamily<(typeof REGULARIZERS)[number]> =
 export const SCHEDULE_FAMILY: FunctionFamily<(typeof SCHEDULES)[number]> = { what: 'schedule', entries: SCHEDULES, example: 'cosine(decay_steps=1000)' };
 
 export const SETTINGS: readonly TrainSetting[] = [
-  { name: 'data', kind: 'source', field: 'data', doc: `The training data: ${calls(SOURCES)}.` },
+  {
+    name: 'data',
+    kind: 'source',
+    field: 'data',
+    // Docs that list a table's entries are getters, so they list what the table holds now.
+    get doc() {
+      return `The training data: ${calls(SOURCES)}.`;
+    },
+  },
   { name: 'validation', kind: 'validation', field: 'validation', doc: 'A fraction held out after a seeded shuffle (e.g. 0.2), or a data source.' },
-  { name: 'loss', kind: 'loss', field: 'loss', doc: `${names(LOSSES, ' | ')}, or {output: loss, ...}.` },
+  {
+    name: 'loss',
+    kind: 'loss',
+    field: 'loss',
+    get doc() {
+      return `${names(LOSSES, ' | ')}, or {output: loss, ...}.`;
+    },
+  },
   { name: 'loss_weights', kind: 'loss-weights', field: 'lossWeights', doc: 'Weights of each output\'s loss: {out_a: 1, out_b: 0.5}.' },
-  { name: 'optimizer', kind: 'function', family: OPTIMIZER_FAMILY, field: 'optimizer', doc: `${OPTIMIZERS.map((o) => `${o.name}(lr, ...)`).join(' | ')}.` },
+  {
+    name: 'optimizer',
+    kind: 'function',
+    family: OPTIMIZER_FAMILY,
+    field: 'optimizer',
+    get doc() {
+      return `${OPTIMIZERS.map((o) => `${o.name}(lr, ...)`).join(' | ')}.`;
+    },
+  },
   { name: 'regularizer', kind: 'function', family: REGULARIZER_FAMILY, field: 'regularizer', doc: 'l1(x) | l2(x) | l1_l2(l1=x, l2=y); applied to kernels only.' },
   { name: 'epochs', kind: 'int', field: 'epochs', value: int('epochs', 1, 10, 'The number of passes over the training data.'), doc: 'The number of passes over the training data.' },
   { name: 'batch_size', kind: 'int', field: 'batchSize', value: int('batch_size', 1, 32, 'Samples per gradient step.'), doc: 'Samples per gradient step.' },
@@ -52,7 +75,9 @@ export const SETTINGS: readonly TrainSetting[] = [
     name: 'metrics',
     kind: 'metrics',
     field: 'metrics',
-    doc: `A list of ${names(METRICS, ' | ')} (classification metrics reach class outputs only), or {output: [metric, ...]} per output.`,
+    get doc() {
+      return `A list of ${names(METRICS, ' | ')} (classification metrics reach class outputs only), or {output: [metric, ...]} per output.`;
+    },
   },
   { name: 'seed', kind: 'int', field: 'seed', value: int('seed', 0, undefined, 'The random seed.'), doc: 'The random seed: same seed, same data, same backend, the same run.' },
   {
@@ -72,7 +97,9 @@ export const SETTINGS: readonly TrainSetting[] = [
 ];
 
 /** Every setting name, in catalog order. */
-export const SETTING_NAMES: readonly string[] = SETTINGS.map((s) => s.name);
+export function settingNames(): string[] {
+  return SETTINGS.map((s) => s.name);
+}
 
 /** The setting called `name`. */
 export function findSetting(name: string): TrainSetting | undefined {

@@ -15,7 +15,6 @@ import { tensor } from '../tensor';
 import type { Tensor } from '../tensor';
 import type { MetricOutput, OutputKind } from './metrics';
 
-const LOSS_NAMES: readonly string[] = namesOf(LOSSES);
 
 export interface OutputLoss {
   /** The model output's name. */
@@ -47,7 +46,7 @@ export function objectiveOf(ir: ModelIR, config: TrainIR): ObjectiveResult {
     const name = typeof config.loss === 'string' ? config.loss : config.loss[out.name];
     if (name === undefined) return { ok: false, message: `the loss has no entry for output ${out.name}` };
     const entry = byName(LOSSES, name);
-    if (!entry) return { ok: false, message: `unknown loss ${name}; use one of ${LOSS_NAMES.join(', ')}` };
+    if (!entry) return { ok: false, message: `unknown loss ${name}; use one of ${namesOf(LOSSES).join(', ')}` };
     const node = ir.nodes.find((n) => n.id === out.tensor) ?? null;
     const probabilities = node !== null && (node.op === 'Softmax' || node.args.activation === 'softmax');
     const loss: LossName = entry.name;

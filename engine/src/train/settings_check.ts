@@ -9,12 +9,11 @@ import type { TrainIR } from '../../catalog/train_ir';
 import { METRICS, namesOf, SETTINGS } from '../../catalog/train/index';
 import { metricNamesOf } from './metrics';
 
-const METRIC_NAMES: readonly string[] = namesOf(METRICS);
-
 /** A message for the first setting that breaks the catalog's rules, or null. */
 export function checkSettings(ir: ModelIR, config: TrainIR): string | null {
+  const known: readonly string[] = namesOf(METRICS);
   for (const m of metricNamesOf(config.metrics)) {
-    if (!METRIC_NAMES.includes(m)) return `unknown metric ${m}; use one of ${METRIC_NAMES.join(', ')}`;
+    if (!known.includes(m)) return `unknown metric ${m}; use one of ${known.join(', ')}`;
   }
   if (!Array.isArray(config.metrics)) {
     for (const key of Object.keys(config.metrics)) {

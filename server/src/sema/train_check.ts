@@ -11,7 +11,7 @@ import {
   LOSSES,
   METRICS,
   namesOf,
-  SETTING_NAMES,
+  settingNames,
   SOURCES,
   findSetting,
   type FunctionFamily,
@@ -24,8 +24,9 @@ import { checkData, checkSourceShape, type DataOptions } from './data_check';
 import { describe, lossesByOutput } from './train_values';
 
 const NO_ENV = { lookup: () => undefined };
-const LOSS_NAMES: readonly string[] = namesOf(LOSSES);
-const METRIC_NAMES: readonly string[] = namesOf(METRICS);
+// Read from the catalog on every use (never cached), so the names are the catalog's as it stands.
+const lossNames = (): readonly string[] => namesOf(LOSSES);
+const metricNames = (): readonly string[] => namesOf(METRICS);
 
 export function checkTrain(decl: TrainDecl, models: ReadonlyMap<string, ModelFacts>, data: DataOptions): DeclResult {
   const sink = new Sink();
@@ -42,9 +43,9 @@ export function checkTrain(decl: TrainDecl, models: ReadonlyMap<string, ModelFac
   const seen = new Map<string, Setting>();
   for (const s of decl.settings) {
     const name = s.name.name;
-    if (!SETTING_NAMES.includes(name)) {
-      const hint = suggestName(name, SETTING_NAMES);
-      sink.add('unknown-argument', s.name.span, `train has no setting \`${name}\`${hint ? `; did you mean \`${hint}\`?` : `; the settings are ${SETTING_NAMES.join(', ')}`}`, [], hint ? { kind: 'replace-name', replacement: hint } : undefined);
+    if (!settingNames().includes(name)) {
+      const hint = suggestName(name, settingNames());
+      sink.add('unknown-argument', s.name.span, `train has no setting \`${name}\`${hint ? `; did you mean \`${hint}\`?` : `; the settings are ${settingNames().join(', ')}`}`, [], hint ? { kind: 'replace-name', replacement: hint } : undefined);
       continue;
     }
     const first = seen.get(name);
@@ -86,13 +87,13 @@ function checkSetting(s: Setting, v: Expr, sink: DiagnosticSink, facts: ModelFac
       return;
     case 'loss':
       if (v.kind === 'Ident') {
-        if (!LOSS_NAMES.includes(v.name)) badWord(sink, v.span, v.name, 'loss', LOSS_NAMES);
+        if (!lossNames().includes(v.name)) badWord(sink, v.span, v.name, 'loss', lossNames());
       } else if (v.kind === 'Dict') {
         for (const e of v.entries) {
-          if (e.value?.kind === 'Ident' && !LOSS_NAMES.includes(e.value.name)) badWord(sink, e.value.span, e.value.name, 'loss', LOSS_NAMES);
-          else if (e.value && e.value.kind !== 'Ident') bad(sink, e.value.span, `a loss must be one of ${LOSS_NAMES.join(', ')}, but is ${describe(e.value)}`);
+          if (e.value?.kind === 'Ident' && !lossNames().includes(e.value.name)) badWord(sink, e.value.span, e.value.name, 'loss', lossNames());
+          else if (e.value && e.value.kind !== 'Ident') bad(sink, e.value.span, `a loss must be one of ${lossNames().join(', ')}, but is ${describe(e.value)}`);
         }
-      } else bad(sink, v.span, `loss must be one of ${LOSS_NAMES.join(', ')} or a dict {output: loss}, but is ${describe(v)}`);
+      } else bad(sink, v.span, `loss must be one of ${lossNames().join(', ')} or a dict {output: loss}, but is ${describe(v)}`);
       return;
     case 'loss-weights':
       if (v.kind !== 'Dict') bad(sink, v.span, `loss_weights must be a dict {output: weight}, but is ${describe(v)}`);
@@ -131,14 +132,14 @@ function checkMetricList(v: Expr, sink: DiagnosticSink, expected: string): void 
   const items = v.kind === 'List' ? v.items : v.kind === 'Ident' ? [v] : null;
   if (!items) return bad(sink, v.span, `${expected}, but is ${describe(v)}`);
   for (const m of items) {
-    if (m.kind !== 'Ident') bad(sink, m.span, `a metric must be one of ${METRIC_NAMES.join(', ')}, but is ${describe(m)}`);
-    else if (!METRIC_NAMES.includes(m.name)) badWord(sink, m.span, m.name, 'metric', METRIC_NAMES);
+    if (m.kind !== 'Ident') bad(sink, m.span, `a metric must be one of ${metricNames().join(', ')}, but is ${describe(m)}`);
+    else if (!metricNames().includes(m.name)) badWord(sink, m.span, m.name, 'metric', metricNames());
   }
 }
 
 function metricItems(v: Expr): (Expr & { kind: 'Ident' })[] {
   const items = v.kind === 'List' ? v.items : [v];
-  return items.filter((m): m is Expr & { kind: 'Ident' } => m.kind === 'Ident' && METRIC_NAMES.includes(m.name));
+  return items.filter((m): m is Expr & { kind: 'Ident' } => m.kind === 'Ident' && metricNames().includes(m.name));
 }
 
 /**
@@ -150,7 +151,7 @@ function checkMetricOutputs(v: Expr, facts: ModelFacts, sink: DiagnosticSink, lo
   const losses = loss ? lossesByOutput(loss, facts) : new Map<string, string>();
   const lossText = (o: string) => losses.get(o) ?? DEFAULT_LOSS;
   // A misspelled loss is reported on its own; what the metrics reach is unknown then.
-  if ([...losses.values()].some((l) => !LOSS_NAMES.includes(l))) return;
+  if ([...losses.values()].some((l) => !lossNames().includes(l))) return;
   if (v.kind === 'Dict') {
     for (const e of v.entries) {
       const output = facts.outputs.find((o) => o.name === e.key.name);
