@@ -39,7 +39,7 @@ export class Optimizer {
   ) {
     const r = resolveCall(OPTIMIZER_FAMILY, config);
     if (!r.ok) throw new Error(r.message);
-    this.name = config.name;
+    this.name = r.entry.name;
     this.args = r.args;
   }
 
@@ -150,6 +150,11 @@ export class Optimizer {
         m.assign(m2);
         v.assign(v2);
         return;
+      }
+      default: {
+        // A catalog optimizer without an update rule here fails the typecheck.
+        const missing: never = this.name;
+        throw new Error(`no update rule for optimizer ${String(missing)}`);
       }
     }
   }

@@ -15,6 +15,7 @@ import {
   SOURCES,
   findSetting,
   type FunctionFamily,
+  type TrainSetting,
 } from '../../../engine/catalog/train/index';
 import type { Expr, Setting, Span, TrainDecl } from '../syntax/ast';
 import { matchArgs, resolveLayerArgs } from './args';
@@ -56,14 +57,16 @@ export function checkTrain(decl: TrainDecl, models: ReadonlyMap<string, ModelFac
     seen.set(name, s);
     if (s.value && s.value.kind !== 'Error') checkSetting(s, s.value, sink, facts);
   }
-  const loss = seen.get('loss');
-  if (facts && !facts.hasErrors && loss?.value) checkLoss(loss.value, facts, sink, seen.get('loss_weights')?.value ?? null);
-  const metrics = seen.get('metrics');
-  if (facts && !facts.hasErrors && metrics?.value) checkMetricOutputs(metrics.value, facts, sink, loss?.value ?? null);
-  const source = seen.get('data');
-  if (source?.value) checkData(source.value, facts, loss?.value ?? null, sink, data);
-  const validation = seen.get('validation');
-  if (validation?.value?.kind === 'Call') checkData(validation.value, facts, loss?.value ?? null, sink, data);
+  // Settings checked against each other and the model, found by their kind of value.
+  const byKind = (kind: TrainSetting['kind']): Expr | null => [...seen.values()].find((s) => findSetting(s.name.name)?.kind === kind)?.value ?? null;
+  const loss = byKind('loss');
+  if (facts && !facts.hasErrors && loss) checkLoss(loss, facts, sink, byKind('loss-weights'));
+  const metrics = byKind('metrics');
+  if (facts && !facts.hasErrors && metrics) checkMetricOutputs(metrics, facts, sink, loss);
+  const source = byKind('source');
+  if (source) checkData(source, facts, loss, sink, data);
+  const validation = byKind('validation');
+  if (validation?.kind === 'Call') checkData(validation, facts, loss, sink, data);
   return { diagnostics: sink.list, statements: [], calls: [], symbols: [], refs: [], declRefs, model: null, facts: null };
 }
 
