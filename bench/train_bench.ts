@@ -102,7 +102,7 @@ const SETTINGS: TrainIR = {
   validation: null,
   loss: 'cross_entropy',
   lossWeights: null,
-  optimizer: { name: 'adam', args: { lr: LR, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+  optimizer: { name: 'adam', args: { lr: LR } },
   regularizer: null,
   epochs: 1,
   batchSize: BATCH,
@@ -171,7 +171,7 @@ export async function ours(backend: Backend, ir: ModelIR, data: Dataset): Promis
   const model = built.model;
   const objective = objectiveOf(ir, SETTINGS);
   if (!objective.ok) throw new Error(objective.message);
-  const optimizer = new Optimizer({ kind: 'adam', lr: LR, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+  const optimizer = new Optimizer({ name: 'adam', args: { lr: LR } });
   const runner = new BatchRunner(model, objective.outputs, null, optimizer, false);
   try {
     return await samplesPerSecond(async (i) => {

@@ -1,9 +1,15 @@
 // The train settings of spec §5 as plain JSON, the way the engine and the CLI read them:
 // the data source with its path resolved against the model file, and every setting with its
-// default filled in. `lowerTrain` in lower.ts produces it from a checked train block.
+// default filled in. `lowerTrain` in lower.ts produces it from a checked train block. The
+// names each field admits come from the train catalog (train/).
+
+import type { OptimizerName } from './train/optimizers';
+import type { RegularizerName } from './train/regularizers';
+import type { ScheduleName } from './train/schedules';
+import type { SourceName } from './train/sources';
 
 export interface TrainDataSource {
-  kind: 'csv' | 'json' | 'npy' | 'idx' | 'images';
+  kind: SourceName;
   /** The main file or folder, resolved against the model file's folder (csv, json, images). */
   path?: string;
   /** Other files by argument name, resolved likewise (npy: features, targets; idx: images, labels). */
@@ -14,19 +20,19 @@ export interface TrainDataSource {
 }
 
 export interface TrainOptimizer {
-  name: 'sgd' | 'rmsprop' | 'adam' | 'adamw';
+  name: OptimizerName;
   args: Record<string, number | boolean>;
 }
 
 export interface TrainRegularizer {
-  name: 'l1' | 'l2' | 'l1_l2';
+  name: RegularizerName;
   l1: number;
   l2: number;
 }
 
 /** A learning-rate schedule (engine/src/train/schedule.ts says what each name computes). */
 export interface TrainSchedule {
-  name: 'constant' | 'exponential' | 'cosine' | 'step' | 'reduce_on_plateau';
+  name: ScheduleName;
   args: Record<string, number>;
 }
 
@@ -53,11 +59,3 @@ export interface TrainIR {
   /** Optional: absent or null means a constant learning rate (the optimizer's lr). */
   schedule?: TrainSchedule | null;
 }
-
-/** Defaults where the train block is silent (Keras's where Keras has one). */
-export const TRAIN_DEFAULTS = {
-  loss: 'mse',
-  optimizer: { name: 'adam', args: { lr: 0.001, beta1: 0.9, beta2: 0.999 } } as TrainOptimizer,
-  epochs: 10,
-  batchSize: 32,
-};

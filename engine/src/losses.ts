@@ -3,13 +3,15 @@
 // reads the output as probabilities after a softmax (clipped, like Keras) or as logits
 // otherwise (through a stable log-softmax). Regularization terms for kernels live here too.
 
+import type { LossName } from '../catalog/train/index';
 import * as o from './ops';
 import type { Tensor } from './tensor';
+
+export type { LossName };
 
 /** Keras' backend epsilon, used to clip probabilities. */
 export const EPSILON = 1e-7;
 
-export type LossName = 'mse' | 'mae' | 'binary_cross_entropy' | 'cross_entropy';
 
 export function meanSquaredError(y: Tensor, target: Tensor): Tensor {
   return o.mean(o.square(o.sub(y, target)));

@@ -1,18 +1,25 @@
-// Optimizers with Keras 3's update formulas and defaults (Adam and RMSprop epsilon 1e-7,
-// AdamW decaying every variable before the Adam step). A step replaces each parameter's
+// Optimizers with Keras 3's update formulas (Adam and RMSprop epsilon 1e-7, AdamW decaying
+// every variable before the Adam step). Arguments and their defaults come from the train
+// catalog (engine/catalog/train/optimizers.ts); the learning rate of each step is given to
+// `step`, so a schedule never rewrites the optimizer's settings. A step replaces each parameter's
 // buffer with its updated value (`assign`), so parameters keep their identity and the
 // buffer pool recycles the old storage: steady-state training allocates nothing new. Adam
 // runs as one fused kernel per parameter where the backend has one (`adamStep`: the CPU and
 // WebAssembly backends), updating in place to exactly the values of the ops written below.
 
+import type { TrainOptimizer } from '../catalog/train_ir';
+import { argDefaults, byName, OPTIMIZER_FAMILY, OPTIMIZERS, resolveCall, type OptimizerName } from '../catalog/train/index';
 import * as o from './ops';
 import { getBackend, keep, tidy, Tensor } from './tensor';
 
-export type OptimizerConfig =
-  | { kind: 'sgd'; lr: number; momentum?: number; nesterov?: boolean }
-  | { kind: 'rmsprop'; lr: number; rho?: number; epsilon?: number }
-  | { kind: 'adam'; lr: number; beta1?: number; beta2?: number; epsilon?: number }
-  | { kind: 'adamw'; lr: number; beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number };
+/** An optimizer as a train block names it: `{ name: 'adam', args: { lr: 0.002 } }`. */
+export type OptimizerConfig = TrainOptimizer;
+
+/** Keras's fuzz factor of Adam and RMSprop: part of the update rule, not a train setting. */
+export const KERAS_EPSILON = 1e-7;
+
+/** AdamW declares no moment decays of its own; it runs Adam's at their defaults (Keras). */
+const ADAM_DEFAULTS = argDefaults(byName(OPTIMIZERS, 'adam')!);
 
 export class Optimizer {
   /** Completed steps (Keras `iterations`). */
@@ -21,13 +28,31 @@ export class Optimizer {
   /** A device copy of the state (`save`), reused from one save to the next. */
   private saved: { iterations: number; slots: Map<Tensor, Tensor[]> } | null = null;
 
-  constructor(readonly config: OptimizerConfig) {}
+  readonly name: OptimizerName;
+  /** Every argument, the catalog's defaults filled in. */
+  private readonly args: Readonly<Record<string, number | boolean>>;
 
-  /** Applies one update to every parameter from its gradient. */
-  step(params: readonly Tensor[], grads: readonly Tensor[]): void {
+  /** Throws on an unknown optimizer or a bad argument; `train` checks the config first. */
+  constructor(
+    config: OptimizerConfig,
+    private readonly epsilon = KERAS_EPSILON,
+  ) {
+    const r = resolveCall(OPTIMIZER_FAMILY, config);
+    if (!r.ok) throw new Error(r.message);
+    this.name = r.entry.name;
+    this.args = r.args;
+  }
+
+  /** The configured learning rate: a schedule's base rate, and each step's without one. */
+  get lr(): number {
+    return this.args.lr as number;
+  }
+
+  /** Applies one update to every parameter from its gradient, at learning rate `lr`. */
+  step(params: readonly Tensor[], grads: readonly Tensor[], lr = this.lr): void {
     const t = this.iterations + 1;
     tidy(() => {
-      params.forEach((w, i) => this.update(w, grads[i], t));
+      params.forEach((w, i) => this.update(w, grads[i], t, lr));
     });
     this.iterations = t;
   }
@@ -80,40 +105,39 @@ export class Optimizer {
     return s;
   }
 
-  private update(w: Tensor, g: Tensor, t: number): void {
-    const c = this.config;
-    switch (c.kind) {
+  private update(w: Tensor, g: Tensor, t: number, lr: number): void {
+    const num = (name: string) => this.args[name] as number;
+    const eps = this.epsilon;
+    switch (this.name) {
       case 'sgd': {
-        const momentum = c.momentum ?? 0;
+        const momentum = num('momentum');
         if (momentum === 0) {
-          w.assign(o.sub(w, o.affine(g, c.lr)));
+          w.assign(o.sub(w, o.affine(g, lr)));
           return;
         }
         const [m] = this.slot(w, 1);
         // m = momentum * m - lr * g; nesterov: w += momentum * m - lr * g; else w += m.
-        const m2 = o.sub(o.affine(m, momentum), o.affine(g, c.lr));
-        const delta = c.nesterov ? o.sub(o.affine(m2, momentum), o.affine(g, c.lr)) : m2;
+        const m2 = o.sub(o.affine(m, momentum), o.affine(g, lr));
+        const delta = this.args.nesterov === true ? o.sub(o.affine(m2, momentum), o.affine(g, lr)) : m2;
         w.assign(o.add(w, delta));
         m.assign(m2);
         return;
       }
       case 'rmsprop': {
-        const rho = c.rho ?? 0.9;
-        const eps = c.epsilon ?? 1e-7;
+        const rho = num('rho');
         const [v] = this.slot(w, 1);
         const v2 = o.add(o.affine(v, rho), o.affine(o.square(g), 1 - rho));
-        w.assign(o.sub(w, o.div(o.affine(g, c.lr), o.sqrt(o.affine(v2, 1, eps)))));
+        w.assign(o.sub(w, o.div(o.affine(g, lr), o.sqrt(o.affine(v2, 1, eps)))));
         v.assign(v2);
         return;
       }
       case 'adam':
       case 'adamw': {
-        if (c.kind === 'adamw') w.assign(o.affine(w, 1 - (c.weightDecay ?? 0.01) * c.lr));
-        const b1 = c.beta1 ?? 0.9;
-        const b2 = c.beta2 ?? 0.999;
-        const eps = c.epsilon ?? 1e-7;
+        if (this.name === 'adamw') w.assign(o.affine(w, 1 - num('weight_decay') * lr));
+        const b1 = (this.args.beta1 ?? ADAM_DEFAULTS.beta1) as number;
+        const b2 = (this.args.beta2 ?? ADAM_DEFAULTS.beta2) as number;
         const [m, v] = this.slot(w, 2);
-        const alpha = (c.lr * Math.sqrt(1 - Math.pow(b2, t))) / (1 - Math.pow(b1, t));
+        const alpha = (lr * Math.sqrt(1 - Math.pow(b2, t))) / (1 - Math.pow(b1, t));
         // A backend with a fused step updates w, m and v in place, to the same values.
         const backend = getBackend();
         if (backend.adamStep && w.dtype === 'float32' && g.dtype === 'float32' && g.size === w.size && !w.shared && !m.shared && !v.shared) {
@@ -126,6 +150,11 @@ export class Optimizer {
         m.assign(m2);
         v.assign(v2);
         return;
+      }
+      default: {
+        // A catalog optimizer without an update rule here fails the typecheck.
+        const missing: never = this.name;
+        throw new Error(`no update rule for optimizer ${String(missing)}`);
       }
     }
   }

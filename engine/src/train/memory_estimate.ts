@@ -8,6 +8,7 @@
 import type { ModelIR } from '../../catalog/ir';
 import { evalDim } from '../../catalog/shape';
 import type { TrainIR } from '../../catalog/train_ir';
+import { argDefaults, byName, OPTIMIZERS } from '../../catalog/train/index';
 import type { MemoryEstimate, TrainError } from './types';
 
 const FLOAT_BYTES = 4;
@@ -18,8 +19,8 @@ export type MemoryEstimateResult = MemoryEstimate & { unresolved: string[] };
 
 /**
  * Bytes to train `ir` at `config.batchSize`: every weight (float32); one gradient per
- * trainable weight; optimizer slots (adam and adamw two per trainable weight, rmsprop one,
- * sgd one with momentum and none without); and every node's output for the batch, twice
+ * trainable weight; the optimizer's state tensors per trainable weight (its catalog entry's
+ * `slots`: two for adam, none for sgd without momentum); and every node's output for the batch, twice
  * (the forward value and its gradient in the backward pass). `inputShapes` gives each
  * input's sample shape, from which symbolic sizes are read.
  */
@@ -33,8 +34,8 @@ export function estimateTrainingMemory(ir: ModelIR, config: TrainIR, inputShapes
       if (w.trainable) trainable += n;
     }
   }
-  const opt = config.optimizer;
-  const slots = opt.name === 'adam' || opt.name === 'adamw' ? 2 : opt.name === 'rmsprop' ? 1 : Number(opt.args.momentum ?? 0) > 0 ? 1 : 0;
+  const opt = byName(OPTIMIZERS, config.optimizer.name);
+  const slots = opt ? opt.slots({ ...argDefaults(opt), ...config.optimizer.args }) : 0;
   const symbols = bindSymbols(ir, inputShapes);
   const unresolved = new Set<string>();
   let activations = 0;

@@ -4,6 +4,8 @@
 // batch like a full one and make macro f1 meaningless). Names follow Keras: plain for a
 // single-output model, prefixed by the output name ("out_a_accuracy") for several.
 
+import { isClassMetric, type LossEntry } from '../../catalog/train/index';
+
 /**
  * How an output's predictions are read. `classes`: the last axis holds one score per class
  * (cross_entropy) and the target is a class index per row. `binary`: each element is a
@@ -11,7 +13,7 @@
  * (mse, mae); classification metrics on it threshold prediction and target at 0.5, as
  * Keras's binary accuracy does.
  */
-export type OutputKind = 'classes' | 'binary' | 'regression';
+export type OutputKind = LossEntry['reads'];
 
 export interface MetricOutput {
   name: string;
@@ -22,11 +24,6 @@ export interface MetricOutput {
   probabilities: boolean;
 }
 
-export const METRIC_NAMES = ['accuracy', 'mae', 'mse', 'precision', 'recall', 'f1'] as const;
-export type MetricName = (typeof METRIC_NAMES)[number];
-
-/** Metrics that read predictions as classes; a list applies them to class outputs only. */
-export const CLASS_METRICS: readonly string[] = ['accuracy', 'precision', 'recall', 'f1'];
 
 /**
  * The train block's metrics: a list applies each metric to the outputs it fits, Keras-style
@@ -37,7 +34,7 @@ export type MetricSpec = readonly string[] | Readonly<Record<string, readonly st
 
 /** The metrics computed for one output under `spec`. */
 export function metricsFor(output: Pick<MetricOutput, 'name' | 'kind'>, spec: MetricSpec): string[] {
-  if (isMetricList(spec)) return spec.filter((m) => output.kind !== 'regression' || !CLASS_METRICS.includes(m));
+  if (isMetricList(spec)) return spec.filter((m) => output.kind !== 'regression' || !isClassMetric(m));
   return [...(spec[output.name] ?? [])];
 }
 

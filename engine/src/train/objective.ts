@@ -7,6 +7,7 @@
 
 import type { ModelIR } from '../../catalog/ir';
 import type { TrainIR } from '../../catalog/train_ir';
+import { byName, LOSSES, namesOf } from '../../catalog/train/index';
 import { loss as lossOf } from '../losses';
 import type { LossName } from '../losses';
 import * as o from '../ops';
@@ -14,7 +15,6 @@ import { tensor } from '../tensor';
 import type { Tensor } from '../tensor';
 import type { MetricOutput, OutputKind } from './metrics';
 
-const LOSSES: readonly string[] = ['mse', 'mae', 'binary_cross_entropy', 'cross_entropy'];
 
 export interface OutputLoss {
   /** The model output's name. */
@@ -45,11 +45,12 @@ export function objectiveOf(ir: ModelIR, config: TrainIR): ObjectiveResult {
   for (const out of ir.outputs) {
     const name = typeof config.loss === 'string' ? config.loss : config.loss[out.name];
     if (name === undefined) return { ok: false, message: `the loss has no entry for output ${out.name}` };
-    if (!LOSSES.includes(name)) return { ok: false, message: `unknown loss ${name}; use one of ${LOSSES.join(', ')}` };
+    const entry = byName(LOSSES, name);
+    if (!entry) return { ok: false, message: `unknown loss ${name}; use one of ${namesOf(LOSSES).join(', ')}` };
     const node = ir.nodes.find((n) => n.id === out.tensor) ?? null;
     const probabilities = node !== null && (node.op === 'Softmax' || node.args.activation === 'softmax');
-    const loss = name as LossName;
-    const kind: OutputKind = loss === 'cross_entropy' ? 'classes' : loss === 'binary_cross_entropy' ? 'binary' : 'regression';
+    const loss: LossName = entry.name;
+    const kind: OutputKind = entry.reads;
     const weight = config.lossWeights?.[out.name] ?? 1;
     outputs.push({ output: out.name, node: node?.id ?? null, line: node?.line, loss, weight, probabilities, kind });
   }

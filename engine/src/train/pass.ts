@@ -64,15 +64,16 @@ export class BatchRunner {
 
   /**
    * One training step on `inputs` (the rows `rows` of `data`). When the loss is not finite
-   * the optimizer is not run, so the weights stay those that produced it.
+   * the optimizer is not run, so the weights stay those that produced it. `lr`: this step's
+   * learning rate (a schedule's), else the optimizer's own.
    */
-  async trainStep(data: Dataset, rows: Int32Array, inputs: Record<string, Tensor>, step: number): Promise<BatchResult> {
+  async trainStep(data: Dataset, rows: Int32Array, inputs: Record<string, Tensor>, step: number, lr?: number): Promise<BatchResult> {
     const params = this.model.trainable();
     const r = this.forwardBackward(data, rows, inputs, step);
     if (!r.ok) return r;
     try {
       const values = await this.unpack(r.packed, r.shapes);
-      if (Number.isFinite(values.total)) tidy(() => this.optimizer.step(params, r.grads));
+      if (Number.isFinite(values.total)) tidy(() => this.optimizer.step(params, r.grads, lr));
       return { ok: true, values };
     } finally {
       r.packed.dispose();
@@ -86,12 +87,12 @@ export class BatchRunner {
    * A non-finite loss is found at that read; the caller then restores the state from
    * before and replays the steps through `trainStep` (which skips the update).
    */
-  trainStepDeferred(data: Dataset, rows: Int32Array, inputs: Record<string, Tensor>, step: number): { ok: true; pending: PendingStep } | Extract<BatchResult, { ok: false }> {
+  trainStepDeferred(data: Dataset, rows: Int32Array, inputs: Record<string, Tensor>, step: number, lr?: number): { ok: true; pending: PendingStep } | Extract<BatchResult, { ok: false }> {
     const params = this.model.trainable();
     const r = this.forwardBackward(data, rows, inputs, step);
     if (!r.ok) return r;
     try {
-      tidy(() => this.optimizer.step(params, r.grads));
+      tidy(() => this.optimizer.step(params, r.grads, lr));
       return { ok: true, pending: { packed: r.packed, shapes: r.shapes } };
     } finally {
       for (const g of r.grads) g.dispose();

@@ -12,19 +12,20 @@ import type { TrainIR } from '../../catalog/train_ir';
 import { Model } from '../model';
 import * as o from '../ops';
 import { getBackend, tidy } from '../tensor';
+import { OPTIMIZER_FAMILY, resolveCall } from '../../catalog/train/index';
 import { Optimizer } from '../optimizers';
-import type { OptimizerConfig } from '../optimizers';
 import { Rng } from '../rng';
 import { asSource, identityRows, type BatchSource } from './batch_source';
 import { checkSource } from './dataset';
 import { firstNonFinite } from './diagnose';
 import { EpochRecorder } from './epoch';
-import { METRIC_NAMES, metricNamesOf } from './metrics';
+import { metricNamesOf } from './metrics';
 import { objectiveOf } from './objective';
 import type { OutputLoss } from './objective';
 import { BatchRunner } from './pass';
 import type { BatchValues, PendingStep } from './pass';
 import { makeSchedule } from './schedule';
+import { checkSettings } from './settings_check';
 import type { Schedule } from './schedule';
 import type { Dataset, EpochEvent, TrainCallbacks, TrainError, TrainFn, TrainOutcome, TrainResult } from './types';
 import { WeightSnapshot } from './weights';
@@ -87,21 +88,11 @@ function prepare(ir: ModelIR, config: TrainIR, data: BatchSource, validation: Ba
   const mismatch = (message: string): { ok: false; error: TrainError } => ({ ok: false, error: { code: 'data-mismatch', message } });
   const objective = objectiveOf(ir, config);
   if (!objective.ok) return build(objective.message);
-  for (const m of metricNamesOf(config.metrics)) {
-    if (!(METRIC_NAMES as readonly string[]).includes(m)) return build(`unknown metric ${m}; use one of ${METRIC_NAMES.join(', ')}`);
-  }
-  if (!Array.isArray(config.metrics)) {
-    for (const key of Object.keys(config.metrics)) {
-      if (!ir.outputs.some((out) => out.name === key)) return build(`the metrics name output ${key}, which model ${ir.name} does not have`);
-    }
-  }
-  if (!Number.isInteger(config.epochs) || config.epochs < 1) return build(`epochs must be a whole number above 0, not ${config.epochs}`);
-  if (!Number.isInteger(config.batchSize) || config.batchSize < 1) return build(`batch_size must be a whole number above 0, not ${config.batchSize}`);
-  const es = config.earlyStopping;
-  if (es !== null && (!Number.isInteger(es) || es < 0)) return build(`early_stopping must be a whole number of epochs, not ${es}`);
-  const optimizer = optimizerConfig(config);
-  if (typeof optimizer === 'string') return build(optimizer);
-  const schedule = makeSchedule(optimizer.lr, config.schedule);
+  const settings = checkSettings(ir, config);
+  if (settings) return build(settings);
+  const optimizer = resolveCall(OPTIMIZER_FAMILY, config.optimizer);
+  if (!optimizer.ok) return build(optimizer.message);
+  const schedule = makeSchedule(optimizer.args.lr as number, config.schedule);
   if (!schedule.ok) return build(schedule.message);
   const dataProblem = checkSource(ir, data, 'training', true);
   if (dataProblem) return mismatch(dataProblem);
@@ -109,22 +100,7 @@ function prepare(ir: ModelIR, config: TrainIR, data: BatchSource, validation: Ba
   if (valProblem) return mismatch(valProblem);
   const built = Model.build(ir, config.seed ?? DEFAULT_SEED);
   if (!built.ok) return { ok: false, error: { code: 'build-error', message: built.error.message, node: built.error.node, line: built.error.line } };
-  return { ok: true, model: built.model, specs: objective.outputs, optimizer: new Optimizer(optimizer), schedule: schedule.schedule };
-}
-
-/** The engine's optimizer settings from the train block's (spec §5 argument names). */
-export function optimizerConfig(config: TrainIR): OptimizerConfig | string {
-  const { name, args } = config.optimizer;
-  const n = (key: string): number | undefined => (typeof args[key] === 'number' ? (args[key] as number) : undefined);
-  const lr = n('lr') ?? 0.001;
-  if (!(lr > 0) || !Number.isFinite(lr)) return `the learning rate must be a number above 0, not ${args.lr}`;
-  switch (name) {
-    case 'sgd': return { kind: 'sgd', lr, momentum: n('momentum'), nesterov: args.nesterov === true };
-    case 'rmsprop': return { kind: 'rmsprop', lr, rho: n('rho'), epsilon: n('epsilon') };
-    case 'adam': return { kind: 'adam', lr, beta1: n('beta1'), beta2: n('beta2'), epsilon: n('epsilon') };
-    case 'adamw': return { kind: 'adamw', lr, beta1: n('beta1'), beta2: n('beta2'), epsilon: n('epsilon'), weightDecay: n('weight_decay') };
-  }
-  return `unknown optimizer ${name as string}; use sgd, rmsprop, adam or adamw`;
+  return { ok: true, model: built.model, specs: objective.outputs, optimizer: new Optimizer(config.optimizer), schedule: schedule.schedule };
 }
 
 class Loop {
@@ -173,7 +149,7 @@ class Loop {
       const started = now();
       const order = data.epochOrder(rng);
       const recorder = new EpochRecorder(this.specs, config.metrics);
-      let lr = this.optimizer.config.lr;
+      let lr = this.optimizer.lr;
       for (let step = 1; step <= stepsPerEpoch; step++) {
         if (this.callbacks.shouldStop?.()) {
           const read = await this.read(recorder, stepsPerEpoch);
@@ -189,7 +165,6 @@ class Loop {
           }
         }
         lr = this.schedule(epoch - 1, this.optimizer.iterations, history);
-        this.optimizer.config.lr = lr;
         const wanted = order.next(batch);
         const t0 = now();
         const global = this.optimizer.iterations;
@@ -200,7 +175,7 @@ class Loop {
           if (this.unread.length === 0) this.startWindow();
           const inputs = this.runner.inputsOf(part, rows);
           try {
-            const r = this.runner.trainStepDeferred(part, rows, inputs, global);
+            const r = this.runner.trainStepDeferred(part, rows, inputs, global, lr);
             if (!r.ok) {
               this.dropUnread();
               return this.fail({ code: 'data-mismatch', message: r.message, node: r.node, line: r.line, epoch, step });
@@ -217,7 +192,7 @@ class Loop {
           const inputs = this.runner.inputsOf(part, rows);
           let values: BatchValues;
           try {
-            const r = await this.runner.trainStep(part, rows, inputs, global);
+            const r = await this.runner.trainStep(part, rows, inputs, global, lr);
             if (!r.ok) return this.fail({ code: 'data-mismatch', message: r.message, node: r.node, line: r.line, epoch, step });
             values = r.values;
             if (!Number.isFinite(values.total)) return this.fail(await this.nanError(values, inputs, global, epoch, step));
@@ -345,10 +320,9 @@ class Loop {
     this.windowStart.restore();
     this.optimizer.restore();
     for (const u of unread) {
-      this.optimizer.config.lr = u.lr;
       const inputs = this.runner.inputsOf(u.part, u.rows);
       try {
-        const r = await this.runner.trainStep(u.part, u.rows, inputs, u.global);
+        const r = await this.runner.trainStep(u.part, u.rows, inputs, u.global, u.lr);
         if (!r.ok) return this.fail({ code: 'data-mismatch', message: r.message, node: r.node, line: r.line, epoch: u.epoch, step: u.step });
         if (!Number.isFinite(r.values.total)) return this.fail(await this.nanError(r.values, inputs, u.global, u.epoch, u.step));
       } finally {

@@ -9,12 +9,12 @@
 import { allLayers, checkArgs, dimEquals, findLayer, formatShape } from '../../../engine/catalog/index';
 import type { DType, Shape } from '../../../engine/catalog/shape';
 import type { ArgSpec, LayerSpec, ResolvedArgs } from '../../../engine/catalog/types';
+import { namedArgs, SETTINGS, settingValues, trainFunction, type TrainFunction, type TrainWord } from '../../../engine/catalog/train/index';
 import type { CheckedFile } from '../sema/checked';
 import type { BlockDecl, Decl, Stmt, Token, TrainDecl } from '../syntax/ast';
 import { findBlock } from './ast_find';
 import { argDoc, argLabel, blockSignature, callSnippet, layerSignature } from './describe';
 import { declAt, enclosingCall, significantBefore, tokenIndexAt, type EnclosingCall } from './locate';
-import { SETTINGS, settingValues, trainFunction, type VocabEntry } from './train_vocab';
 import type { CompletionData } from './types';
 
 const TOP_KEYWORDS = ['model', 'block', 'train'];
@@ -366,7 +366,7 @@ function valueItems(arg: ArgSpec): CompletionData[] {
   return [];
 }
 
-function vocabItems(entries: readonly VocabEntry[], kind: CompletionData['kind']): CompletionData[] {
+function vocabItems(entries: readonly (TrainWord & Partial<Pick<TrainFunction, 'snippet'>>)[], kind: CompletionData['kind']): CompletionData[] {
   return entries.map((e) => ({
     label: e.name,
     kind,
@@ -388,7 +388,7 @@ function trainItems(checked: CheckedFile, tokens: readonly Token[], decl: TrainD
   if (call && prev && (prev.text === '(' || prev.text === ',')) {
     const fn = trainFunction(tokens[call.callee].text);
     const given = new Set(call.keywords);
-    return (fn?.args ?? [])
+    return (fn ? namedArgs(fn) : [])
       .filter((a) => !given.has(a))
       .map((a) => ({ label: a, kind: 'argument' as const, insertText: `${a}=` }));
   }
@@ -404,8 +404,8 @@ function trainItems(checked: CheckedFile, tokens: readonly Token[], decl: TrainD
   let setting: string | null = null;
   for (const s of decl.settings) if (s.span.start <= pos) setting = s.name.name;
   if (!setting) return [];
-  const kind = setting === 'loss' || setting === 'metrics' ? 'value' : 'function';
-  return vocabItems(settingValues(setting), kind);
+  const values = settingValues(setting);
+  return vocabItems(values.entries, values.kind === 'word' ? 'value' : 'function');
 }
 
 /** True when token `i` sits inside a `{...}` of a setting value (not the train block's own brace). */

@@ -5,6 +5,7 @@
 // sorted tables built once per checked file, so a hover costs the same on any file size.
 
 import { findLayer } from '../../../engine/catalog/index';
+import { findSetting, settingValues, type TrainWord } from '../../../engine/catalog/train/index';
 import { formatShape } from '../../../engine/catalog/shape';
 import type { LayerSpec } from '../../../engine/catalog/types';
 import type { CallInfo, CheckedFile, ModelSummary, SymbolInfo } from '../sema/checked';
@@ -12,7 +13,6 @@ import type { BlockDecl, Span, TrainDecl } from '../syntax/ast';
 import { callAt, findBlock } from './ast_find';
 import { argDoc, blockSignature, exprText, formatCount, formatFlops, layerSignature } from './describe';
 import { declAt, enclosingCall, fileIndex, significantAfter, tokenIndexAt, wordTokenAt } from './locate';
-import { SETTINGS, settingValues, type VocabEntry } from './train_vocab';
 import type { HoverData } from './types';
 
 /** The hover for the identifier at `offset`, or null when there is nothing to say. */
@@ -44,17 +44,17 @@ function hoverUnsafe(checked: CheckedFile, text: string, offset: number): HoverD
   const decl = declAt(checked.file.decls, tok.start);
   if (decl && decl.kind === 'Train') {
     const setting = decl.settings.find((s) => s.name.span.start === tok.start);
-    const entry = setting ? SETTINGS.find((e) => e.name === tok.text) : trainValueDoc(decl, tok.start, tok.text);
+    const entry = setting ? findSetting(tok.text) : trainValueDoc(decl, tok.start, tok.text);
     if (entry) return { span, markdown: `${code(entry.name)}\n\n${entry.doc}` };
   }
   return null;
 }
 
 /** The vocabulary entry of a value inside a train setting (`adam`, `cross_entropy`, ...). */
-function trainValueDoc(decl: TrainDecl, offset: number, name: string): VocabEntry | undefined {
+function trainValueDoc(decl: TrainDecl, offset: number, name: string): TrainWord | undefined {
   let setting: string | null = null;
   for (const s of decl.settings) if (s.span.start <= offset && offset <= s.span.end) setting = s.name.name;
-  return setting ? settingValues(setting).find((e) => e.name === name) : undefined;
+  return setting ? settingValues(setting).entries.find((e) => e.name === name) : undefined;
 }
 
 function code(s: string): string {

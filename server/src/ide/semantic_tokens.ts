@@ -6,10 +6,10 @@
 // and activation, padding, loss and metric names are enum members.
 
 import { ACTIVATIONS, PADDINGS, findLayer } from '../../../engine/catalog/index';
+import { LOSSES, METRICS } from '../../../engine/catalog/train/index';
 import type { CheckedFile } from '../sema/checked';
 import type { Token } from '../syntax/ast';
 import { fileIndex, significantAfter } from './locate';
-import { LOSSES, METRICS } from './train_vocab';
 import type { SemanticTokenData } from './types';
 
 export const SEMANTIC_TOKEN_TYPES = [
@@ -31,7 +31,12 @@ const TYPE_INDEX = new Map<string, number>(SEMANTIC_TOKEN_TYPES.map((t, i) => [t
 const DECLARATION = 1;
 const DEFAULT_LIBRARY = 2;
 
-const ENUM_VALUES = new Set<string>([...ACTIVATIONS, ...PADDINGS, ...LOSSES.map((l) => l.name), ...METRICS.map((m) => m.name)]);
+const LAYER_ENUMS = new Set<string>([...ACTIVATIONS, ...PADDINGS]);
+
+/** Activation, padding, loss and metric names (the train ones read from their catalog on each use). */
+function isEnumValue(name: string): boolean {
+  return LAYER_ENUMS.has(name) || LOSSES.some((l) => l.name === name) || METRICS.some((m) => m.name === name);
+}
 
 export function semanticTokens(checked: CheckedFile): SemanticTokenData[] {
   const out: SemanticTokenData[] = [];
@@ -74,7 +79,7 @@ export function semanticTokens(checked: CheckedFile): SemanticTokenData[] {
           const nextText = next >= 0 && tokens[next].kind === 'punct' ? tokens[next].text : '';
           if (nextText === '(') push(t, 'function', findLayer(t.text) ? DEFAULT_LIBRARY : 0);
           else if (nextText === '=' && (depth > 0 || startsLine(tokens, i))) push(t, 'property');
-          else if (ENUM_VALUES.has(t.text)) push(t, 'enumMember');
+          else if (isEnumValue(t.text)) push(t, 'enumMember');
           else if (findLayer(t.text)) push(t, 'function', DEFAULT_LIBRARY);
           else push(t, 'variable');
           break;

@@ -8,8 +8,8 @@ import { elementCount, formatShape } from '../../../engine/catalog/shape';
 import type { Call, Expr, Span } from '../syntax/ast';
 import type { DiagnosticSink, ModelFacts } from './context';
 import { defaultDataProbe, type DataProbe } from './data_probe';
-import { SOURCES } from './train_spec';
-import { describe, lossesByOutput } from './train_check';
+import { byName, SOURCES } from '../../../engine/catalog/train/index';
+import { describe, lossesByOutput } from './train_values';
 
 export interface DataOptions {
   /** The model file's path; data paths resolve against its folder. */
@@ -31,9 +31,9 @@ function arg(call: Call, name: string, position: number): Expr | null {
 
 /** Checks the structure of a data-source call (no file access). */
 export function checkSourceShape(call: Call, sink: DiagnosticSink): void {
-  const specs = SOURCES[call.callee.name];
+  const specs = byName(SOURCES, call.callee.name)?.args;
   if (!specs) {
-    sink.add('bad-argument', call.callee.span, `a data source must be one of ${Object.keys(SOURCES).join(', ')}, but is ${call.callee.name}`);
+    sink.add('bad-argument', call.callee.span, `a data source must be one of ${SOURCES.map((e) => e.name).join(', ')}, but is ${call.callee.name}`);
     return;
   }
   const names = specs.map((s) => s.name);
@@ -46,11 +46,11 @@ export function checkSourceShape(call: Call, sink: DiagnosticSink): void {
     }
     const v = a.value;
     if (!v || v.kind === 'Error') continue;
-    const tabular = call.callee.name === 'csv' || call.callee.name === 'json';
-    if (tabular && name === 'target') {
+    const spec = specs.find((x) => x.name === name);
+    if (spec?.columns && name === 'target') {
       const ok = v.kind === 'String' || (v.kind === 'List' && v.items.every((i) => i.kind === 'String')) || (v.kind === 'Dict' && v.entries.every((e) => e.value?.kind === 'String'));
       if (!ok) sink.add('bad-argument', v.span, `target must be a column name, a list of names, or a dict {output: "column"}, but is ${describe(v)}`);
-    } else if (tabular && name === 'features') {
+    } else if (spec?.columns) {
       if (v.kind !== 'List' || !v.items.every((i) => i.kind === 'String')) sink.add('bad-argument', v.span, `features must be a list of column names, but is ${describe(v)}`);
     } else if (v.kind !== 'String') {
       sink.add('bad-argument', v.span, `${call.callee.name}'s \`${name}\` must be a path in quotes, but is ${describe(v)}`);
@@ -65,13 +65,13 @@ export function checkSourceShape(call: Call, sink: DiagnosticSink): void {
 
 /** Checks the files of a data source against the model's input and outputs. */
 export function checkData(v: Expr, facts: ModelFacts | undefined, loss: Expr | null, sink: DiagnosticSink, options: DataOptions): void {
-  if (v.kind !== 'Call' || !SOURCES[v.callee.name]) return;
+  const source = v.kind === 'Call' ? byName(SOURCES, v.callee.name) : undefined;
+  if (v.kind !== 'Call' || !source) return;
   const probe = options.probe ?? defaultDataProbe;
-  const kind = v.callee.name;
-  const pathArgs = kind === 'npy' ? ['features', 'targets'] : kind === 'idx' ? ['images', 'labels'] : ['path'];
   let main: { info: ReturnType<DataProbe['probe']>; span: Span } | null = null;
-  for (const [i, name] of pathArgs.entries()) {
-    const e = arg(v, name, i);
+  for (const [i, spec] of source.args.entries()) {
+    if (!spec.file) continue;
+    const e = arg(v, spec.name, i);
     if (e?.kind !== 'String') continue;
     let info;
     try {
@@ -82,7 +82,8 @@ export function checkData(v: Expr, facts: ModelFacts | undefined, loss: Expr | n
     if (!info.ok) sink.add('data-error', e.span, info.message);
     else if (i === 0) main = { info, span: e.span };
   }
-  if (!main || !main.info.ok || (kind !== 'csv' && kind !== 'json')) return;
+  // Only a tabular source (one with column arguments) is read further here.
+  if (!main || !main.info.ok || !source.args.some((a) => a.columns)) return;
   const info = main.info;
   const columns = info.columns;
   // A repeated header name makes every count below ambiguous; the reader reports it with its line.
@@ -91,8 +92,9 @@ export function checkData(v: Expr, facts: ModelFacts | undefined, loss: Expr | n
     sink.add('data-error', main.span, `the header names column "${repeated}" twice; every column needs its own name`);
     return;
   }
-  const target = arg(v, 'target', 1);
-  const features = arg(v, 'features', 2);
+  const position = (name: string) => source.args.findIndex((a) => a.name === name);
+  const target = arg(v, 'target', position('target'));
+  const features = arg(v, 'features', position('features'));
   // Target columns, each with the output it feeds (null: the single output).
   const targets: { column: string; span: Span; output: string | null }[] = [];
   if (target?.kind === 'String') targets.push({ column: target.value, span: target.span, output: null });

@@ -8,8 +8,8 @@ import type { DType, Shape } from '../../../engine/catalog/shape';
 import type { Expr, TrainDecl } from '../syntax/ast';
 import { resolveDataPath } from './data_check';
 import type { RawNode } from './state';
-import { TRAIN_DEFAULTS, type TrainDataSource, type TrainIR, type TrainOptimizer, type TrainRegularizer, type TrainSchedule } from './train_ir';
-import { OPTIMIZERS, REGULARIZERS, SCHEDULES } from './train_spec';
+import type { TrainDataSource, TrainIR, TrainOptimizer, TrainRegularizer, TrainSchedule } from '../../../engine/catalog/train_ir';
+import { argDefaults, byName, defaultTrainIR, findSetting, SOURCES, type TrainFunction } from '../../../engine/catalog/train/index';
 
 export function buildIR(
   name: string,
@@ -38,42 +38,40 @@ function arg(e: Expr & { kind: 'Call' }, name: string, position: number): Expr |
 
 function lowerSource(e: Expr | null, filePath?: string): TrainDataSource | null {
   if (!e || e.kind !== 'Call') return null;
-  const kind = e.callee.name as TrainDataSource['kind'];
+  const out: TrainDataSource = { kind: e.callee.name as TrainDataSource['kind'] };
+  const source = byName(SOURCES, e.callee.name);
+  if (!source) return out;
   const str = (x: Expr | null) => (x?.kind === 'String' ? x.value : undefined);
-  const out: TrainDataSource = { kind };
-  if (kind === 'csv' || kind === 'json' || kind === 'images') {
-    const p = str(arg(e, 'path', 0));
-    if (p !== undefined) out.path = resolveDataPath(p, filePath);
-  }
-  if (kind === 'npy' || kind === 'idx') {
-    const names = kind === 'npy' ? ['features', 'targets'] : ['images', 'labels'];
-    out.files = {};
-    names.forEach((n, i) => {
-      const p = str(arg(e, n, i));
-      if (p !== undefined) out.files![n] = resolveDataPath(p, filePath);
-    });
-  }
-  if (kind === 'csv' || kind === 'json') {
-    const t = arg(e, 'target', 1);
-    if (t?.kind === 'String') out.target = t.value;
-    if (t?.kind === 'List') out.target = t.items.flatMap((i) => (i.kind === 'String' ? [i.value] : []));
-    if (t?.kind === 'Dict') out.target = Object.fromEntries(t.entries.flatMap((en) => (en.value?.kind === 'String' ? [[en.key.name, en.value.value]] : [])));
-    const f = arg(e, 'features', 2);
-    if (f?.kind === 'List') out.features = f.items.flatMap((i) => (i.kind === 'String' ? [i.value] : []));
-  }
+  // `path` is the source's main file or folder; its other files go by argument name.
+  const files = source.args.filter((a) => a.file && a.name !== 'path');
+  if (files.length) out.files = {};
+  source.args.forEach((a, i) => {
+    const x = arg(e, a.name, i);
+    if (a.file) {
+      const p = str(x);
+      if (p === undefined) return;
+      if (a.name === 'path') out.path = resolveDataPath(p, filePath);
+      else out.files![a.name] = resolveDataPath(p, filePath);
+    } else if (a.columns && a.name === 'target') {
+      if (x?.kind === 'String') out.target = x.value;
+      if (x?.kind === 'List') out.target = x.items.flatMap((i) => (i.kind === 'String' ? [i.value] : []));
+      if (x?.kind === 'Dict') out.target = Object.fromEntries(x.entries.flatMap((en) => (en.value?.kind === 'String' ? [[en.key.name, en.value.value]] : [])));
+    } else if (a.columns && a.name === 'features') {
+      if (x?.kind === 'List') out.features = x.items.flatMap((i) => (i.kind === 'String' ? [i.value] : []));
+    }
+  });
   return out;
 }
 
-function callArgs(e: Expr, table: Record<string, import('../../../engine/catalog/types').ArgSpec[]>): { name: string; args: Record<string, number | boolean> } | null {
+function callArgs(e: Expr, table: readonly TrainFunction[]): { name: string; args: Record<string, number | boolean> } | null {
   const callee = e.kind === 'Call' ? e.callee : e.kind === 'Ident' ? e : null;
-  if (!callee || !table[callee.name]) return null;
-  const specs = table[callee.name];
-  const args: Record<string, number | boolean> = {};
-  for (const s of specs) if (typeof s.default === 'number' || typeof s.default === 'boolean') args[s.name] = s.default;
+  const fn = callee ? byName(table, callee.name) : undefined;
+  if (!callee || !fn) return null;
+  const args = argDefaults(fn);
   if (e.kind === 'Call') {
     let position = 0;
     for (const a of e.args) {
-      const spec = a.name ? specs.find((s) => s.name === a.name!.name) : specs[position++];
+      const spec = a.name ? fn.args.find((s) => s.name === a.name!.name) : fn.args[position++];
       const v = a.value;
       if (spec && (v?.kind === 'Number' || v?.kind === 'Bool')) args[spec.name] = v.value;
     }
@@ -88,30 +86,18 @@ function metricNames(v: Expr): string[] {
 }
 
 /**
- * The train block as plain JSON with defaults filled in. Meant for a train block that
- * checked without errors; on a broken one it returns what it can read. Never throws.
+ * The train block as plain JSON with defaults filled in (from the train catalog). Meant for
+ * a train block that checked without errors; on a broken one it returns what it can read.
+ * Never throws.
  */
 export function lowerTrain(decl: TrainDecl, options: { path?: string } = {}): TrainIR {
-  const ir: TrainIR = {
-    model: decl.model?.name ?? '',
-    data: null,
-    validation: null,
-    loss: TRAIN_DEFAULTS.loss,
-    lossWeights: null,
-    optimizer: { name: TRAIN_DEFAULTS.optimizer.name, args: { ...TRAIN_DEFAULTS.optimizer.args } },
-    regularizer: null,
-    epochs: TRAIN_DEFAULTS.epochs,
-    batchSize: TRAIN_DEFAULTS.batchSize,
-    metrics: [],
-    seed: null,
-    earlyStopping: null,
-  };
+  const ir = defaultTrainIR(decl.model?.name ?? '');
   for (const s of decl.settings) {
     const v = s.value;
-    if (!v) continue;
-    const int = v.kind === 'Number' && v.isInt ? v.value : null;
-    switch (s.name.name) {
-      case 'data':
+    const setting = findSetting(s.name.name);
+    if (!v || !setting) continue;
+    switch (setting.kind) {
+      case 'source':
         ir.data = lowerSource(v, options.path);
         break;
       case 'validation':
@@ -121,40 +107,25 @@ export function lowerTrain(decl: TrainDecl, options: { path?: string } = {}): Tr
         if (v.kind === 'Ident') ir.loss = v.name;
         if (v.kind === 'Dict') ir.loss = Object.fromEntries(v.entries.flatMap((e) => (e.value?.kind === 'Ident' ? [[e.key.name, e.value.name]] : [])));
         break;
-      case 'loss_weights':
+      case 'loss-weights':
         if (v.kind === 'Dict') ir.lossWeights = Object.fromEntries(v.entries.flatMap((e) => (e.value?.kind === 'Number' ? [[e.key.name, e.value.value]] : [])));
-        break;
-      case 'optimizer': {
-        const o = callArgs(v, OPTIMIZERS);
-        if (o) ir.optimizer = o as TrainOptimizer;
-        break;
-      }
-      case 'regularizer': {
-        const r = callArgs(v, REGULARIZERS);
-        if (r) ir.regularizer = { name: r.name as TrainRegularizer['name'], l1: Number(r.args.l1 ?? 0), l2: Number(r.args.l2 ?? 0) };
-        break;
-      }
-      case 'epochs':
-        if (int !== null) ir.epochs = int;
-        break;
-      case 'batch_size':
-        if (int !== null) ir.batchSize = int;
         break;
       case 'metrics':
         if (v.kind === 'Dict') ir.metrics = Object.fromEntries(v.entries.flatMap((e) => (e.value ? [[e.key.name, metricNames(e.value)]] : [])));
         else ir.metrics = metricNames(v);
         break;
-      case 'schedule': {
-        const r = callArgs(v, SCHEDULES);
-        if (r) ir.schedule = { name: r.name as TrainSchedule['name'], args: Object.fromEntries(Object.entries(r.args).filter((e): e is [string, number] => typeof e[1] === 'number')) };
+      case 'int':
+        if (v.kind === 'Number' && v.isInt) ir[setting.field] = v.value;
+        break;
+      case 'function': {
+        const r = callArgs(v, setting.family.entries);
+        if (!r) break;
+        if (setting.field === 'optimizer') ir.optimizer = r as TrainOptimizer;
+        // l1(x) has no l2 factor and l2(x) no l1 one: the missing factor is zero.
+        if (setting.field === 'regularizer') ir.regularizer = { name: r.name as TrainRegularizer['name'], l1: Number(r.args.l1 ?? 0), l2: Number(r.args.l2 ?? 0) };
+        if (setting.field === 'schedule') ir.schedule = { name: r.name as TrainSchedule['name'], args: Object.fromEntries(Object.entries(r.args).filter((e): e is [string, number] => typeof e[1] === 'number')) };
         break;
       }
-      case 'seed':
-        ir.seed = int;
-        break;
-      case 'early_stopping':
-        ir.earlyStopping = int;
-        break;
     }
   }
   return ir;

@@ -3,15 +3,31 @@
 // kept extra axes), and the data against the model's input and output (data_check.ts).
 
 import { formatShape } from '../../../engine/catalog/shape';
-import { suggestName } from '../../../engine/catalog/index';
+import { rangeText, suggestName } from '../../../engine/catalog/index';
+import {
+  DEFAULT_LOSS,
+  isClassLoss,
+  isClassMetric,
+  LOSSES,
+  METRICS,
+  namesOf,
+  settingNames,
+  SOURCES,
+  findSetting,
+  type FunctionFamily,
+  type TrainSetting,
+} from '../../../engine/catalog/train/index';
 import type { Expr, Setting, Span, TrainDecl } from '../syntax/ast';
 import { matchArgs, resolveLayerArgs } from './args';
 import type { DeclResult, DiagnosticSink, ModelFacts, OutputFacts } from './context';
 import { DiagnosticSink as Sink } from './context';
 import { checkData, checkSourceShape, type DataOptions } from './data_check';
-import { CLASS_LOSSES, CLASS_METRICS, LOSSES, METRICS, OPTIMIZERS, REGULARIZERS, SCHEDULES, SETTINGS } from './train_spec';
+import { describe, lossesByOutput } from './train_values';
 
 const NO_ENV = { lookup: () => undefined };
+// Read from the catalog on every use (never cached), so the names are the catalog's as it stands.
+const lossNames = (): readonly string[] => namesOf(LOSSES);
+const metricNames = (): readonly string[] => namesOf(METRICS);
 
 export function checkTrain(decl: TrainDecl, models: ReadonlyMap<string, ModelFacts>, data: DataOptions): DeclResult {
   const sink = new Sink();
@@ -28,9 +44,9 @@ export function checkTrain(decl: TrainDecl, models: ReadonlyMap<string, ModelFac
   const seen = new Map<string, Setting>();
   for (const s of decl.settings) {
     const name = s.name.name;
-    if (!(SETTINGS as readonly string[]).includes(name)) {
-      const hint = suggestName(name, SETTINGS);
-      sink.add('unknown-argument', s.name.span, `train has no setting \`${name}\`${hint ? `; did you mean \`${hint}\`?` : `; the settings are ${SETTINGS.join(', ')}`}`, [], hint ? { kind: 'replace-name', replacement: hint } : undefined);
+    if (!settingNames().includes(name)) {
+      const hint = suggestName(name, settingNames());
+      sink.add('unknown-argument', s.name.span, `train has no setting \`${name}\`${hint ? `; did you mean \`${hint}\`?` : `; the settings are ${settingNames().join(', ')}`}`, [], hint ? { kind: 'replace-name', replacement: hint } : undefined);
       continue;
     }
     const first = seen.get(name);
@@ -41,14 +57,16 @@ export function checkTrain(decl: TrainDecl, models: ReadonlyMap<string, ModelFac
     seen.set(name, s);
     if (s.value && s.value.kind !== 'Error') checkSetting(s, s.value, sink, facts);
   }
-  const loss = seen.get('loss');
-  if (facts && !facts.hasErrors && loss?.value) checkLoss(loss.value, facts, sink, seen.get('loss_weights')?.value ?? null);
-  const metrics = seen.get('metrics');
-  if (facts && !facts.hasErrors && metrics?.value) checkMetricOutputs(metrics.value, facts, sink, loss?.value ?? null);
-  const source = seen.get('data');
-  if (source?.value) checkData(source.value, facts, loss?.value ?? null, sink, data);
-  const validation = seen.get('validation');
-  if (validation?.value?.kind === 'Call') checkData(validation.value, facts, loss?.value ?? null, sink, data);
+  // Settings checked against each other and the model, found by their kind of value.
+  const byKind = (kind: TrainSetting['kind']): Expr | null => [...seen.values()].find((s) => findSetting(s.name.name)?.kind === kind)?.value ?? null;
+  const loss = byKind('loss');
+  if (facts && !facts.hasErrors && loss) checkLoss(loss, facts, sink, byKind('loss-weights'));
+  const metrics = byKind('metrics');
+  if (facts && !facts.hasErrors && metrics) checkMetricOutputs(metrics, facts, sink, loss);
+  const source = byKind('source');
+  if (source) checkData(source, facts, loss, sink, data);
+  const validation = byKind('validation');
+  if (validation?.kind === 'Call') checkData(validation, facts, loss, sink, data);
   return { diagnostics: sink.list, statements: [], calls: [], symbols: [], refs: [], declRefs, model: null, facts: null };
 }
 
@@ -56,15 +74,12 @@ function bad(sink: DiagnosticSink, span: Span, message: string): void {
   sink.add('bad-argument', span, message);
 }
 
-function isPositiveInt(e: Expr): boolean {
-  return e.kind === 'Number' && e.isInt && e.value >= 1;
-}
-
 function checkSetting(s: Setting, v: Expr, sink: DiagnosticSink, facts: ModelFacts | undefined): void {
   const name = s.name.name;
-  switch (name) {
-    case 'data':
-      if (v.kind !== 'Call') bad(sink, v.span, 'data must be a data source: csv(...), json(...), npy(...), idx(...) or images(...)');
+  const setting = findSetting(name);
+  switch (setting?.kind) {
+    case 'source':
+      if (v.kind !== 'Call') bad(sink, v.span, `data must be a data source: ${sourceCalls()}`);
       else checkSourceShape(v, sink);
       return;
     case 'validation':
@@ -75,15 +90,15 @@ function checkSetting(s: Setting, v: Expr, sink: DiagnosticSink, facts: ModelFac
       return;
     case 'loss':
       if (v.kind === 'Ident') {
-        if (!(LOSSES as readonly string[]).includes(v.name)) badWord(sink, v.span, v.name, 'loss', LOSSES);
+        if (!lossNames().includes(v.name)) badWord(sink, v.span, v.name, 'loss', lossNames());
       } else if (v.kind === 'Dict') {
         for (const e of v.entries) {
-          if (e.value?.kind === 'Ident' && !(LOSSES as readonly string[]).includes(e.value.name)) badWord(sink, e.value.span, e.value.name, 'loss', LOSSES);
-          else if (e.value && e.value.kind !== 'Ident') bad(sink, e.value.span, `a loss must be one of ${LOSSES.join(', ')}, but is ${describe(e.value)}`);
+          if (e.value?.kind === 'Ident' && !lossNames().includes(e.value.name)) badWord(sink, e.value.span, e.value.name, 'loss', lossNames());
+          else if (e.value && e.value.kind !== 'Ident') bad(sink, e.value.span, `a loss must be one of ${lossNames().join(', ')}, but is ${describe(e.value)}`);
         }
-      } else bad(sink, v.span, `loss must be one of ${LOSSES.join(', ')} or a dict {output: loss}, but is ${describe(v)}`);
+      } else bad(sink, v.span, `loss must be one of ${lossNames().join(', ')} or a dict {output: loss}, but is ${describe(v)}`);
       return;
-    case 'loss_weights':
+    case 'loss-weights':
       if (v.kind !== 'Dict') bad(sink, v.span, `loss_weights must be a dict {output: weight}, but is ${describe(v)}`);
       else
         for (const e of v.entries) {
@@ -91,20 +106,14 @@ function checkSetting(s: Setting, v: Expr, sink: DiagnosticSink, facts: ModelFac
           if (facts && !facts.outputs.some((o) => o.name === e.key.name)) unknownOutput(sink, e.key.name, e.key.span, facts);
         }
       return;
-    case 'optimizer':
-      return checkFunction(v, 'optimizer', OPTIMIZERS, sink);
-    case 'regularizer':
-      return checkFunction(v, 'regularizer', REGULARIZERS, sink);
-    case 'schedule':
-      return checkFunction(v, 'schedule', SCHEDULES, sink);
-    case 'epochs':
-    case 'batch_size':
-    case 'early_stopping':
-      if (!isPositiveInt(v)) bad(sink, v.span, `${name} must be an integer of at least 1, but is ${describe(v)}`);
+    case 'function':
+      return checkFunction(v, setting.family, sink);
+    case 'int': {
+      const spec = setting.value;
+      const ok = v.kind === 'Number' && v.isInt && (spec.min === undefined || v.value >= spec.min);
+      if (!ok) bad(sink, v.span, `${name} must be an integer of ${rangeText(spec)}, but is ${describe(v)}`);
       return;
-    case 'seed':
-      if (!(v.kind === 'Number' && v.isInt && v.value >= 0)) bad(sink, v.span, `seed must be an integer of at least 0, but is ${describe(v)}`);
-      return;
+    }
     case 'metrics': {
       if (v.kind === 'Dict') {
         for (const e of v.entries) if (e.value) checkMetricList(e.value, sink, `the metrics of ${e.key.name} must be a list such as [accuracy]`);
@@ -115,23 +124,26 @@ function checkSetting(s: Setting, v: Expr, sink: DiagnosticSink, facts: ModelFac
   }
 }
 
+/** "csv(...), json(...), npy(...), idx(...) or images(...)". */
+function sourceCalls(): string {
+  const calls = SOURCES.map((e) => `${e.name}(...)`);
+  return `${calls.slice(0, -1).join(', ')} or ${calls[calls.length - 1]}`;
+}
+
 /** A metric list `[accuracy, mae]` (or one bare metric): every item a known metric name. */
 function checkMetricList(v: Expr, sink: DiagnosticSink, expected: string): void {
   const items = v.kind === 'List' ? v.items : v.kind === 'Ident' ? [v] : null;
   if (!items) return bad(sink, v.span, `${expected}, but is ${describe(v)}`);
   for (const m of items) {
-    if (m.kind !== 'Ident') bad(sink, m.span, `a metric must be one of ${METRICS.join(', ')}, but is ${describe(m)}`);
-    else if (!(METRICS as readonly string[]).includes(m.name)) badWord(sink, m.span, m.name, 'metric', METRICS);
+    if (m.kind !== 'Ident') bad(sink, m.span, `a metric must be one of ${metricNames().join(', ')}, but is ${describe(m)}`);
+    else if (!metricNames().includes(m.name)) badWord(sink, m.span, m.name, 'metric', metricNames());
   }
 }
 
 function metricItems(v: Expr): (Expr & { kind: 'Ident' })[] {
   const items = v.kind === 'List' ? v.items : [v];
-  return items.filter((m): m is Expr & { kind: 'Ident' } => m.kind === 'Ident' && (METRICS as readonly string[]).includes(m.name));
+  return items.filter((m): m is Expr & { kind: 'Ident' } => m.kind === 'Ident' && metricNames().includes(m.name));
 }
-
-const isClassMetric = (m: string): boolean => (CLASS_METRICS as readonly string[]).includes(m);
-const isClassLoss = (l: string | undefined): boolean => l !== undefined && (CLASS_LOSSES as readonly string[]).includes(l);
 
 /**
  * Which outputs the metrics reach (Keras semantics): a list applies classification metrics
@@ -140,9 +152,9 @@ const isClassLoss = (l: string | undefined): boolean => l !== undefined && (CLAS
  */
 function checkMetricOutputs(v: Expr, facts: ModelFacts, sink: DiagnosticSink, loss: Expr | null): void {
   const losses = loss ? lossesByOutput(loss, facts) : new Map<string, string>();
-  const lossText = (o: string) => losses.get(o) ?? 'mse';
+  const lossText = (o: string) => losses.get(o) ?? DEFAULT_LOSS;
   // A misspelled loss is reported on its own; what the metrics reach is unknown then.
-  if ([...losses.values()].some((l) => !(LOSSES as readonly string[]).includes(l))) return;
+  if ([...losses.values()].some((l) => !lossNames().includes(l))) return;
   if (v.kind === 'Dict') {
     for (const e of v.entries) {
       const output = facts.outputs.find((o) => o.name === e.key.name);
@@ -180,49 +192,18 @@ function unknownOutput(sink: DiagnosticSink, name: string, span: Span, facts: Mo
   sink.add('loss-mismatch', span, `model ${facts.name} has no output \`${name}\`; its outputs are ${names.join(', ')}`, [], hint ? { kind: 'replace-name', replacement: hint } : undefined);
 }
 
-function checkFunction(v: Expr, what: string, table: Record<string, import('../../../engine/catalog/types').ArgSpec[]>, sink: DiagnosticSink): void {
+function checkFunction(v: Expr, family: FunctionFamily, sink: DiagnosticSink): void {
   const callee = v.kind === 'Call' ? v.callee : v.kind === 'Ident' ? v : null;
-  const example = what === 'optimizer' ? 'adam(lr=0.001)' : what === 'schedule' ? 'cosine(decay_steps=1000)' : 'l2(0.0001)';
-  if (!callee) return bad(sink, v.span, `${what} must be one of ${Object.keys(table).join(', ')}, e.g. ${example}, but is ${describe(v)}`);
-  const specs = table[callee.name];
-  if (!specs) return badWord(sink, callee.span, callee.name, what, Object.keys(table));
+  const names = namesOf(family.entries);
+  if (!callee) return bad(sink, v.span, `${family.what} must be one of ${names.join(', ')}, e.g. ${family.example}, but is ${describe(v)}`);
+  const specs = family.entries.find((e) => e.name === callee.name)?.args;
+  if (!specs) return badWord(sink, callee.span, callee.name, family.what, names);
   if (v.kind !== 'Call') {
     if (specs.some((s) => s.required)) sink.add('missing-argument', v.span, `${callee.name} needs its argument${specs.length > 1 ? 's' : ''}: ${callee.name}(${specs.map((s) => s.name).join(', ')})`);
     return;
   }
   const bound = matchArgs(v, callee.name, specs, NO_ENV, sink, []);
   resolveLayerArgs(callee.name, specs, bound, v.span, sink, []);
-}
-
-export function describe(v: Expr): string {
-  switch (v.kind) {
-    case 'Number':
-      return String(v.value);
-    case 'Ident':
-      return v.name;
-    case 'String':
-      return JSON.stringify(v.value);
-    case 'Bool':
-      return String(v.value);
-    case 'Call':
-      return `${v.callee.name}(...)`;
-    case 'List':
-      return 'a list';
-    case 'Dict':
-      return 'a dict';
-    case 'Tuple':
-      return 'a pair';
-    default:
-      return 'missing';
-  }
-}
-
-/** The loss of each output: one loss for all, or a dict naming every output. */
-export function lossesByOutput(v: Expr, facts: ModelFacts): Map<string, string> {
-  const out = new Map<string, string>();
-  if (v.kind === 'Ident') for (const o of facts.outputs) out.set(o.name, v.name);
-  if (v.kind === 'Dict') for (const e of v.entries) if (e.value?.kind === 'Ident') out.set(e.key.name, e.value.name);
-  return out;
 }
 
 function checkLoss(v: Expr, facts: ModelFacts, sink: DiagnosticSink, weights: Expr | null): void {

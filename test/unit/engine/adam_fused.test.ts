@@ -27,7 +27,7 @@ function gradient(n: number, step: number): Float32Array {
 }
 
 /** Weights after `steps` steps of `config` on `backend` (adamStep removed when `fused` is false). */
-async function run(backend: Backend, fused: boolean, config: OptimizerConfig, steps: number): Promise<Uint32Array[]> {
+async function run(backend: Backend, fused: boolean, config: OptimizerConfig, epsilon: number | undefined, steps: number): Promise<Uint32Array[]> {
   // An own property hides the prototype's method; deleting it brings the method back.
   const b = backend as { adamStep?: unknown };
   if (!fused) b.adamStep = undefined;
@@ -38,7 +38,7 @@ async function run(backend: Backend, fused: boolean, config: OptimizerConfig, st
       w[0] = -0;
       return tensor(w, [n]);
     });
-    const opt = new Optimizer({ ...config });
+    const opt = new Optimizer({ ...config }, epsilon);
     for (let s = 0; s < steps; s++) {
       const grads = SIZES.map((n) => tensor(gradient(n, s), [n]));
       opt.step(params, grads);
@@ -60,15 +60,15 @@ const BACKENDS: [string, () => Backend][] = [
 
 describe('fused Adam', () => {
   for (const [name, make] of BACKENDS) {
-    for (const config of [
-      { kind: 'adam', lr: 0.001 },
-      { kind: 'adam', lr: 0.05, beta1: 0.8, beta2: 0.99, epsilon: 1e-4 },
-      { kind: 'adamw', lr: 0.01, weightDecay: 0.1 },
-    ] as OptimizerConfig[]) {
-      it(`${name}: ${JSON.stringify(config)} matches the composite ops bit for bit`, async () => {
+    for (const [config, epsilon] of [
+      [{ name: 'adam', args: { lr: 0.001 } }, undefined],
+      [{ name: 'adam', args: { lr: 0.05, beta1: 0.8, beta2: 0.99 } }, 1e-4],
+      [{ name: 'adamw', args: { lr: 0.01, weight_decay: 0.1 } }, undefined],
+    ] as [OptimizerConfig, number | undefined][]) {
+      it(`${name}: ${JSON.stringify(config)}${epsilon ? ` epsilon ${epsilon}` : ''} matches the composite ops bit for bit`, async () => {
         const backend = make();
-        const composite = await run(backend, false, config, 6);
-        const fused = await run(backend, true, config, 6);
+        const composite = await run(backend, false, config, epsilon, 6);
+        const fused = await run(backend, true, config, epsilon, 6);
         assert.deepEqual(fused, composite);
       });
     }
@@ -79,7 +79,7 @@ describe('fused Adam', () => {
     setBackend(backend);
     const params = SIZES.map((n, i) => tensor(randomValues(n, 20 + i), [n]));
     const grads = SIZES.map((n) => tensor(gradient(n, 1), [n]));
-    const opt = new Optimizer({ kind: 'adam', lr: 0.001 });
+    const opt = new Optimizer({ name: 'adam', args: { lr: 0.001 } });
     opt.step(params, grads);
     backend.counts.wasm.clear();
     backend.counts.reference.clear();

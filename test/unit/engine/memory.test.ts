@@ -24,7 +24,7 @@ describeBackends('memory', (test) => {
     const x = tensor(randomValues(32 * 8, 1), [32, 8]);
     const labels = Array.from({ length: 32 }, (_v, i) => i % 3);
     const y = tensor(labels, [32], 'int32');
-    const opt = new Optimizer({ kind: 'adam', lr: 0.01 });
+    const opt = new Optimizer({ name: 'adam', args: { lr: 0.01 } });
     // A step as the training loop runs it: the loss tensor leaves the tidy, is read, disposed.
     const step = async (i: number) => {
       const value = tidy(() => {

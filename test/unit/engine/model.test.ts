@@ -112,7 +112,7 @@ describeBackends('model', (test) => {
     const labels = tensor(Array.from({ length: 24 }, (_v, i) => i % 3), [24], 'int32');
     // Make the classes separable: shift feature (class) by +2.
     const shifted = tidy(() => o.add(x, o.oneHot(labels, 4)));
-    const opt = new Optimizer({ kind: 'adam', lr: 0.02 });
+    const opt = new Optimizer({ name: 'adam', args: { lr: 0.02 } });
     const losses: number[] = [];
     for (let step = 0; step < 40; step++) {
       const value = tidy(() => {

@@ -55,16 +55,16 @@ describeBackends('optimizers', (test) => {
   });
 
   test('SGD matches tfjs sgd', async () => {
-    assertClose(await runEngine({ kind: 'sgd', lr: 0.1 }), runTf(() => tf.train.sgd(0.1)), 1e-6, 1e-5, 'sgd');
+    assertClose(await runEngine({ name: 'sgd', args: { lr: 0.1 } }), runTf(() => tf.train.sgd(0.1)), 1e-6, 1e-5, 'sgd');
   });
 
   test('SGD with momentum matches tfjs momentum', async () => {
-    assertClose(await runEngine({ kind: 'sgd', lr: 0.05, momentum: 0.9 }), runTf(() => tf.train.momentum(0.05, 0.9)), 1e-6, 1e-5, 'momentum');
+    assertClose(await runEngine({ name: 'sgd', args: { lr: 0.05, momentum: 0.9 } }), runTf(() => tf.train.momentum(0.05, 0.9)), 1e-6, 1e-5, 'momentum');
   });
 
   test('SGD with Nesterov momentum matches tfjs momentum(useNesterov)', async () => {
     assertClose(
-      await runEngine({ kind: 'sgd', lr: 0.05, momentum: 0.9, nesterov: true }),
+      await runEngine({ name: 'sgd', args: { lr: 0.05, momentum: 0.9, nesterov: true } }),
       runTf(() => tf.train.momentum(0.05, 0.9, true)),
       1e-6,
       1e-5,
@@ -73,23 +73,40 @@ describeBackends('optimizers', (test) => {
   });
 
   test('RMSprop matches tfjs rmsprop with Keras epsilon 1e-7', async () => {
-    assertClose(await runEngine({ kind: 'rmsprop', lr: 0.01 }), runTf(() => tf.train.rmsprop(0.01, 0.9, 0, 1e-7)), 1e-6, 1e-5, 'rmsprop');
+    assertClose(await runEngine({ name: 'rmsprop', args: { lr: 0.01 } }), runTf(() => tf.train.rmsprop(0.01, 0.9, 0, 1e-7)), 1e-6, 1e-5, 'rmsprop');
   });
 
   test('Adam follows the Keras 3 update with defaults (epsilon 1e-7)', async () => {
-    assertClose(await runEngine({ kind: 'adam', lr: 0.01 }), kerasAdam(0.01, 0.9, 0.999, 1e-7, 0), 1e-6, 1e-5, 'adam');
+    assertClose(await runEngine({ name: 'adam', args: { lr: 0.01 } }), kerasAdam(0.01, 0.9, 0.999, 1e-7, 0), 1e-6, 1e-5, 'adam');
   });
 
   test('AdamW decays the weights then takes the Adam step (weight_decay 0.01)', async () => {
-    const engine = await runEngine({ kind: 'adamw', lr: 0.1 });
+    const engine = await runEngine({ name: 'adamw', args: { lr: 0.1 } });
     assertClose(engine, kerasAdam(0.1, 0.9, 0.999, 1e-7, 0.01), 1e-6, 1e-5, 'adamw');
     // The decay must matter: the result differs from plain Adam.
-    assert.ok(Math.abs(engine[0] - (await runEngine({ kind: 'adam', lr: 0.1 }))[0]) > 1e-5);
+    assert.ok(Math.abs(engine[0] - (await runEngine({ name: 'adam', args: { lr: 0.1 } }))[0]) > 1e-5);
+  });
+
+  test('a step runs at the learning rate it is given, and the configured rate stays as it was', async () => {
+    const w = tensor(w0, [N]);
+    const opt = new Optimizer({ name: 'sgd', args: { lr: 0.1 } });
+    tidy(() => opt.step([w], [tensor(gradSeq[0], [N])], 0.5));
+    const expected = w0.map((x, i) => x - 0.5 * gradSeq[0][i]);
+    assertClose((await readAll([w]))[0], expected, 1e-6, 1e-5, 'sgd at lr 0.5');
+    assert.equal(opt.lr, 0.1);
+    opt.dispose();
+    w.dispose();
+  });
+
+  test('arguments the config leaves out take the train catalog defaults', async () => {
+    // rmsprop's rho defaults to 0.9 in the catalog; an explicit 0.9 must give the same weights.
+    assert.deepEqual(await runEngine({ name: 'rmsprop', args: { lr: 0.01 } }), await runEngine({ name: 'rmsprop', args: { lr: 0.01, rho: 0.9 } }));
+    assert.throws(() => new Optimizer({ name: 'adam', args: { lr: 0 } }), /optimizer adam's `lr` must be greater than 0/);
   });
 
   test('optimizer steps allocate nothing new after the first', async () => {
     const w = tensor(w0, [N]);
-    const opt = new Optimizer({ kind: 'adam', lr: 0.01 });
+    const opt = new Optimizer({ name: 'adam', args: { lr: 0.01 } });
     tidy(() => opt.step([w], [tensor(gradSeq[0], [N])]));
     const after1 = memory().allocatedBytes;
     for (let i = 0; i < 20; i++) tidy(() => opt.step([w], [tensor(gradSeq[i % STEPS], [N])]));

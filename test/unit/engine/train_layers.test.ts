@@ -62,7 +62,7 @@ describeBackends('every layer trains', (test) => {
       const trainable = model.weights.filter((w) => w.spec.trainable);
       const layerWeights = trainable.map((w, i) => (w.node === 'layer' ? i : -1)).filter((i) => i >= 0);
       const before = await readAll(layerWeights.map((i) => tidy(() => trainable[i].tensor.view(trainable[i].tensor.shape))));
-      const opt = new Optimizer({ kind: 'adam', lr: 0.01 });
+      const opt = new Optimizer({ name: 'adam', args: { lr: 0.01 } });
       const losses: number[] = [];
       let firstGrads: Float32Array[] = [];
       for (let step = 0; step < STEPS; step++) {

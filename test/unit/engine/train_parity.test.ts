@@ -23,7 +23,7 @@ import { Model } from '../../../engine/src/model';
 import { Optimizer } from '../../../engine/src/optimizers';
 import { objectiveOf } from '../../../engine/src/train/objective';
 import { BatchRunner } from '../../../engine/src/train/pass';
-import { optimizerConfig, train } from '../../../engine/src/train/run';
+import { train } from '../../../engine/src/train/run';
 import type { Dataset, NamedArray } from '../../../engine/src/train/types';
 import { downloadWeights } from '../../../engine/src/train/weights';
 import { buildIR, config } from '../train/helpers';
@@ -123,9 +123,7 @@ async function trainOurs(c: Case, data: Dataset, settings: TrainIR): Promise<{ l
   const model = built.model;
   const objective = objectiveOf(c.ir, settings);
   assert.ok(objective.ok);
-  const optConfig = optimizerConfig(settings);
-  assert.ok(typeof optConfig !== 'string', String(optConfig));
-  const optimizer = new Optimizer(optConfig);
+  const optimizer = new Optimizer(settings.optimizer);
   const runner = new BatchRunner(model, objective.outputs, null, optimizer, false);
   const losses: number[] = [];
   try {

@@ -92,8 +92,8 @@ describe('training errors', () => {
       [{ lossWeights: { z: 1 } }, /loss_weights names output z/],
       [{ epochs: 0 }, /epochs must be/],
       [{ batchSize: 2.5 }, /batch_size must be/],
-      [{ optimizer: { name: 'adam', args: { lr: -1 } } }, /learning rate must be a number above 0/],
-      [{ schedule: { name: 'cosine', args: {} } }, /schedule cosine: decay_steps/],
+      [{ optimizer: { name: 'adam', args: { lr: -1 } } }, /optimizer adam's `lr` must be greater than 0, but is -1/],
+      [{ schedule: { name: 'cosine', args: {} } }, /schedule cosine needs the argument `decay_steps`/],
     ];
     for (const [over, re] of cases) {
       const e = await failure(train(mlp(3), config(over), data, null));

@@ -7,7 +7,7 @@ import { findLayer, IR_VERSION } from '../../../engine/catalog';
 import type { IRNode, ModelIR } from '../../../engine/catalog/ir';
 import type { DType, Shape } from '../../../engine/catalog/shape';
 import type { ResolvedArgs } from '../../../engine/catalog/types';
-import { TRAIN_DEFAULTS } from '../../../engine/catalog/train_ir';
+import { defaultTrainIR } from '../../../engine/catalog/train/index';
 import type { TrainIR } from '../../../engine/catalog/train_ir';
 import type { Dataset } from '../../../engine/src/train/types';
 import { lcg } from '../engine/helpers';
@@ -77,7 +77,7 @@ export function config(over: Partial<TrainIR> = {}): TrainIR {
     lossWeights: null,
     optimizer: { name: 'adam', args: { lr: 0.01 } },
     regularizer: null,
-    epochs: TRAIN_DEFAULTS.epochs,
+    epochs: defaultTrainIR('m').epochs,
     batchSize: 16,
     metrics: [],
     seed: 7,

@@ -2,7 +2,26 @@
 // torchrun (DistributedDataParallel, NCCL on GPUs, gloo on CPUs), with the engine's losses,
 // Keras optimizers (written out: Keras's epsilon and update formulas), kernel-only L1/L2,
 // schedules, early stopping, metrics, seed and seeded validation split; rank 0 logs and
-// writes a checkpoint each epoch, and every launch resumes from the last checkpoint.
+// writes a checkpoint each epoch, and every launch resumes from the last checkpoint. The
+// fallbacks for a netspec.json that leaves an argument out are the train catalog's defaults.
+
+import { byName, DEFAULT_OPTIMIZER, findSetting, OPTIMIZERS, SCHEDULES, type TrainArgSpec, type TrainFunction } from '../../../catalog/train/index';
+
+/** A catalog default as a Python literal: floats keep a decimal point, booleans are True/False. */
+function pyDefault(spec: TrainArgSpec | undefined): string {
+  const v = spec?.default;
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v !== 'number') throw new Error(`the train catalog has no default for ${spec?.name}`);
+  return spec!.type === 'float' && Number.isInteger(v) ? `${v}.0` : String(v);
+}
+
+const argOf = (table: readonly TrainFunction[], fn: string, arg: string) => pyDefault(byName(table, fn)?.args.find((a) => a.name === arg));
+const opt = (fn: string, arg: string) => argOf(OPTIMIZERS, fn, arg);
+const schedule = (fn: string, arg: string) => argOf(SCHEDULES, fn, arg);
+const setting = (name: string) => {
+  const s = findSetting(name);
+  return pyDefault(s?.kind === 'int' ? s.value : undefined);
+};
 
 export const TRAIN_PY = String.raw`"""Trains the exported netspec model as its train block says, on one process or many.
 
@@ -84,9 +103,9 @@ class KerasOptimizer(torch.optim.Optimizer):
     def __init__(self, params, name, args):
         a = dict(args)
         defaults = {
-            "lr": a.get("lr", 0.001), "momentum": a.get("momentum", 0.0), "nesterov": bool(a.get("nesterov", False)),
-            "rho": a.get("rho", 0.9), "beta1": a.get("beta1", 0.9), "beta2": a.get("beta2", 0.999),
-            "epsilon": a.get("epsilon", EPSILON), "weight_decay": a.get("weight_decay", 0.01), "iterations": 0,
+            "lr": a.get("lr", ${opt(DEFAULT_OPTIMIZER, 'lr')}), "momentum": a.get("momentum", ${opt('sgd', 'momentum')}), "nesterov": bool(a.get("nesterov", ${opt('sgd', 'nesterov')})),
+            "rho": a.get("rho", ${opt('rmsprop', 'rho')}), "beta1": a.get("beta1", ${opt('adam', 'beta1')}), "beta2": a.get("beta2", ${opt('adam', 'beta2')}),
+            "epsilon": a.get("epsilon", EPSILON), "weight_decay": a.get("weight_decay", ${opt('adamw', 'weight_decay')}), "iterations": 0,
         }
         self.kind = name
         super().__init__(params, defaults)
@@ -146,13 +165,13 @@ def schedule_lr(lr, spec, epoch, step, history):
         return lr * a["decay_rate"] ** (step / a["decay_steps"])
     if name == "cosine":
         frac = min(step, a["decay_steps"]) / a["decay_steps"]
-        alpha = a.get("alpha", 0)
+        alpha = a.get("alpha", ${schedule('cosine', 'alpha')})
         return lr * ((1 - alpha) * 0.5 * (1 + math.cos(math.pi * frac)) + alpha)
     if name == "step":
         return lr * a["factor"] ** (epoch // a["every"])
     if name == "reduce_on_plateau":
-        factor, patience = a.get("factor", 0.1), a.get("patience", 10)
-        min_delta, min_lr = a.get("min_delta", 1e-4), a.get("min_lr", 0)
+        factor, patience = a.get("factor", ${schedule('reduce_on_plateau', 'factor')}), a.get("patience", ${schedule('reduce_on_plateau', 'patience')})
+        min_delta, min_lr = a.get("min_delta", ${schedule('reduce_on_plateau', 'min_delta')}), a.get("min_lr", ${schedule('reduce_on_plateau', 'min_lr')})
         rate, best, wait = lr, float("inf"), 0
         for v in history:
             if v < best - min_delta:
@@ -323,9 +342,9 @@ def main(argv=None):
         config = json.load(f)
     tr = config.get("train") or {}
     p = argparse.ArgumentParser(description="Trains the exported netspec model %s as its train block says (one process, or under torchrun)." % config["model"])
-    p.add_argument("--epochs", type=int, default=tr.get("epochs", 10), help="epochs in all (default: the train block's, %s)" % tr.get("epochs"))
+    p.add_argument("--epochs", type=int, default=tr.get("epochs", ${setting('epochs')}), help="epochs in all (default: the train block's, %s)" % tr.get("epochs"))
     p.add_argument("--checkpoint-dir", default="checkpoints", help="where rank 0 writes last.pt each epoch and the final weights; a run resumes from D/last.pt (default: ./checkpoints)")
-    p.add_argument("--batch-size", type=int, default=tr.get("batchSize", 32), help="the GLOBAL batch size, split over the processes (default: the train block's, %s)" % tr.get("batchSize"))
+    p.add_argument("--batch-size", type=int, default=tr.get("batchSize", ${setting('batch_size')}), help="the GLOBAL batch size, split over the processes (default: the train block's, %s)" % tr.get("batchSize"))
     p.add_argument("--weights", default=os.path.join(HERE, "weights.safetensors"), help="initial weights (default: the exported ones)")
     p.add_argument("--data", default=None, help="train on this file instead of the train block's (same kind)")
     p.add_argument("--validation-data", default=None, help="validate on this file instead")
@@ -369,7 +388,7 @@ def main(argv=None):
     kernels = [e["key"] for e in config["state"] if e["regularized"]]
     reg = tr.get("regularizer")
     opt_spec = tr["optimizer"]
-    base_lr = opt_spec["args"].get("lr", 0.001)
+    base_lr = opt_spec["args"].get("lr", ${opt(DEFAULT_OPTIMIZER, 'lr')})
     optimizer = KerasOptimizer([p for p in model.parameters() if p.requires_grad], opt_spec["name"], opt_spec["args"])
     metric_spec = tr.get("metrics") or []
     patience = tr.get("earlyStopping")
