@@ -1,0 +1,178 @@
+// Lays out one model's graph with dagre: the nodes still visible under the collapsed groups
+// become dagre nodes, expanded groups become clusters (dagre's compound graphs keep their
+// members together), and every edge carries its shape as a label that dagre places without
+// overlap. An edge into or out of a collapsed group is lifted to the group; edges that then
+// join a node to itself vanish and parallel ones merge. No DOM here: text widths come from
+// the `measure` the page passes, so the layout can be checked on its own.
+
+import * as dagre from '@dagrejs/dagre';
+import type { GraphNode, JsonShape, ModelGraph } from './protocol';
+
+export interface Box {
+  /** Top-left corner. */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface LaidNode {
+  node: GraphNode;
+  box: Box;
+  /** A block or repeat group drawn as one node (collapsed, or with nothing inside). */
+  group: boolean;
+  collapsed: boolean;
+}
+
+export interface LaidCluster {
+  node: GraphNode;
+  box: Box;
+}
+
+export interface LaidEdge {
+  from: string;
+  to: string;
+  label: string;
+  points: { x: number; y: number }[];
+  labelBox: Box;
+}
+
+export interface GraphLayout {
+  width: number;
+  height: number;
+  nodes: LaidNode[];
+  clusters: LaidCluster[];
+  edges: LaidEdge[];
+}
+
+/** Width in pixels of `text` in the font of its role. */
+export type Measure = (text: string, role: 'title' | 'detail' | 'label') => number;
+
+export const NODE_HEIGHT = 40;
+export const LABEL_HEIGHT = 16;
+/** Room kept at the top of an expanded group for its header. */
+export const CLUSTER_HEADER = 22;
+const NODE_PADDING = 20;
+const MIN_NODE_WIDTH = 72;
+const MARGIN = 16;
+
+/** "[batch, 28, 32]" as everywhere in Netspec; "?" when the checker could not tell. */
+export function shapeLabel(shape: JsonShape): string {
+  return shape === null ? '?' : `[${shape.join(', ')}]`;
+}
+
+export function isGroup(n: GraphNode): boolean {
+  return n.kind === 'block' || n.kind === 'repeat';
+}
+
+/** The first line of a node: the layer or group name; inputs and outputs say which they are. */
+export function nodeTitle(n: GraphNode, collapsed: boolean): string {
+  if (n.kind === 'input') return `input ${n.label}`;
+  if (n.kind === 'output') return `output ${n.label}`;
+  if (isGroup(n)) return `${collapsed ? '▸' : '▾'} ${n.label}`;
+  return n.label;
+}
+
+/** The second line: the call as written, or the shape of an input or output. */
+export function nodeDetail(n: GraphNode): string {
+  return n.kind === 'input' || n.kind === 'output' ? shapeLabel(n.shape) : n.detail;
+}
+
+/**
+ * For each node, the node that stands for it in the drawing: itself, or the outermost
+ * collapsed group around it.
+ */
+export function visibleStandIns(g: ModelGraph, collapsed: ReadonlySet<string>): Map<string, string> {
+  const byId = new Map(g.nodes.map((n) => [n.id, n]));
+  const out = new Map<string, string>();
+  for (const n of g.nodes) {
+    let stand = n.id;
+    for (let p = n.parent; p !== null; p = byId.get(p)?.parent ?? null) if (collapsed.has(p)) stand = p;
+    out.set(n.id, stand);
+  }
+  return out;
+}
+
+export function layoutGraph(g: ModelGraph, collapsed: ReadonlySet<string>, measure: Measure): GraphLayout {
+  const stand = visibleStandIns(g, collapsed);
+  const visible = g.nodes.filter((n) => stand.get(n.id) === n.id);
+  const hasChildren = new Set(visible.filter((n) => n.parent !== null).map((n) => n.parent!));
+  const clusterIds = new Set(visible.filter((n) => isGroup(n) && !collapsed.has(n.id) && hasChildren.has(n.id)).map((n) => n.id));
+
+  const dg = new dagre.graphlib.Graph({ compound: true, multigraph: false });
+  dg.setGraph({ rankdir: 'TB', nodesep: 28, ranksep: 28, edgesep: 12, marginx: MARGIN, marginy: MARGIN });
+  dg.setDefaultEdgeLabel(() => ({}));
+  for (const n of visible) {
+    if (clusterIds.has(n.id)) dg.setNode(n.id, { width: 0, height: 0 });
+    else {
+      const width = Math.max(MIN_NODE_WIDTH, measure(nodeTitle(n, true), 'title'), measure(nodeDetail(n), 'detail')) + NODE_PADDING;
+      dg.setNode(n.id, { width: Math.ceil(width), height: NODE_HEIGHT });
+    }
+    if (n.parent !== null && clusterIds.has(n.parent)) dg.setParent(n.id, n.parent);
+  }
+  const edges = new Map<string, { from: string; to: string; label: string }>();
+  for (const e of g.edges) {
+    const from = stand.get(e.from) ?? e.from;
+    const to = stand.get(e.to) ?? e.to;
+    if (from === to || clusterIds.has(from) || clusterIds.has(to)) continue;
+    const label = shapeLabel(e.shape);
+    // One edge per pair: a tensor used twice by one layer (x, x) is one arrow.
+    if (!edges.has(`${from}\u0000${to}`)) edges.set(`${from}\u0000${to}`, { from, to, label });
+  }
+  for (const e of edges.values()) {
+    dg.setEdge(e.from, e.to, { width: Math.ceil(measure(e.label, 'label')) + 8, height: LABEL_HEIGHT, labelpos: 'c', minlen: 1 });
+  }
+  dagre.layout(dg);
+
+  const box = (id: string): Box => {
+    const l = dg.node(id);
+    return { x: l.x! - l.width / 2, y: l.y! - l.height / 2, width: l.width, height: l.height };
+  };
+  const layout: GraphLayout = { width: 0, height: 0, nodes: [], clusters: [], edges: [] };
+  for (const n of visible) {
+    if (clusterIds.has(n.id)) layout.clusters.push({ node: n, box: box(n.id) });
+    else layout.nodes.push({ node: n, box: box(n.id), group: isGroup(n), collapsed: collapsed.has(n.id) });
+  }
+  makeRoomForHeaders(layout);
+  for (const e of edges.values()) {
+    const l = dg.edge(e.from, e.to);
+    const lw = l.width ?? 0;
+    layout.edges.push({
+      ...e,
+      points: (l.points ?? []).map((p: { x: number; y: number }) => ({ x: p.x, y: p.y })),
+      labelBox: { x: (l.x ?? 0) - lw / 2, y: (l.y ?? 0) - LABEL_HEIGHT / 2, width: lw, height: LABEL_HEIGHT },
+    });
+  }
+  const gl = dg.graph();
+  layout.width = Math.ceil(gl.width ?? 0);
+  layout.height = Math.ceil(gl.height ?? 0);
+  for (const c of layout.clusters) {
+    layout.width = Math.max(layout.width, Math.ceil(c.box.x + c.box.width + MARGIN));
+    layout.height = Math.max(layout.height, Math.ceil(c.box.y + c.box.height + MARGIN));
+  }
+  return layout;
+}
+
+/**
+ * dagre leaves a rank's gap between a cluster's border and its first row; a header taller
+ * than that gap would touch the row, so such a cluster grows upwards by the difference.
+ */
+function makeRoomForHeaders(layout: GraphLayout): void {
+  for (const c of layout.clusters) {
+    const top = Math.min(...layout.nodes.filter((n) => inside(n.box, c.box)).map((n) => n.box.y));
+    const gap = top - c.box.y;
+    if (Number.isFinite(top) && gap < CLUSTER_HEADER + 4) {
+      const grow = CLUSTER_HEADER + 4 - gap;
+      c.box = { ...c.box, y: c.box.y - grow, height: c.box.height + grow };
+    }
+  }
+}
+
+function inside(inner: Box, outer: Box): boolean {
+  return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
+}
+
+/** True when two boxes share any area (touching edges do not count). */
+export function overlaps(a: Box, b: Box): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}

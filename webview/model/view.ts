@@ -1,0 +1,213 @@
+// The model view page's controller: keeps the latest graphs, the chosen model, the collapsed
+// groups and the zoom (saved with the webview's state, so they survive a hidden panel and a
+// reload), and redraws the toolbar, the graph and the summary table on each new answer.
+// Mouse: a click on a node reveals its line; a click on a group folds or unfolds it.
+// Keyboard: Tab moves between nodes, Enter reveals, Space folds or unfolds a group.
+
+import type { FromModelView, GraphNode, ModelGraph, ModelGraphAnswer, ToModelView } from './protocol';
+import { isGroup, layoutGraph, type Measure } from './layout';
+import { renderGraph } from './render';
+import { renderTable, totals } from './table';
+import { formatCount, formatFlops } from './format';
+import { pngBase64, standaloneSvg } from './export';
+
+export interface VsCodeApi {
+  postMessage(message: FromModelView): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+interface ViewState {
+  model?: string;
+  collapsed: Record<string, string[]>;
+  zoom: number;
+}
+
+const ZOOM_STEPS = [0.5, 0.67, 0.8, 1, 1.25, 1.5, 2];
+
+function button(label: string, onClick: () => void, aria?: string): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = label;
+  if (aria) b.setAttribute('aria-label', aria);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+export class ModelView {
+  private answer: ModelGraphAnswer | null = null;
+  private fileName = '';
+  private state: ViewState;
+  private svg: SVGSVGElement | null = null;
+  private size = { width: 0, height: 0 };
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly api: VsCodeApi,
+    private readonly measure: Measure,
+  ) {
+    const saved = api.getState() as Partial<ViewState> | undefined;
+    this.state = { model: saved?.model, collapsed: saved?.collapsed ?? {}, zoom: saved?.zoom ?? 1 };
+  }
+
+  receive(msg: ToModelView): void {
+    if (msg.type === 'error') {
+      this.root.replaceChildren(Object.assign(document.createElement('p'), { className: 'error', textContent: msg.message }));
+      return;
+    }
+    this.answer = msg.answer;
+    this.fileName = msg.fileName;
+    this.render();
+  }
+
+  private current(): ModelGraph | undefined {
+    const models = this.answer?.models ?? [];
+    return models.find((m) => m.name === this.state.model) ?? models[0];
+  }
+
+  private collapsed(g: ModelGraph): Set<string> {
+    return new Set(this.state.collapsed[g.name] ?? []);
+  }
+
+  private save(): void {
+    this.api.setState(this.state);
+  }
+
+  private toggle(g: ModelGraph, id: string): void {
+    const set = this.collapsed(g);
+    if (set.has(id)) set.delete(id);
+    else set.add(id);
+    this.state.collapsed[g.name] = [...set];
+    this.save();
+    this.render(id);
+  }
+
+  private setCollapsed(g: ModelGraph, all: boolean): void {
+    this.state.collapsed[g.name] = all ? g.nodes.filter(isGroup).map((n) => n.id) : [];
+    this.save();
+    this.render();
+  }
+
+  private zoom(delta: number): void {
+    const i = ZOOM_STEPS.findIndex((z) => z >= this.state.zoom);
+    const next = ZOOM_STEPS[Math.max(0, Math.min(ZOOM_STEPS.length - 1, (i < 0 ? ZOOM_STEPS.length - 1 : i) + delta))];
+    this.state.zoom = next;
+    this.save();
+    if (this.svg) this.applyZoom(this.svg);
+  }
+
+  private applyZoom(svg: SVGSVGElement): void {
+    svg.setAttribute('width', String(Math.ceil(this.size.width * this.state.zoom)));
+    svg.setAttribute('height', String(Math.ceil(this.size.height * this.state.zoom)));
+  }
+
+  private reveal(n: GraphNode): void {
+    this.api.postMessage({ type: 'reveal', start: n.span.start, end: n.span.end });
+  }
+
+  private async export(format: 'svg' | 'png'): Promise<void> {
+    const g = this.current();
+    if (!this.svg || !g) return;
+    const text = standaloneSvg(this.svg);
+    if (format === 'svg') this.api.postMessage({ type: 'save', format, name: `${g.name}.svg`, text });
+    else this.api.postMessage({ type: 'save', format, name: `${g.name}.png`, base64: await pngBase64(text, this.size.width, this.size.height) });
+  }
+
+  /** Redraws everything; `focusId` (else the node focused before) gets the focus back. */
+  render(focusId?: string): void {
+    const active = document.activeElement as Element | null;
+    const keepFocus = focusId ?? active?.closest?.('[data-id]')?.getAttribute('data-id') ?? undefined;
+    const scroller = this.root.querySelector('.graph-wrap');
+    const scroll = scroller ? { left: scroller.scrollLeft, top: scroller.scrollTop } : null;
+    const g = this.current();
+    const models = this.answer?.models ?? [];
+    const header = document.createElement('header');
+    header.className = 'toolbar';
+    const h1 = document.createElement('h1');
+    h1.textContent = g ? `${g.name}` : this.fileName;
+    header.appendChild(h1);
+    if (models.length > 1) {
+      const select = document.createElement('select');
+      select.setAttribute('aria-label', 'Model');
+      for (const m of models) select.appendChild(new Option(m.name, m.name, false, m === g));
+      select.addEventListener('change', () => {
+        this.state.model = select.value;
+        this.save();
+        this.render();
+      });
+      header.appendChild(select);
+    }
+    const parts: Node[] = [header];
+    if (!g) {
+      const p = document.createElement('p');
+      p.className = 'empty';
+      p.textContent = `${this.fileName} defines no model.`;
+      this.root.replaceChildren(...parts, p);
+      return;
+    }
+    const t = totals(g);
+    const stats = document.createElement('span');
+    stats.className = 'stats';
+    stats.textContent = `${formatCount(t.params)} params · ${formatFlops(t.flops)} FLOPs per sample`;
+    header.append(
+      stats,
+      button('Collapse all', () => this.setCollapsed(g, true)),
+      button('Expand all', () => this.setCollapsed(g, false)),
+      button('−', () => this.zoom(-1), 'Zoom out'),
+      button('+', () => this.zoom(1), 'Zoom in'),
+      button('Export SVG', () => void this.export('svg')),
+      button('Export PNG', () => void this.export('png')),
+    );
+
+    const collapsed = this.collapsed(g);
+    const layout = layoutGraph(g, collapsed, this.measure);
+    this.size = { width: layout.width, height: layout.height };
+    const svg = renderGraph(layout, g.nodes, g.name);
+    this.applyZoom(svg);
+    this.svg = svg;
+    this.wire(svg, g);
+    const wrap = document.createElement('div');
+    wrap.className = 'graph-wrap';
+    wrap.appendChild(svg);
+    parts.push(wrap);
+    if (g.problems.length > 0 || g.truncated) {
+      const ul = document.createElement('ul');
+      ul.className = 'problems';
+      for (const p of g.problems) ul.appendChild(Object.assign(document.createElement('li'), { textContent: `${p.severity}: ${p.message}` }));
+      if (g.truncated) ul.appendChild(Object.assign(document.createElement('li'), { textContent: 'The graph is too large; only its first part is drawn.' }));
+      parts.push(ul);
+    }
+    parts.push(renderTable(g, (n) => this.reveal(n)));
+    this.root.replaceChildren(...parts);
+    if (scroll) Object.assign(wrap, { scrollLeft: scroll.left, scrollTop: scroll.top });
+    if (keepFocus) (svg.querySelector(`[data-id="${CSS.escape(keepFocus)}"]`) as SVGElement | null)?.focus();
+  }
+
+  private wire(svg: SVGSVGElement, g: ModelGraph): void {
+    const nodeOf = (e: Event): GraphNode | undefined => {
+      const id = (e.target as Element).closest('[data-id]')?.getAttribute('data-id');
+      return id ? g.nodes.find((n) => n.id === id) : undefined;
+    };
+    svg.addEventListener('click', (e) => {
+      const n = nodeOf(e);
+      if (!n) return;
+      if (isGroup(n)) this.toggle(g, n.id);
+      else this.reveal(n);
+    });
+    svg.addEventListener('dblclick', (e) => {
+      const n = nodeOf(e);
+      if (n && isGroup(n)) this.reveal(n);
+    });
+    svg.addEventListener('keydown', (e) => {
+      const n = nodeOf(e);
+      if (!n) return;
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        this.reveal(n);
+      } else if (e.key === ' ' && isGroup(n)) {
+        e.preventDefault();
+        this.toggle(g, n.id);
+      }
+    });
+  }
+}
