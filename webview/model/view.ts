@@ -162,7 +162,7 @@ export class ModelView {
     const collapsed = this.collapsed(g);
     const layout = layoutGraph(g, collapsed, this.measure);
     this.size = { width: layout.width, height: layout.height };
-    const svg = renderGraph(layout, g.nodes, g.name);
+    const svg = renderGraph(layout, g.nodes, g.name, this.measure);
     this.applyZoom(svg);
     this.svg = svg;
     this.wire(svg, g);
