@@ -68,7 +68,7 @@ export function isGroup(n: GraphNode): boolean {
 /** The first line of a node: the layer or group name; inputs and outputs say which they are. */
 export function nodeTitle(n: GraphNode, collapsed: boolean): string {
   if (n.kind === 'input') return `input ${n.label}`;
-  if (n.kind === 'output') return `output ${n.label}`;
+  if (n.kind === 'output') return n.label === 'output' ? 'output' : `output ${n.label}`;
   if (isGroup(n)) return `${collapsed ? '▸' : '▾'} ${n.label}`;
   return n.label;
 }
