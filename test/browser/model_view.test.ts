@@ -1,10 +1,10 @@
 // The model view in a real browser (Debian's Chromium through playwright-core): the page
 // that renderModelViewHtml builds, with its CSP and the dist/model_view.js bundle, draws the
 // graphs the checker and the graph builder make of the examples. It checks that the
-// transformer's edges carry their shapes, that no two nodes (or a node and an edge label)
-// overlap, that the keyboard collapses the encoder and reveals lines, that errors mark their
-// node with the message as its tooltip, that a new answer (an edit) redraws, and that both
-// exports produce files. Screenshots go to test-results/model-view-*.png.
+// transformer's edges carry their shapes, that nothing overlaps (nodes, edge labels, the
+// group's header), that the keyboard folds the encoder and reveals lines, that errors mark
+// their node with the message as its tooltip, that a new answer (an edit) redraws, and that
+// both exports produce files. Screenshots go to test-results/model-view-*.png.
 // Without Chromium this FAILS with the reason, unless NETSPEC_ALLOW_MISSING_TOOLS=1.
 
 import { test } from 'node:test';
@@ -47,6 +47,7 @@ interface Drawn {
   nodes: { id: string; box: [number, number, number, number]; cls: string; title: string }[];
   labels: { from: string; to: string; text: string; box: [number, number, number, number] }[];
   clusters: string[];
+  headers: [number, number, number, number][];
 }
 
 /**
@@ -59,6 +60,7 @@ const DRAWN = `(() => {
     nodes: [...document.querySelectorAll('svg .node')].map((n) => ({ id: n.getAttribute('data-id'), box: box(n.querySelector('rect')), cls: n.getAttribute('class'), title: n.querySelector('title').textContent })),
     labels: [...document.querySelectorAll('svg .edge-label')].map((l) => ({ from: l.getAttribute('data-from'), to: l.getAttribute('data-to'), text: l.querySelector('text').textContent, box: box(l.querySelector('rect')) })),
     clusters: [...document.querySelectorAll('svg .cluster')].map((c) => c.getAttribute('data-id')),
+    headers: [...document.querySelectorAll('svg .cluster-header rect')].map(box),
   };
 })()`;
 
@@ -103,7 +105,9 @@ test('the model view draws the transformer with shapes on its edges, collapses, 
     for (const [i, a] of d.nodes.entries()) {
       for (const b of d.nodes.slice(i + 1)) assert.ok(!overlap(a.box, b.box), `${a.id} overlaps ${b.id}`);
       for (const l of d.labels) assert.ok(!overlap(a.box, l.box), `the label ${l.from}→${l.to} covers ${a.id}`);
+      for (const h of d.headers) assert.ok(!overlap(a.box, h), `the encoder's header covers ${a.id}`);
     }
+    assert.equal(d.headers.length, 1);
     // The table: a row per input, layer and group, totals from the checker.
     assert.equal(await page.locator('tbody tr').count(), 13);
     assert.match((await page.locator('dl.totals').textContent()) ?? '', /Total params10,698/);

@@ -27,6 +27,9 @@ export interface LaidNode {
 export interface LaidCluster {
   node: GraphNode;
   box: Box;
+  /** Where its header goes: a row of its own at the top, reserved in the layout. */
+  header: Box;
+  headerText: string;
 }
 
 export interface LaidEdge {
@@ -50,8 +53,8 @@ export type Measure = (text: string, role: 'title' | 'detail' | 'label') => numb
 
 export const NODE_HEIGHT = 40;
 export const LABEL_HEIGHT = 16;
-/** Room kept at the top of an expanded group for its header. */
-export const CLUSTER_HEADER = 22;
+/** Height of an expanded group's header row. */
+export const CLUSTER_HEADER = 20;
 const NODE_PADDING = 20;
 const MIN_NODE_WIDTH = 72;
 const MARGIN = 16;
@@ -71,6 +74,11 @@ export function nodeTitle(n: GraphNode, collapsed: boolean): string {
   if (n.kind === 'output') return n.label === 'output' ? 'output' : `output ${n.label}`;
   if (isGroup(n)) return `${collapsed ? '▸' : '▾'} ${n.label}`;
   return n.label;
+}
+
+/** An expanded group's header: its call as written ("▾ Encoder(d=32)") or "▾ repeat 3". */
+export function clusterHeader(n: GraphNode): string {
+  return `▾ ${n.detail || n.label}`;
 }
 
 /** The second line: the call as written, or the shape of an input or output. */
@@ -102,13 +110,23 @@ export function layoutGraph(g: ModelGraph, collapsed: ReadonlySet<string>, measu
   const dg = new dagre.graphlib.Graph({ compound: true, multigraph: false });
   dg.setGraph({ rankdir: 'TB', nodesep: 28, ranksep: 28, edgesep: 12, marginx: MARGIN, marginy: MARGIN });
   dg.setDefaultEdgeLabel(() => ({}));
+  // Each expanded group gets a header node inside it that every member ranks below, so the
+  // header has a row of its own that no node or label can take.
+  const headerOf = (id: string) => `${id}\u0000header`;
   for (const n of visible) {
-    if (clusterIds.has(n.id)) dg.setNode(n.id, { width: 0, height: 0 });
-    else {
+    if (clusterIds.has(n.id)) {
+      dg.setNode(n.id, { width: 0, height: 0 });
+      dg.setNode(headerOf(n.id), { width: Math.ceil(measure(clusterHeader(n), 'title')) + 12, height: CLUSTER_HEADER });
+      dg.setParent(headerOf(n.id), n.id);
+    } else {
       const width = Math.max(MIN_NODE_WIDTH, measure(nodeTitle(n, true), 'title'), measure(nodeDetail(n), 'detail')) + NODE_PADDING;
       dg.setNode(n.id, { width: Math.ceil(width), height: NODE_HEIGHT });
     }
     if (n.parent !== null && clusterIds.has(n.parent)) dg.setParent(n.id, n.parent);
+  }
+  for (const n of visible) {
+    if (n.parent === null || !clusterIds.has(n.parent)) continue;
+    dg.setEdge(headerOf(n.parent), clusterIds.has(n.id) ? headerOf(n.id) : n.id, { width: 0, height: 0, minlen: 1, weight: 10 });
   }
   const edges = new Map<string, { from: string; to: string; label: string }>();
   for (const e of g.edges) {
@@ -130,10 +148,9 @@ export function layoutGraph(g: ModelGraph, collapsed: ReadonlySet<string>, measu
   };
   const layout: GraphLayout = { width: 0, height: 0, nodes: [], clusters: [], edges: [] };
   for (const n of visible) {
-    if (clusterIds.has(n.id)) layout.clusters.push({ node: n, box: box(n.id) });
+    if (clusterIds.has(n.id)) layout.clusters.push({ node: n, box: box(n.id), header: box(headerOf(n.id)), headerText: clusterHeader(n) });
     else layout.nodes.push({ node: n, box: box(n.id), group: isGroup(n), collapsed: collapsed.has(n.id) });
   }
-  makeRoomForHeaders(layout);
   for (const e of edges.values()) {
     const l = dg.edge(e.from, e.to);
     const lw = l.width ?? 0;
@@ -151,25 +168,6 @@ export function layoutGraph(g: ModelGraph, collapsed: ReadonlySet<string>, measu
     layout.height = Math.max(layout.height, Math.ceil(c.box.y + c.box.height + MARGIN));
   }
   return layout;
-}
-
-/**
- * dagre leaves a rank's gap between a cluster's border and its first row; a header taller
- * than that gap would touch the row, so such a cluster grows upwards by the difference.
- */
-function makeRoomForHeaders(layout: GraphLayout): void {
-  for (const c of layout.clusters) {
-    const top = Math.min(...layout.nodes.filter((n) => inside(n.box, c.box)).map((n) => n.box.y));
-    const gap = top - c.box.y;
-    if (Number.isFinite(top) && gap < CLUSTER_HEADER + 4) {
-      const grow = CLUSTER_HEADER + 4 - gap;
-      c.box = { ...c.box, y: c.box.y - grow, height: c.box.height + grow };
-    }
-  }
-}
-
-function inside(inner: Box, outer: Box): boolean {
-  return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
 }
 
 /** True when two boxes share any area (touching edges do not count). */

@@ -5,7 +5,7 @@
 // so nothing here names a colour.
 
 import type { GraphNode } from './protocol';
-import { CLUSTER_HEADER, nodeDetail, nodeTitle, shapeLabel, type GraphLayout, type Measure } from './layout';
+import { nodeDetail, nodeTitle, shapeLabel, type GraphLayout } from './layout';
 import { formatBytes, formatCount, formatFlops } from './format';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -54,7 +54,7 @@ function innerProblemClass(group: GraphNode, all: readonly GraphNode[]): string 
   return '';
 }
 
-export function renderGraph(layout: GraphLayout, all: readonly GraphNode[], title: string, measure: Measure): SVGSVGElement {
+export function renderGraph(layout: GraphLayout, all: readonly GraphNode[], title: string): SVGSVGElement {
   const svg = el('svg', { xmlns: SVG, class: 'model-graph', width: layout.width, height: layout.height, viewBox: `0 0 ${layout.width} ${layout.height}`, role: 'group' });
   svg.setAttribute('aria-label', `Graph of model ${title}`);
   const defs = el('defs', {}, svg);
@@ -75,15 +75,14 @@ export function renderGraph(layout: GraphLayout, all: readonly GraphNode[], titl
     el('path', { class: 'edge', d, 'marker-end': 'url(#arrow)', 'data-from': e.from, 'data-to': e.to }, edges);
   }
 
-  // Group headers go over the edges (an edge entering a group from above crosses its
-  // header), on a background so they stay readable.
+  // Group headers go over the edges (an edge entering a group from above may cross its
+  // header row), on a background so they stay readable.
   const headers = el('g', { class: 'cluster-headers' }, svg);
   for (const c of layout.clusters) {
     const g = el('g', { class: 'cluster-header', 'data-id': c.node.id }, headers);
-    const header = `${nodeTitle(c.node, false).slice(0, 2)}${c.node.detail || c.node.label}`;
-    const width = Math.min(measure(header, 'title') + 8, c.box.width - 8);
-    el('rect', { class: 'label-bg', x: c.box.x + 4, y: c.box.y + 4, width, height: CLUSTER_HEADER - 6, rx: 3 }, g);
-    text(g, { class: 'cluster-title', x: c.box.x + 8, y: c.box.y + CLUSTER_HEADER - 7 }, header);
+    const h = c.header;
+    el('rect', { class: 'label-bg', x: h.x, y: h.y + 1, width: h.width, height: h.height - 2, rx: 3 }, g);
+    text(g, { class: 'cluster-title', x: h.x + 6, y: h.y + h.height - 6 }, c.headerText);
   }
 
   const nodes = el('g', { class: 'nodes' }, svg);

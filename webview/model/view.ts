@@ -19,8 +19,14 @@ export interface VsCodeApi {
 
 interface ViewState {
   model?: string;
-  collapsed: Record<string, string[]>;
+  /** Per model, the groups the user folded (true) or unfolded (false); others keep the default. */
+  folded: Record<string, Record<string, boolean>>;
   zoom: number;
+}
+
+/** A group inside another starts folded, so a deep model opens as its outline. */
+function foldedByDefault(n: GraphNode): boolean {
+  return n.parent !== null;
 }
 
 const ZOOM_STEPS = [0.5, 0.67, 0.8, 1, 1.25, 1.5, 2];
@@ -47,7 +53,7 @@ export class ModelView {
     private readonly measure: Measure,
   ) {
     const saved = api.getState() as Partial<ViewState> | undefined;
-    this.state = { model: saved?.model, collapsed: saved?.collapsed ?? {}, zoom: saved?.zoom ?? 1 };
+    this.state = { model: saved?.model, folded: saved?.folded ?? {}, zoom: saved?.zoom ?? 1 };
   }
 
   receive(msg: ToModelView): void {
@@ -66,7 +72,8 @@ export class ModelView {
   }
 
   private collapsed(g: ModelGraph): Set<string> {
-    return new Set(this.state.collapsed[g.name] ?? []);
+    const folded = this.state.folded[g.name] ?? {};
+    return new Set(g.nodes.filter((n) => isGroup(n) && (folded[n.id] ?? foldedByDefault(n))).map((n) => n.id));
   }
 
   private save(): void {
@@ -74,16 +81,14 @@ export class ModelView {
   }
 
   private toggle(g: ModelGraph, id: string): void {
-    const set = this.collapsed(g);
-    if (set.has(id)) set.delete(id);
-    else set.add(id);
-    this.state.collapsed[g.name] = [...set];
+    const folded = (this.state.folded[g.name] ??= {});
+    folded[id] = !this.collapsed(g).has(id);
     this.save();
     this.render(id);
   }
 
   private setCollapsed(g: ModelGraph, all: boolean): void {
-    this.state.collapsed[g.name] = all ? g.nodes.filter(isGroup).map((n) => n.id) : [];
+    this.state.folded[g.name] = Object.fromEntries(g.nodes.filter(isGroup).map((n) => [n.id, all]));
     this.save();
     this.render();
   }
@@ -162,7 +167,7 @@ export class ModelView {
     const collapsed = this.collapsed(g);
     const layout = layoutGraph(g, collapsed, this.measure);
     this.size = { width: layout.width, height: layout.height };
-    const svg = renderGraph(layout, g.nodes, g.name, this.measure);
+    const svg = renderGraph(layout, g.nodes, g.name);
     this.applyZoom(svg);
     this.svg = svg;
     this.wire(svg, g);

@@ -166,7 +166,16 @@ class GraphBuilder {
         this.walkBody(inner, stmt.body);
         scope.current = inner.current;
         group.shape = inner.current?.shape ?? null;
+        group.activationBytes = inner.current ? (this.nodes.find((n) => n.id === inner.current!.node)?.activationBytes ?? null) : null;
         this.sumChildren(group);
+        // The body is drawn once but runs `count` times; a count that is not a literal
+        // (a block parameter) leaves the costs of one pass.
+        if (/^\d+$/.test(count)) {
+          const times = Number(count);
+          group.params *= times;
+          group.trainableParams *= times;
+          if (group.flops !== null) group.flops *= times;
+        }
         return;
       }
     }

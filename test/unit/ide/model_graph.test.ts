@@ -96,6 +96,11 @@ test('repeat draws its body once inside a group labelled with the count', () => 
   assert.equal(group.label, 'repeat 3');
   assert.deepEqual(g.nodes.filter((n) => n.parent === group.id).map((n) => n.label), ['Dense']);
   assert.deepEqual(group.shape, ['batch', 8]);
+  // Its costs are the body's times the count, as the model's total counts them.
+  const body = g.nodes.find((n) => n.parent === group.id)!;
+  assert.equal(group.params, 3 * body.params);
+  assert.equal(g.params, group.params + g.nodes.find((n) => n.id === 'dense')!.params);
+  assert.equal(group.activationBytes, 8 * 4);
 });
 
 test('errors sit on the node that caused them, and the graph goes on past them', () => {
