@@ -124,10 +124,6 @@ export function layoutGraph(g: ModelGraph, collapsed: ReadonlySet<string>, measu
     }
     if (n.parent !== null && clusterIds.has(n.parent)) dg.setParent(n.id, n.parent);
   }
-  for (const n of visible) {
-    if (n.parent === null || !clusterIds.has(n.parent)) continue;
-    dg.setEdge(headerOf(n.parent), clusterIds.has(n.id) ? headerOf(n.id) : n.id, { width: 0, height: 0, minlen: 1, weight: 10 });
-  }
   const edges = new Map<string, { from: string; to: string; label: string }>();
   for (const e of g.edges) {
     const from = stand.get(e.from) ?? e.from;
@@ -137,6 +133,7 @@ export function layoutGraph(g: ModelGraph, collapsed: ReadonlySet<string>, measu
     // One edge per pair: a tensor used twice by one layer (x, x) is one arrow.
     if (!edges.has(`${from}\u0000${to}`)) edges.set(`${from}\u0000${to}`, { from, to, label });
   }
+  linkHeaders(dg, visible, clusterIds, [...edges.values()], headerOf);
   for (const e of edges.values()) {
     dg.setEdge(e.from, e.to, { width: Math.ceil(measure(e.label, 'label')) + 8, height: LABEL_HEIGHT, labelpos: 'c', minlen: 1 });
   }
@@ -168,6 +165,27 @@ export function layoutGraph(g: ModelGraph, collapsed: ReadonlySet<string>, measu
     layout.height = Math.max(layout.height, Math.ceil(c.box.y + c.box.height + MARGIN));
   }
   return layout;
+}
+
+/**
+ * Ranks each expanded group's header above its members: an invisible edge from the header
+ * to every member that nothing else in the group feeds (a nested group through its own
+ * header). Edges to the other members would add nothing to the ranking but would pull them
+ * sideways towards the header.
+ */
+function linkHeaders(dg: dagre.graphlib.Graph, visible: GraphNode[], clusterIds: ReadonlySet<string>, edges: { from: string; to: string }[], headerOf: (id: string) => string): void {
+  const parent = new Map(visible.map((n) => [n.id, n.parent]));
+  const inside = (id: string, group: string): boolean => {
+    for (let p: string | null | undefined = id; p; p = parent.get(p)) if (p === group) return true;
+    return false;
+  };
+  for (const c of clusterIds) {
+    const members = visible.filter((n) => n.parent === c);
+    const sources = members.filter((m) => !edges.some((e) => inside(e.to, m.id) && inside(e.from, c) && !inside(e.from, m.id)));
+    for (const m of sources.length > 0 ? sources : members.slice(0, 1)) {
+      dg.setEdge(headerOf(c), clusterIds.has(m.id) ? headerOf(m.id) : m.id, { width: 0, height: 0, minlen: 1, weight: 1 });
+    }
+  }
 }
 
 /** True when two boxes share any area (touching edges do not count). */
