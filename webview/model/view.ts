@@ -21,7 +21,8 @@ interface ViewState {
   model?: string;
   /** Per model, the groups the user folded (true) or unfolded (false); others keep the default. */
   folded: Record<string, Record<string, boolean>>;
-  zoom: number;
+  /** A scale, or 'fit': as large as fits the panel's width, at most 1. */
+  zoom: number | 'fit';
 }
 
 /** A group inside another starts folded, so a deep model opens as its outline. */
@@ -53,7 +54,10 @@ export class ModelView {
     private readonly measure: Measure,
   ) {
     const saved = api.getState() as Partial<ViewState> | undefined;
-    this.state = { model: saved?.model, folded: saved?.folded ?? {}, zoom: saved?.zoom ?? 1 };
+    this.state = { model: saved?.model, folded: saved?.folded ?? {}, zoom: saved?.zoom ?? 'fit' };
+    window.addEventListener('resize', () => {
+      if (this.state.zoom === 'fit' && this.svg) this.applyZoom(this.svg);
+    });
   }
 
   receive(msg: ToModelView): void {
@@ -94,16 +98,31 @@ export class ModelView {
   }
 
   private zoom(delta: number): void {
-    const i = ZOOM_STEPS.findIndex((z) => z >= this.state.zoom);
-    const next = ZOOM_STEPS[Math.max(0, Math.min(ZOOM_STEPS.length - 1, (i < 0 ? ZOOM_STEPS.length - 1 : i) + delta))];
-    this.state.zoom = next;
+    const now = this.scale();
+    const i = ZOOM_STEPS.findIndex((z) => z >= now - 1e-6);
+    this.state.zoom = ZOOM_STEPS[Math.max(0, Math.min(ZOOM_STEPS.length - 1, (i < 0 ? ZOOM_STEPS.length - 1 : i) + delta))];
     this.save();
     if (this.svg) this.applyZoom(this.svg);
   }
 
+  private fit(): void {
+    this.state.zoom = 'fit';
+    this.save();
+    if (this.svg) this.applyZoom(this.svg);
+  }
+
+  /** The scale in effect: 'fit' measures the graph's box, so it needs the page laid out. */
+  private scale(): number {
+    if (this.state.zoom !== 'fit') return this.state.zoom;
+    const room = (this.root.querySelector('.graph-wrap') as HTMLElement | null)?.clientWidth ?? 0;
+    if (room <= 0 || this.size.width <= 0) return 1;
+    return Math.max(0.25, Math.min(1, (room - 2) / this.size.width));
+  }
+
   private applyZoom(svg: SVGSVGElement): void {
-    svg.setAttribute('width', String(Math.ceil(this.size.width * this.state.zoom)));
-    svg.setAttribute('height', String(Math.ceil(this.size.height * this.state.zoom)));
+    const scale = this.scale();
+    svg.setAttribute('width', String(Math.floor(this.size.width * scale)));
+    svg.setAttribute('height', String(Math.floor(this.size.height * scale)));
   }
 
   private reveal(n: GraphNode): void {
@@ -160,6 +179,7 @@ export class ModelView {
       button('Expand all', () => this.setCollapsed(g, false)),
       button('−', () => this.zoom(-1), 'Zoom out'),
       button('+', () => this.zoom(1), 'Zoom in'),
+      button('Fit', () => this.fit(), 'Fit the graph to the width'),
       button('Export SVG', () => void this.export('svg')),
       button('Export PNG', () => void this.export('png')),
     );
@@ -168,7 +188,6 @@ export class ModelView {
     const layout = layoutGraph(g, collapsed, this.measure);
     this.size = { width: layout.width, height: layout.height };
     const svg = renderGraph(layout, g.nodes, g.name);
-    this.applyZoom(svg);
     this.svg = svg;
     this.wire(svg, g);
     const wrap = document.createElement('div');
@@ -184,6 +203,7 @@ export class ModelView {
     }
     parts.push(renderTable(g, (n) => this.reveal(n)));
     this.root.replaceChildren(...parts);
+    this.applyZoom(svg);
     if (scroll) Object.assign(wrap, { scrollLeft: scroll.left, scrollTop: scroll.top });
     if (keepFocus) (svg.querySelector(`[data-id="${CSS.escape(keepFocus)}"]`) as SVGElement | null)?.focus();
   }
