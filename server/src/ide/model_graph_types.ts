@@ -43,7 +43,7 @@ export interface GraphNode {
 }
 
 export interface GraphEdge {
-  /** Producer and consumer node ids (never a group: the client lifts them to a collapsed one). */
+  /** Producer and consumer node ids (never a group that holds nodes: the client lifts them to a folded one). */
   from: string;
   to: string;
   shape: JsonShape;
