@@ -4,7 +4,8 @@
 // transformer's edges carry their shapes, that nothing overlaps (nodes, edge labels, the
 // group's header), that the keyboard folds the encoder and reveals lines, that errors mark
 // their node with the message as its tooltip, that a new answer (an edit) redraws, and that
-// both exports produce files. Screenshots go to test-results/model-view-*.png.
+// both exports produce files, in the theme's colours. Screenshots go to
+// test-results/model-view-*.png (transformer, collapsed, dark, error; export.png is the PNG export).
 // Without Chromium this FAILS with the reason, unless NETSPEC_ALLOW_MISSING_TOOLS=1.
 
 import { test } from 'node:test';
@@ -134,6 +135,21 @@ test('the model view draws the transformer with shapes on its edges, collapses, 
     const reveals = (await posted(page)).filter((m): m is Extract<FromModelView, { type: 'reveal' }> => m.type === 'reveal');
     assert.deepEqual(reveals.map((r) => text.slice(r.start, r.end)), ['GlobalAvgPool1D()', 'Dense(d)']);
 
+    // Theme: the page takes the editor's colours (VS Code sets these variables on the page;
+    // here a dark theme's), and the export writes the colours in force onto each element.
+    await page.evaluate(() => {
+      const dark: Record<string, string> = {
+        '--vscode-editor-background': 'rgb(30, 30, 30)',
+        '--vscode-foreground': 'rgb(204, 204, 204)',
+        '--vscode-descriptionForeground': 'rgb(157, 157, 157)',
+        '--vscode-editorWidget-background': 'rgb(37, 37, 38)',
+        '--vscode-editorWidget-border': 'rgb(69, 69, 69)',
+      };
+      for (const [k, v] of Object.entries(dark)) document.documentElement.style.setProperty(k, v);
+    });
+    assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('svg .node .box')!).fill), 'rgb(37, 37, 38)');
+    await page.screenshot({ path: join(ROOT, 'test-results/model-view-dark.png'), fullPage: true });
+
     // Exports: a standalone SVG with the labels, and a PNG.
     await page.getByRole('button', { name: 'Export SVG' }).click();
     await page.getByRole('button', { name: 'Export PNG' }).click();
@@ -144,7 +160,7 @@ test('the model view draws the transformer with shapes on its edges, collapses, 
     assert.ok(svg && svg.format === 'svg' && png && png.format === 'png');
     assert.equal(svg.name, 'MnistTransformer.svg');
     assert.match(svg.text, /^<\?xml[^]*<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"[^]*\[batch, 28, 64\]/);
-    assert.match(svg.text, /style="fill:/, 'colours are written onto the elements');
+    assert.match(svg.text, /style="fill:rgb\(37, 37, 38\)/, 'the theme colours are written onto the elements');
     const bytes = Buffer.from(png.base64, 'base64');
     assert.deepEqual([...bytes.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], 'PNG signature');
     assert.ok(bytes.readUInt32BE(16) >= 2 * Math.floor(Math.max(...d.nodes.map((n) => n.box[2]))), 'drawn at twice the size');
