@@ -127,6 +127,13 @@ test('the model view draws the transformer with shapes on its edges, collapses, 
     await page.keyboard.press('Space');
     await page.waitForSelector('svg .cluster[data-id="encoder"]');
 
+    // Arrow keys follow the edges: down from the input reaches the Dense it feeds, up comes back.
+    await page.locator('svg .node[data-id="image"]').focus();
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-id')), 'dense');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-id')), 'image');
+
     // Enter on a node and a click on a table row ask to reveal that call's span.
     const text = readFileSync(join(ROOT, 'examples/mnist/mnist_transformer.netspec'), 'utf8');
     await page.locator('svg .node[data-id="global_avg_pool1d"]').focus();

@@ -2,10 +2,11 @@
 // groups and the zoom (saved with the webview's state, so they survive a hidden panel and a
 // reload), and redraws the toolbar, the graph and the summary table on each new answer.
 // Mouse: a click on a node reveals its line; a click on a group folds or unfolds it.
-// Keyboard: Tab moves between nodes, Enter reveals, Space folds or unfolds a group.
+// Keyboard: Tab moves between nodes and the arrows Down and Up along the edges, Enter
+// reveals, Space folds or unfolds a group.
 
 import type { FromModelView, GraphNode, ModelGraph, ModelGraphAnswer, ToModelView } from './protocol';
-import { isGroup, layoutGraph, type Measure } from './layout';
+import { isGroup, layoutGraph, type GraphLayout, type Measure } from './layout';
 import { renderGraph } from './render';
 import { renderTable, totals } from './table';
 import { formatCount, formatFlops } from './format';
@@ -189,7 +190,7 @@ export class ModelView {
     this.size = { width: layout.width, height: layout.height };
     const svg = renderGraph(layout, g.nodes, g.name);
     this.svg = svg;
-    this.wire(svg, g);
+    this.wire(svg, g, layout);
     const wrap = document.createElement('div');
     wrap.className = 'graph-wrap';
     wrap.appendChild(svg);
@@ -208,7 +209,7 @@ export class ModelView {
     if (keepFocus) (svg.querySelector(`[data-id="${CSS.escape(keepFocus)}"]`) as SVGElement | null)?.focus();
   }
 
-  private wire(svg: SVGSVGElement, g: ModelGraph): void {
+  private wire(svg: SVGSVGElement, g: ModelGraph, layout: GraphLayout): void {
     const nodeOf = (e: Event): GraphNode | undefined => {
       const id = (e.target as Element).closest('[data-id]')?.getAttribute('data-id');
       return id ? g.nodes.find((n) => n.id === id) : undefined;
@@ -226,7 +227,13 @@ export class ModelView {
     svg.addEventListener('keydown', (e) => {
       const n = nodeOf(e);
       if (!n) return;
-      if (e.key === 'Enter') {
+      const step = e.key === 'ArrowDown' ? 'to' : e.key === 'ArrowUp' ? 'from' : null;
+      if (step) {
+        // Follow the arrows: down to a node this one feeds, up to one that feeds it.
+        e.preventDefault();
+        const next = layout.edges.find((x) => (step === 'to' ? x.from : x.to) === n.id);
+        if (next) (svg.querySelector(`[data-id="${CSS.escape(step === 'to' ? next.to : next.from)}"]`) as SVGElement | null)?.focus();
+      } else if (e.key === 'Enter') {
         e.preventDefault();
         this.reveal(n);
       } else if (e.key === ' ' && isGroup(n)) {
