@@ -36,7 +36,7 @@ function toolsPresent(t: TestContext): boolean {
   assert.fail(`the model view browser test cannot run (set NETSPEC_ALLOW_MISSING_TOOLS=1 to skip): ${reason}`);
 }
 
-function graphMessage(file: string, text = readFileSync(join(ROOT, file), 'utf8'), version = 1): ToModelView {
+function graphMessage(file: string, text: string = readFileSync(join(ROOT, file), 'utf8'), version = 1): ToModelView {
   const path = join(ROOT, file);
   return { type: 'graph', fileName: file.split('/').pop()!, answer: { uri: `file://${path}`, version, models: modelGraphs(checkText(text, { path }), text) } };
 }
@@ -182,6 +182,16 @@ test('the model view draws the transformer with shapes on its edges, collapses, 
     assert.deepEqual(bad.map((n) => n.id), ['conv2d']);
     assert.match(bad[0].title, /error: .*Conv2D/);
     await page.screenshot({ path: join(ROOT, 'test-results/model-view-error.png'), fullPage: true });
+
+    // A file with two models offers a choice; the choice is kept across answers.
+    const two = 'model A {\n  input x: [4]\n  Dense(3)\n}\nmodel B {\n  input y: [6]\n  Dense(2)\n}\n';
+    await send(page, graphMessage('two.netspec', two, 3));
+    await page.waitForSelector('header select');
+    assert.deepEqual(await page.locator('header select option').allTextContents(), ['A', 'B']);
+    await page.locator('header select').selectOption('B');
+    await send(page, graphMessage('two.netspec', two, 4));
+    await page.waitForFunction(() => document.querySelector('svg .node[data-id="y"]') !== null);
+    assert.equal(await page.locator('header h1').textContent(), 'B');
     assert.deepEqual(logs.filter((l) => l.startsWith('pageerror') || l.startsWith('error')), []);
   } finally {
     await browser.close();
