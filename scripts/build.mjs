@@ -1,4 +1,4 @@
-// Bundles the four entry points with esbuild. `vscode` is provided by the editor; the
+// Bundles the entry points with esbuild. `vscode` is provided by the editor; the
 // `webgpu` package is a native module and stays external so its dawn.node is found.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -9,6 +9,7 @@ const entries = [
   { in: 'cli/src/main.ts', out: 'dist/cli.js', platform: 'node', format: 'cjs', banner: '#!/usr/bin/env node' },
   { in: 'webview/src/main.ts', out: 'dist/webview.js', platform: 'browser', format: 'iife' },
   { in: 'webview/src/worker.ts', out: 'dist/worker.js', platform: 'browser', format: 'iife' },
+  { in: 'webview/model/main.ts', out: 'dist/model_view.js', platform: 'browser', format: 'iife' },
 ];
 
 mkdirSync('dist', { recursive: true });

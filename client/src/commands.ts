@@ -1,16 +1,15 @@
 // Registers the extension's commands (package.json contributes.commands lists the same ids):
-// Train Model, Stop Training, Show Training Panel, Show Model Summary, Open Example and
+// Train Model, Stop Training, Show Training Panel, Show Model (the model view), Open Example and
 // Export Model. Each
 // handler reports problems as messages; none throws at the user.
 
-import * as path from 'node:path';
 import { FileType, Uri, commands, window, workspace, type Disposable, type ExtensionContext } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { exportCommand } from './export_command';
 import { EXPORT_COMMAND } from './export_plan';
+import { ModelViews } from './model_view';
 import type { PanelHost } from './panel_host';
 import { REVEAL_PANEL_COMMAND } from './status_bar';
-import { summaryMarkdown, type SummaryModel } from './summary_view';
 import { trainCommand, type TrainDeps } from './train_command';
 
 export const COMMANDS = {
@@ -22,10 +21,10 @@ export const COMMANDS = {
   export: EXPORT_COMMAND,
 } as const;
 
-export const SUMMARY_REQUEST = 'netspec/summary';
-
 export function registerCommands(context: ExtensionContext, deps: TrainDeps & { host: PanelHost }): Disposable[] {
+  const modelViews = new ModelViews(context, deps.client);
   return [
+    modelViews,
     commands.registerCommand(COMMANDS.train, (arg?: unknown) => trainCommand(deps, arg)),
     commands.registerCommand(COMMANDS.stop, () => {
       const channel = deps.host.current;
@@ -33,23 +32,23 @@ export function registerCommands(context: ExtensionContext, deps: TrainDeps & { 
       else void window.showInformationMessage('Netspec: no model is training.');
     }),
     commands.registerCommand(COMMANDS.showPanel, () => deps.host.reveal()),
-    commands.registerCommand(COMMANDS.showSummary, (arg?: unknown) => showSummary(deps.client(), arg)),
+    commands.registerCommand(COMMANDS.showSummary, (arg?: unknown) => showModelView(modelViews, deps.client(), arg)),
     commands.registerCommand(COMMANDS.openExample, () => openExample(context)),
     commands.registerCommand(COMMANDS.export, (arg?: unknown) => exportCommand({ context, client: deps.client, output: deps.output }, arg)),
   ];
 }
 
-/** The document to summarise: the argument's Uri, else the active netspec editor's. */
+/** The document to show: the argument's Uri, else the active netspec editor's. */
 function targetUri(arg: unknown): Uri | undefined {
   if (arg instanceof Uri) return arg;
   const doc = window.activeTextEditor?.document;
   return doc?.languageId === 'netspec' ? doc.uri : undefined;
 }
 
-async function showSummary(client: LanguageClient | undefined, arg: unknown): Promise<void> {
+async function showModelView(views: ModelViews, client: LanguageClient | undefined, arg: unknown): Promise<void> {
   const uri = targetUri(arg);
   if (!uri) {
-    void window.showErrorMessage('Netspec: open a .netspec file to see its model summary.');
+    void window.showErrorMessage('Netspec: open a .netspec file to see its model.');
     return;
   }
   if (!client) {
@@ -57,18 +56,9 @@ async function showSummary(client: LanguageClient | undefined, arg: unknown): Pr
     return;
   }
   try {
-    const doc = await workspace.openTextDocument(uri);
-    const models = await client.sendRequest<SummaryModel[]>(SUMMARY_REQUEST, { uri: doc.uri.toString() });
-    const content = summaryMarkdown(path.basename(uri.path), Array.isArray(models) ? models : []);
-    const page = await workspace.openTextDocument({ language: 'markdown', content });
-    try {
-      await commands.executeCommand('markdown.showPreview', page.uri);
-    } catch {
-      // Without the markdown extension, the source is the summary.
-      await window.showTextDocument(page, { preview: true });
-    }
+    await views.show(uri);
   } catch (e) {
-    void window.showErrorMessage(`Netspec: the summary failed: ${e instanceof Error ? e.message : String(e)}`);
+    void window.showErrorMessage(`Netspec: the model view failed: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 

@@ -1,6 +1,7 @@
 // The language server: document sync (incremental), diagnostics pushed as soon as the
 // edits already received are applied (no debounce timer), the feature handlers (features.ts) and the custom requests the client uses
-// to train (`netspec/modelIR`) and to show summaries (`netspec/summary`).
+// to train (`netspec/modelIR`), to show summaries (`netspec/summary`) and to draw the model
+// view (`netspec/modelGraph`).
 
 import {
   TextDocumentSyncKind,
@@ -10,6 +11,8 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SEMANTIC_TOKEN_MODIFIERS, SEMANTIC_TOKEN_TYPES } from '../ide/semantic_tokens';
+import { modelGraphs } from '../ide/model_graph';
+import type { ModelGraphAnswer } from '../ide/model_graph_types';
 import { modelIR, modelsJson } from '../ide/summary';
 import { toDiagnostic } from './convert';
 import { DocumentStates, uriToPath } from './documents';
@@ -30,6 +33,7 @@ const MAX_DEFERRALS = 200;
 
 export const MODEL_IR_REQUEST = 'netspec/modelIR';
 export const SUMMARY_REQUEST = 'netspec/summary';
+export const MODEL_GRAPH_REQUEST = 'netspec/modelGraph';
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -136,6 +140,14 @@ export function startServer(connection: Connection): void {
   connection.onRequest(SUMMARY_REQUEST, (params: { uri: string }) => {
     const doc = documents.get(params?.uri);
     return doc ? modelsJson(states.snapshot(doc).checked) : [];
+  });
+
+  // The model view's graphs, of the version the edits received so far make (null: not open).
+  connection.onRequest(MODEL_GRAPH_REQUEST, (params: { uri: string }): ModelGraphAnswer | null => {
+    const doc = documents.get(params?.uri);
+    if (!doc) return null;
+    const snap = states.snapshot(doc);
+    return { uri: doc.uri, version: snap.version, models: modelGraphs(snap.checked, snap.text) };
   });
 
   documents.listen(connection);

@@ -2,7 +2,7 @@
 // Model" (the command the ▶ Train code lens runs), and wait for the run to end. The command
 // resolves with the run's outcome, so the suite checks the final metrics, that the weights
 // file beside the model is a valid safetensors file, that the extension's API remembers the
-// run, and that Show Model Summary opens the summary page. Plain CommonJS in the extension host.
+// run, and that Show Model opens the model view. Plain CommonJS in the extension host.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -83,11 +83,11 @@ exports.run = async function run() {
   console.log('netspec-e2e:screenshot trained');
   await new Promise((r) => setTimeout(r, 1500));
 
-  // Show Model Summary opens a markdown page with the model's table.
+  // Show Model opens the model view, a webview (model_view.suite.js checks it in detail).
   await vscode.window.showTextDocument(doc);
   await vscode.commands.executeCommand('netspec.showSummary');
-  await waitFor('the summary page', () =>
-    vscode.workspace.textDocuments.find((d) => d.languageId === 'markdown' && d.getText().includes('## Iris') && d.getText().includes('| Dense |')),
+  await waitFor('the model view', () =>
+    vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('netspec.modelView')),
   );
   console.log('train: all checks passed');
 };

@@ -1,11 +1,9 @@
 // The client's small pure pieces: where weights go and how they are written, settings with
-// bad values, the status bar text, the Train command's argument and refusal rules, and the
-// summary page.
+// bad values, the status bar text, and the Train command's argument and refusal rules.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { readSettings } from '../../../client/src/settings';
 import { statusText, TrainingStatus } from '../../../client/src/status_bar';
-import { summaryMarkdown } from '../../../client/src/summary_view';
 import { chooseModel, describeFailure, parseTrainArgs, refusal, type ModelIRResponse } from '../../../client/src/train_plan';
 import { toBytes, weightsPath, writeWeights, type WriteFs } from '../../../client/src/weights_writer';
 import { finalMetrics } from '../../../client/src/run_session';
@@ -149,27 +147,4 @@ test('final metrics list validation first', () => {
   const snap = { runId: 'r', model: 'M', sourceUri: '', backend: null, steps: [], epochs: [e], status: 'finished' as const };
   assert.equal(finalMetrics(snap), 'val_loss 0.3, val_accuracy 0.9333, loss 0.2, accuracy 0.95');
   assert.equal(finalMetrics({ ...snap, epochs: [] }), 'no epoch completed');
-});
-
-test('the summary page has a table per model with 1-based lines and escaped cells', () => {
-  const md = summaryMarkdown('iris.netspec', [
-    {
-      name: 'Iris',
-      params: 150,
-      trainableParams: 142,
-      inputs: [{ name: 'x', shape: ['batch', 4] }],
-      outputs: [{ name: 'out', shape: ['batch', 3] }],
-      layers: [
-        { line: 3, op: 'BatchNorm', outputShape: ['batch', 4], params: 16 },
-        { line: 4, op: 'Dense|odd', outputShape: null, params: 1234 },
-      ],
-    },
-  ]);
-  assert.match(md, /^# Model summary: iris\.netspec/);
-  assert.match(md, /## Iris/);
-  assert.match(md, /Inputs: x \[batch, 4\]/);
-  assert.match(md, /\| 4 \| BatchNorm \| \[batch, 4\] \| 16 \|/);
-  assert.match(md, /\| 5 \| Dense\\\|odd \| \? \| 1,234 \|/);
-  assert.match(md, /Total params: 150 \(trainable 142, non-trainable 8\)/);
-  assert.match(summaryMarkdown('e.netspec', []), /defines no model/);
 });

@@ -14,6 +14,7 @@ import { semanticTokens } from '../../../server/src/ide/semantic_tokens';
 import { signatureHelp } from '../../../server/src/ide/signature_help';
 import { documentSymbols } from '../../../server/src/ide/symbols';
 import { modelIR, modelsJson } from '../../../server/src/ide/summary';
+import { modelGraphs } from '../../../server/src/ide/model_graph';
 import { MNIST, WITH_BLOCK, check } from './helpers';
 
 function inside(text: string, span: { start: number; end: number }, what: string): void {
@@ -44,5 +45,11 @@ test('features survive every prefix of a file being typed', () => {
     for (const l of codeLenses(c, 'file:///x.netspec')) inside(text, l.span, 'lens');
     modelsJson(c);
     modelIR(c);
+    for (const g of modelGraphs(c, text)) {
+      const ids = new Set(g.nodes.map((n) => n.id));
+      assert.equal(ids.size, g.nodes.length, 'node ids are unique');
+      for (const n of g.nodes) inside(text, n.span, 'graph node');
+      for (const e of g.edges) assert.ok(ids.has(e.from) && ids.has(e.to), `edge ${e.from}→${e.to} joins nodes of the graph`);
+    }
   }
 });
