@@ -116,7 +116,7 @@ describe('keras import: models saved by TensorFlow.js', () => {
       ['Permute', 'swap'],
       ['Dense', 'soft'],
     ]);
-    assert.match(result.problems[0].message, /reset_after=false is not supported .*TensorFlow\.js's GRU always has reset_after=False/);
+    assert.match(result.problems[0].message, /recurrent_activation="hard_sigmoid" is not supported \(Netspec computes sigmoid\); reset_after=false is not supported \(Netspec computes True\); TensorFlow\.js's GRU always has reset_after=False/);
     assert.match(result.problems[1].message, /recurrent_activation="hard_sigmoid" is not supported/);
     assert.match(result.problems[2].message, /Netspec has no such layer/);
     assert.match(result.problems[3].message, /activation softplus is not supported/);

@@ -64,9 +64,16 @@ export function callSources(className: string, inbound: string[]): string[] {
 
 /**
  * The model text of `graph`, whose every layer `mapped` holds; `intInputs` are the inputs
- * read as integer ids; `header` is comment lines put above the model.
+ * read as integer ids; `header` is comment lines put above the model; `outputNames` are
+ * names for output layers' tensors (a Netspec export's own output names).
  */
-export function emitModel(graph: KerasModelGraph, mapped: Map<string, MappedLayer>, intInputs: Set<string>, header: string[]): Emitted {
+export function emitModel(
+  graph: KerasModelGraph,
+  mapped: Map<string, MappedLayer>,
+  intInputs: Set<string>,
+  header: string[],
+  outputNames: ReadonlyMap<string, string> = new Map(),
+): Emitted {
   // A layer with no calls passes its input on: readers of it read that input.
   const alias = new Map<string, string>();
   const resolve = (t: string): string => alias.get(t) ?? t;
@@ -102,7 +109,8 @@ export function emitModel(graph: KerasModelGraph, mapped: Map<string, MappedLaye
   let dims = 0;
   for (const input of graph.inputs) {
     names.set(input.name, identifier(input.name, null, taken));
-    lines.push(`  input ${names.get(input.name)}: ${shapeText(input, () => `size${++dims}`)}${intInputs.has(input.name) ? ' int' : ''}`);
+    const fresh = () => identifier(`size${++dims}`, null, taken);
+    lines.push(`  input ${names.get(input.name)}: ${shapeText(input, fresh)}${intInputs.has(input.name) ? ' int' : ''}`);
   }
   const single = outputs.length === 1 && statements.length > 0 && statements[statements.length - 1].result === outputs[0];
   const nodeIds = new Map<string, string>();
@@ -128,24 +136,24 @@ export function emitModel(graph: KerasModelGraph, mapped: Map<string, MappedLaye
       for (const c of calls) lines.push(`  ${c}`);
       return;
     }
-    names.set(st.result, identifier(st.result, classOf.get(st.result) ?? null, taken));
+    names.set(st.result, identifier(outputNames.get(st.result) ?? st.result, classOf.get(st.result) ?? null, taken));
     const src = st.sources.map((s) => names.get(s) ?? s);
     const source = src.length === 1 ? src[0] : `(${src.join(', ')})`;
     const pad = ' '.repeat(names.get(st.result)!.length + 5);
     const chain = calls.map((c, i) => (i === 0 ? c : `${pad}${c}`)).join(' ->\n');
     lines.push(`  ${names.get(st.result)} = ${source} -> ${chain}`);
   });
-  const outputNames: string[] = [];
+  const written: string[] = [];
   if (single && !names.has(outputs[0])) {
-    outputNames.push('output');
+    written.push('output');
   } else {
     for (const o of outputs) {
       lines.push(`  output ${names.get(o) ?? o}`);
-      outputNames.push(names.get(o) ?? o);
+      written.push(names.get(o) ?? o);
     }
   }
   lines.push('}', '');
-  return { text: lines.join('\n'), nodeIds, outputs: outputNames };
+  return { text: lines.join('\n'), nodeIds, outputs: written };
 }
 
 function shapeText(input: GraphInput, fresh: () => string): string {

@@ -94,7 +94,7 @@ export function importKeras(source: ImportSource): ImportResult {
   }
 
   const header = [`Imported from ${source.fileName} (Keras model "${graph.name}") by netspec import.`, ...notes.map((n) => `Dropped: ${n}`)];
-  const emitted = emitModel(graph, mapped, intInputs, header);
+  const emitted = emitModel(graph, mapped, intInputs, header, exportedOutputNames(source.json));
 
   let weights: NamedArray[] | null = null;
   const hasManifest = isObject(source.json) && Array.isArray(source.json.weightsManifest) && source.json.weightsManifest.length > 0;
@@ -109,4 +109,13 @@ export function importKeras(source: ImportSource): ImportResult {
     weights = arrays.arrays;
   }
   return { ok: true, value: { model: modelName(graph.name), text: emitted.text, weights, outputs: emitted.outputs, notes, layers: graph.layers.length } };
+}
+
+/** The output names a Netspec export keeps in model.json's metadata, by the layer producing each. */
+function exportedOutputNames(json: Json): Map<string, string> {
+  const names = new Map<string, string>();
+  const meta = isObject(json) && isObject(json.userDefinedMetadata) ? json.userDefinedMetadata.netspec : undefined;
+  if (!isObject(meta) || !Array.isArray(meta.outputs)) return names;
+  for (const o of meta.outputs) if (isObject(o) && typeof o.name === 'string' && typeof o.layer === 'string') names.set(o.layer, o.name);
+  return names;
 }

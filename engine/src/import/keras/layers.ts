@@ -95,12 +95,12 @@ function droppedNotes(layer: GraphLayer): string[] {
 
 type Check = string | null;
 
-/** The first setting of `c` that differs from what Netspec computes, as a reason. */
+/** Every setting of `c` that differs from what Netspec computes, as one reason (null when none). */
 function expect(c: JsonObject, wanted: Record<string, (v: Json | undefined) => boolean>, shown: Record<string, string>): Check {
-  for (const [k, ok] of Object.entries(wanted)) {
-    if (!ok(c[k])) return `${k}=${JSON.stringify(c[k])} is not supported (Netspec computes ${shown[k]})`;
-  }
-  return null;
+  const bad = Object.entries(wanted)
+    .filter(([k, ok]) => !ok(c[k]))
+    .map(([k]) => `${k}=${JSON.stringify(c[k])} is not supported (Netspec computes ${shown[k]})`);
+  return bad.length ? bad.join('; ') : null;
 }
 
 const absentOr = (...values: Json[]) => (v: Json | undefined) => v === undefined || v === null || values.some((x) => JSON.stringify(x) === JSON.stringify(v));
@@ -276,7 +276,7 @@ function mapRecurrent(layer: GraphLayer, notes: string[]): MappedLayer | string 
   // Keras 2 and 3 default reset_after to True; TF.js writes its only choice, False.
   if (cls === 'GRU') wanted.reset_after = absentOr(true);
   const bad = expect(c, wanted, shown);
-  if (bad) return cls === 'GRU' && bad.startsWith('reset_after') ? `${bad}; TensorFlow.js's GRU always has reset_after=False` : bad;
+  if (bad) return cls === 'GRU' && bad.includes('reset_after=') ? `${bad}; TensorFlow.js's GRU always has reset_after=False, so a TF.js GRU cannot be imported` : bad;
   const seq = c.return_sequences === true;
   const args: (string | null)[] = [String(c.units), seq ? 'return_sequences=true' : null];
   if (cls === 'SimpleRNN') {
