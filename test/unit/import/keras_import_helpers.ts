@@ -74,10 +74,10 @@ export interface FeedSpec {
   data: number[];
 }
 
-/** Random batched inputs for a TF.js model's inputs (ids below `vocab` for int inputs). */
+/** Random batched inputs for a TF.js model's inputs (ids below `vocab` for int inputs; 5 steps where the size is open). */
 export function randomFeeds(model: tf.LayersModel, batch: number, seed: number, vocab = 0): FeedSpec[] {
   return model.inputs.map((input, k) => {
-    const shape = [batch, ...(input.shape.slice(1) as number[])];
+    const shape = [batch, ...input.shape.slice(1).map((d) => d ?? 5)];
     if (vocab > 0) return { shape, dtype: 'int32', data: randomValues(sizeOf(shape), seed + k, 0, vocab).map(Math.floor) };
     return { shape, dtype: 'float32', data: randomValues(sizeOf(shape), seed + k, -1.5, 1.5) };
   });

@@ -64,6 +64,38 @@ const KERAS2_CNN = {
   backend: 'tensorflow',
 };
 
+/** A Keras 2 functional model: integer ids through a GRU (reset_after=True), cross-attention to a second input (value as a call keyword). */
+const KERAS2_CROSS = {
+  class_name: 'Functional',
+  config: {
+    name: 'model',
+    trainable: true,
+    layers: [
+      { class_name: 'InputLayer', config: { batch_input_shape: [null, 12], dtype: 'float32', sparse: false, ragged: false, name: 'ids' }, name: 'ids', inbound_nodes: [] },
+      { class_name: 'InputLayer', config: { batch_input_shape: [null, 5, 8], dtype: 'float32', sparse: false, ragged: false, name: 'memory' }, name: 'memory', inbound_nodes: [] },
+      { class_name: 'Embedding', config: { name: 'embed', input_dim: 100, output_dim: 8, mask_zero: false, input_length: null }, name: 'embed', inbound_nodes: [[['ids', 0, 0, {}]]] },
+      {
+        class_name: 'GRU',
+        config: { name: 'gru', units: 8, return_sequences: true, activation: 'tanh', recurrent_activation: 'sigmoid', use_bias: true, reset_after: true, dropout: 0.2, recurrent_dropout: 0.0, return_state: false, go_backwards: false, stateful: false, unroll: false, time_major: false },
+        name: 'gru',
+        inbound_nodes: [[['embed', 0, 0, {}]]],
+      },
+      {
+        class_name: 'MultiHeadAttention',
+        config: { name: 'cross', num_heads: 2, key_dim: 4, value_dim: 4, dropout: 0.0, use_bias: true, output_shape: null, attention_axes: null },
+        name: 'cross',
+        inbound_nodes: [[['gru', 0, 0, { value: ['memory', 0, 0] }]]],
+      },
+      { class_name: 'GlobalMaxPooling1D', config: { name: 'pool', data_format: 'channels_last', keepdims: false }, name: 'pool', inbound_nodes: [[['cross', 0, 0, {}]]] },
+      { class_name: 'Dense', config: { name: 'out', units: 1, activation: 'sigmoid' }, name: 'out', inbound_nodes: [[['pool', 0, 0, {}]]] },
+    ],
+    input_layers: [['ids', 0, 0], ['memory', 0, 0]],
+    output_layers: [['out', 0, 0]],
+  },
+  keras_version: '2.15.0',
+  backend: 'tensorflow',
+};
+
 describe('keras import: Keras JSON', () => {
   test('Keras 3 functional transformer block with MultiHeadAttention (causal), residuals and LayerNormalization', () => {
     const result = importKeras({ json: KERAS3_TRANSFORMER as unknown as Json, fileName: 'config.json' });
@@ -86,6 +118,32 @@ describe('keras import: Keras JSON', () => {
     assert.equal(ir.params, 320 + 13 * 13 * 32 * 10 + 10);
     assert.match(result.value.text, /model Sequential \{\n {2}input conv2d_input: \[28, 28, 1\]\n {2}Conv2D\(32, 3, activation=relu\)\n {2}MaxPool2D\(\)\n {2}Flatten\(\)\n {2}Dense\(10, activation=softmax\)\n\}/);
     assert.match(result.value.notes.join('\n'), /^Conv2D conv2d: kernel_regularizer dropped/);
+  });
+
+  test('Keras 2 functional: GRU with reset_after=True, cross-attention from its value keyword, ids declared int', () => {
+    const result = importKeras({ json: KERAS2_CROSS as unknown as Json, fileName: 'model.json' });
+    assert.ok(result.ok, result.ok ? '' : JSON.stringify(result.problems));
+    const { text, notes } = result.value;
+    const ir = checkImported(text);
+    // Embedding 100·8, GRU 3·(8·8 + 8·8 + 2·8), MHA 4·(8·2·4 + 8), Dense 8 + 1.
+    assert.equal(ir.params, 800 + 432 + 288 + 9);
+    assert.equal(
+      text.split('\n').filter((l) => !l.startsWith('#')).join('\n'),
+      [
+        'model Model {',
+        '  input ids: [12] int',
+        '  input memory: [5, 8]',
+        '  gru = ids -> Embedding(100, 8) ->',
+        '        GRU(8, return_sequences=true)',
+        '  out = (gru, memory) -> MultiHeadAttention(2, key_dim=4) ->',
+        '        GlobalMaxPool1D() ->',
+        '        Dense(1, activation=sigmoid)',
+        '  output out',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    assert.match(notes.join('\n'), /GRU gru: dropout=0\.2 dropped/);
   });
 
   test('a Keras setting Netspec computes differently is refused with the layer named', () => {

@@ -98,6 +98,17 @@ describe('keras import: models saved by TensorFlow.js', () => {
     assert.match(r.imported.text, /SimpleRNN\(4, return_sequences=true, activation=relu\)/);
   });
 
+  test('an open sequence length becomes a symbolic size', async () => {
+    const m = tf.sequential({ name: 'any_length' });
+    m.add(tf.layers.conv1d({ filters: 3, kernelSize: 2, padding: 'same', inputShape: [null, 4] }));
+    m.add(tf.layers.lstm({ units: 4, recurrentActivation: 'sigmoid' }));
+    m.add(tf.layers.dense({ units: 2 }));
+    const r = await importMatches(m, 17);
+    worst = Math.max(worst, r.worst);
+    assert.match(r.imported.text, /input x: \[size1, 4\]\n/);
+    assert.deepEqual(r.ir.inputs[0].shape, ['size1', 4]);
+  });
+
   test('layers Netspec cannot express: refused, each named with its Keras name and why', async () => {
     const m = tf.sequential({ name: 'odd' });
     m.add(tf.layers.embedding({ inputDim: 10, outputDim: 4, inputShape: [5] }));
