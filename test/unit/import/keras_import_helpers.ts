@@ -40,6 +40,20 @@ export async function saveTfjs(model: tf.LayersModel): Promise<SavedTfjs> {
   return { json: JSON.parse(JSON.stringify(json)) as Json, shards: new Map([['weights.bin', new Uint8Array(data)]]) };
 }
 
+/**
+ * The weights cut into `n` shard files at byte offsets that fall inside weights, as
+ * tensorflowjs_converter cuts large models (group1-shard1ofN.bin, ...).
+ */
+export function splitShards(saved: SavedTfjs, n: number): SavedTfjs {
+  if (n === 1) return saved;
+  const bin = saved.shards.get('weights.bin')!;
+  const cuts = Array.from({ length: n + 1 }, (_v, k) => (k === n ? bin.length : Math.floor((bin.length * k) / n) + (k > 0 ? 1 : 0)));
+  const paths = cuts.slice(0, n).map((_c, k) => `group1-shard${k + 1}of${n}.bin`);
+  const json = structuredClone(saved.json) as { weightsManifest: { paths: string[] }[] };
+  json.weightsManifest[0].paths = paths;
+  return { json: json as unknown as Json, shards: new Map(paths.map((p, k) => [p, bin.slice(cuts[k], cuts[k + 1])])) };
+}
+
 /** Replaces every weight with random values (positive moving variances), so no weight is at its initial value. */
 export function randomizeWeights(model: tf.LayersModel, seed: number): void {
   const values = model.weights.map((w, k) => {
@@ -131,9 +145,9 @@ export function assertClose(ours: { shape: number[]; data: ArrayLike<number> }[]
  * The whole check for one TF.js model: random weights, save, import, check (no
  * diagnostics, TF.js's parameter count), and outputs equal to TF.js's predict.
  */
-export async function importMatches(model: tf.LayersModel, seed: number, vocab = 0): Promise<{ imported: ImportedModel; ir: ModelIR; worst: number }> {
+export async function importMatches(model: tf.LayersModel, seed: number, vocab = 0, shards = 1): Promise<{ imported: ImportedModel; ir: ModelIR; worst: number }> {
   randomizeWeights(model, seed);
-  const imported = importOk(await saveTfjs(model));
+  const imported = importOk(splitShards(await saveTfjs(model), shards));
   const ir = checkImported(imported.text);
   assert.equal(ir.params, model.countParams(), 'parameter count');
   const feeds = randomFeeds(model, 3, seed + 50, vocab);

@@ -47,7 +47,7 @@ export interface ImportSource {
 const NESTED = new Set(['Sequential', 'Functional', 'Model']);
 const INT_DTYPES = /^u?int/;
 
-/** A human line for one problem: "Conv2D conv (layer 3): dilation_rate=[2,2] is not supported (...)". */
+/** A human line for one problem: "Conv2D layer 'conv': dilation_rate=[2,2] is not supported (...)". */
 export function formatProblem(p: ImportProblem): string {
   return p.layer !== undefined ? `${p.className} layer '${p.layer}': ${p.message}` : p.message;
 }
