@@ -138,12 +138,14 @@ describe('keras import: Keras JSON', () => {
         '  out = (gru, memory) -> MultiHeadAttention(2, key_dim=4) ->',
         '        GlobalMaxPool1D() ->',
         '        Dense(1, activation=sigmoid)',
-        '  output out',
         '}',
         '',
       ].join('\n'),
     );
     assert.match(notes.join('\n'), /GRU gru: dropout=0\.2 dropped/);
+    // One output, made last: Netspec's default output name, as a user writes it.
+    assert.deepEqual(result.value.outputs, ['output']);
+    assert.deepEqual(ir.outputs.map((o) => o.name), ['output']);
   });
 
   test('a Keras setting Netspec computes differently is refused with the layer named', () => {

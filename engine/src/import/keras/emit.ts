@@ -1,7 +1,8 @@
 // The .netspec text of a mapped Keras graph, written the way a user would: a Sequential
 // model is one layer per line from its input; a functional model binds a name only where a
 // tensor is read again (a residual, a merge, an output), and a linear run of layers between
-// such tensors is one chain with one layer per line. The text also fixes the node ids the
+// such tensors is one chain with one layer per line, or plain lines when it continues from
+// the tensor the previous statement made (the current tensor). The text also fixes the node ids the
 // checker will give each call (engine weights are "id/kernel"), by the checker's own rule:
 // the layer's name in snake case, numbered from its second use ("dense", "dense_1").
 
@@ -112,7 +113,9 @@ export function emitModel(
     const fresh = () => identifier(`size${++dims}`, null, taken);
     lines.push(`  input ${names.get(input.name)}: ${shapeText(input, fresh)}${intInputs.has(input.name) ? ' int' : ''}`);
   }
-  const single = outputs.length === 1 && statements.length > 0 && statements[statements.length - 1].result === outputs[0];
+  // One output made by the last statement is Netspec's default output, "output", unless a
+  // Netspec export named it otherwise.
+  const single = outputs.length === 1 && statements.length > 0 && statements[statements.length - 1].result === outputs[0] && (outputNames.get(outputs[0]) ?? 'output') === 'output';
   const nodeIds = new Map<string, string>();
   const counters = new Map<string, number>();
   const nodeId = (op: string): string => {
@@ -131,12 +134,14 @@ export function emitModel(
       return m.calls.map((c) => c.text);
     });
     const named = (uses.get(st.result) ?? 0) > 0 || (outputs.includes(st.result) && !single);
-    const fromStart = k === 0 && st.sources.length === 1 && st.sources[0] === graph.inputs[0]?.name;
-    if (!named && fromStart) {
+    // The current tensor is the first input, then each statement's result.
+    const current = k === 0 ? graph.inputs[0]?.name : statements[k - 1].result;
+    if (!named && st.sources.length === 1 && st.sources[0] === current) {
       for (const c of calls) lines.push(`  ${c}`);
       return;
     }
-    names.set(st.result, identifier(outputNames.get(st.result) ?? st.result, classOf.get(st.result) ?? null, taken));
+    const preferred = single && st.result === outputs[0] ? undefined : outputNames.get(st.result);
+    names.set(st.result, identifier(preferred ?? st.result, classOf.get(st.result) ?? null, taken));
     const src = st.sources.map((s) => names.get(s) ?? s);
     const source = src.length === 1 ? src[0] : `(${src.join(', ')})`;
     const pad = ' '.repeat(names.get(st.result)!.length + 5);
@@ -144,7 +149,7 @@ export function emitModel(
     lines.push(`  ${names.get(st.result)} = ${source} -> ${chain}`);
   });
   const written: string[] = [];
-  if (single && !names.has(outputs[0])) {
+  if (single) {
     written.push('output');
   } else {
     for (const o of outputs) {

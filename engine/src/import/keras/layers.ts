@@ -237,6 +237,12 @@ export function mapLayer(layer: GraphLayer, ranks: number[]): MappedLayer | stri
       if (c.mask_zero === true) return 'mask_zero=True is not supported (Netspec does not mask padding ids)';
       return done([call('Embedding', [String(c.input_dim), String(c.output_dim)], ['embeddings'])], r + 1);
     }
+    case 'PositionEmbedding': {
+      // keras_hub's layer names its size sequence_length; Netspec's Keras export writes max_len.
+      const size = typeof c.sequence_length === 'number' ? c.sequence_length : c.max_len;
+      if (typeof size !== 'number') return 'its sequence_length is not a number';
+      return done([call('PositionEmbedding', [String(size)], ['embeddings'])]);
+    }
     case 'SimpleRNN':
     case 'LSTM':
     case 'GRU':
