@@ -41,8 +41,9 @@ const KERAS3_TRANSFORMER = {
       layer('GlobalAveragePooling1D', 'pool', { data_format: 'channels_last', keepdims: false }, [tensor('ln2', seq)]),
       layer('Dense', 'probs', { units: 3, activation: { module: 'keras.activations', class_name: 'function', config: 'softmax', registered_name: 'function' }, use_bias: true }, [tensor('pool', [null, 16])]),
     ],
+    // Keras 3 writes a model built on one tensor (not a list) with flat references.
     input_layers: [['tokens', 0, 0]],
-    output_layers: [['probs', 0, 0]],
+    output_layers: ['probs', 0, 0],
   },
   registered_name: 'Functional',
 };
