@@ -76,18 +76,19 @@ function call(op: string, args: (string | null)[], weights: string[] = []): Nets
 }
 
 /** Settings that only shape training in Keras; a non-default one is dropped with a note. */
-const TRAINING_ONLY = [
-  'kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'recurrent_regularizer', 'beta_regularizer', 'gamma_regularizer', 'embeddings_regularizer',
-  'kernel_constraint', 'bias_constraint', 'recurrent_constraint', 'beta_constraint', 'gamma_constraint', 'embeddings_constraint',
-];
+const REGULARIZERS = ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'recurrent_regularizer', 'beta_regularizer', 'gamma_regularizer', 'embeddings_regularizer'];
+const CONSTRAINTS = ['kernel_constraint', 'bias_constraint', 'recurrent_constraint', 'beta_constraint', 'gamma_constraint', 'embeddings_constraint'];
 
 function droppedNotes(layer: GraphLayer): string[] {
   const c = layer.config;
   const notes: string[] = [];
-  const dropped = TRAINING_ONLY.filter((k) => c[k] !== undefined && c[k] !== null);
-  if (dropped.length) notes.push(`${layer.className} ${layer.name}: ${dropped.join(', ')} dropped (a train block's regularizer applies to every kernel)`);
+  const set = (keys: string[]) => keys.filter((k) => c[k] !== undefined && c[k] !== null);
+  const regularizers = set(REGULARIZERS);
+  if (regularizers.length) notes.push(`${layer.className} ${layer.name}: ${regularizers.join(', ')} dropped (a train block's regularizer applies to every kernel)`);
+  const constraints = set(CONSTRAINTS);
+  if (constraints.length) notes.push(`${layer.className} ${layer.name}: ${constraints.join(', ')} dropped (Netspec has no weight constraints)`);
   for (const k of ['dropout', 'recurrent_dropout']) {
-    if (typeof c[k] === 'number' && c[k] !== 0) notes.push(`${layer.className} ${layer.name}: ${k}=${c[k]} dropped (Netspec's recurrent layers have no dropout; add a Dropout layer)`);
+    if (typeof c[k] === 'number' && c[k] !== 0) notes.push(`${layer.className} ${layer.name}: ${k}=${c[k]} dropped (it acts in training only; Netspec's recurrent and attention layers have none)`);
   }
   if (c.trainable === false) notes.push(`${layer.className} ${layer.name}: trainable=False dropped (Netspec trains every weight)`);
   return notes;
@@ -181,8 +182,11 @@ export function mapLayer(layer: GraphLayer, ranks: number[]): MappedLayer | stri
       const op = `Global${layer.className.includes('Average') ? 'Avg' : 'Max'}Pool${layer.className.slice(-2)}`;
       return done([call(op, [])], 1);
     }
-    case 'Flatten':
-      return done([call('Flatten', [])], 1);
+    case 'Flatten': {
+      // channels_first would flatten an image in another order.
+      const bad = expect(c, { data_format: absentOr('channels_last') }, { data_format: 'channels_last' });
+      return bad ?? done([call('Flatten', [])], 1);
+    }
     case 'Reshape': {
       const target = c.target_shape;
       if (!Array.isArray(target) || !target.every((d) => typeof d === 'number')) return 'its target_shape is not a list of numbers';
@@ -271,8 +275,9 @@ function mapRecurrent(layer: GraphLayer, notes: string[]): MappedLayer | string 
     return_state: absentOr(false),
     go_backwards: absentOr(false),
     stateful: absentOr(false),
+    time_major: absentOr(false),
   };
-  const shown: Record<string, string> = { use_bias: 'True', return_state: 'False', go_backwards: 'False', stateful: 'False', reset_after: 'True' };
+  const shown: Record<string, string> = { use_bias: 'True', return_state: 'False', go_backwards: 'False', stateful: 'False', time_major: 'False', reset_after: 'True' };
   if (cls !== 'SimpleRNN') {
     wanted.activation = absentOr('tanh');
     wanted.recurrent_activation = absentOr('sigmoid');
@@ -308,7 +313,6 @@ function mapAttention(layer: GraphLayer, ranks: number[], notes: string[]): Mapp
   // Keras calls it (query, value) or (query, value, key); Netspec's pair is (query, key_value).
   const distinct = [...new Set(layer.inbound)];
   if (distinct.length > 2 || (layer.inbound.length === 3 && layer.inbound[1] !== layer.inbound[2])) return 'a key other than its value is not supported';
-  if (typeof c.dropout === 'number' && c.dropout !== 0) notes.push(`MultiHeadAttention ${layer.name}: dropout=${c.dropout} dropped`);
   const causal = layer.callKwargs.use_causal_mask === true;
   if (causal && distinct.length > 1) return 'use_causal_mask applies to self-attention only in Netspec';
   return { calls: [call('MultiHeadAttention', [String(c.num_heads), `key_dim=${c.key_dim}`, causal ? 'causal=true' : null], MHA_WEIGHTS)], rank: 2, notes };
