@@ -3,6 +3,7 @@
 
 import { runCheck } from './check';
 import { runExport } from './export';
+import { runImport } from './import';
 import { runPredict } from './predict';
 import { runTrain } from './train';
 import type { Command } from './io';
@@ -30,6 +31,11 @@ export const COMMANDS: CommandEntry[] = [
     name: 'export',
     summary: 'export FILE --format onnx|pytorch|tfjs|keras [--model NAME] [--weights W] [--out DIR] [--quantize int8] [--json]',
     run: runExport,
+  },
+  {
+    name: 'import',
+    summary: 'import FILE [--out FILE.netspec] [--weights W] [--json]   a Keras / TF.js model as Netspec',
+    run: runImport,
   },
 ];
 
