@@ -8,7 +8,7 @@
 
 import { elementCount, type Shape } from '../../../engine/catalog/shape';
 import type { CallInfo, CheckedFile, ModelSummary } from '../sema/checked';
-import { snakeName } from '../sema/state';
+import { snakeName } from '../../../engine/catalog/names';
 import type { BlockDecl, Call, Expr, ModelDecl, Span, Stmt } from '../syntax/ast';
 import type { GraphEdge, GraphNode, GraphNodeKind, GraphProblem, JsonShape, ModelGraph } from './model_graph_types';
 

@@ -9,7 +9,8 @@ import { formatShape } from '../../../engine/catalog/shape';
 import type { BlockDecl, Call, Span } from '../syntax/ast';
 import { boundSpan, boundValue, evalValue, matchArgs, resolveLayerArgs, type BoundCall } from './args';
 import { layerKey, type LayerKey, type ResolvedLayer } from './layer_cache';
-import { MAX_BLOCK_DEPTH, outputName, snakeName, unknownTensor, type Frame, type Tensor, type Walk } from './state';
+import { MAX_BLOCK_DEPTH, outputName, unknownTensor, type Frame, type Tensor, type Walk } from './state';
+import { snakeName } from '../../../engine/catalog/names';
 import { reportUnused, valueEnv } from './scope';
 
 const ACTIVATION_OPS: Record<string, string> = {

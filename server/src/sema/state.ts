@@ -11,6 +11,7 @@ import type { PVal, ValueEnv } from './args';
 import type { CallInfo, StatementInfo } from './checked';
 import { DiagnosticSink, own, SymbolTable } from './context';
 import { LayerCache } from './layer_cache';
+import { NodeIds } from '../../../engine/catalog/names';
 
 /** A value flowing through the model. Shape null means unknown after an error. */
 export interface Tensor {
@@ -92,7 +93,7 @@ export class Walk {
   readonly suggested = new Set<string>();
   /** Top-level calls of the model for ModelSummary.layers. */
   readonly topCalls: { line: number; op: string; outputShape: Shape | null; params: number }[] = [];
-  private readonly counters = new Map<string, number>();
+  private readonly ids = new NodeIds();
 
   constructor(
     readonly modelName: string,
@@ -125,10 +126,7 @@ export class Walk {
 
   /** A Keras-style id unique in its scope: dense, dense_1, ... */
   uniqueId(prefix: string, base: string): string {
-    const key = prefix === '' ? base : `${prefix}${base}`;
-    const n = this.counters.get(key) ?? 0;
-    this.counters.set(key, n + 1);
-    return n === 0 ? key : `${key}_${n}`;
+    return this.ids.next(prefix === '' ? base : `${prefix}${base}`);
   }
 
   addNode(node: RawNode, flops: number | null, params: number, trainable: number): void {
@@ -170,28 +168,6 @@ export class Walk {
   markUsed(t: Tensor): void {
     if (t.def) this.used.add(t.def.start);
   }
-}
-
-const SNAKE = new Map<string, string>();
-
-/** "MaxPool2D" -> "max_pool2d", "LSTM" -> "lstm": Keras-style node names (memoised). */
-export function snakeName(name: string): string {
-  let out = SNAKE.get(name);
-  if (out === undefined) {
-    out = toSnake(name);
-    // Layer names are few; block names come from the user, so the table is bounded.
-    if (SNAKE.size > 10_000) SNAKE.clear();
-    SNAKE.set(name, out);
-  }
-  return out;
-}
-
-function toSnake(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase()
-    .replace(/(\d)_d$/, '$1d');
 }
 
 const OUTPUT_NAMES = new Map<string, string>();

@@ -8,20 +8,10 @@
 // shared strings, so a 10,000-line file lexes in a few milliseconds.
 
 import type { Token, TokenKind } from './ast';
+import { RESERVED_WORDS } from '../../../engine/catalog/names';
 
 /** The reserved words of spec §1. */
-export const KEYWORDS: ReadonlySet<string> = new Set([
-  'model',
-  'block',
-  'train',
-  'input',
-  'output',
-  'repeat',
-  'int',
-  'float',
-  'true',
-  'false',
-]);
+export const KEYWORDS: ReadonlySet<string> = RESERVED_WORDS;
 
 const CH_TAB = 9;
 const CH_LF = 10;

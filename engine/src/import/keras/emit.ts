@@ -4,21 +4,12 @@
 // such tensors is one chain with one layer per line, or plain lines when it continues from
 // the tensor the previous statement made (the current tensor). The text also fixes the node ids the
 // checker will give each call (engine weights are "id/kernel"), by the checker's own rule:
-// the layer's name in snake case, numbered from its second use ("dense", "dense_1").
+// the layer's name in snake case, numbered from its second use ("dense", "dense_1"), from
+// engine/catalog/names.ts, which the checker uses too.
 
 import type { GraphInput, KerasModelGraph } from './graph';
 import type { MappedLayer } from './layers';
-
-const KEYWORDS = new Set(['model', 'block', 'train', 'input', 'output', 'repeat', 'int', 'float', 'true', 'false']);
-
-/** "MaxPool2D" → "max_pool2d", "LSTM" → "lstm": the checker's node names (server/src/sema/state.ts). */
-export function snakeName(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase()
-    .replace(/(\d)_d$/, '$1d');
-}
+import { NodeIds, RESERVED_WORDS, snakeName } from '../../../catalog/names';
 
 /** A Netspec identifier for a Keras name; TF.js's "dense_Dense1" becomes "dense1". */
 function identifier(name: string, className: string | null, taken: Set<string>): string {
@@ -27,7 +18,7 @@ function identifier(name: string, className: string | null, taken: Set<string>):
   if (tfjs && className && tfjs[2] === className) base = `${tfjs[1]}${tfjs[3]}`;
   base = base.replace(/[^A-Za-z0-9_]/g, '_');
   if (!/^[A-Za-z_]/.test(base)) base = `t_${base}`;
-  if (KEYWORDS.has(base)) base = `${base}_`;
+  if (RESERVED_WORDS.has(base)) base = `${base}_`;
   let out = base;
   for (let i = 1; taken.has(out); i++) out = `${base}_${i}`;
   taken.add(out);
@@ -117,13 +108,8 @@ export function emitModel(
   // Netspec export named it otherwise.
   const single = outputs.length === 1 && statements.length > 0 && statements[statements.length - 1].result === outputs[0] && (outputNames.get(outputs[0]) ?? 'output') === 'output';
   const nodeIds = new Map<string, string>();
-  const counters = new Map<string, number>();
-  const nodeId = (op: string): string => {
-    const base = snakeName(op);
-    const n = counters.get(base) ?? 0;
-    counters.set(base, n + 1);
-    return n === 0 ? base : `${base}_${n}`;
-  };
+  const ids = new NodeIds();
+  const nodeId = (op: string): string => ids.next(snakeName(op));
   statements.forEach((st, k) => {
     const calls = st.layers.flatMap((l) => {
       const m = mapped.get(l)!;
