@@ -54,6 +54,13 @@ export interface TrainIR {
   schedule?: TrainSchedule | null;
 }
 
+/**
+ * The seed of a run whose train block gives none (Keras examples' favourite, and spec §5's):
+ * the model's initial weights, the epochs' shuffles and a `validation = 0.2` split all draw
+ * from it, so the CLI and the editor split and train alike.
+ */
+export const DEFAULT_SEED = 42;
+
 /** Defaults where the train block is silent (Keras's where Keras has one). */
 export const TRAIN_DEFAULTS = {
   loss: 'mse',

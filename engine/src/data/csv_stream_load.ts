@@ -12,7 +12,7 @@
 import type { ModelIR } from '../../catalog/ir';
 import { formatShape } from '../../catalog/shape';
 import type { TrainDataSource } from '../../catalog/train_ir';
-import type { ArraySet, Dataset } from '../train/types';
+import type { ArraySet, Dataset } from './dataset';
 import { csvRecordChunks, type CsvRecord } from './csv_stream';
 import { dataFail, type DataResult } from './data_error';
 import { blockRowsFor, DiskRows, rowLayout, RowWriter } from './disk_rows';

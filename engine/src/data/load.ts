@@ -9,13 +9,10 @@
 // must be UTF-8: a bad byte is an error naming its line (utf8.ts), streamed or whole.
 
 import type { ModelIR } from '../../catalog/ir';
-import type { TrainDataSource, TrainIR } from '../../catalog/train_ir';
+import { DEFAULT_SEED, type TrainDataSource, type TrainIR } from '../../catalog/train_ir';
 import { dataFail, type DataResult } from './data_error';
 import { csvTable, jsonTable } from './records';
-import { splitValidation } from '../train/dataset';
-// The loop's default seed, so the split and the shuffles agree when the block sets none.
-import { DEFAULT_SEED } from '../train/run';
-import type { Dataset } from '../train/types';
+import { splitValidation, type Dataset } from './dataset';
 import { loadIdx, loadNpy } from './arrays';
 import { loadArrayRows } from './array_rows';
 import { loadImages } from './images';
@@ -25,7 +22,7 @@ import { tableDataset } from './tabular';
 import { loadCsvStreamedSource } from './csv_stream_load';
 import type { DiskRows } from './disk_rows';
 import { Utf8Checker, utf8Message } from './utf8';
-import type { BatchSource } from '../train/batch_source';
+import type { BatchSource } from './batch_source';
 
 export type { LoadOptions } from './load_options';
 
