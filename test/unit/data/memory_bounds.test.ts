@@ -23,8 +23,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('the probe reads a file larger than its chunk record for record as the engine reads the whole text', () => {
   // Rows of varied length with CRLF and LF endings, a two-byte character and quoted fields
-  // holding commas and newlines, past 1 MiB, so chunk boundaries fall inside fields, inside
-  // "\r\n", inside quotes and inside the character's bytes.
+  // holding commas and newlines, over many of the probe's chunks, so chunk boundaries fall
+  // inside fields, inside "\r\n", inside quotes and inside the character's bytes.
   const rows = ['id,text,label'];
   for (let i = 0, length = 0; length < 2.5 * (1 << 20); i++) {
     const text = i % 5 === 0 ? `"é${'x'.repeat(i % 97)},\n""q""\r\nend"` : `é${'x'.repeat(i % 97)}`;
