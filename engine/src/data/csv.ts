@@ -156,7 +156,6 @@ export class CsvReader {
   }
 }
 
-
 /**
  * The checks that make CSV records a table, fed one record at a time: the header's names
  * (trimmed, none empty, none twice), then each row's field count; `end` reports an empty
@@ -255,24 +254,24 @@ export function parseCsv(text: string, file: string): DataResult<CsvTable> {
  */
 export async function* csvRecordChunks(bytes: AsyncIterable<Uint8Array>, file: string): AsyncGenerator<CsvChunk & { sawContent: boolean }> {
   const decoder = new TextDecoder();
-  const parser = new CsvReader(file);
+  const reader = new CsvReader(file);
   try {
     for await (const chunk of bytes) {
-      const r = parser.feed(decoder.decode(chunk, { stream: true }));
-      yield { ...r, sawContent: parser.sawContent };
+      const r = reader.feed(decoder.decode(chunk, { stream: true }));
+      yield { ...r, sawContent: reader.sawContent };
       if (!r.ok) return;
     }
   } catch (e) {
     const code = (e as { code?: unknown } | null)?.code;
     const why = typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
-    yield { ok: false, error: { code: 'data-error', file, message: `the CSV file cannot be read (${why})` }, sawContent: parser.sawContent };
+    yield { ok: false, error: { code: 'data-error', file, message: `the CSV file cannot be read (${why})` }, sawContent: reader.sawContent };
     return;
   }
-  const tail = parser.feed(decoder.decode());
+  const tail = reader.feed(decoder.decode());
   if (!tail.ok) {
-    yield { ...tail, sawContent: parser.sawContent };
+    yield { ...tail, sawContent: reader.sawContent };
     return;
   }
-  const last = parser.end();
-  yield last.ok ? { ok: true, records: [...tail.records, ...last.records], sawContent: parser.sawContent } : { ...last, sawContent: parser.sawContent };
+  const last = reader.end();
+  yield last.ok ? { ok: true, records: [...tail.records, ...last.records], sawContent: reader.sawContent } : { ...last, sawContent: reader.sawContent };
 }

@@ -1,13 +1,13 @@
 // Reading a train block's data, wherever the bytes are (a DataFiles: the disk for the CLI,
-// memory for the editor's webview): a TrainDataSource (csv, json, npy, idx, images)
-// and the model IR in, a Dataset shaped to the model out, or an error value that names the
-// file, the line and column where there is one, and the fix. Also the validation set: a
-// fraction held out after a seeded shuffle, or a second source read the same way with the
-// training labels (the split is dataset.ts's splitValidation, from the same seed in the
-// CLI and the editor). CSV files are streamed when the DataFiles can (csv_stream_load.ts), so their text
-// is never held whole; npy and uncompressed IDX files over the memory budget are read in
-// place by byte range (array_rows.ts); the other formats are read into memory. Text files
-// must be UTF-8: a bad byte is an error naming its line (utf8.ts), streamed or whole.
+// memory for the editor's webview): a TrainDataSource (csv, json, npy, idx, images) and the
+// model IR in, a Dataset shaped to the model out, or an error value that names the file,
+// the line and column where there is one, and the fix. Also the validation set: a fraction
+// held out after a seeded shuffle, or a second source read the same way with the training
+// labels (the split is dataset.ts's splitValidation, from the same seed in the CLI and the
+// editor). CSV files are streamed when the DataFiles can (csv_stream_load.ts), so their
+// text is never held whole; npy and uncompressed IDX files over the memory budget are read
+// in place by byte range (array_rows.ts); the other formats are read into memory. Text
+// files must be UTF-8: a bad byte is an error naming its line (utf8.ts), streamed or whole.
 
 import type { ModelIR } from '../../catalog/ir';
 import { DEFAULT_SEED, type TrainDataSource, type TrainIR } from '../../catalog/train_ir';
