@@ -30,10 +30,13 @@ lines.length = 0;
 
 const ir = { inputs: [{ name: 'x', shape: [8], dtype: 'float32' }], nodes: [], outputs: [{ name: 'y', tensor: 'x' }] } as unknown as ModelIR;
 
-async function time(fn: () => unknown | Promise<unknown>): Promise<number> {
+/** Wall-clock and CPU milliseconds (CPU time is the steadier figure on a shared machine). */
+async function time(fn: () => unknown | Promise<unknown>): Promise<{ wall: number; cpu: number }> {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   await fn();
-  return performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 };
 }
 
 function median(xs: number[]): number {
@@ -68,9 +71,11 @@ async function main(): Promise<void> {
   console.log(`${(text.length / 1e6).toFixed(1)} MB CSV, median of ${RUNS}; load average ${loadavg()[0].toFixed(2)}`);
   for (const [name, fn] of rows) {
     await time(fn);
-    const ms: number[] = [];
-    for (let r = 0; r < RUNS; r++) ms.push(await time(fn));
-    console.log(`${name.padEnd(36)} ${median(ms).toFixed(0).padStart(6)} ms  (${ms.map((m) => m.toFixed(0)).join(', ')})`);
+    const ts: { wall: number; cpu: number }[] = [];
+    for (let r = 0; r < RUNS; r++) ts.push(await time(fn));
+    const wall = median(ts.map((t) => t.wall));
+    const cpu = median(ts.map((t) => t.cpu));
+    console.log(`${name.padEnd(36)} ${wall.toFixed(0).padStart(6)} ms wall ${cpu.toFixed(0).padStart(6)} ms cpu  (wall ${ts.map((t) => t.wall.toFixed(0)).join(', ')})`);
   }
 }
 
