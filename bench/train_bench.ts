@@ -29,7 +29,7 @@ import { setBackend } from '../engine/src/tensor';
 import { objectiveOf } from '../engine/src/train/objective';
 import { BatchRunner } from '../engine/src/train/pass';
 import { loopSettings, train } from '../engine/src/train/run';
-import type { Dataset } from '../engine/src/train/types';
+import type { Dataset } from '../engine/src/data/dataset';
 import { WasmBackend } from '../engine/src/wasm/backend';
 import { createWasmBackendThreaded } from '../engine/src/wasm/threads_node';
 import { setUpPeers } from './peers';

@@ -5,13 +5,12 @@
 
 import { dirname, resolve } from 'node:path';
 import type { ModelIR } from '../../engine/catalog/ir';
-import type { TrainIR } from '../../engine/catalog/train_ir';
+import { DEFAULT_SEED, type TrainIR } from '../../engine/catalog/train_ir';
 import { formatDataError } from '../../engine/src/data/data_error';
 import { loadTrainingData } from '../../engine/src/data/load';
 import { EXPORT_FORMATS, type ExportSource, type ValidationData } from '../../engine/src/export/types';
 import { findExporter } from '../../engine/src/export/formats';
 import { Model } from '../../engine/src/model';
-import { DEFAULT_SEED } from '../../engine/src/train/run';
 import { downloadWeights, loadWeights } from '../../engine/src/train/weights';
 import type { NamedArray } from '../../engine/src/train/types';
 import { CpuBackend } from '../../engine/src/cpu/backend';

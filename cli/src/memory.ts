@@ -8,7 +8,7 @@ import { totalmem } from 'node:os';
 import type { ModelIR } from '../../engine/catalog/ir';
 import type { TrainIR } from '../../engine/catalog/train_ir';
 import { checkFits, estimateTrainingMemory } from '../../engine/src/train/memory_estimate';
-import type { Dataset } from '../../engine/src/train/types';
+import type { Dataset } from '../../engine/src/data/dataset';
 
 /** Bytes training may use: NETSPEC_MEMORY_LIMIT_MB, else 80% of the host's memory. */
 export function memoryLimit(env: NodeJS.ProcessEnv = process.env): number {

@@ -59,3 +59,10 @@ export interface TrainIR {
   /** Optional: absent or null means a constant learning rate (the optimizer's lr). */
   schedule?: TrainSchedule | null;
 }
+
+/**
+ * The seed of a run whose train block gives none (Keras examples' favourite, and spec §5's):
+ * the model's initial weights, the epochs' shuffles and a `validation = 0.2` split all draw
+ * from it, so the CLI and the editor split and train alike.
+ */
+export const DEFAULT_SEED = 42;

@@ -31,7 +31,7 @@ import type { NamedArray } from '../../engine/src/train/types';
 import { decodeSafetensors, encodeSafetensors } from '../../engine/src/io/safetensors';
 import { PYTORCH_EXPORTER } from '../../engine/src/export/pytorch';
 import { checkText } from '../../server/src/sema/check';
-import { shuffledOrder } from '../../engine/src/train/dataset';
+import { shuffledOrder } from '../../engine/src/data/dataset';
 import { Rng } from '../../engine/src/rng';
 
 const CLI = resolve('dist/cli.js');

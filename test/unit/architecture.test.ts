@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 function sources(dir: string): string[] {
   const out: string[] = [];
@@ -26,6 +26,15 @@ function violations(dir: string, forbidden: (spec: string, file: string) => bool
 
 test('engine/catalog imports nothing outside itself', () => {
   assert.deepEqual(violations('engine/catalog', (s) => !s.startsWith('./') && !(s.startsWith('../') && !s.startsWith('../../'))), []);
+});
+
+test('engine/src/data imports nothing of the engine but itself, engine/catalog and the seeded hash', () => {
+  // Data formats are a leaf: the CLI, the webview and the editor's data probe read files
+  // without the loop, tensors or backends. Shuffles and the validation split draw from
+  // rng.ts, which is itself a leaf, so nothing else of the engine comes in through it.
+  const allowed = (target: string) => target.startsWith('engine/src/data/') || target.startsWith('engine/catalog/') || target === 'engine/src/rng';
+  assert.deepEqual(violations('engine/src/data', (s, f) => s.startsWith('.') && !allowed(join(dirname(f), s))), []);
+  assert.deepEqual(imports('engine/src/rng.ts'), []);
 });
 
 test('the engine never imports vscode, the LSP libraries or the server', () => {

@@ -12,14 +12,15 @@ import { weightsMetadata } from '../../engine/catalog/weights_file';
 import type { Backend } from '../../engine/src/backend';
 import { CpuBackend } from '../../engine/src/cpu/backend';
 import { formatDataError } from '../../engine/src/data/data_error';
-import type { DataFiles } from '../../engine/src/data/files';
-import { prepareData } from '../../engine/src/data/prepare';
+import { memoryFiles, type DataFiles } from '../../engine/src/data/files';
+import { loadTrainingData } from '../../engine/src/data/load';
 import { encodeSafetensors } from '../../engine/src/io/safetensors';
 import { setBackend } from '../../engine/src/tensor';
 import { predict } from '../../engine/src/train/predict';
 import { train } from '../../engine/src/train/run';
 import { createWasmBackend } from '../../engine/src/wasm/backend';
-import type { Dataset, NamedArray, StepEvent } from '../../engine/src/train/types';
+import type { Dataset } from '../../engine/src/data/dataset';
+import type { NamedArray, StepEvent } from '../../engine/src/train/types';
 import type { BackendChoice, BackendInfo, ClassReport, FromPanel, RunSnapshot, SamplePrediction, StepPoint, ToPanel } from '../protocol';
 import { PauseGate } from './pause_gate';
 import { classReport, samplePredictions } from './report';
@@ -160,7 +161,8 @@ export class WorkerRun {
     if (picked.info.fallbackReason) deps.post({ type: 'log', level: 'warn', message: `training on the CPU: ${picked.info.fallbackReason}` });
 
     const files = new Map(msg.files.map((f) => [f.path, f.bytes] as [string, Uint8Array]));
-    const prepared = await prepareData(config, files, ir, (b) => deps.gunzip(b), deps.decodeImage);
+    // The bytes the extension read, loaded exactly as `netspec train` loads them from disk.
+    const prepared = await loadTrainingData(config, ir, memoryFiles(files, (b) => deps.gunzip(b), deps.decodeImage));
     if (!prepared.ok) {
       deps.post({ type: 'failed', runId, error: { code: prepared.error.code, message: formatDataError(prepared.error) } });
       return;

@@ -11,7 +11,7 @@ import type { TrainDataSource } from '../../catalog/train_ir';
 import { dataFail, type DataResult } from './data_error';
 import { idxRoleFault, idxScale, parseIdx } from './idx';
 import { parseNpy } from './npy';
-import type { ArraySet, Dataset } from '../train/types';
+import type { ArraySet, Dataset } from './dataset';
 import { checkClassIndices, describeInputs, fillInputs, inputSlots, outputSlots, type InputSlot } from './model_fit';
 import type { LoadOptions } from './load_options';
 import { basename } from './files';

@@ -4,7 +4,8 @@
 // collects what the targets need — whether a target column holds text and its distinct
 // labels, since class indices follow the sorted labels. The second pass parses each row
 // straight into typed arrays of the exact size, so peak memory is the numeric arrays, not
-// strings. Faults are the in-memory reader's, with the same words, lines and columns.
+// strings. The reader and the table checks are csv.ts's, so faults are the in-memory
+// reader's, with the same words, lines and columns.
 // When those arrays would exceed `options.budgetBytes` and the DataFiles offer a row store,
 // the second pass writes binary rows to a temporary file instead (disk_rows.ts), and the
 // result is a DiskRows source; the file is deleted if the pass fails.
@@ -12,8 +13,8 @@
 import type { ModelIR } from '../../catalog/ir';
 import { formatShape } from '../../catalog/shape';
 import type { TrainDataSource } from '../../catalog/train_ir';
-import type { ArraySet, Dataset } from '../train/types';
-import { csvRecordChunks, type CsvRecord } from './csv_stream';
+import type { ArraySet, Dataset } from './dataset';
+import { csvRecordChunks, CsvRows, type CsvRecord } from './csv';
 import { dataFail, type DataResult } from './data_error';
 import { blockRowsFor, DiskRows, rowLayout, RowWriter } from './disk_rows';
 import type { DataFiles, RowStore } from './files';
@@ -43,50 +44,27 @@ interface FirstPass {
 
 type RowVisitor = (rec: CsvRecord) => DataResult<true> | null;
 
+type StreamFiles = DataFiles & { stream: NonNullable<DataFiles['stream']> };
+
 /**
- * Streams the records of `path` to `visit` (the header included), checking the header and
- * every row's field count as csv.ts does; a visitor returning an error stops the stream.
+ * Streams the records of `path` to `visit` (the header included), with the table checks
+ * that `parseCsv` makes on a whole text (CsvRows); a visitor returning an error stops the stream.
  */
-async function eachRecord(files: DataFiles & { stream: NonNullable<DataFiles['stream']> }, path: string, visit: RowVisitor): Promise<DataResult<{ header: string[]; rows: number }>> {
-  let header: string[] | null = null;
-  let headerLine = 1;
-  let rows = 0;
-  let sawContent = false;
-  // A header of blank names is the empty-file fault when nothing else follows (as csv.ts
-  // decides on the whole text), so its own fault waits for the first content.
-  let headerFault: DataResult<never> | null = null;
+async function eachRecord(files: StreamFiles, path: string, visit: RowVisitor): Promise<DataResult<{ header: string[]; rows: number }>> {
+  const table = new CsvRows(path);
   for await (const chunk of csvRecordChunks(files.stream(path), path)) {
-    if (chunk.sawContent) sawContent = true;
-    if (headerFault && sawContent) return headerFault;
+    const waiting = table.content(chunk.sawContent);
+    if (waiting) return waiting;
     if (!chunk.ok) return chunk;
-    if (headerFault) continue;
     for (const rec of chunk.records) {
-      if (header === null) {
-        header = rec.fields.map((h) => h.trim());
-        headerLine = rec.line;
-        if (header.some((h) => h === '')) {
-          headerFault = dataFail(path, `the header row has an empty column name (column ${header.indexOf('') + 1}); every column needs a name`, { line: rec.line });
-          if (sawContent) return headerFault;
-          break;
-        }
-        const seen = new Set<string>();
-        for (const h of header) {
-          if (seen.has(h)) return dataFail(path, `the header names column "${h}" twice`, { line: rec.line });
-          seen.add(h);
-        }
-      } else {
-        if (rec.fields.length !== header.length) {
-          return dataFail(path, `row has ${rec.fields.length} fields but the header has ${header.length} (${header.join(', ')}); every row needs one value per column`, { line: rec.line, column: 1 });
-        }
-        rows++;
-      }
-      const r = visit(rec);
-      if (r && !r.ok) return r;
+      const r = table.take(rec);
+      if (r === 'skip') break;
+      if (r !== 'header' && r !== 'row') return r;
+      const v = visit(rec);
+      if (v && !v.ok) return v;
     }
   }
-  if (header === null || !sawContent) return dataFail(path, 'the file is empty; a CSV needs a header row and at least one data row');
-  if (rows === 0) return dataFail(path, 'the file has a header row but no data rows', { line: headerLine });
-  return { ok: true, value: { header, rows } };
+  return table.end();
 }
 
 function isText(v: string): boolean {
@@ -121,8 +99,6 @@ async function firstPass(files: StreamFiles, path: string, source: TrainDataSour
   if (!r.ok) return r;
   return { ok: true, value: { header: r.value.header, count: r.value.rows, plan: plan!, stats } };
 }
-
-type StreamFiles = DataFiles & { stream: NonNullable<DataFiles['stream']> };
 
 /** Per output: its slot, its columns' stats, and the label list when a column held text. */
 interface TargetFill {

@@ -21,9 +21,8 @@
 // views over the same file whose block k is block k's rows of that side, in file order; a
 // view's row index maps to its block by a binary search over that closed form.
 
-import type { BatchSource, EpochOrder, SampleSpec } from '../train/batch_source';
-import { shuffledOrder } from '../train/dataset';
-import type { ArraySet, Dataset } from '../train/types';
+import type { BatchSource, EpochOrder, SampleSpec } from './batch_source';
+import { shuffledOrder, type ArraySet, type Dataset } from './dataset';
 import { hash3, Rng } from '../rng';
 import type { RowReader, RowStore } from './files';
 

@@ -7,7 +7,7 @@ import type { ModelIR } from '../../catalog/ir';
 import { formatShape } from '../../catalog/shape';
 import type { TrainDataSource } from '../../catalog/train_ir';
 import { dataFail, type DataResult } from './data_error';
-import type { Dataset } from '../train/types';
+import type { Dataset } from './dataset';
 import { arraysDataset } from './arrays';
 import { checkLabelCount, outputSlots } from './model_fit';
 import type { LoadOptions } from './load_options';

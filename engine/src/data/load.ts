@@ -1,21 +1,19 @@
-// The CLI's front door to training data: a TrainDataSource (csv, json, npy, idx, images)
-// and the model IR in, a Dataset shaped to the model out, or an error value that names the
-// file, the line and column where there is one, and the fix. Also the validation set: a
-// fraction held out after a seeded shuffle, or a second source read the same way with the
-// training labels (the split is the engine's splitValidation, which the editor uses
-// too). CSV files are streamed when the DataFiles can (csv_stream_load.ts), so their text
-// is never held whole; npy and uncompressed IDX files over the memory budget are read in
-// place by byte range (array_rows.ts); the other formats are read into memory. Text files
-// must be UTF-8: a bad byte is an error naming its line (utf8.ts), streamed or whole.
+// Reading a train block's data, wherever the bytes are (a DataFiles: the disk for the CLI,
+// memory for the editor's webview): a TrainDataSource (csv, json, npy, idx, images) and the
+// model IR in, a Dataset shaped to the model out, or an error value that names the file,
+// the line and column where there is one, and the fix. Also the validation set: a fraction
+// held out after a seeded shuffle, or a second source read the same way with the training
+// labels (the split is dataset.ts's splitValidation, from the same seed in the CLI and the
+// editor). CSV files are streamed when the DataFiles can (csv_stream_load.ts), so their
+// text is never held whole; npy and uncompressed IDX files over the memory budget are read
+// in place by byte range (array_rows.ts); the other formats are read into memory. Text
+// files must be UTF-8: a bad byte is an error naming its line (utf8.ts), streamed or whole.
 
 import type { ModelIR } from '../../catalog/ir';
-import type { TrainDataSource, TrainIR } from '../../catalog/train_ir';
+import { DEFAULT_SEED, type TrainDataSource, type TrainIR } from '../../catalog/train_ir';
 import { dataFail, type DataResult } from './data_error';
 import { csvTable, jsonTable } from './records';
-import { splitValidation } from '../train/dataset';
-// The loop's default seed, so the split and the shuffles agree when the block sets none.
-import { DEFAULT_SEED } from '../train/run';
-import type { Dataset } from '../train/types';
+import { splitValidation, type Dataset } from './dataset';
 import { loadIdx, loadNpy } from './arrays';
 import { loadArrayRows } from './array_rows';
 import { loadImages } from './images';
@@ -25,7 +23,7 @@ import { tableDataset } from './tabular';
 import { loadCsvStreamedSource } from './csv_stream_load';
 import type { DiskRows } from './disk_rows';
 import { Utf8Checker, utf8Message } from './utf8';
-import type { BatchSource } from '../train/batch_source';
+import type { BatchSource } from './batch_source';
 
 export type { LoadOptions } from './load_options';
 

@@ -8,7 +8,7 @@ import type { ModelIR } from '../../catalog/ir';
 import { elementCount, formatShape, type Shape } from '../../catalog/shape';
 import type { TrainIR } from '../../catalog/train_ir';
 import { dataFail, type DataResult } from './data_error';
-import type { ArraySet } from '../train/types';
+import type { ArraySet } from './dataset';
 import { basename } from './files';
 
 export interface InputSlot {

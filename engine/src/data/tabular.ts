@@ -9,7 +9,7 @@ import { formatShape } from '../../catalog/shape';
 import type { TrainDataSource } from '../../catalog/train_ir';
 import { dataFail, type DataResult } from './data_error';
 import { tableToArrays, type RecordTable, type TargetSpec } from './table';
-import type { ArraySet, Dataset } from '../train/types';
+import type { ArraySet, Dataset } from './dataset';
 import { checkClassIndices, checkLabelCount, describeInputs, fillInputs, inputSlots, outputSlots, type InputSlot, type OutputSlot } from './model_fit';
 import type { LoadOptions } from './load_options';
 import { basename } from './files';

@@ -7,7 +7,8 @@
 
 import type { ModelIR } from '../../catalog/ir';
 import type { TrainIR } from '../../catalog/train_ir';
-import type { Dataset, NamedArray } from '../train/types';
+import type { Dataset } from '../data/dataset';
+import type { NamedArray } from '../train/types';
 
 export const EXPORT_FORMATS = ['onnx', 'pytorch', 'tfjs', 'keras'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

@@ -3,13 +3,12 @@
 // multi-output model, the metrics accumulated over every sample, and the validation pass
 // with the same metrics under `val_` names.
 
-import { gatherRows } from './dataset';
 import { MetricAccumulator, metricNamesOf, type MetricSpec } from './metrics';
 import { metricOutputs } from './objective';
 import type { OutputLoss } from './objective';
 import type { BatchRunner, BatchValues } from './pass';
-import { identityRows, type BatchSource } from './batch_source';
-import type { Dataset } from './types';
+import { identityRows, type BatchSource } from '../data/batch_source';
+import { gatherRows, type Dataset } from '../data/dataset';
 
 export type EvalResult = { ok: true; metrics: Record<string, number> } | { ok: false; message: string; node?: string; line?: number };
 

@@ -15,10 +15,9 @@ import * as o from '../ops';
 import type { Optimizer } from '../optimizers';
 import { tensorWith, tidy } from '../tensor';
 import type { Tensor } from '../tensor';
-import { gatherRows, gatherRowsInto } from './dataset';
 import { outputLoss, targetTensor, weightedSum } from './objective';
 import type { OutputLoss } from './objective';
-import type { Dataset } from './types';
+import { gatherRows, gatherRowsInto, type Dataset } from '../data/dataset';
 
 /** What the host reads back from one batch. */
 export interface BatchValues {

@@ -7,8 +7,9 @@ import type { ModelIR } from '../../catalog/ir';
 import { Model, type ForwardOptions } from '../model';
 import { tensor, tidy } from '../tensor';
 import type { Tensor } from '../tensor';
-import { checkDataset, gatherRows } from './dataset';
-import type { Dataset, NamedArray } from './types';
+import { checkDataset } from './data_check';
+import { gatherRows, type Dataset } from '../data/dataset';
+import type { NamedArray } from './types';
 import { loadWeights } from './weights';
 
 export { loadWeights } from './weights';

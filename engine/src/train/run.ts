@@ -8,15 +8,16 @@
 // error value that says what and where; nothing throws past `train`.
 
 import type { ModelIR } from '../../catalog/ir';
-import type { TrainIR } from '../../catalog/train_ir';
+import { DEFAULT_SEED, type TrainIR } from '../../catalog/train_ir';
 import { Model } from '../model';
 import * as o from '../ops';
 import { getBackend, tidy } from '../tensor';
 import { OPTIMIZER_FAMILY, resolveCall } from '../../catalog/train/index';
 import { Optimizer } from '../optimizers';
 import { Rng } from '../rng';
-import { asSource, identityRows, type BatchSource } from './batch_source';
-import { checkSource } from './dataset';
+import { asSource, identityRows, type BatchSource } from '../data/batch_source';
+import type { Dataset } from '../data/dataset';
+import { checkSource } from './data_check';
 import { firstNonFinite } from './diagnose';
 import { EpochRecorder } from './epoch';
 import { metricNamesOf } from './metrics';
@@ -27,11 +28,8 @@ import type { BatchValues, PendingStep } from './pass';
 import { makeSchedule } from './schedule';
 import { checkSettings } from './settings_check';
 import type { Schedule } from './schedule';
-import type { Dataset, EpochEvent, TrainCallbacks, TrainError, TrainFn, TrainOutcome, TrainResult } from './types';
+import type { EpochEvent, TrainCallbacks, TrainError, TrainFn, TrainOutcome, TrainResult } from './types';
 import { WeightSnapshot } from './weights';
-
-/** The seed of a run whose train block gives none (Keras examples' favourite, and spec §5's). */
-export const DEFAULT_SEED = 42;
 
 /** The stream of the shuffling generator, apart from weight initialisation's (1). */
 const SHUFFLE_STREAM = 0x5348;

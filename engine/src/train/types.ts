@@ -1,32 +1,17 @@
 // The contract of a training run, shared by the engine's loop (run.ts), the CLI, and later
 // the editor's webview worker: what goes in (the IR, the lowered train settings, data as
 // typed arrays), what comes out as the run goes (events), and how it ends (a result or an
-// error value with a code and a message that says what and where). Nothing here touches a
+// error value with a code and a message that says what and where). The data itself, a
+// Dataset or a BatchSource, is data/'s (dataset.ts, batch_source.ts). Nothing here touches a
 // file: callers read bytes and write checkpoints, so the same loop runs in Node and in a
 // browser worker.
 
 import type { ModelIR } from '../../catalog/ir';
 import type { TrainIR } from '../../catalog/train_ir';
-import type { BatchSource } from './batch_source';
+import type { BatchSource } from '../data/batch_source';
+import type { Dataset } from '../data/dataset';
 
-export type { TrainIR, BatchSource };
-
-/** One input or target column set, `count` samples of `sampleShape` each, row-major. */
-export interface ArraySet {
-  data: Float32Array | Int32Array;
-  sampleShape: number[];
-}
-
-/** Everything a run trains on, already parsed and shaped to the model. */
-export interface Dataset {
-  count: number;
-  /** By model input name. */
-  inputs: Record<string, ArraySet>;
-  /** By model output name. Class targets are int32 class indices with one value per sample. */
-  targets: Record<string, ArraySet>;
-  /** By output name: the label of each class index when the targets were strings. */
-  labels?: Record<string, string[] | null>;
-}
+export type { TrainIR };
 
 /** Weights as named float32 arrays (Keras names, "dense/kernel"), the checkpoint payload. */
 export interface NamedArray {
@@ -92,7 +77,7 @@ export type TrainOutcome = { ok: true; result: TrainResult } | { ok: false; erro
 
 /**
  * The loop's entry point (run.ts): `train(ir, config, data, validation, callbacks)`. The data
- * is an in-memory Dataset or a BatchSource (batch_source.ts), such as rows on disk.
+ * is an in-memory Dataset or a BatchSource (data/batch_source.ts), such as rows on disk.
  */
 export type TrainFn = (
   ir: ModelIR,

@@ -1,9 +1,9 @@
 // What keeps loading within the data budget, piece by piece: the checker's data probe reads
-// a CSV in chunks (lines split across chunk boundaries, CRLF and multi-byte characters
-// included, come out whole) and counts a target's classes without holding the text (at
-// most 100,000 distinct values a column); and
-// the budget covers the copy that a `validation = 0.2` split makes in memory, so a CSV whose
-// arrays fit the budget once but not twice trains from rows on disk.
+// a CSV in chunks through the engine's reader (records split across chunk boundaries, CRLF,
+// quoted newlines and multi-byte characters included, come out as a whole text reads) and
+// counts a target's classes without holding the text (at most 100,000 distinct values a
+// column); and the budget covers the copy that a `validation = 0.2` split makes in memory,
+// so a CSV whose arrays fit the budget once but not twice trains from rows on disk.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { nodeFiles } from '../../../cli/src/data/node_files';
 import { loadTrainingSources } from '../../../engine/src/data/load';
-import { fileLines, NodeDataProbe } from '../../../server/src/sema/data_probe';
+import { parseCsv } from '../../../engine/src/data/csv';
+import { csvFileRecords, NodeDataProbe } from '../../../server/src/sema/data_probe';
 import { checkText } from '../../../server/src/sema/check';
 import { lowerTrain } from '../../../server/src/sema/lower';
 import type { TrainDecl } from '../../../server/src/syntax/ast';
@@ -20,18 +21,26 @@ import type { TrainDecl } from '../../../server/src/syntax/ast';
 const dir = mkdtempSync(join(tmpdir(), 'netspec-bounds-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('fileLines gives the lines of a file larger than its chunk exactly as splitting the whole text would', () => {
-  // Lines of varied length with CRLF and LF endings and a two-byte character, past 1 MiB, so
-  // chunk boundaries fall inside lines, inside "\r\n" and inside the character's bytes.
-  const lines: string[] = [];
+test('the probe reads a file larger than its chunk record for record as the engine reads the whole text', () => {
+  // Rows of varied length with CRLF and LF endings, a two-byte character and quoted fields
+  // holding commas and newlines, over many of the probe's chunks, so chunk boundaries fall
+  // inside fields, inside "\r\n", inside quotes and inside the character's bytes.
+  const rows = ['id,text,label'];
   for (let i = 0, length = 0; length < 2.5 * (1 << 20); i++) {
-    lines.push(`${i},é${'x'.repeat(i % 97)},${i % 3 === 0 ? 'a' : 'b'}`);
-    length += lines[i].length + 1;
+    const text = i % 5 === 0 ? `"é${'x'.repeat(i % 97)},\n""q""\r\nend"` : `é${'x'.repeat(i % 97)}`;
+    rows.push(`${i},${text},${i % 3 === 0 ? 'a' : 'b'}`);
+    length += rows[rows.length - 1].length + 1;
   }
-  const text = lines.map((l, i) => l + (i % 2 === 0 ? '\r\n' : '\n')).join('');
-  const path = join(dir, 'lines.csv');
+  const text = rows.map((l, i) => l + (i % 2 === 0 ? '\r\n' : '\n')).join('');
+  const path = join(dir, 'records.csv');
   writeFileSync(path, text);
-  assert.deepEqual([...fileLines(path)], text.split(/\r?\n/));
+  const whole = parseCsv(text, path);
+  assert.ok(whole.ok);
+  const [header, ...records] = [...csvFileRecords(path)];
+  assert.deepEqual(header.fields, whole.value.header);
+  assert.deepEqual(records.map((r) => r.fields), whole.value.rows);
+  assert.deepEqual(records.map((r) => r.line), whole.value.lines);
+  assert.equal(whole.value.rows[5][1], 'é' + 'x'.repeat(5) + ',\n"q"\r\nend', 'a quoted field keeps its comma, newlines and quotes');
 });
 
 test('the probe counts a text target\'s classes by streaming a file larger than its chunk', () => {

@@ -14,7 +14,7 @@ import { outputShape, sizeOf } from '../../../engine/src/backend';
 import { CpuBackend } from '../../../engine/src/cpu/backend';
 import { setBackend } from '../../../engine/src/tensor';
 import { train } from '../../../engine/src/train/run';
-import type { Dataset } from '../../../engine/src/train/types';
+import type { Dataset } from '../../../engine/src/data/dataset';
 import { WasmBackend, createWasmBackend, decodeBase64 } from '../../../engine/src/wasm/backend';
 import { KERNELS_MT_WASM_BASE64, KERNELS_WASM_BASE64 } from '../../../engine/src/wasm/kernels_wasm';
 import { createWasmBackendThreaded } from '../../../engine/src/wasm/threads_node';

@@ -21,7 +21,7 @@ import type { NamedArray } from '../../../engine/src/train/types';
 import { CpuBackend } from '../../../engine/src/cpu/backend';
 import { train } from '../../../engine/src/train/run';
 import { setBackend } from '../../../engine/src/tensor';
-import type { Dataset } from '../../../engine/src/train/types';
+import type { Dataset } from '../../../engine/src/data/dataset';
 import { nodeFiles } from '../../../cli/src/data/node_files';
 import { compare, engineOutputs, modelFrom, ortOutputs, randomInputs, randomWeights } from './onnx_helpers';
 

@@ -13,7 +13,7 @@ import { activationQuant, calibrate, fakeQuantize, roundHalfEven } from '../../.
 import { predictInt8 } from '../../../engine/src/export/onnx/int8_report';
 import { CpuBackend } from '../../../engine/src/cpu/backend';
 import { setBackend } from '../../../engine/src/tensor';
-import type { Dataset } from '../../../engine/src/train/types';
+import type { Dataset } from '../../../engine/src/data/dataset';
 import { modelFrom, ortOutputs, randomInputs, randomWeights, type Feed } from './onnx_helpers';
 
 const MODEL = `model Q {

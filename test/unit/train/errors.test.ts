@@ -7,10 +7,11 @@ import assert from 'node:assert/strict';
 import { CpuBackend } from '../../../engine/src/cpu/backend';
 import { Model } from '../../../engine/src/model';
 import { setBackend } from '../../../engine/src/tensor';
-import { splitValidation } from '../../../engine/src/train/dataset';
+import { splitValidation } from '../../../engine/src/data/dataset';
 import { loadWeights, predict } from '../../../engine/src/train/predict';
 import { train } from '../../../engine/src/train/run';
-import type { Dataset, TrainError } from '../../../engine/src/train/types';
+import type { Dataset } from '../../../engine/src/data/dataset';
+import type { TrainError } from '../../../engine/src/train/types';
 import { blobs, buildIR, config, mlp } from './helpers';
 
 async function failure(p: ReturnType<typeof train>): Promise<TrainError> {

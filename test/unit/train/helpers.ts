@@ -9,7 +9,7 @@ import type { DType, Shape } from '../../../engine/catalog/shape';
 import type { ResolvedArgs } from '../../../engine/catalog/types';
 import { defaultTrainIR } from '../../../engine/catalog/train/index';
 import type { TrainIR } from '../../../engine/catalog/train_ir';
-import type { Dataset } from '../../../engine/src/train/types';
+import type { Dataset } from '../../../engine/src/data/dataset';
 import { lcg } from '../engine/helpers';
 
 export interface LayerCall {

@@ -10,7 +10,8 @@ import { CpuBackend } from '../../../engine/src/cpu/backend';
 import { memory, setBackend } from '../../../engine/src/tensor';
 import { predict } from '../../../engine/src/train/predict';
 import { train } from '../../../engine/src/train/run';
-import type { Dataset, NamedArray, TrainOutcome } from '../../../engine/src/train/types';
+import type { Dataset } from '../../../engine/src/data/dataset';
+import type { NamedArray, TrainOutcome } from '../../../engine/src/train/types';
 import { blobs, buildIR, config, mlp } from './helpers';
 
 function ok(r: TrainOutcome) {

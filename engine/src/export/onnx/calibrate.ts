@@ -16,9 +16,9 @@ import type { ModelIR } from '../../../catalog/ir';
 import type { ForwardOptions } from '../../model';
 import { Rng } from '../../rng';
 import { tensor, type Tensor } from '../../tensor';
-import { shuffledOrder, subset } from '../../train/dataset';
 import { predict } from '../../train/predict';
-import type { Dataset, NamedArray } from '../../train/types';
+import { shuffledOrder, subset, type Dataset } from '../../data/dataset';
+import type { NamedArray } from '../../train/types';
 
 /** Layers whose (first) input is quantized statically. */
 export const STATIC_QUANT_OPS: ReadonlySet<string> = new Set(['Dense', 'Conv1D', 'Conv2D']);

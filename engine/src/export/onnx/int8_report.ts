@@ -8,7 +8,8 @@
 import type { ModelIR } from '../../../catalog/ir';
 import type { TrainIR } from '../../../catalog/train_ir';
 import { predict, type OutputRows } from '../../train/predict';
-import type { Dataset, NamedArray } from '../../train/types';
+import type { Dataset } from '../../data/dataset';
+import type { NamedArray } from '../../train/types';
 import { simulateQuants, type ActivationQuants } from './calibrate';
 import { dequantizedWeights } from './quantize';
 

@@ -67,7 +67,7 @@ def _uniform01(seed, stream, index):
 
 
 def shuffled_order(n, seed, stream, start=0):
-    """engine/src/train/dataset.ts shuffledOrder: Fisher-Yates over the generator's draws from counter start."""
+    """engine/src/data/dataset.ts shuffledOrder: Fisher-Yates over the generator's draws from counter start."""
     order = list(range(n))
     counter = start
     for i in range(n - 1, 0, -1):

@@ -2,13 +2,12 @@
 // what one sample of each input and target looks like, and hands back the rows asked for as
 // a small Dataset, so the loop has one path whether the data sits in typed arrays (an
 // in-memory Dataset, wrapped by `memorySource`) or in a file of fixed-size binary rows that
-// is larger than memory (engine/src/data/disk_rows.ts). Each source also draws its own
+// is larger than memory (disk_rows.ts). Each source also draws its own
 // epoch order: a full seeded permutation in memory, a block-and-window shuffle on disk that
 // is drawn a window at a time, so that no array holds an index per row.
 
 import type { Rng } from '../rng';
-import { gatherRows, shuffledOrder } from './dataset';
-import type { Dataset } from './types';
+import { gatherRows, shuffledOrder, type Dataset } from './dataset';
 
 /** The shape and element type of one sample of an input or a target. */
 export interface SampleSpec {

@@ -1,3 +1,5 @@
+// The webview's case: bytes the extension read, wrapped by memoryFiles, load exactly as the
+// CLI loads the same files from disk.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -5,7 +7,6 @@ import { gunzipSync } from 'node:zlib';
 import { checkText } from '../../../server/src/sema/check';
 import { lowerTrain } from '../../../server/src/sema/lower';
 import type { TrainDecl } from '../../../server/src/syntax/ast';
-import { prepareData } from '../../../engine/src/data/prepare';
 import { loadTrainingData } from '../../../engine/src/data/load';
 import { memoryFiles } from '../../../engine/src/data/files';
 import { nodeFiles } from '../../../cli/src/data/node_files';
@@ -24,7 +25,7 @@ function example(path: string) {
 test('bytes sent to the panel load exactly as the CLI loads them from disk', async () => {
   const { train, ir } = example('examples/iris/iris.netspec');
   const path = train.data!.path!;
-  const fromMemory = await prepareData(train, new Map([[path, new Uint8Array(readFileSync(path))]]), ir, gunzip);
+  const fromMemory = await loadTrainingData(train, ir, memoryFiles(new Map([[path, new Uint8Array(readFileSync(path))]]), gunzip));
   const fromDisk = await loadTrainingData(train, ir, nodeFiles);
   assert.ok(fromMemory.ok && fromDisk.ok);
   assert.equal(fromMemory.value.train.count, fromDisk.value.train.count);
@@ -34,7 +35,7 @@ test('bytes sent to the panel load exactly as the CLI loads them from disk', asy
 
 test('a file the extension did not send is a located error, not a crash', async () => {
   const { train, ir } = example('examples/iris/iris.netspec');
-  const r = await prepareData(train, new Map(), ir, gunzip);
+  const r = await loadTrainingData(train, ir, memoryFiles(new Map(), gunzip));
   assert.equal(r.ok, false);
   assert.match(!r.ok ? r.error.message : '', /was not sent to the training panel/);
 });
