@@ -4,7 +4,9 @@
 // CPU-only bundles never load GPU code.
 
 export type { Backend, DeviceBuffer, DeviceTensor, DType, OpAttrs, OpName, TypedArray } from './backend';
-export { outputShape, outputDType, broadcastShapes, windowGeometry, GRAD_FROM_OUTPUT } from './backend';
+export { GRAD_FROM_OUTPUT } from './backend';
+export { OPS, outputShape, outputDType } from './primitives/index';
+export { broadcastShapes, windowGeometry } from './primitives/geometry';
 export { CpuBackend } from './cpu/backend';
 export { Tensor, tensor, empty, tidy, keep, setBackend, getBackend, memory } from './tensor';
 import * as ops from './ops';

@@ -2,7 +2,7 @@
 // before). Direct loops over output positions; each gradient walks the same windows as
 // its forward and accumulates in float64, so forward and backward are exact adjoints.
 
-import { windowGeometry } from '../backend';
+import { windowGeometry } from '../primitives/geometry';
 import type { OpAttrs } from '../backend';
 import type { HostTensor, Kernel } from './kernel';
 

@@ -2,7 +2,7 @@
 // functions with broadcasting, reductions, broadcast, softmax, fill and cast. These loops
 // define what each op means; a GPU backend must agree with them within float32 rounding.
 
-import { broadcastStrides } from '../backend';
+import { broadcastStrides } from '../primitives/geometry';
 import type { BinaryFn, OpAttrs, UnaryFn } from '../backend';
 import type { Kernel } from './kernel';
 

@@ -13,7 +13,7 @@
 // backend within float32 rounding, not bit for bit; NaN propagates as in the reference.
 
 import type { AdamStep, Backend, DeviceBuffer, DeviceTensor, DType, OpAttrs, OpName, TypedArray } from '../backend';
-import { windowGeometry } from '../backend';
+import { windowGeometry } from '../primitives/geometry';
 import { CPU_KERNELS } from '../cpu/backend';
 import { unaryFn } from '../cpu/elementwise';
 import type { HostTensor, Kernel } from '../cpu/kernel';

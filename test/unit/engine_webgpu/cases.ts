@@ -5,7 +5,7 @@
 // WebGPU, and states its tolerance; integer, data-movement and mask ops must be exact.
 
 import type { BinaryFn, OpAttrs, OpName, ReduceFn, UnaryFn } from '../../../engine/src/backend';
-import { outputShape } from '../../../engine/src/backend';
+import { outputShape } from '../../../engine/src/primitives/index';
 import { unaryFn } from '../../../engine/src/cpu/elementwise';
 import type { HostInput } from './harness';
 import { floats, ints } from './harness';

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { OpAttrs } from '../../../engine/src/backend';
-import { outputShape, sizeOf } from '../../../engine/src/backend';
+import { sizeOf } from '../../../engine/src/backend';
+import { outputShape } from '../../../engine/src/primitives/index';
 import { CpuBackend } from '../../../engine/src/cpu/backend';
 import type { WebGpuOptions } from '../../../engine/src/webgpu/backend';
 import type { ParityCase } from './cases';

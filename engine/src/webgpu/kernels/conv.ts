@@ -4,7 +4,7 @@
 // position for one tap. All of them accumulate in a fixed order, so results are
 // deterministic and need no atomics.
 
-import { windowGeometry } from '../../backend';
+import { windowGeometry } from '../../primitives/geometry';
 import type { DeviceTensor, OpAttrs, Padding } from '../../backend';
 import type { Dispatch } from './common';
 import { elements, flatGroups, flatMain, Params, prelude } from './common';

@@ -4,7 +4,7 @@
 // binary functions with NumPy broadcasting through per-operand strides, fill and cast.
 
 import type { BinaryFn, DeviceTensor, OpAttrs, UnaryFn } from '../../backend';
-import { broadcastStrides } from '../../backend';
+import { broadcastStrides } from '../../primitives/geometry';
 import type { Dispatch, WgslType } from './common';
 import { elements, flatGroups, flatMain, loadF32, MAX_RANK, Params, prelude, toOut, wgslType } from './common';
 

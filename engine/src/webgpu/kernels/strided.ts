@@ -4,7 +4,7 @@
 // a dot product of its coordinates with source strides) and a strided write (each input
 // element pushes to such an offset in the output).
 
-import { broadcastStrides } from '../../backend';
+import { broadcastStrides } from '../../primitives/geometry';
 import type { DeviceTensor, OpAttrs } from '../../backend';
 import type { Dispatch } from './common';
 import { elements, flatGroups, flatMain, MAX_RANK, Params, prelude, stridesOf } from './common';
