@@ -11,6 +11,7 @@
 import type { DType } from '../catalog/shape';
 import type { ElementwiseAttrs, ReduceFn } from './primitives/elementwise';
 import type { IndexingAttrs } from './primitives/indexing';
+import type { UnaryFn } from './primitives/unary_fns';
 import type { LinearAttrs } from './primitives/linear';
 import type { Padding, PoolFn, WindowAttrs } from './primitives/window';
 
@@ -30,17 +31,7 @@ export interface DeviceTensor {
   dtype: DType;
 }
 
-/**
- * Elementwise unary functions. `alpha`/`beta` parameterise some: leaky_relu and elu use
- * alpha as the slope/scale; `affine` is x*alpha + beta; `clip` clamps to [alpha, beta];
- * `pow` is x^alpha. gelu is the exact erf form (Keras `approximate=False`).
- */
-export type UnaryFn =
-  | 'relu' | 'sigmoid' | 'tanh' | 'gelu' | 'silu' | 'elu' | 'leaky_relu'
-  | 'exp' | 'log' | 'neg' | 'sqrt' | 'abs' | 'square' | 'sign' | 'affine' | 'clip' | 'pow';
-
-/** Unary functions whose derivative can be written from the output y alone. */
-export const GRAD_FROM_OUTPUT: ReadonlySet<UnaryFn> = new Set<UnaryFn>(['relu', 'sigmoid', 'tanh', 'exp', 'neg', 'sqrt', 'affine']);
+export type { UnaryFn };
 
 /** Binary functions with NumPy broadcasting. `ge`, `eq` and `lt` produce 1 or 0. */
 export type BinaryFn = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'ge' | 'lt' | 'eq';

@@ -4,7 +4,7 @@
 // CPU-only bundles never load GPU code.
 
 export type { Backend, DeviceBuffer, DeviceTensor, DType, OpAttrs, OpName, TypedArray } from './backend';
-export { GRAD_FROM_OUTPUT } from './backend';
+export { GRAD_FROM_OUTPUT } from './primitives/unary_fns';
 export { OPS, outputShape, outputDType } from './primitives/index';
 export { broadcastShapes, windowGeometry } from './primitives/geometry';
 export { CpuBackend } from './cpu/backend';

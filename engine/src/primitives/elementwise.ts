@@ -2,15 +2,15 @@
 // broadcasting, reductions, broadcast, softmax, fill and cast. Attributes, shape, dtype and
 // gradient of each op.
 
-import type { DType } from '../backend';
-import { GRAD_FROM_OUTPUT } from '../backend';
-import type { BinaryFn, UnaryFn } from '../backend';
+import type { BinaryFn, DType } from '../backend';
 import { apply } from '../autograd/tape';
 import type { TapeNode } from '../autograd/tape';
 import * as o from '../ops/math';
 import type { Tensor } from '../tensor';
 import { broadcastShapes } from './geometry';
 import type { OpTable } from './spec';
+import { GRAD_FROM_OUTPUT } from './unary_fns';
+import type { UnaryFn } from './unary_fns';
 import { firstDType } from './spec';
 
 export type ReduceFn = 'sum' | 'mean' | 'max';

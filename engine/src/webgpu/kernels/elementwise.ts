@@ -1,9 +1,12 @@
-// WGSL for the elementwise family, generated from one expression string per function so
-// the table reads like the CPU reference in cpu/elementwise.ts: unary functions and their
-// derivatives (alpha and beta arrive as uniforms, so one pipeline serves every value),
-// binary functions with NumPy broadcasting through per-operand strides, fill and cast.
+// WGSL for the elementwise family: unary functions and their derivatives emitted from the
+// expression table the CPU reference is generated from (primitives/unary_fns.ts; alpha and
+// beta arrive as uniforms, so one pipeline serves every value), binary functions with NumPy
+// broadcasting through per-operand strides, fill and cast.
 
-import type { BinaryFn, DeviceTensor, OpAttrs, UnaryFn } from '../../backend';
+import type { BinaryFn, DeviceTensor, OpAttrs } from '../../backend';
+import { emitWgsl } from '../../primitives/emit';
+import type { Names } from '../../primitives/emit';
+import { UNARY_FNS } from '../../primitives/unary_fns';
 import { broadcastStrides } from '../../primitives/geometry';
 import type { Dispatch, WgslType } from './common';
 import { elements, flatGroups, flatMain, loadF32, MAX_RANK, Params, prelude, toOut, wgslType } from './common';
@@ -29,6 +32,7 @@ fn erf_nr(x: f32) -> f32 {
 // Non-finite constants go through a var: WGSL rejects them in constant expressions.
 fn nan() -> f32 { var bits = 0x7fc00000u; return bitcast<f32>(bits); }
 fn inf() -> f32 { var bits = 0x7f800000u; return bitcast<f32>(bits); }
+fn sign_nan(x: f32) -> f32 { return select(sign(x), x, is_nan(x)); }
 fn pow_js(x: f32, a: f32) -> f32 {
   if (a == 0.0) { return 1.0; }
   if (x == 0.0) { return select(0.0, inf(), a < 0.0); }
@@ -39,51 +43,8 @@ fn pow_js(x: f32, a: f32) -> f32 {
 }
 `;
 
-/** y = f(x) with alpha `A` and beta `B`; a NaN input gives NaN, as on the CPU (relu and clip included). */
-const UNARY: Record<UnaryFn, string> = {
-  relu: 'select(0.0, x, is_nan(x) || x > 0.0)',
-  sigmoid: 'sigm(x)',
-  tanh: 'tanh_s(x)',
-  gelu: '0.5 * x * (1.0 + erf_nr(x * 0.70710678118654752))',
-  silu: 'x * sigm(x)',
-  elu: 'select(A * (exp(x) - 1.0), x, ord(x, 0.0) && x > 0.0)',
-  leaky_relu: 'select(A * x, x, ord(x, 0.0) && x > 0.0)',
-  exp: 'exp(x)',
-  log: 'log(x)',
-  neg: '-x',
-  sqrt: 'sqrt(x)',
-  abs: 'abs(x)',
-  square: 'x * x',
-  sign: 'select(sign(x), x, is_nan(x))',
-  affine: 'x * A + B',
-  clip: 'select(select(x, B, ord(x, B) && x > B), A, ord(x, A) && x < A)',
-  pow: 'pow_js(x, A)',
-};
-
-/**
- * f'(x) given x and y = f(x); comparisons guard NaN on bits so NaN behaves as in the CPU's.
- * `Z` is a zero read from the uniforms: a literal 0.0 would let the compiler fold g * 0.0 to
- * 0 and lose a NaN gradient that the CPU's dy * 0 keeps.
- */
-const DERIVATIVE: Record<UnaryFn, string> = {
-  relu: 'select(0.0, 1.0, ord(y, 0.0) && y > 0.0)',
-  sigmoid: 'y * (1.0 - y)',
-  tanh: '1.0 - y * y',
-  gelu: '0.5 * (1.0 + erf_nr(x * 0.70710678118654752)) + x * 0.39894228040143268 * exp(-0.5 * x * x)',
-  silu: 'sigm(x) * (1.0 + x * (1.0 - sigm(x)))',
-  elu: 'select(A * exp(x), 1.0, ord(x, 0.0) && x > 0.0)',
-  leaky_relu: 'select(A, 1.0, ord(x, 0.0) && x > 0.0)',
-  exp: 'y',
-  log: '1.0 / x',
-  neg: '-1.0',
-  sqrt: '0.5 / y',
-  abs: 'select(sign(x), x, is_nan(x))',
-  square: '2.0 * x',
-  sign: 'Z',
-  affine: 'A',
-  clip: 'select(0.0, 1.0, ord(x, A) && ord(x, B) && x >= A && x <= B)',
-  pow: 'A * pow_js(x, A - 1.0)',
-};
+/** How the unary kernels name the expression variables (unary_fns.ts): alpha and beta arrive as uniforms. */
+export const UNARY_NAMES: Names = { x: 'x', y: 'y', alpha: 'A', beta: 'B', zero: 'Z' };
 
 /**
  * c = f(a, b) on f32 values; comparisons give 1 or 0. In max and min a NaN in either operand
@@ -125,7 +86,7 @@ export function unary([x]: readonly DeviceTensor[], out: DeviceTensor, a: OpAttr
   let A = pf(1u);
   let B = pf(2u);
   let x = ${loadF32(tx, 0, 'i')};
-  out[i] = ${toOut(to, UNARY[a.fn])};`),
+  out[i] = ${toOut(to, emitWgsl(UNARY_FNS[a.fn].value, UNARY_NAMES))};`),
     inputs: [x],
     output: out,
     params: new Params().u(n).f(a.alpha ?? 0, a.beta ?? 0).words,
@@ -148,7 +109,7 @@ export function unaryGrad([x, y, dy]: readonly DeviceTensor[], out: DeviceTensor
   let Z = pf(3u);
   _ = B;
   _ = Z;
-  out[i] = ${toOut(to, `g * (${DERIVATIVE[a.fn]})`)};`),
+  out[i] = ${toOut(to, `g * ${emitWgsl(UNARY_FNS[a.fn].derivative, UNARY_NAMES)}`)};`),
     inputs: [x, y, dy],
     output: out,
     params: new Params().u(n).f(a.alpha ?? 0, a.beta ?? 0, 0).words,

@@ -8,14 +8,14 @@
 import type { DeviceTensor, OpAttrs } from '../../backend';
 import type { Dispatch, KernelContext } from './common';
 import { Params, prelude } from './common';
-import { MATH } from './elementwise';
+import { MATH, UNARY_NAMES } from './elementwise';
+import { emitWgsl } from '../../primitives/emit';
+import { UNARY_FNS } from '../../primitives/unary_fns';
 
-const ACTIVATION: Record<OpAttrs['matmul']['activation'], string> = {
-  linear: 'v',
-  relu: 'select(0.0, v, is_nan(v) || v > 0.0)',
-  sigmoid: 'sigm(v)',
-  tanh: 'tanh_s(v)',
-};
+/** The fused activation of the accumulated value `v`, from the unary expression table. */
+function activate(activation: OpAttrs['matmul']['activation']): string {
+  return activation === 'linear' ? 'v' : emitWgsl(UNARY_FNS[activation].value, { ...UNARY_NAMES, x: 'v' });
+}
 
 /** Words: M, N, K, batch, A batch stride, B batch stride, then A(i,p) = i*ai + p*ap, B(p,j) = p*bp + j*bj. */
 const HEAD = `
@@ -36,7 +36,7 @@ function store(bias: boolean, activation: OpAttrs['matmul']['activation']): stri
     for (var c = 0u; c < 4u; c++) {
       if (col + c < N) {
         var v = acc${r}[c];${bias ? '\n        v += in2[col + c];' : ''}
-        out[t * M * N + (row + ${r}u) * N + col + c] = ${ACTIVATION[activation]};
+        out[t * M * N + (row + ${r}u) * N + col + c] = ${activate(activation)};
       }
     }
   }`);
