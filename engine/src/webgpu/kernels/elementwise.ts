@@ -9,7 +9,8 @@ import type { Names } from '../../primitives/emit';
 import { UNARY_FNS } from '../../primitives/unary_fns';
 import { broadcastStrides } from '../../primitives/geometry';
 import type { Dispatch, WgslType } from './common';
-import { elements, flatGroups, flatMain, loadF32, MAX_RANK, Params, prelude, toOut, wgslType } from './common';
+import { elements, flatGroups, flatMain, loadF32, prelude, toOut, wgslType } from './common';
+import { Uniforms } from './uniforms';
 
 /** Helper functions the expressions may call; all stable where the CPU reference is. */
 export const MATH = `
@@ -76,20 +77,23 @@ const BINARY_INT: Record<BinaryFn, string> = {
   eq: 'select(0, 1, a == b)',
 };
 
+/** Z is a zero read from the uniforms (see `zero` in primitives/expr.ts). */
+const UNARY_UNIFORMS = new Uniforms({ n: 'u32', alpha: 'f32', beta: 'f32', zero: 'f32' });
+
 export function unary([x]: readonly DeviceTensor[], out: DeviceTensor, a: OpAttrs['unary']): Dispatch[] {
   const tx = wgslType(x.dtype);
   const to = wgslType(out.dtype);
   const n = elements(out);
   return [{
     key: `unary:${a.fn}:${tx}:${to}`,
-    wgsl: () => prelude([tx], to) + MATH + flatMain(`
-  let A = pf(1u);
-  let B = pf(2u);
+    wgsl: () => prelude(UNARY_UNIFORMS, [tx], to) + MATH + flatMain(`
+  let A = P.alpha;
+  let B = P.beta;
   let x = ${loadF32(tx, 0, 'i')};
   out[i] = ${toOut(to, emitWgsl(UNARY_FNS[a.fn].value, UNARY_NAMES))};`),
     inputs: [x],
     output: out,
-    params: new Params().u(n).f(a.alpha ?? 0, a.beta ?? 0).words,
+    params: UNARY_UNIFORMS.pack({ n, alpha: a.alpha ?? 0, beta: a.beta ?? 0, zero: 0 }),
     groups: flatGroups(n),
   }];
 }
@@ -100,24 +104,26 @@ export function unaryGrad([x, y, dy]: readonly DeviceTensor[], out: DeviceTensor
   const n = elements(out);
   return [{
     key: `unary_grad:${a.fn}:${types.join(',')}:${to}`,
-    wgsl: () => prelude(types, to) + MATH + flatMain(`
-  let A = pf(1u);
-  let B = pf(2u);
+    wgsl: () => prelude(UNARY_UNIFORMS, types, to) + MATH + flatMain(`
+  let A = P.alpha;
+  let B = P.beta;
   let x = ${loadF32(types[0], 0, 'i')};
   let y = ${loadF32(types[1], 1, 'i')};
   let g = ${loadF32(types[2], 2, 'i')};
-  let Z = pf(3u);
+  let Z = P.zero;
   _ = B;
   _ = Z;
   out[i] = ${toOut(to, `g * ${emitWgsl(UNARY_FNS[a.fn].derivative, UNARY_NAMES)}`)};`),
     inputs: [x, y, dy],
     output: out,
-    params: new Params().u(n).f(a.alpha ?? 0, a.beta ?? 0, 0).words,
+    params: UNARY_UNIFORMS.pack({ n, alpha: a.alpha ?? 0, beta: a.beta ?? 0, zero: 0 }),
     groups: flatGroups(n),
   }];
 }
 
-/** Binary with broadcasting: parameters are n, rank, shape[8], strides of a[8], strides of b[8]. */
+/** Binary with broadcasting: each operand is read through its strides over the output's shape. */
+const BINARY_UNIFORMS = new Uniforms({ n: 'u32', rank: 'u32', shape: 'dims', stridesA: 'dims', stridesB: 'dims' });
+
 export function binary([x, y]: readonly DeviceTensor[], out: DeviceTensor, attrs: OpAttrs['binary']): Dispatch[] {
   const ta = wgslType(x.dtype);
   const tb = wgslType(y.dtype);
@@ -129,29 +135,33 @@ export function binary([x, y]: readonly DeviceTensor[], out: DeviceTensor, attrs
     : `  let a = ${loadF32(ta, 0, 'ia')};\n  let b = ${loadF32(tb, 1, 'ib')};\n  out[i] = ${toOut(to, BINARY[attrs.fn])};`;
   return [{
     key: `binary:${attrs.fn}:${ta},${tb}:${to}`,
-    wgsl: () => prelude([ta, tb], to) + flatMain(`
+    wgsl: () => prelude(BINARY_UNIFORMS, [ta, tb], to) + flatMain(`
   var rem = i;
   var ia = 0u;
   var ib = 0u;
-  for (var d = pu(1u); d > 0u; d--) {
+  for (var d = P.rank; d > 0u; d--) {
     let k = d - 1u;
-    let size = pu(2u + k);
+    let size = shape_at(k);
     let c = rem % size;
     rem = rem / size;
-    ia += c * pu(${2 + MAX_RANK}u + k);
-    ib += c * pu(${2 + 2 * MAX_RANK}u + k);
+    ia += c * stridesA_at(k);
+    ib += c * stridesB_at(k);
   }
 ${body}`),
     inputs: [x, y],
     output: out,
-    params: new Params()
-      .u(n, out.shape.length)
-      .padded(out.shape)
-      .padded(broadcastStrides(x.shape, out.shape))
-      .padded(broadcastStrides(y.shape, out.shape)).words,
+    params: BINARY_UNIFORMS.pack({
+      n,
+      rank: out.shape.length,
+      shape: out.shape,
+      stridesA: broadcastStrides(x.shape, out.shape),
+      stridesB: broadcastStrides(y.shape, out.shape),
+    }),
     groups: flatGroups(n),
   }];
 }
+
+const FILL_UNIFORMS = new Uniforms({ n: 'u32', bits: 'u32' });
 
 /** Fills the output with the bits of `value` stored as the output dtype (as a typed array would). */
 export function fillDispatch(out: DeviceTensor, value: number): Dispatch {
@@ -159,10 +169,10 @@ export function fillDispatch(out: DeviceTensor, value: number): Dispatch {
   const bits = out.dtype === 'int32' ? new Uint32Array(Int32Array.of(value).buffer)[0] : new Uint32Array(Float32Array.of(value).buffer)[0];
   return {
     key: 'fill',
-    wgsl: () => prelude([], 'u32') + flatMain('  out[i] = pu(1u);'),
+    wgsl: () => prelude(FILL_UNIFORMS, [], 'u32') + flatMain('  out[i] = P.bits;'),
     inputs: [],
     output: out,
-    params: new Params().u(n, bits).words,
+    params: FILL_UNIFORMS.pack({ n, bits }),
     groups: flatGroups(n),
   };
 }
@@ -170,6 +180,8 @@ export function fillDispatch(out: DeviceTensor, value: number): Dispatch {
 export function fill(_inputs: readonly DeviceTensor[], out: DeviceTensor, a: OpAttrs['fill']): Dispatch[] {
   return [fillDispatch(out, a.value)];
 }
+
+const COUNT_UNIFORMS = new Uniforms({ n: 'u32' });
 
 /** float32 <-> int32; float to int truncates toward zero, wraps modulo 2^32, and NaN and infinities become 0 (as a typed array stores them). */
 export function cast([x]: readonly DeviceTensor[], out: DeviceTensor): Dispatch[] {
@@ -179,10 +191,10 @@ export function cast([x]: readonly DeviceTensor[], out: DeviceTensor): Dispatch[
   const expr = tx === to ? 'in0[i]' : to === 'i32' ? 'to_i32(in0[i])' : 'f32(in0[i])';
   return [{
     key: `cast:${tx}:${to}`,
-    wgsl: () => prelude([tx], to) + flatMain(`  out[i] = ${expr};`),
+    wgsl: () => prelude(COUNT_UNIFORMS, [tx], to) + flatMain(`  out[i] = ${expr};`),
     inputs: [x],
     output: out,
-    params: new Params().u(n).words,
+    params: COUNT_UNIFORMS.pack({ n }),
     groups: flatGroups(n),
   }];
 }
