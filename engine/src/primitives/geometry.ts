@@ -55,6 +55,31 @@ export function window2d(x: readonly number[], kh: number, kw: number, stride: r
 }
 
 /**
+ * The convolution window loop: calls visit(xPixel, tap, yPixel) for every in-bounds
+ * (output position, tap) pair, output positions in row-major order and each one's taps in
+ * (r, s) order, where xPixel and yPixel index pixels of x [N, H, W] and y [N, OH, OW] and
+ * tap = r * kw + s. The CPU's convolutions and pooling (forward and gradients) all walk it.
+ */
+export function forEachTap(g: Window2d, visit: (xPixel: number, tap: number, yPixel: number) => void): void {
+  for (let b = 0; b < g.n; b++) {
+    for (let oy = 0; oy < g.oh; oy++) {
+      for (let ox = 0; ox < g.ow; ox++) {
+        const yPixel = (b * g.oh + oy) * g.ow + ox;
+        for (let r = 0; r < g.kh; r++) {
+          const iy = oy * g.sh - g.pt + r;
+          if (iy < 0 || iy >= g.h) continue;
+          for (let s = 0; s < g.kw; s++) {
+            const ix = ox * g.sw - g.pl + s;
+            if (ix < 0 || ix >= g.w) continue;
+            visit((b * g.h + iy) * g.w + ix, r * g.kw + s, yPixel);
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
  * A matrix product's sizes: a is [..., m, k] ([..., k, m] transposed), b [..., k, n]
  * ([..., n, k] transposed). Element (i, p) of one A matrix is at i*ai + p*ap and element
  * (p, j) of one B matrix at p*bp + j*bj; `batch` is the longer of the two batch shapes.

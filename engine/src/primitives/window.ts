@@ -2,7 +2,7 @@
 // Attributes, shapes and gradient rules; the window arithmetic is geometry.ts's.
 
 import { apply } from '../autograd/tape';
-import { windowGeometry } from './geometry';
+import { window2d } from './geometry';
 import type { OpTable } from './spec';
 import { firstDType } from './spec';
 
@@ -24,7 +24,8 @@ export interface WindowAttrs {
 
 /** [N, H', W'] of a kh x kw window over the NHWC shape x. */
 function windowed(x: readonly number[], kh: number, kw: number, stride: [number, number], padding: Padding): number[] {
-  return [x[0], windowGeometry(x[1], kh, stride[0], padding).out, windowGeometry(x[2], kw, stride[1], padding).out];
+  const g = window2d(x, kh, kw, stride, padding);
+  return [g.n, g.oh, g.ow];
 }
 
 export const WINDOW_OPS: OpTable<keyof WindowAttrs> = {
