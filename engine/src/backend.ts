@@ -11,6 +11,7 @@
 import type { DType } from '../catalog/shape';
 import type { ElementwiseAttrs, ReduceFn } from './primitives/elementwise';
 import type { IndexingAttrs } from './primitives/indexing';
+import type { BinaryFn } from './primitives/binary_fns';
 import type { UnaryFn } from './primitives/unary_fns';
 import type { LinearAttrs } from './primitives/linear';
 import type { Padding, PoolFn, WindowAttrs } from './primitives/window';
@@ -33,8 +34,7 @@ export interface DeviceTensor {
 
 export type { UnaryFn };
 
-/** Binary functions with NumPy broadcasting. `ge`, `eq` and `lt` produce 1 or 0. */
-export type BinaryFn = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'ge' | 'lt' | 'eq';
+export type { BinaryFn };
 export type { ReduceFn, Padding, PoolFn };
 
 /** Attributes of every primitive, keyed by op name; each family declares its own in primitives/. */

@@ -1,32 +1,18 @@
-// CPU kernels for the elementwise family: unary functions and their derivatives (generated
-// from primitives/unary_fns.ts), binary functions with broadcasting, reductions, broadcast,
+// CPU kernels for the elementwise family: unary functions and their derivatives, binary
+// functions with broadcasting (each function generated from the expression tables in
+// primitives/, see elementwise_generated.ts), reductions, broadcast,
 // softmax, fill and cast. These loops define what each op means; a GPU backend must agree
 // with them within float32 rounding.
 
 import { broadcastStrides } from '../primitives/geometry';
-import type { BinaryFn, OpAttrs, UnaryFn } from '../backend';
+import type { OpAttrs, UnaryFn } from '../backend';
 import type { Kernel } from './kernel';
-import { UNARY_DERIVATIVE, UNARY_VALUE } from './unary_generated';
+import { BINARY_VALUE, UNARY_DERIVATIVE, UNARY_VALUE } from './elementwise_generated';
 
 /** y = fn(x), from the expression table (primitives/unary_fns.ts). */
 export function unaryFn(fn: UnaryFn, alpha = 0, beta = 0): (x: number) => number {
   const f = UNARY_VALUE[fn];
   return (x) => f(x, alpha, beta);
-}
-
-/** c = fn(a, b). In max and min a NaN in either operand wins; comparisons with NaN give 0. */
-export function binaryFn(fn: BinaryFn): (a: number, b: number) => number {
-  switch (fn) {
-    case 'add': return (a, b) => a + b;
-    case 'sub': return (a, b) => a - b;
-    case 'mul': return (a, b) => a * b;
-    case 'div': return (a, b) => a / b;
-    case 'max': return (a, b) => (a >= b || a !== a ? a : b);
-    case 'min': return (a, b) => (a <= b || a !== a ? a : b);
-    case 'ge': return (a, b) => (a >= b ? 1 : 0);
-    case 'lt': return (a, b) => (a < b ? 1 : 0);
-    case 'eq': return (a, b) => (a === b ? 1 : 0);
-  }
 }
 
 export const unary: Kernel<'unary'> = ([x], out, a) => {
@@ -47,7 +33,7 @@ export const unaryGrad: Kernel<'unary_grad'> = ([x, y, dy], out, a) => {
 };
 
 export const binary: Kernel<'binary'> = ([a, b], out, attrs) => {
-  const f = binaryFn(attrs.fn);
+  const f = BINARY_VALUE[attrs.fn];
   const o = out.data;
   const ad = a.data;
   const bd = b.data;

@@ -1,4 +1,4 @@
-// Scalar helpers the generated unary functions (unary_generated.ts) call, in float64.
+// Scalar helpers the generated unary functions (elementwise_generated.ts) call, in float64.
 
 /** erf with |error| < 1.2e-7 (Numerical Recipes' erfc Chebyshev fit), ample for float32. */
 export function erf(x: number): number {

@@ -3,15 +3,15 @@
 // fully parenthesised, so operations happen in the order the expression was written and
 // the CPU's float64 results, rounded to float32, stay what the hand-written code gave.
 
-import type { Cond, Expr, MathFn } from './expr';
+import type { Cond, Expr, Leaf, MathFn } from './expr';
 
-/** Names the variables take in the emitted code. */
-export interface Names {
-  x: string;
-  y: string;
-  alpha: string;
-  beta: string;
-  zero: string;
+/** Names the variables take in the emitted code; a table names those its expressions read. */
+export type Names = { [L in Leaf | 'zero']?: string };
+
+function nameOf(names: Names, leaf: Leaf | 'zero'): string {
+  const name = names[leaf];
+  if (name === undefined) throw new Error(`no name for ${leaf} in this expression's target`);
+  return name;
 }
 
 const JS_FNS: Record<MathFn, string> = {
@@ -28,7 +28,7 @@ const WGSL_FNS: Record<MathFn, string> = {
 export function emitJs(ex: Expr, names: Names): string {
   const go = (a: Expr): string => emitJs(a, names);
   switch (ex.k) {
-    case 'x': case 'y': case 'alpha': case 'beta': return names[ex.k];
+    case 'x': case 'y': case 'alpha': case 'beta': case 'a': case 'b': return nameOf(names, ex.k);
     case 'zero': return '0';
     case 'num': return ex.v < 0 ? `(${ex.v})` : String(ex.v);
     case 'bin': return `(${go(ex.a)} ${ex.op} ${go(ex.b)})`;
@@ -40,7 +40,7 @@ export function emitJs(ex: Expr, names: Names): string {
 
 function condJs(c: Cond, names: Names): string {
   switch (c.k) {
-    case 'cmp': return `${emitJs(c.a, names)} ${c.op} ${emitJs(c.b, names)}`;
+    case 'cmp': return `${emitJs(c.a, names)} ${c.op === '==' ? '===' : c.op} ${emitJs(c.b, names)}`;
     case 'nan': return `${emitJs(c.a, names)} !== ${emitJs(c.a, names)}`;
     case 'and': return `(${condJs(c.a, names)} && ${condJs(c.b, names)})`;
     case 'or': return `(${condJs(c.a, names)} || ${condJs(c.b, names)})`;
@@ -56,7 +56,7 @@ function f32Literal(v: number): string {
 export function emitWgsl(ex: Expr, names: Names): string {
   const go = (a: Expr): string => emitWgsl(a, names);
   switch (ex.k) {
-    case 'x': case 'y': case 'alpha': case 'beta': case 'zero': return names[ex.k];
+    case 'x': case 'y': case 'alpha': case 'beta': case 'a': case 'b': case 'zero': return nameOf(names, ex.k);
     case 'num': return f32Literal(ex.v);
     case 'bin': return `(${go(ex.a)} ${ex.op} ${go(ex.b)})`;
     case 'neg': return `(-${go(ex.a)})`;

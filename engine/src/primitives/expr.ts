@@ -1,5 +1,5 @@
 // A tiny expression language for elementwise functions, so each function is written once
-// and emitted both as JavaScript (the CPU reference, see scripts/gen_unary.ts) and as WGSL
+// and emitted both as JavaScript (the CPU reference, see scripts/gen_elementwise.ts) and as WGSL
 // (the WebGPU kernels). Comparisons mean IEEE comparisons (false when either side is NaN)
 // in both targets: WGSL spells them with bit-level NaN tests, since a shader compiler may
 // assume finite floats.
@@ -7,9 +7,11 @@
 /** Functions an expression may call; each target supplies its own, equally NaN-faithful, version. */
 export type MathFn = 'exp' | 'log' | 'sqrt' | 'abs' | 'sign' | 'sigmoid' | 'tanh' | 'erf' | 'pow';
 
+/** The input x, the output y = f(x) (derivatives only), the attributes alpha and beta, and a binary function's operands a and b. */
+export type Leaf = 'x' | 'y' | 'alpha' | 'beta' | 'a' | 'b';
+
 export type Expr =
-  /** The input x, the output y = f(x) (derivatives only), and the attributes alpha and beta. */
-  | { k: 'x' } | { k: 'y' } | { k: 'alpha' } | { k: 'beta' }
+  | { k: Leaf }
   /** A zero the shader compiler cannot fold away, so dy * 0 keeps a NaN dy as the CPU does. */
   | { k: 'zero' }
   | { k: 'num'; v: number }
@@ -19,7 +21,7 @@ export type Expr =
   | { k: 'select'; cond: Cond; then: Expr; else: Expr };
 
 export type Cond =
-  | { k: 'cmp'; op: '>' | '<' | '>=' | '<='; a: Expr; b: Expr }
+  | { k: 'cmp'; op: '>' | '<' | '>=' | '<=' | '=='; a: Expr; b: Expr }
   | { k: 'nan'; a: Expr }
   | { k: 'and' | 'or'; a: Cond; b: Cond };
 
@@ -30,6 +32,8 @@ export const x: Expr = { k: 'x' };
 export const y: Expr = { k: 'y' };
 export const alpha: Expr = { k: 'alpha' };
 export const beta: Expr = { k: 'beta' };
+export const a: Expr = { k: 'a' };
+export const b: Expr = { k: 'b' };
 export const zero: Expr = { k: 'zero' };
 
 export const num = (v: number): Expr => ({ k: 'num', v });
@@ -46,6 +50,7 @@ export const gt = (a: E, b: E): Cond => ({ k: 'cmp', op: '>', a: e(a), b: e(b) }
 export const lt = (a: E, b: E): Cond => ({ k: 'cmp', op: '<', a: e(a), b: e(b) });
 export const ge = (a: E, b: E): Cond => ({ k: 'cmp', op: '>=', a: e(a), b: e(b) });
 export const le = (a: E, b: E): Cond => ({ k: 'cmp', op: '<=', a: e(a), b: e(b) });
+export const eq = (a: E, b: E): Cond => ({ k: 'cmp', op: '==', a: e(a), b: e(b) });
 export const isNan = (a: E): Cond => ({ k: 'nan', a: e(a) });
 export const and = (a: Cond, b: Cond): Cond => ({ k: 'and', a, b });
 export const or = (a: Cond, b: Cond): Cond => ({ k: 'or', a, b });
@@ -54,7 +59,7 @@ export const or = (a: Cond, b: Cond): Cond => ({ k: 'or', a, b });
 export function readsX(ex: Expr | Cond): boolean {
   switch (ex.k) {
     case 'x': return true;
-    case 'y': case 'alpha': case 'beta': case 'zero': case 'num': return false;
+    case 'y': case 'alpha': case 'beta': case 'a': case 'b': case 'zero': case 'num': return false;
     case 'bin': case 'and': case 'or': return readsX(ex.a) || readsX(ex.b);
     case 'neg': case 'nan': return readsX(ex.a);
     case 'cmp': return readsX(ex.a) || readsX(ex.b);

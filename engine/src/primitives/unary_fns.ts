@@ -1,6 +1,6 @@
 // Every elementwise unary function once: its value y = f(x) and its derivative f'(x), which
 // may read x, y and the attributes alpha and beta. The CPU reference (generated into
-// cpu/unary_generated.ts by scripts/gen_unary.ts) and the WGSL kernels are both emitted
+// cpu/elementwise_generated.ts by scripts/gen_elementwise.ts) and the WGSL kernels are both emitted
 // from these expressions, so a new function is one entry here.
 //
 // A NaN input gives NaN in every function (relu and clip included), as in Keras and

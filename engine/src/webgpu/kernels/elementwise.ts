@@ -1,11 +1,13 @@
-// WGSL for the elementwise family: unary functions and their derivatives emitted from the
-// expression table the CPU reference is generated from (primitives/unary_fns.ts; alpha and
-// beta arrive as uniforms, so one pipeline serves every value), binary functions with NumPy
-// broadcasting through per-operand strides, fill and cast.
+// WGSL for the elementwise family: unary functions and their derivatives, and binary
+// functions with NumPy broadcasting through per-operand strides, emitted from the
+// expression tables the CPU reference is generated from (primitives/unary_fns.ts and
+// binary_fns.ts; alpha and beta arrive as uniforms, so one pipeline serves every value);
+// fill and cast.
 
 import type { BinaryFn, DeviceTensor, OpAttrs } from '../../backend';
 import { emitWgsl } from '../../primitives/emit';
 import type { Names } from '../../primitives/emit';
+import { BINARY_FNS } from '../../primitives/binary_fns';
 import { UNARY_FNS } from '../../primitives/unary_fns';
 import { broadcastStrides } from '../../primitives/geometry';
 import type { Dispatch, WgslType } from './common';
@@ -47,24 +49,10 @@ fn pow_js(x: f32, a: f32) -> f32 {
 /** How the unary kernels name the expression variables (unary_fns.ts): alpha and beta arrive as uniforms. */
 export const UNARY_NAMES: Names = { x: 'x', y: 'y', alpha: 'A', beta: 'B', zero: 'Z' };
 
-/**
- * c = f(a, b) on f32 values; comparisons give 1 or 0. In max and min a NaN in either operand
- * wins, as on the CPU, spelled with bit NaN tests because WGSL's max and min, which a
- * compiler may substitute, can drop NaN.
- */
-const BINARY: Record<BinaryFn, string> = {
-  add: 'a + b',
-  sub: 'a - b',
-  mul: 'a * b',
-  div: 'a / b',
-  max: 'select(b, a, is_nan(a) || (ord(a, b) && a >= b))',
-  min: 'select(b, a, is_nan(a) || (ord(a, b) && a <= b))',
-  ge: 'select(0.0, 1.0, ord(a, b) && a >= b)',
-  lt: 'select(0.0, 1.0, ord(a, b) && a < b)',
-  eq: 'select(0.0, 1.0, feq(a, b))',
-};
+/** How the binary kernels name the operands of the expressions in binary_fns.ts. */
+const BINARY_NAMES: Names = { a: 'a', b: 'b' };
 
-/** The same on i32 values, exact; integer division goes through f32 like the CPU's. */
+/** The binary functions on i32 values, exact; integer division goes through f32 like the CPU's. */
 const BINARY_INT: Record<BinaryFn, string> = {
   add: 'a + b',
   sub: 'a - b',
@@ -132,7 +120,7 @@ export function binary([x, y]: readonly DeviceTensor[], out: DeviceTensor, attrs
   const allInt = ta === 'i32' && tb === 'i32' && to === 'i32';
   const body = allInt
     ? `  let a = in0[ia];\n  let b = in1[ib];\n  out[i] = ${BINARY_INT[attrs.fn]};`
-    : `  let a = ${loadF32(ta, 0, 'ia')};\n  let b = ${loadF32(tb, 1, 'ib')};\n  out[i] = ${toOut(to, BINARY[attrs.fn])};`;
+    : `  let a = ${loadF32(ta, 0, 'ia')};\n  let b = ${loadF32(tb, 1, 'ib')};\n  out[i] = ${toOut(to, emitWgsl(BINARY_FNS[attrs.fn], BINARY_NAMES))};`;
   return [{
     key: `binary:${attrs.fn}:${ta},${tb}:${to}`,
     wgsl: () => prelude(BINARY_UNIFORMS, [ta, tb], to) + flatMain(`

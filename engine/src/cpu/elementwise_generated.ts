@@ -1,5 +1,7 @@
-// Generated from engine/src/primitives/unary_fns.ts by `npx tsx scripts/gen_unary.ts`; do not edit.
+// Generated from engine/src/primitives/unary_fns.ts and binary_fns.ts by
+// `npx tsx scripts/gen_elementwise.ts`; do not edit.
 
+import type { BinaryFn } from '../primitives/binary_fns';
 import type { UnaryFn } from '../primitives/unary_fns';
 import { erf, sigmoid } from './math_fns';
 
@@ -43,4 +45,17 @@ export const UNARY_DERIVATIVE: Record<UnaryFn, (x: number, y: number, alpha: num
   affine: (x, y, alpha, beta) => alpha,
   clip: (x, y, alpha, beta) => ((x >= alpha && x <= beta) ? 1 : 0),
   pow: (x, y, alpha, beta) => (alpha * Math.pow(x, (alpha - 1))),
+};
+
+/** c = f(a, b). */
+export const BINARY_VALUE: Record<BinaryFn, (a: number, b: number) => number> = {
+  add: (a, b) => (a + b),
+  sub: (a, b) => (a - b),
+  mul: (a, b) => (a * b),
+  div: (a, b) => (a / b),
+  max: (a, b) => ((a !== a || a >= b) ? a : b),
+  min: (a, b) => ((a !== a || a <= b) ? a : b),
+  ge: (a, b) => (a >= b ? 1 : 0),
+  lt: (a, b) => (a < b ? 1 : 0),
+  eq: (a, b) => (a === b ? 1 : 0),
 };

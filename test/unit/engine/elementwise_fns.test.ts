@@ -1,14 +1,14 @@
-// The unary expression table is the one definition of every elementwise function: the CPU
-// reference is generated from it (and must be current), each derivative must be the
+// The expression tables are the one definition of every elementwise function: the CPU
+// reference is generated from them (and must be current), each unary derivative must be the
 // derivative of its value, and the activations matmul fuses must be differentiable from
 // their output, since matmul's gradient rule hands the output in place of the input.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { UNARY_DERIVATIVE, UNARY_VALUE } from '../../../engine/src/cpu/unary_generated';
+import { UNARY_DERIVATIVE, UNARY_VALUE } from '../../../engine/src/cpu/elementwise_generated';
 import { GRAD_FROM_OUTPUT, UNARY_FN_NAMES } from '../../../engine/src/primitives/unary_fns';
-import { UNARY_GENERATED_PATH, unaryJsSource } from '../../../engine/src/primitives/unary_js_source';
+import { ELEMENTWISE_GENERATED_PATH, elementwiseJsSource } from '../../../engine/src/primitives/elementwise_js_source';
 
 /** alpha, beta and sample points away from kinks, in the function's domain. */
 const ARGS: Record<string, { alpha?: number; beta?: number; at: number[] }> = {
@@ -21,9 +21,9 @@ const ARGS: Record<string, { alpha?: number; beta?: number; at: number[] }> = {
   clip: { alpha: -1, beta: 1, at: [-1.5, -0.5, 0.5, 1.5] },
 };
 
-describe('unary expression table', () => {
-  it('the generated CPU reference is current (run `npx tsx scripts/gen_unary.ts` after editing unary_fns.ts)', () => {
-    assert.equal(readFileSync(UNARY_GENERATED_PATH, 'utf8'), unaryJsSource());
+describe('elementwise expression tables', () => {
+  it('the generated CPU reference is current (run `npx tsx scripts/gen_elementwise.ts` after editing a table)', () => {
+    assert.equal(readFileSync(ELEMENTWISE_GENERATED_PATH, 'utf8'), elementwiseJsSource());
   });
 
   it('each derivative agrees with a central difference of its value', () => {
