@@ -34,7 +34,7 @@ export const PADDINGS: readonly string[] = ['valid', 'same'];
 type ArgExtras = Partial<Omit<ArgSpec, 'name' | 'type' | 'doc' | 'required' | 'default'>>;
 
 /** A required argument (no default). */
-export function required<N extends string>(name: N, type: ArgSpec['type'], doc: string, extras: ArgExtras = {}): ArgSpec {
+export function required(name: string, type: ArgSpec['type'], doc: string, extras: ArgExtras = {}): ArgSpec {
   return { name, type, required: true, doc, ...extras };
 }
 
@@ -50,7 +50,7 @@ export function optional(
 }
 
 /** An optional argument whose default is computed from other values inside `infer`. */
-export function computed<N extends string>(name: N, type: ArgSpec['type'], defaultText: string, doc: string, extras: ArgExtras = {}): ArgSpec {
+export function computed(name: string, type: ArgSpec['type'], defaultText: string, doc: string, extras: ArgExtras = {}): ArgSpec {
   return { name, type, required: false, defaultText, doc, ...extras };
 }
 
@@ -115,7 +115,7 @@ export function lastDim(input: LayerInput): number {
   return typeof d === 'number' ? d : 0;
 }
 
-export function weight<N extends string>(name: N, shape: number[], init: Initializer, opts: { trainable?: boolean; regularized?: boolean } = {}): WeightSpec {
+export function weight(name: string, shape: number[], init: Initializer, opts: { trainable?: boolean; regularized?: boolean } = {}): WeightSpec {
   return { name, shape, init, trainable: opts.trainable ?? true, regularized: opts.regularized ?? false };
 }
 
