@@ -1,7 +1,7 @@
 // The op table: every primitive with its attributes' type, shape rule, dtype rule and
-// gradient rule, merged from one file per
-// family. Backends hold kernels only (CPU_KERNELS, GPU_KERNELS), each table typed over
-// OpName so a new op fails the typecheck until every backend has a kernel for it.
+// gradient rule, merged from one file per family. Backends hold kernels only (CPU_KERNELS,
+// GPU_KERNELS), each table typed over OpName, so a new op fails the typecheck until every
+// backend has a kernel for it.
 //
 // Import this module, never a family file: the families' gradient rules call the engine's
 // ops, which reach this table through the tape, so a family entered first would be read
