@@ -51,5 +51,9 @@ export type UnaryFn = keyof typeof UNARY_FNS;
 
 export const UNARY_FN_NAMES = Object.keys(UNARY_FNS) as UnaryFn[];
 
+export function isUnaryFn(name: string): name is UnaryFn {
+  return Object.prototype.hasOwnProperty.call(UNARY_FNS, name);
+}
+
 /** Unary functions whose derivative can be written from the output y alone. */
 export const GRAD_FROM_OUTPUT: ReadonlySet<UnaryFn> = new Set(UNARY_FN_NAMES.filter((fn) => !readsX(UNARY_FNS[fn].derivative)));
