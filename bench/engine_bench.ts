@@ -12,7 +12,8 @@
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Backend, DeviceTensor, OpAttrs, OpName } from '../engine/src/backend';
-import { outputShape, sizeOf } from '../engine/src/backend';
+import { sizeOf } from '../engine/src/backend';
+import { outputShape } from '../engine/src/primitives/index';
 import { CpuBackend } from '../engine/src/cpu/backend';
 import { WasmBackend } from '../engine/src/wasm/backend';
 import { createWasmBackendThreaded } from '../engine/src/wasm/threads_node';

@@ -18,11 +18,11 @@ export * from './shape';
 export * from './types';
 export * from './ir';
 export { ACTIVATIONS, PADDINGS } from './layers/common';
-export { checkArgs, rangeText } from './layers/define';
+export { checkArgs, rangeText, resolveArgs } from './layers/define';
 export { editDistance, suggestName } from './suggest';
 export { kerasArgumentNames, kerasLayerNames, netspecArgumentFor, netspecLayerFor } from './keras_spelling';
 
-const LAYERS: readonly LayerSpec[] = [
+const LAYERS = [
   ...CORE_LAYERS,
   ...CONV_LAYERS,
   ...POOL_LAYERS,
@@ -33,7 +33,10 @@ const LAYERS: readonly LayerSpec[] = [
   ...RECURRENT_LAYERS,
   ...ATTENTION_LAYERS,
   ...MERGE_LAYERS,
-];
+] as const;
+
+/** Every layer's name (aliases aside): what the engine's table of forwards is keyed by. */
+export type LayerName = (typeof LAYERS)[number]['name'];
 
 const BY_NAME: ReadonlyMap<string, LayerSpec> = (() => {
   const m = new Map<string, LayerSpec>();

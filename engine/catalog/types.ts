@@ -103,8 +103,9 @@ export type LayerResult = LayerOutput | { ok: false; issue: LayerIssue };
 /** How many input tensors a layer takes: one, a tuple of two or more, or one-or-two (attention). */
 export type Arity = 'one' | 'many' | 'one-or-two';
 
-export interface LayerSpec {
-  name: string;
+/** A layer of the catalog; `N` is its name, so the catalog's names form a type (LayerName). */
+export interface LayerSpec<N extends string = string> {
+  name: N;
   /** Other names that resolve to this layer (SelfAttention -> MultiHeadAttention). */
   aliases?: readonly string[];
   category: 'core' | 'conv' | 'pool' | 'norm' | 'activation' | 'recurrent' | 'attention' | 'merge' | 'embedding' | 'reshape';
@@ -118,6 +119,13 @@ export interface LayerSpec {
   paramsDoc: string;
   /** One or two sentences for hover and completion. */
   summary: string;
+  /**
+   * An activation layer's function, spelled as the `activation` argument spells it
+   * (ReLU: 'relu'): the engine applies it, and the checker follows it to the loss.
+   */
+  activation?: string;
+  /** Takes images [height, width, channels], so a flat [n] input is offered a reshape into one. */
+  imageInput?: boolean;
   /** Applies the layer to inputs with fully resolved arguments. Never throws. */
   infer(inputs: LayerInput[], args: ResolvedArgs): LayerResult;
 }

@@ -3,8 +3,9 @@
 // IR's nodes in order through each layer's forward. User input (an IR naming an unknown
 // layer, or inputs of the wrong shape) becomes an error value, never an exception.
 
+import { findLayer, resolveArgs } from '../catalog/index';
 import type { IRNode, ModelIR } from '../catalog/ir';
-import type { WeightSpec } from '../catalog/types';
+import type { ResolvedArgs, WeightSpec } from '../catalog/types';
 import { initWeight } from './init';
 import { findForward } from './layers';
 import type { LayerContext } from './layers';
@@ -21,7 +22,7 @@ export interface ModelWeight {
 }
 
 export interface ModelError {
-  code: 'unknown-layer' | 'data-mismatch';
+  code: 'unknown-layer' | 'bad-argument' | 'data-mismatch';
   message: string;
   /** The IR node (and its source line) the error belongs to, where there is one. */
   node?: string;
@@ -52,14 +53,24 @@ export class Model {
     readonly ir: ModelIR,
     readonly weights: ModelWeight[],
     readonly seed: number,
+    /** Each node's arguments as the catalog resolves them (defaults filled), in node order. */
+    private readonly args: ResolvedArgs[],
   ) {}
 
   /** Builds the weights of `ir`, initialised from `seed`. */
   static build(ir: ModelIR, seed: number): BuildResult {
+    const args: ResolvedArgs[] = [];
     for (const node of ir.nodes) {
-      if (!findForward(node.op)) {
+      const spec = findLayer(node.op);
+      if (!spec || !findForward(spec.name)) {
         return { ok: false, error: { code: 'unknown-layer', message: `the engine has no layer ${node.op}`, node: node.id, line: node.line } };
       }
+      const resolved = resolveArgs(spec, node.args);
+      if ('issue' in resolved) {
+        const message = resolved.issue.ok ? `${node.op} has bad arguments` : resolved.issue.issue.message;
+        return { ok: false, error: { code: 'bad-argument', message, node: node.id, line: node.line } };
+      }
+      args.push(resolved.args);
     }
     const rng = new Rng(seed, 1);
     const weights: ModelWeight[] = [];
@@ -68,7 +79,7 @@ export class Model {
         weights.push({ name: `${node.id}/${spec.name}`, node: node.id, spec, tensor: keep(initWeight(spec, rng)) });
       }
     }
-    return { ok: true, model: new Model(ir, weights, seed) };
+    return { ok: true, model: new Model(ir, weights, seed, args) };
   }
 
   /** The tensors the optimizer updates, in weight order. */
@@ -116,10 +127,10 @@ export class Model {
         return { ok: false, error: { code: 'data-mismatch', message: `node ${node.id} reads a tensor that is not computed`, node: node.id, line: node.line } };
       }
       ctx.salt = i;
-      const forward = findForward(node.op)!;
+      const forward = findForward(findLayer(node.op)!.name)!;
       const hook = options.nodeInput;
       const seen = hook ? (args as Tensor[]).map((a, j) => hook(node, j, a)) : args;
-      const y = forward(seen as Tensor[], byNode.get(node.id) ?? {}, node.args, ctx);
+      const y = forward(seen as Tensor[], byNode.get(node.id) ?? {}, this.args[i], ctx);
       values.set(node.id, options.nodeOutput ? options.nodeOutput(node, y) : y);
     }
     this.pending = ctx.updates;

@@ -7,9 +7,10 @@ import type { ArgSpec, LayerSpec } from '../types';
 import { argInt, elements, fail, ok, optional, product } from './common';
 import { defineLayer } from './define';
 
-function elementwise(name: string, what: string, args: ArgSpec[] = []): LayerSpec {
+function elementwise<N extends string>(name: N, activation: string, what: string, args: ArgSpec[] = []): LayerSpec<N> {
   return defineLayer({
     name,
+    activation,
     category: 'activation',
     arity: 'one',
     args,
@@ -24,18 +25,19 @@ function elementwise(name: string, what: string, args: ArgSpec[] = []): LayerSpe
   });
 }
 
-export const ReLU = elementwise('ReLU', 'max(x, 0), value by value.');
-export const Sigmoid = elementwise('Sigmoid', '1 / (1 + exp(-x)), value by value.');
-export const Tanh = elementwise('Tanh', 'The hyperbolic tangent, value by value.');
-export const GELU = elementwise('GELU', 'x·Φ(x), the Gaussian error linear unit, value by value.');
-export const SiLU = elementwise('SiLU', 'x·sigmoid(x) (also called swish), value by value.');
-export const ELU = elementwise('ELU', 'x for x > 0, exp(x) - 1 otherwise (Keras alpha = 1), value by value.');
-export const LeakyReLU = elementwise('LeakyReLU', 'x for x > 0, alpha·x otherwise, value by value.', [
+export const ReLU = elementwise('ReLU', 'relu', 'max(x, 0), value by value.');
+export const Sigmoid = elementwise('Sigmoid', 'sigmoid', '1 / (1 + exp(-x)), value by value.');
+export const Tanh = elementwise('Tanh', 'tanh', 'The hyperbolic tangent, value by value.');
+export const GELU = elementwise('GELU', 'gelu', 'x·Φ(x), the Gaussian error linear unit, value by value.');
+export const SiLU = elementwise('SiLU', 'silu', 'x·sigmoid(x) (also called swish), value by value.');
+export const ELU = elementwise('ELU', 'elu', 'x for x > 0, exp(x) - 1 otherwise (Keras alpha = 1), value by value.');
+export const LeakyReLU = elementwise('LeakyReLU', 'leaky_relu', 'x for x > 0, alpha·x otherwise, value by value.', [
   optional('alpha', 'float', 0.01, 'The slope for negative inputs.', { min: 0 }),
 ]);
 
-export const Softmax: LayerSpec = defineLayer({
+export const Softmax = defineLayer({
   name: 'Softmax',
+  activation: 'softmax',
   category: 'activation',
   arity: 'one',
   args: [optional('axis', 'int', -1, 'The axis to normalise along, counting the axes of one sample: 0 is the first, -1 the last.')],
@@ -58,4 +60,4 @@ export const Softmax: LayerSpec = defineLayer({
   },
 });
 
-export const ACTIVATION_LAYERS: readonly LayerSpec[] = [ReLU, Sigmoid, Tanh, GELU, SiLU, ELU, LeakyReLU, Softmax];
+export const ACTIVATION_LAYERS = [ReLU, Sigmoid, Tanh, GELU, SiLU, ELU, LeakyReLU, Softmax] as const;

@@ -6,13 +6,12 @@
 // value projections 2·2·Tk·Dk·h·k, scores and weighted sum 2·2·Tq·Tk·h·k, output 2·Tq·h·k·D.
 
 import { formatShape } from '../shape';
-import type { LayerSpec } from '../types';
 import { argBool, bias, computed, expectKnown, expectRank, fail, kernel, lastDim, ok, optional, product, required } from './common';
 import { defineLayer } from './define';
 
 const SELF_INPUT = '[time, features]';
 
-export const MultiHeadAttention: LayerSpec = defineLayer({
+export const MultiHeadAttention = defineLayer({
   name: 'MultiHeadAttention',
   aliases: ['SelfAttention'],
   category: 'attention',
@@ -76,4 +75,4 @@ export const MultiHeadAttention: LayerSpec = defineLayer({
   },
 });
 
-export const ATTENTION_LAYERS: readonly LayerSpec[] = [MultiHeadAttention];
+export const ATTENTION_LAYERS = [MultiHeadAttention] as const;

@@ -2,7 +2,6 @@
 // input [length, channels]). The kernel shapes follow Keras: [kh, kw, C, filters] and
 // [k, C, filters]; FLOPs count 2 per multiply-add of every output position.
 
-import type { LayerSpec } from '../types';
 import {
   activationArg,
   argBool,
@@ -27,9 +26,10 @@ import { isIssue, windowSizes } from './window';
 const CONV2D_INPUT = '[height, width, channels]';
 const CONV1D_INPUT = '[length, channels]';
 
-export const Conv2D: LayerSpec = defineLayer({
+export const Conv2D = defineLayer({
   name: 'Conv2D',
   category: 'conv',
+  imageInput: true,
   arity: 'one',
   args: [
     required('filters', 'int', 'The number of output channels.', { min: 1 }),
@@ -62,7 +62,7 @@ export const Conv2D: LayerSpec = defineLayer({
   },
 });
 
-export const Conv1D: LayerSpec = defineLayer({
+export const Conv1D = defineLayer({
   name: 'Conv1D',
   category: 'conv',
   arity: 'one',
@@ -96,4 +96,4 @@ export const Conv1D: LayerSpec = defineLayer({
   },
 });
 
-export const CONV_LAYERS: readonly LayerSpec[] = [Conv2D, Conv1D];
+export const CONV_LAYERS = [Conv2D, Conv1D] as const;

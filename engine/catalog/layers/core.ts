@@ -2,7 +2,6 @@
 // inference, random zeroing during training). Dense is the model for every weighted layer:
 // known last axis, Keras weight names, FLOPs as 2 per multiply-add.
 
-import type { LayerSpec } from '../types';
 import {
   activationArg,
   argBool,
@@ -21,7 +20,7 @@ import { defineLayer } from './define';
 
 const DENSE_INPUT = '[..., features]';
 
-export const Dense: LayerSpec = defineLayer({
+export const Dense = defineLayer({
   name: 'Dense',
   category: 'core',
   arity: 'one',
@@ -48,7 +47,7 @@ export const Dense: LayerSpec = defineLayer({
   },
 });
 
-export const Dropout: LayerSpec = defineLayer({
+export const Dropout = defineLayer({
   name: 'Dropout',
   category: 'core',
   arity: 'one',
@@ -65,4 +64,4 @@ export const Dropout: LayerSpec = defineLayer({
   },
 });
 
-export const CORE_LAYERS: readonly LayerSpec[] = [Dense, Dropout];
+export const CORE_LAYERS = [Dense, Dropout] as const;

@@ -11,13 +11,13 @@ import { fail, formatPair } from './common';
 /** Which input dtype a layer accepts: float32 (most), int32 ids (Embedding), or either. */
 export type Accepts = 'float' | 'int' | 'any';
 
-export interface LayerDecl extends Omit<LayerSpec, 'infer'> {
+export interface LayerDecl<N extends string> extends Omit<LayerSpec<N>, 'infer'> {
   accepts?: Accepts;
   /** The shape rule, called with validated inputs and arguments. */
   rule(inputs: LayerInput[], args: ResolvedArgs): LayerResult;
 }
 
-export function defineLayer(decl: LayerDecl): LayerSpec {
+export function defineLayer<N extends string>(decl: LayerDecl<N>): LayerSpec<N> {
   const { rule, accepts = 'float', ...spec } = decl;
   return {
     ...spec,
@@ -95,6 +95,21 @@ export function checkArgs(layer: string, specs: readonly ArgSpec[], args: Resolv
     out[spec.name] = checked.value;
   }
   return { args: out };
+}
+
+/**
+ * The arguments a layer runs with: checked, literal defaults filled, and a default that
+ * names another argument ("stride defaults to pool") taken from it. Defaults computed from
+ * shapes (attention's key_dim) stay unset; the layer reads those from its weights.
+ */
+export function resolveArgs(spec: LayerSpec, args: ResolvedArgs): Bound {
+  const bound = checkArgs(spec.name, spec.args, args);
+  if ('issue' in bound) return bound;
+  for (const a of spec.args) {
+    const source = a.defaultText === undefined ? undefined : bound.args[a.defaultText];
+    if (bound.args[a.name] === undefined && source !== undefined) bound.args[a.name] = source;
+  }
+  return bound;
 }
 
 function show(v: ArgValue): string {

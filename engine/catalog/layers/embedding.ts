@@ -3,11 +3,10 @@
 // (Keras-Hub's PositionEmbedding: a [max_len, D] table, glorot_uniform).
 
 import { formatShape, isKnown } from '../shape';
-import type { LayerSpec } from '../types';
 import { argInt, elements, expectKnown, expectRank, fail, lastDim, ok, required, weight } from './common';
 import { defineLayer } from './define';
 
-export const Embedding: LayerSpec = defineLayer({
+export const Embedding = defineLayer({
   name: 'Embedding',
   category: 'embedding',
   arity: 'one',
@@ -31,7 +30,7 @@ export const Embedding: LayerSpec = defineLayer({
 
 const POSITION_INPUT = '[time, features]';
 
-export const PositionEmbedding: LayerSpec = defineLayer({
+export const PositionEmbedding = defineLayer({
   name: 'PositionEmbedding',
   category: 'embedding',
   arity: 'one',
@@ -58,4 +57,4 @@ export const PositionEmbedding: LayerSpec = defineLayer({
   },
 });
 
-export const EMBEDDING_LAYERS: readonly LayerSpec[] = [Embedding, PositionEmbedding];
+export const EMBEDDING_LAYERS = [Embedding, PositionEmbedding] as const;

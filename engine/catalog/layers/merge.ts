@@ -7,7 +7,7 @@ import type { LayerInput, LayerSpec } from '../types';
 import { argInt, elements, fail, ok, optional, product } from './common';
 import { defineLayer } from './define';
 
-function elementwise(name: string, op: string): LayerSpec {
+function elementwise<N extends string>(name: N, op: string): LayerSpec<N> {
   return defineLayer({
     name,
     category: 'merge',
@@ -42,7 +42,7 @@ function axisText(inputs: LayerInput[]): string {
   return rank === 0 ? 'no axes' : `axes ${-rank} to ${rank - 1}`;
 }
 
-export const Concat: LayerSpec = defineLayer({
+export const Concat = defineLayer({
   name: 'Concat',
   category: 'merge',
   arity: 'many',
@@ -87,4 +87,4 @@ export const Concat: LayerSpec = defineLayer({
   },
 });
 
-export const MERGE_LAYERS: readonly LayerSpec[] = [Add, Multiply, Concat];
+export const MERGE_LAYERS = [Add, Multiply, Concat] as const;

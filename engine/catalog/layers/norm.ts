@@ -3,7 +3,6 @@
 // LayerNorm (per-sample statistics). Both need the last axis known since their weights have
 // that size.
 
-import type { LayerSpec } from '../types';
 import { elements, expectKnown, expectMinRank, lastDim, ok, optional, product, weight } from './common';
 import { defineLayer } from './define';
 
@@ -13,7 +12,7 @@ function epsArg() {
   return optional('eps', 'float', 0.001, 'A small number added to the variance to avoid dividing by zero.', { min: 0, minExclusive: true });
 }
 
-export const BatchNorm: LayerSpec = defineLayer({
+export const BatchNorm = defineLayer({
   name: 'BatchNorm',
   category: 'norm',
   arity: 'one',
@@ -41,7 +40,7 @@ export const BatchNorm: LayerSpec = defineLayer({
   },
 });
 
-export const LayerNorm: LayerSpec = defineLayer({
+export const LayerNorm = defineLayer({
   name: 'LayerNorm',
   category: 'norm',
   arity: 'one',
@@ -61,4 +60,4 @@ export const LayerNorm: LayerSpec = defineLayer({
   },
 });
 
-export const NORM_LAYERS: readonly LayerSpec[] = [BatchNorm, LayerNorm];
+export const NORM_LAYERS = [BatchNorm, LayerNorm] as const;

@@ -10,10 +10,11 @@ import { isIssue, windowSizes } from './window';
 const INPUT_2D = '[height, width, channels]';
 const INPUT_1D = '[length, channels]';
 
-function pool2D(name: string, op: 'max' | 'average'): LayerSpec {
+function pool2D<N extends string>(name: N, op: 'max' | 'average'): LayerSpec<N> {
   return defineLayer({
     name,
     category: 'pool',
+    imageInput: true,
     arity: 'one',
     args: [
       optional('pool', 'size2', [2, 2], 'The window size: p for p×p, or (height, width).', { min: 1 }),
@@ -39,7 +40,7 @@ function pool2D(name: string, op: 'max' | 'average'): LayerSpec {
   });
 }
 
-function pool1D(name: string, op: 'max' | 'average'): LayerSpec {
+function pool1D<N extends string>(name: N, op: 'max' | 'average'): LayerSpec<N> {
   return defineLayer({
     name,
     category: 'pool',
@@ -68,12 +69,13 @@ function pool1D(name: string, op: 'max' | 'average'): LayerSpec {
   });
 }
 
-function globalPool(name: string, op: 'max' | 'average', rank: 2 | 3): LayerSpec {
+function globalPool<N extends string>(name: N, op: 'max' | 'average', rank: 2 | 3): LayerSpec<N> {
   const inputDoc = rank === 3 ? INPUT_2D : INPUT_1D;
   const over = rank === 3 ? 'height and width' : 'length';
   return defineLayer({
     name,
     category: 'pool',
+    imageInput: rank === 3,
     arity: 'one',
     args: [],
     inputDoc,
@@ -98,7 +100,7 @@ export const GlobalMaxPool2D = globalPool('GlobalMaxPool2D', 'max', 3);
 export const GlobalAvgPool1D = globalPool('GlobalAvgPool1D', 'average', 2);
 export const GlobalMaxPool1D = globalPool('GlobalMaxPool1D', 'max', 2);
 
-export const POOL_LAYERS: readonly LayerSpec[] = [
+export const POOL_LAYERS = [
   MaxPool2D,
   AvgPool2D,
   MaxPool1D,
@@ -107,4 +109,4 @@ export const POOL_LAYERS: readonly LayerSpec[] = [
   GlobalMaxPool2D,
   GlobalAvgPool1D,
   GlobalMaxPool1D,
-];
+] as const;

@@ -10,15 +10,15 @@ import { defineLayer } from './define';
 
 const INPUT = '[time, features]';
 
-function recurrent(
-  name: string,
+function recurrent<N extends string>(
+  name: N,
   gates: number,
   what: string,
   paramsDoc: string,
   biasShape: (u: number) => number[],
   biasInit: 'zeros' | 'unit_forget_bias' = 'zeros',
   extraArgs = [] as ReturnType<typeof activationArg>[],
-): LayerSpec {
+): LayerSpec<N> {
   return defineLayer({
     name,
     category: 'recurrent',
@@ -77,4 +77,4 @@ export const GRU = recurrent(
   (u) => [2, 3 * u],
 );
 
-export const RECURRENT_LAYERS: readonly LayerSpec[] = [SimpleRNN, LSTM, GRU];
+export const RECURRENT_LAYERS = [SimpleRNN, LSTM, GRU] as const;

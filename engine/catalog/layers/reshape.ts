@@ -4,11 +4,10 @@
 // why a symbolic size is an error unless Reshape's -1 can absorb it.
 
 import { dimProduct, formatShape, isKnown, type Dim } from '../shape';
-import type { LayerSpec } from '../types';
 import { fail, ok, required } from './common';
 import { defineLayer } from './define';
 
-export const Flatten: LayerSpec = defineLayer({
+export const Flatten = defineLayer({
   name: 'Flatten',
   category: 'reshape',
   arity: 'one',
@@ -35,7 +34,7 @@ export const Flatten: LayerSpec = defineLayer({
   },
 });
 
-export const Reshape: LayerSpec = defineLayer({
+export const Reshape = defineLayer({
   name: 'Reshape',
   category: 'reshape',
   arity: 'one',
@@ -89,4 +88,4 @@ export const Reshape: LayerSpec = defineLayer({
   },
 });
 
-export const RESHAPE_LAYERS: readonly LayerSpec[] = [Flatten, Reshape];
+export const RESHAPE_LAYERS = [Flatten, Reshape] as const;

@@ -5,8 +5,10 @@
 
 import * as o from '../ops/math';
 import type { Tensor } from '../tensor';
-import { GRAD_RULES } from './rules';
-import { Tape, withTape } from './tape';
+import type { OpName } from '../backend';
+import { OPS } from '../primitives/index';
+import { isPrimitive, Tape, withTape } from './tape';
+import type { TapeNode } from './tape';
 
 export interface ValueAndGrads {
   value: Tensor;
@@ -23,6 +25,17 @@ export function valueAndGrads(f: () => Tensor, wrt: readonly Tensor[]): ValueAnd
   return { value, grads };
 }
 
+/** The node's rule applied; none where no gradient flows back through its op. */
+function gradients(node: TapeNode, dy: Tensor, needs: readonly boolean[]): readonly (Tensor | null)[] {
+  if (isPrimitive(node)) return primitiveGradients(node, dy, needs);
+  // A reshape's gradient is the same view back.
+  return [o.reshape(dy, node.inputs[0].shape)];
+}
+
+function primitiveGradients<K extends OpName>(node: TapeNode<K>, dy: Tensor, needs: readonly boolean[]): readonly (Tensor | null)[] {
+  return OPS[node.op].grad?.(node, dy, needs) ?? [];
+}
+
 function backward(tape: Tape, value: Tensor, wrt: readonly Tensor[]): Tensor[] {
   const grads = new Map<Tensor, Tensor>();
   grads.set(value, o.fill(value.shape, 1));
@@ -33,7 +46,7 @@ function backward(tape: Tape, value: Tensor, wrt: readonly Tensor[]): Tensor[] {
     // Only inputs on the tape take a gradient: model inputs, targets and constants never
     // do, so their rules' branches (a first layer's dX of the data) are not run at all.
     const needs = node.inputs.map((input) => tape.tracked.has(input));
-    const dxs = GRAD_RULES[node.op](node, dy, needs);
+    const dxs = gradients(node, dy, needs);
     for (let j = 0; j < node.inputs.length; j++) {
       const g = dxs[j];
       if (!g || !needs[j]) continue;

@@ -3,17 +3,15 @@
 // is active and an input is tracked, appends a node that `backward` later walks in reverse.
 // Reshape is a view, not a kernel, so it is recorded as its own node kind.
 
-import type { OpAttrs, OpName } from '../backend';
-import { outputDType, outputShape } from '../backend';
+import type { NodeAttrs, NodeOp, OpAttrs, OpName } from '../backend';
+import { outputDType, outputShape } from '../primitives/index';
 import { empty, getBackend, recording, Tensor } from '../tensor';
 
-export type NodeOp = OpName | 'reshape';
-
-export interface TapeNode {
-  op: NodeOp;
+export interface TapeNode<K extends NodeOp = NodeOp> {
+  op: K;
   inputs: Tensor[];
   output: Tensor;
-  attrs: unknown;
+  attrs: NodeAttrs[K];
 }
 
 export class Tape {
@@ -37,7 +35,7 @@ export function withTape<T>(tape: Tape | null, fn: () => T): T {
   }
 }
 
-function record(op: NodeOp, inputs: Tensor[], output: Tensor, attrs: unknown): void {
+function record(op: NodeOp, inputs: Tensor[], output: Tensor, attrs: NodeAttrs[NodeOp]): void {
   if (!active || !inputs.some((t) => active!.tracked.has(t))) return;
   active.tracked.add(output);
   active.nodes.push({ op, inputs, output, attrs });
@@ -56,6 +54,11 @@ export function apply<K extends OpName>(op: K, inputs: Tensor[], attrs: OpAttrs[
   );
   record(op, inputs, out, attrs);
   return out;
+}
+
+/** Whether a node ran a primitive (every node but reshape's), so the op table has its rule. */
+export function isPrimitive(node: TapeNode): node is TapeNode<OpName> {
+  return node.op !== 'reshape';
 }
 
 /** A recorded view of x with another shape (the same element count). */

@@ -2,44 +2,12 @@
 // before). Direct loops over output positions; each gradient walks the same windows as
 // its forward and accumulates in float64, so forward and backward are exact adjoints.
 
-import { windowGeometry } from '../backend';
+import { forEachTap, window2d } from '../primitives/geometry';
 import type { OpAttrs } from '../backend';
 import type { HostTensor, Kernel } from './kernel';
 
-interface Geometry {
-  n: number; h: number; w: number; c: number;
-  kh: number; kw: number; oh: number; ow: number;
-  sh: number; sw: number; pt: number; pl: number;
-}
-
-function geometry(x: readonly number[], kh: number, kw: number, stride: [number, number], padding: OpAttrs['conv2d']['padding']): Geometry {
-  const gh = windowGeometry(x[1], kh, stride[0], padding);
-  const gw = windowGeometry(x[2], kw, stride[1], padding);
-  return { n: x[0], h: x[1], w: x[2], c: x[3], kh, kw, oh: gh.out, ow: gw.out, sh: stride[0], sw: stride[1], pt: gh.padBefore, pl: gw.padBefore };
-}
-
-/** Calls visit(xOffset, kOffset, yOffset) for every in-bounds (output position, tap) pair. */
-function forEachTap(g: Geometry, visit: (xOff: number, kOff: number, yOff: number) => void): void {
-  for (let b = 0; b < g.n; b++) {
-    for (let oy = 0; oy < g.oh; oy++) {
-      for (let ox = 0; ox < g.ow; ox++) {
-        const yOff = ((b * g.oh + oy) * g.ow + ox);
-        for (let r = 0; r < g.kh; r++) {
-          const iy = oy * g.sh - g.pt + r;
-          if (iy < 0 || iy >= g.h) continue;
-          for (let s = 0; s < g.kw; s++) {
-            const ix = ox * g.sw - g.pl + s;
-            if (ix < 0 || ix >= g.w) continue;
-            visit((b * g.h + iy) * g.w + ix, r * g.kw + s, yOff);
-          }
-        }
-      }
-    }
-  }
-}
-
 export const conv2d: Kernel<'conv2d'> = ([x, w], out, a) => {
-  const g = geometry(x.shape, w.shape[0], w.shape[1], a.stride, a.padding);
+  const g = window2d(x.shape, w.shape[0], w.shape[1], a.stride, a.padding);
   const f = w.shape[3];
   const acc = new Float64Array(out.data.length);
   const xd = x.data;
@@ -56,7 +24,7 @@ export const conv2d: Kernel<'conv2d'> = ([x, w], out, a) => {
 };
 
 export const conv2dGradInput: Kernel<'conv2d_grad_input'> = ([dy, w], out, a) => {
-  const g = geometry(a.inputShape, w.shape[0], w.shape[1], a.stride, a.padding);
+  const g = window2d(a.inputShape, w.shape[0], w.shape[1], a.stride, a.padding);
   const f = w.shape[3];
   const acc = new Float64Array(out.data.length);
   forEachTap(g, (xOff, kOff, yOff) => {
@@ -72,7 +40,7 @@ export const conv2dGradInput: Kernel<'conv2d_grad_input'> = ([dy, w], out, a) =>
 
 export const conv2dGradFilter: Kernel<'conv2d_grad_filter'> = ([x, dy], out, a) => {
   const [kh, kw, , f] = a.filterShape;
-  const g = geometry(x.shape, kh, kw, a.stride, a.padding);
+  const g = window2d(x.shape, kh, kw, a.stride, a.padding);
   const acc = new Float64Array(out.data.length);
   forEachTap(g, (xOff, kOff, yOff) => {
     for (let c = 0; c < g.c; c++) {
@@ -84,28 +52,15 @@ export const conv2dGradFilter: Kernel<'conv2d_grad_filter'> = ([x, dy], out, a) 
   out.data.set(acc);
 };
 
-/** Calls visit(yIndex, xIndex) per channel for each window; returns the in-bounds counts. */
+/** Calls visit(yIndex, xIndex, first) per channel for each in-bounds tap of each window; `first` marks a window's first tap. */
 function poolWindows(x: HostTensor, a: OpAttrs['pool2d'], visit: (y: number, xIdx: number, first: boolean) => void): void {
-  const g = geometry(x.shape, a.pool[0], a.pool[1], a.stride, a.padding);
-  for (let b = 0; b < g.n; b++) {
-    for (let oy = 0; oy < g.oh; oy++) {
-      for (let ox = 0; ox < g.ow; ox++) {
-        const yBase = ((b * g.oh + oy) * g.ow + ox) * g.c;
-        let first = true;
-        for (let r = 0; r < g.kh; r++) {
-          const iy = oy * g.sh - g.pt + r;
-          if (iy < 0 || iy >= g.h) continue;
-          for (let s = 0; s < g.kw; s++) {
-            const ix = ox * g.sw - g.pl + s;
-            if (ix < 0 || ix >= g.w) continue;
-            const xBase = ((b * g.h + iy) * g.w + ix) * g.c;
-            for (let c = 0; c < g.c; c++) visit(yBase + c, xBase + c, first);
-            first = false;
-          }
-        }
-      }
-    }
-  }
+  const g = window2d(x.shape, a.pool[0], a.pool[1], a.stride, a.padding);
+  let previous = -1;
+  forEachTap(g, (xPixel, _tap, yPixel) => {
+    const first = yPixel !== previous;
+    previous = yPixel;
+    for (let c = 0; c < g.c; c++) visit(yPixel * g.c + c, xPixel * g.c + c, first);
+  });
 }
 
 /** Equal, or both NaN: a NaN maximum routes its gradient to the window's first NaN. */

@@ -1,114 +1,39 @@
 // CPU kernels for the elementwise family: unary functions and their derivatives, binary
-// functions with broadcasting, reductions, broadcast, softmax, fill and cast. These loops
-// define what each op means; a GPU backend must agree with them within float32 rounding.
+// functions with broadcasting (each function generated from the expression tables in
+// primitives/, see elementwise_generated.ts), reductions, broadcast,
+// softmax, fill and cast. These loops define what each op means; a GPU backend must agree
+// with them within float32 rounding.
 
-import { broadcastStrides } from '../backend';
-import type { BinaryFn, OpAttrs, UnaryFn } from '../backend';
+import { broadcastStrides } from '../primitives/geometry';
+import type { OpAttrs, UnaryFn } from '../backend';
 import type { Kernel } from './kernel';
+import { BINARY_VALUE, UNARY_DERIVATIVE, UNARY_VALUE } from './elementwise_generated';
 
-const SQRT1_2 = Math.SQRT1_2;
-const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-
-/** erf with |error| < 1.2e-7 (Numerical Recipes' erfc Chebyshev fit), ample for float32. */
-export function erf(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z - 1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
-        t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? 1 - r : r - 1;
-}
-
-function sigmoid(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-}
-
-/**
- * y = fn(x). A NaN input gives NaN in every function (relu and clip included), as in Keras
- * and TensorFlow.js, so a NaN weight or activation is never hidden behind a plausible 0.
- */
+/** y = fn(x), from the expression table (primitives/unary_fns.ts). */
 export function unaryFn(fn: UnaryFn, alpha = 0, beta = 0): (x: number) => number {
-  switch (fn) {
-    case 'relu': return (x) => (x > 0 || x !== x ? x : 0);
-    case 'sigmoid': return sigmoid;
-    case 'tanh': return Math.tanh;
-    case 'gelu': return (x) => 0.5 * x * (1 + erf(x * SQRT1_2));
-    case 'silu': return (x) => x * sigmoid(x);
-    case 'elu': return (x) => (x > 0 ? x : alpha * (Math.exp(x) - 1));
-    case 'leaky_relu': return (x) => (x > 0 ? x : alpha * x);
-    case 'exp': return Math.exp;
-    case 'log': return Math.log;
-    case 'neg': return (x) => -x;
-    case 'sqrt': return Math.sqrt;
-    case 'abs': return Math.abs;
-    case 'square': return (x) => x * x;
-    case 'sign': return (x) => Math.sign(x);
-    case 'affine': return (x) => x * alpha + beta;
-    case 'clip': return (x) => (x < alpha ? alpha : x > beta ? beta : x);
-    case 'pow': return (x) => Math.pow(x, alpha);
-  }
-}
-
-/** d fn / dx at x, given y = fn(x). */
-export function unaryDerivative(fn: UnaryFn, alpha = 0, beta = 0): (x: number, y: number) => number {
-  switch (fn) {
-    case 'relu': return (_x, y) => (y > 0 ? 1 : 0);
-    case 'sigmoid': return (_x, y) => y * (1 - y);
-    case 'tanh': return (_x, y) => 1 - y * y;
-    case 'gelu': return (x) => 0.5 * (1 + erf(x * SQRT1_2)) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
-    case 'silu': return (x) => {
-      const s = sigmoid(x);
-      return s * (1 + x * (1 - s));
-    };
-    case 'elu': return (x) => (x > 0 ? 1 : alpha * Math.exp(x));
-    case 'leaky_relu': return (x) => (x > 0 ? 1 : alpha);
-    case 'exp': return (_x, y) => y;
-    case 'log': return (x) => 1 / x;
-    case 'neg': return () => -1;
-    case 'sqrt': return (_x, y) => 0.5 / y;
-    case 'abs': return (x) => Math.sign(x);
-    case 'square': return (x) => 2 * x;
-    case 'sign': return () => 0;
-    case 'affine': return () => alpha;
-    case 'clip': return (x) => (x >= alpha && x <= beta ? 1 : 0);
-    case 'pow': return (x) => alpha * Math.pow(x, alpha - 1);
-  }
-}
-
-/** c = fn(a, b). In max and min a NaN in either operand wins; comparisons with NaN give 0. */
-export function binaryFn(fn: BinaryFn): (a: number, b: number) => number {
-  switch (fn) {
-    case 'add': return (a, b) => a + b;
-    case 'sub': return (a, b) => a - b;
-    case 'mul': return (a, b) => a * b;
-    case 'div': return (a, b) => a / b;
-    case 'max': return (a, b) => (a >= b || a !== a ? a : b);
-    case 'min': return (a, b) => (a <= b || a !== a ? a : b);
-    case 'ge': return (a, b) => (a >= b ? 1 : 0);
-    case 'lt': return (a, b) => (a < b ? 1 : 0);
-    case 'eq': return (a, b) => (a === b ? 1 : 0);
-  }
+  const f = UNARY_VALUE[fn];
+  return (x) => f(x, alpha, beta);
 }
 
 export const unary: Kernel<'unary'> = ([x], out, a) => {
-  const f = unaryFn(a.fn, a.alpha, a.beta);
+  const f = UNARY_VALUE[a.fn];
+  const alpha = a.alpha ?? 0;
+  const beta = a.beta ?? 0;
   const xs = x.data;
   const o = out.data;
-  for (let i = 0; i < o.length; i++) o[i] = f(xs[i]);
+  for (let i = 0; i < o.length; i++) o[i] = f(xs[i], alpha, beta);
 };
 
 export const unaryGrad: Kernel<'unary_grad'> = ([x, y, dy], out, a) => {
-  const f = unaryDerivative(a.fn, a.alpha, a.beta);
+  const f = UNARY_DERIVATIVE[a.fn];
+  const alpha = a.alpha ?? 0;
+  const beta = a.beta ?? 0;
   const o = out.data;
-  for (let i = 0; i < o.length; i++) o[i] = dy.data[i] * f(x.data[i], y.data[i]);
+  for (let i = 0; i < o.length; i++) o[i] = dy.data[i] * f(x.data[i], y.data[i], alpha, beta);
 };
 
 export const binary: Kernel<'binary'> = ([a, b], out, attrs) => {
-  const f = binaryFn(attrs.fn);
+  const f = BINARY_VALUE[attrs.fn];
   const o = out.data;
   const ad = a.data;
   const bd = b.data;

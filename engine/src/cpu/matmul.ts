@@ -2,25 +2,17 @@
 // bias and activation. The loop order is i-k-j so the inner loop walks rows of b and of
 // the output contiguously; sums are carried in float64 for a steady reference.
 
+import { matmulDims } from '../primitives/geometry';
 import type { Kernel } from './kernel';
 import { unaryFn } from './elementwise';
 
 export const matmul: Kernel<'matmul'> = (inputs, out, attrs) => {
   const [a, b, bias] = inputs;
   const { transA, transB } = attrs;
-  const ra = a.shape.length;
-  const rb = b.shape.length;
-  const m = transA ? a.shape[ra - 1] : a.shape[ra - 2];
-  const k = transA ? a.shape[ra - 2] : a.shape[ra - 1];
-  const n = transB ? b.shape[rb - 2] : b.shape[rb - 1];
+  const { m, k, n, ai, ap, bp, bj } = matmulDims(a.shape, b.shape, transA, transB);
   const batchA = a.data.length / (m * k);
   const batchB = b.data.length / (k * n);
   const batch = Math.max(batchA, batchB);
-  // Element (i, p) of A is at i*ai + p*ap; element (p, j) of B at p*bp + j*bj.
-  const ai = transA ? 1 : k;
-  const ap = transA ? m : 1;
-  const bp = transB ? 1 : n;
-  const bj = transB ? k : 1;
   const ad = a.data;
   const bd = b.data;
   const o = out.data;

@@ -2,10 +2,13 @@
 // pooling, Flatten/Reshape, normalisations, activations, embeddings and merges. Each is a
 // short composition of engine ops on batched tensors (the batch axis first).
 
+import { findLayer } from '../../catalog/index';
+import type { LayerName } from '../../catalog/index';
+import type { Padding } from '../backend';
 import * as o from '../ops';
 import type { Tensor } from '../tensor';
 import type { LayerForward } from './context';
-import { num, pairOf, str } from './context';
+import { ints, num, pairOf, str } from './context';
 
 const FUSABLE = new Set(['linear', 'relu', 'sigmoid', 'tanh']);
 
@@ -16,40 +19,28 @@ export function dense(x: Tensor, kernel: Tensor, bias: Tensor | undefined, act: 
   return o.activation(y, act);
 }
 
-const Dense: LayerForward = ([x], w, args) => dense(x, w.kernel, w.bias, str(args, 'activation', 'linear'));
+const Dense: LayerForward = ([x], w, args) => dense(x, w.kernel, w.bias, str(args, 'activation'));
 
 const Dropout: LayerForward = ([x], _w, args, ctx) =>
-  o.dropout(x, num(args, 'rate', 0), ctx.seed, ctx.step * 1024 + ctx.salt, ctx.training);
+  o.dropout(x, num(args, 'rate'), ctx.seed, ctx.step * 1024 + ctx.salt, ctx.training);
+
+/** The catalog's padding enum is 'valid' or 'same'. */
+const padding = (args: Parameters<LayerForward>[2]): Padding => (str(args, 'padding') === 'same' ? 'same' : 'valid');
 
 const Conv2D: LayerForward = ([x], w, args) =>
-  o.conv2d(x, w.kernel, {
-    stride: pairOf(args, 'stride', [1, 1]),
-    padding: str(args, 'padding', 'valid') === 'same' ? 'same' : 'valid',
-    bias: w.bias,
-    activation: str(args, 'activation', 'linear'),
-  });
+  o.conv2d(x, w.kernel, { stride: pairOf(args, 'stride'), padding: padding(args), bias: w.bias, activation: str(args, 'activation') });
 
 const Conv1D: LayerForward = ([x], w, args) => {
-  const y = o.conv1d(x, w.kernel, {
-    stride: num(args, 'stride', 1),
-    padding: str(args, 'padding', 'valid') === 'same' ? 'same' : 'valid',
-    bias: w.bias,
-  });
-  return o.activation(y, str(args, 'activation', 'linear'));
+  const y = o.conv1d(x, w.kernel, { stride: num(args, 'stride'), padding: padding(args), bias: w.bias });
+  return o.activation(y, str(args, 'activation'));
 };
 
 function pool2d(fn: 'max' | 'avg'): LayerForward {
-  return ([x], _w, args) => {
-    const pool = pairOf(args, 'pool', [2, 2]);
-    return o.pool2d(x, fn, { pool, stride: pairOf(args, 'stride', pool), padding: str(args, 'padding', 'valid') === 'same' ? 'same' : 'valid' });
-  };
+  return ([x], _w, args) => o.pool2d(x, fn, { pool: pairOf(args, 'pool'), stride: pairOf(args, 'stride'), padding: padding(args) });
 }
 
 function pool1d(fn: 'max' | 'avg'): LayerForward {
-  return ([x], _w, args) => {
-    const pool = num(args, 'pool', 2);
-    return o.pool1d(x, fn, { pool, stride: num(args, 'stride', pool), padding: str(args, 'padding', 'valid') === 'same' ? 'same' : 'valid' });
-  };
+  return ([x], _w, args) => o.pool1d(x, fn, { pool: num(args, 'pool'), stride: num(args, 'stride'), padding: padding(args) });
 }
 
 /** Global pooling reduces every axis between the batch and the channels. */
@@ -62,14 +53,11 @@ function globalPool(fn: 'max' | 'avg'): LayerForward {
 
 const Flatten: LayerForward = ([x]) => o.reshape(x, [x.shape[0], x.size / x.shape[0]]);
 
-const Reshape: LayerForward = ([x], _w, args) => {
-  const target = Array.isArray(args.target) ? args.target : [-1];
-  return o.reshape(x, [x.shape[0], ...target]);
-};
+const Reshape: LayerForward = ([x], _w, args) => o.reshape(x, [x.shape[0], ...ints(args, 'target')]);
 
 const BatchNorm: LayerForward = ([x], w, args, ctx) => {
-  const eps = num(args, 'eps', 1e-3);
-  const momentum = num(args, 'momentum', 0.99);
+  const eps = num(args, 'eps');
+  const momentum = num(args, 'momentum');
   const p = { gamma: w.gamma, beta: w.beta, movingMean: w.moving_mean, movingVariance: w.moving_variance };
   const r = o.batchNorm(x, p, eps, ctx.training);
   if (ctx.training && r.mean && r.variance) {
@@ -82,15 +70,18 @@ const BatchNorm: LayerForward = ([x], w, args, ctx) => {
   return r.y;
 };
 
-const LayerNorm: LayerForward = ([x], w, args) => o.layerNorm(x, w.gamma, w.beta, num(args, 'eps', 1e-3));
+const LayerNorm: LayerForward = ([x], w, args) => o.layerNorm(x, w.gamma, w.beta, num(args, 'eps'));
 
-function act(name: string): LayerForward {
-  return ([x], _w, args) => o.activation(x, name, name === 'leaky_relu' ? num(args, 'alpha', 0.01) : undefined);
+/** An activation layer applies the function its catalog entry names; LeakyReLU's slope is its `alpha`. */
+function act(layer: LayerName): LayerForward {
+  const fn = findLayer(layer)?.activation;
+  if (!fn) throw new Error(`${layer} names no activation in the catalog`);
+  return ([x], _w, args) => o.activation(x, fn, typeof args.alpha === 'number' ? args.alpha : undefined);
 }
 
 /** Softmax's axis counts the axes of one sample, so it is shifted past the batch axis. */
 const Softmax: LayerForward = ([x], _w, args) => {
-  const axis = num(args, 'axis', -1);
+  const axis = num(args, 'axis');
   return o.softmax(x, axis < 0 ? axis : axis + 1);
 };
 
@@ -105,18 +96,18 @@ const PositionEmbedding: LayerForward = ([x], w) => {
 const Add: LayerForward = (xs) => xs.slice(1).reduce((a, b) => o.add(a, b), xs[0]);
 const Multiply: LayerForward = (xs) => xs.slice(1).reduce((a, b) => o.mul(a, b), xs[0]);
 const Concat: LayerForward = (xs, _w, args) => {
-  const axis = num(args, 'axis', -1);
+  const axis = num(args, 'axis');
   return o.concat(xs, axis < 0 ? axis : axis + 1);
 };
 
-export const BASIC_LAYERS: Record<string, LayerForward> = {
+export const BASIC_LAYERS = {
   Dense, Dropout, Conv2D, Conv1D,
   MaxPool2D: pool2d('max'), AvgPool2D: pool2d('avg'), MaxPool1D: pool1d('max'), AvgPool1D: pool1d('avg'),
   GlobalMaxPool2D: globalPool('max'), GlobalAvgPool2D: globalPool('avg'),
   GlobalMaxPool1D: globalPool('max'), GlobalAvgPool1D: globalPool('avg'),
   Flatten, Reshape, BatchNorm, LayerNorm,
-  ReLU: act('relu'), Sigmoid: act('sigmoid'), Tanh: act('tanh'), GELU: act('gelu'), SiLU: act('silu'),
-  ELU: act('elu'), LeakyReLU: act('leaky_relu'), Softmax,
+  ReLU: act('ReLU'), Sigmoid: act('Sigmoid'), Tanh: act('Tanh'), GELU: act('GELU'), SiLU: act('SiLU'),
+  ELU: act('ELU'), LeakyReLU: act('LeakyReLU'), Softmax,
   Embedding, PositionEmbedding, Add, Multiply, Concat,
-};
+} satisfies Partial<Record<LayerName, LayerForward>>;
 

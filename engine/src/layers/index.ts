@@ -1,6 +1,7 @@
-// Every catalog layer's forward by its catalog name. The model looks layers up here; the
-// catalog test asserts this table covers every layer the catalog lists.
+// Every catalog layer's forward by its catalog name. The table is typed over the catalog's
+// layer names, so a layer added to the catalog fails the typecheck here until it has one.
 
+import type { LayerName } from '../../catalog/index';
 import { BASIC_LAYERS } from './basic';
 import type { LayerForward } from './context';
 import { SEQUENCE_LAYERS } from './sequence';
@@ -8,8 +9,12 @@ import { SEQUENCE_LAYERS } from './sequence';
 export type { LayerContext, LayerForward } from './context';
 export { dense } from './basic';
 
-export const LAYER_FORWARDS: Readonly<Record<string, LayerForward>> = { ...BASIC_LAYERS, ...SEQUENCE_LAYERS };
+export const LAYER_FORWARDS: { readonly [N in LayerName]: LayerForward } = { ...BASIC_LAYERS, ...SEQUENCE_LAYERS };
+
+function isLayerName(op: string): op is LayerName {
+  return Object.prototype.hasOwnProperty.call(LAYER_FORWARDS, op);
+}
 
 export function findForward(op: string): LayerForward | undefined {
-  return Object.prototype.hasOwnProperty.call(LAYER_FORWARDS, op) ? LAYER_FORWARDS[op] : undefined;
+  return isLayerName(op) ? LAYER_FORWARDS[op] : undefined;
 }

@@ -6,6 +6,7 @@
 import * as o from '../ops';
 import type { Tensor } from '../tensor';
 import { tensor } from '../tensor';
+import type { LayerName } from '../../catalog/index';
 import type { LayerForward } from './context';
 import { bool, str } from './context';
 
@@ -32,14 +33,14 @@ function finish(states: Tensor[], returnSequences: boolean): Tensor {
 
 const SimpleRNN: LayerForward = ([x], w, args) => {
   const u = w.recurrent_kernel.shape[0];
-  const act = str(args, 'activation', 'tanh');
+  const act = str(args, 'activation');
   let h = o.fill([x.shape[0], u], 0);
   const states: Tensor[] = [];
   for (const xw of inputProjections(x, w.kernel, w.bias)) {
     h = o.activation(o.add(xw, o.matmul(h, w.recurrent_kernel)), act);
     states.push(h);
   }
-  return finish(states, bool(args, 'return_sequences', false));
+  return finish(states, bool(args, 'return_sequences'));
 };
 
 const LSTM: LayerForward = ([x], w, args) => {
@@ -57,7 +58,7 @@ const LSTM: LayerForward = ([x], w, args) => {
     h = o.mul(og, o.tanh(c));
     states.push(h);
   }
-  return finish(states, bool(args, 'return_sequences', false));
+  return finish(states, bool(args, 'return_sequences'));
 };
 
 const GRU: LayerForward = ([x], w, args) => {
@@ -75,7 +76,7 @@ const GRU: LayerForward = ([x], w, args) => {
     h = o.add(o.mul(z, h), o.mul(o.affine(z, -1, 1), hh));
     states.push(h);
   }
-  return finish(states, bool(args, 'return_sequences', false));
+  return finish(states, bool(args, 'return_sequences'));
 };
 
 /** [N, T, Din] · kernel [Din, h, k] + bias [h, k] -> [N, h, T, k]. */
@@ -99,7 +100,7 @@ const MultiHeadAttention: LayerForward = (inputs, w, args) => {
   const key = project(kv, w['key/kernel'], w['key/bias']);
   const value = project(kv, w['value/kernel'], w['value/bias']);
   let scores = o.matmul(query, key, { transB: true });
-  if (bool(args, 'causal', false)) {
+  if (bool(args, 'causal')) {
     const mask = new Float32Array(tq * tk);
     for (let i = 0; i < tq; i++) for (let j = i + 1; j < tk; j++) mask[i * tk + j] = MASKED;
     scores = o.add(scores, tensor(mask, [tq, tk]));
@@ -109,5 +110,5 @@ const MultiHeadAttention: LayerForward = (inputs, w, args) => {
   return o.matmul(merged, o.reshape(w['attention_output/kernel'], [h * k, d]), { bias: w['attention_output/bias'] });
 };
 
-export const SEQUENCE_LAYERS: Record<string, LayerForward> = { SimpleRNN, LSTM, GRU, MultiHeadAttention };
+export const SEQUENCE_LAYERS = { SimpleRNN, LSTM, GRU, MultiHeadAttention } satisfies Partial<Record<LayerName, LayerForward>>;
 

@@ -4,6 +4,7 @@
 
 import type { BinaryFn, UnaryFn } from '../backend';
 import { apply, reshape } from '../autograd/tape';
+import { isUnaryFn } from '../primitives/unary_fns';
 import { Tensor } from '../tensor';
 
 export { reshape };
@@ -35,17 +36,19 @@ export const affine = (x: Tensor, scale: number, shift = 0): Tensor => unary(x, 
 export const clip = (x: Tensor, lo: number, hi: number): Tensor => unary(x, 'clip', lo, hi);
 export const pow = (x: Tensor, p: number): Tensor => unary(x, 'pow', p);
 
-/** Applies a catalog activation by name ('softmax' over the last axis). */
+/**
+ * Applies a catalog activation by name ('softmax' over the last axis); any other is the
+ * unary function of that name, so an activation added to the expression table needs nothing here.
+ */
 export function activation(x: Tensor, name: string, alpha?: number): Tensor {
   switch (name) {
     case 'linear': return x;
     case 'softmax': return softmax(x);
-    case 'relu': case 'sigmoid': case 'tanh': case 'gelu': case 'silu':
-      return unary(x, name);
     case 'elu': return elu(x, alpha ?? 1);
     case 'leaky_relu': return leakyRelu(x, alpha ?? 0.01);
   }
-  throw new Error(`unknown activation ${name}`);
+  if (!isUnaryFn(name)) throw new Error(`unknown activation ${name}`);
+  return unary(x, name);
 }
 
 export function binary(a: Tensor, b: Tensor, fn: BinaryFn): Tensor {

@@ -13,7 +13,7 @@
 // backend within float32 rounding, not bit for bit; NaN propagates as in the reference.
 
 import type { AdamStep, Backend, DeviceBuffer, DeviceTensor, DType, OpAttrs, OpName, TypedArray } from '../backend';
-import { windowGeometry } from '../backend';
+import { matmulDims, window2d } from '../primitives/geometry';
 import { CPU_KERNELS } from '../cpu/backend';
 import { unaryFn } from '../cpu/elementwise';
 import type { HostTensor, Kernel } from '../cpu/kernel';
@@ -430,12 +430,7 @@ export class WasmBackend implements Backend {
   private op_matmul(inputs: readonly DeviceTensor[], out: DeviceTensor, attrs: OpAttrs['matmul']): boolean {
     const [a, b, bias] = inputs;
     if (a.dtype !== 'float32' || b.dtype !== 'float32') return false;
-    const { transA, transB } = attrs;
-    const ra = a.shape.length;
-    const rb = b.shape.length;
-    const m = transA ? a.shape[ra - 1] : a.shape[ra - 2];
-    const k = transA ? a.shape[ra - 2] : a.shape[ra - 1];
-    const n = transB ? b.shape[rb - 2] : b.shape[rb - 1];
+    const { m, k, n, ai: ars, ap: acs, bp: brs, bj: bcs } = matmulDims(a.shape, b.shape, attrs.transA, attrs.transB);
     const total = count(out.shape);
     if (total === 0) return true;
     const batchA = count(a.shape) / (m * k || 1);
@@ -444,10 +439,6 @@ export class WasmBackend implements Backend {
     const ap = (a.buffer as WasmBuffer).ptr;
     const bp = (b.buffer as WasmBuffer).ptr;
     const op = (out.buffer as WasmBuffer).ptr;
-    const ars = transA ? 1 : k;
-    const acs = transA ? m : 1;
-    const brs = transB ? 1 : n;
-    const bcs = transB ? k : 1;
     const ranges = this.threads > 1 && 2 * m * n * k >= PARALLEL_FLOPS && m >= 16 ? WasmBackend.split(m, this.threads, 8) : null;
     for (let t = 0; t < batch; t++) {
       const aT = ap + (batchA === 1 ? 0 : t) * m * k * 4;
@@ -468,9 +459,7 @@ export class WasmBackend implements Backend {
   }
 
   private convGeometry(x: readonly number[], kh: number, kw: number, stride: [number, number], padding: OpAttrs['conv2d']['padding']) {
-    const gh = windowGeometry(x[1], kh, stride[0], padding);
-    const gw = windowGeometry(x[2], kw, stride[1], padding);
-    const g = { n: x[0], h: x[1], w: x[2], c: x[3], kh, kw, sh: stride[0], sw: stride[1], pt: gh.padBefore, pl: gw.padBefore, oh: gh.out, ow: gw.out };
+    const g = window2d(x, kh, kw, stride, padding);
     const rows = g.n * g.oh * g.ow;
     const kcols = kh * kw * g.c;
     // A 1x1 window with stride 1 and no padding: the image itself is the patch matrix.

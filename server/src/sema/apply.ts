@@ -13,19 +13,6 @@ import { MAX_BLOCK_DEPTH, outputName, unknownTensor, type Frame, type Tensor, ty
 import { snakeName } from '../../../engine/catalog/names';
 import { reportUnused, valueEnv } from './scope';
 
-const ACTIVATION_OPS: Record<string, string> = {
-  ReLU: 'relu',
-  Sigmoid: 'sigmoid',
-  Tanh: 'tanh',
-  GELU: 'gelu',
-  SiLU: 'silu',
-  ELU: 'elu',
-  LeakyReLU: 'leaky_relu',
-  Softmax: 'softmax',
-};
-
-const IMAGE_LAYERS = new Set(['Conv2D', 'MaxPool2D', 'AvgPool2D', 'GlobalAvgPool2D', 'GlobalMaxPool2D']);
-
 export function applyChain(w: Walk, frame: Frame, layers: Call[], inputs: Tensor[]): Tensor {
   let ins = inputs;
   let t = inputs[0];
@@ -90,8 +77,8 @@ function applyLayer(w: Walk, frame: Frame, call: Call, spec: LayerSpec, inputs: 
     if (spec.name === 'Dense') {
       activation = typeof args.activation === 'string' && args.activation !== 'linear' ? args.activation : null;
       if (x.shape && x.shape.length >= 2) dense = call.span;
-    } else if (ACTIVATION_OPS[spec.name]) {
-      activation = ACTIVATION_OPS[spec.name];
+    } else if (spec.activation) {
+      activation = spec.activation;
       dense = x.denseOverRank2;
     } else if (spec.name === 'Dropout') {
       activation = x.activation;
@@ -137,7 +124,7 @@ function resolveLayer(w: Walk, frame: Frame, call: Call, spec: LayerSpec, inputs
     const related = culprit?.shape ? [{ span: culprit.origin, message: `${culprit.name} is ${formatShape(culprit.shape)} here` }] : [];
     let fix;
     const shape = culprit?.shape;
-    if (issue.code === 'rank-mismatch' && IMAGE_LAYERS.has(spec.name) && shape && shape.length === 1 && typeof shape[0] === 'number') {
+    if (issue.code === 'rank-mismatch' && spec.imageInput && shape && shape.length === 1 && typeof shape[0] === 'number') {
       fix = reshapeFix(shape[0], call);
     } else if (issue.code === 'empty-dimension' && spec.args.some((a) => a.name === 'padding')) {
       fix = paddingFix(call, boundSpan(bound, 'padding'));

@@ -9,9 +9,9 @@
 import { before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { allLayers } from '../../../engine/catalog';
+import { allLayers, findLayer, resolveArgs } from '../../../engine/catalog';
 import { valueAndGrads } from '../../../engine/src/autograd/backward';
-import { LAYER_FORWARDS } from '../../../engine/src/layers';
+import { findForward } from '../../../engine/src/layers';
 import type { LayerContext } from '../../../engine/src/layers';
 import * as o from '../../../engine/src/ops';
 import { tensor, tidy } from '../../../engine/src/tensor';
@@ -84,11 +84,15 @@ describeBackends('layers vs tfjs', (test) => {
         const record: Record<string, (typeof ws)[number]> = {};
         c.weights.forEach((w, k) => (record[w.name] = ws[k]));
         const ctx = (): LayerContext => ({ training: c.training ?? false, seed: 1, step: 0, salt: 0, updates: [] });
-        const forward = LAYER_FORWARDS[c.op];
-        const y = forward(xs, record, c.args, ctx());
+        const forward = findForward(c.op)!;
+        // Forwards take arguments as the model hands them: resolved by the catalog.
+        const resolved = resolveArgs(findLayer(c.op)!, c.args);
+        assert.ok('args' in resolved, `${c.op} arguments`);
+        const args = resolved.args;
+        const y = forward(xs, record, args, ctx());
         const rT = tensor(r, tfY.shape);
         const wrt = [...xs.slice(firstFloat), ...trainable.map((k) => ws[k])];
-        return { y, grads: valueAndGrads(() => o.sum(o.mul(forward(xs, record, c.args, ctx()), rT)), wrt).grads };
+        return { y, grads: valueAndGrads(() => o.sum(o.mul(forward(xs, record, args, ctx()), rT)), wrt).grads };
       });
       assert.deepEqual([...y.shape], tfY.shape, 'output shape');
       const [yv, ...gv] = await readAll([y, ...grads]);

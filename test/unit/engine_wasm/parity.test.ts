@@ -10,7 +10,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Backend, OpAttrs, OpName } from '../../../engine/src/backend';
-import { outputShape, sizeOf } from '../../../engine/src/backend';
+import { sizeOf } from '../../../engine/src/backend';
+import { outputShape } from '../../../engine/src/primitives/index';
 import { CpuBackend } from '../../../engine/src/cpu/backend';
 import { setBackend } from '../../../engine/src/tensor';
 import { train } from '../../../engine/src/train/run';

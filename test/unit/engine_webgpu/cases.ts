@@ -4,8 +4,9 @@
 // for max pooling; indices out of range). Each case runs on the CPU reference and on
 // WebGPU, and states its tolerance; integer, data-movement and mask ops must be exact.
 
-import type { BinaryFn, OpAttrs, OpName, ReduceFn, UnaryFn } from '../../../engine/src/backend';
-import { outputShape } from '../../../engine/src/backend';
+import type { OpAttrs, OpName, ReduceFn, UnaryFn } from '../../../engine/src/backend';
+import { BINARY_FN_NAMES } from '../../../engine/src/primitives/binary_fns';
+import { outputShape } from '../../../engine/src/primitives/index';
 import { unaryFn } from '../../../engine/src/cpu/elementwise';
 import type { HostInput } from './harness';
 import { floats, ints } from './harness';
@@ -56,7 +57,7 @@ function unaryCases(): ParityCase[] {
 }
 
 function binaryCases(): ParityCase[] {
-  const fns: BinaryFn[] = ['add', 'sub', 'mul', 'div', 'max', 'min', 'ge', 'lt', 'eq'];
+  const fns = BINARY_FN_NAMES;
   const out: ParityCase[] = [];
   fns.forEach((fn, k) => {
     const exact = fn === 'ge' || fn === 'lt' || fn === 'eq' || fn === 'max' || fn === 'min';

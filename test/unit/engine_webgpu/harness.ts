@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import type { Backend, DType, OpAttrs, OpName, TypedArray } from '../../../engine/src/backend';
-import { outputDType, outputShape, sizeOf } from '../../../engine/src/backend';
+import { sizeOf } from '../../../engine/src/backend';
+import { outputDType, outputShape } from '../../../engine/src/primitives/index';
 import type { WebGpuBackend, WebGpuOptions, WebGpuResult } from '../../../engine/src/webgpu/backend';
 import { createWebGpuBackend } from '../../../engine/src/webgpu/backend';
 

@@ -1,11 +1,12 @@
 // What every WGSL kernel shares: the description of one compute dispatch that a kernel
 // function returns (shader text built lazily, the key it is cached under, the tensors it
 // binds, its uniform parameters and its grid), and the WGSL prelude that declares the
-// uniform block and the storage bindings. Kernels are plain functions from an op's
+// uniform struct (uniforms.ts) and the storage bindings. Kernels are plain functions from an op's
 // inputs and attributes to dispatches, so they never touch a GPUDevice themselves.
 
 import type { DeviceTensor, DType } from '../../backend';
 import { sizeOf } from '../../backend';
+import type { Uniforms, UniformSpec } from './uniforms';
 
 /** How many 32-bit words of uniform parameters one dispatch may carry. */
 export const PARAM_WORDS = 64;
@@ -43,41 +44,6 @@ export interface KernelContext {
 /** The WGSL element type that holds values of an engine dtype. */
 export function wgslType(dtype: DType): WgslType {
   return dtype === 'int32' ? 'i32' : 'f32';
-}
-
-/** Packs u32, i32 and f32 values into uniform words. */
-export class Params {
-  readonly words = new Uint32Array(PARAM_WORDS);
-  private readonly f32 = new Float32Array(this.words.buffer);
-  private readonly i32 = new Int32Array(this.words.buffer);
-  private n = 0;
-
-  u(...values: number[]): this {
-    for (const v of values) this.words[this.slot()] = v >>> 0;
-    return this;
-  }
-
-  i(...values: number[]): this {
-    for (const v of values) this.i32[this.slot()] = v;
-    return this;
-  }
-
-  f(...values: number[]): this {
-    for (const v of values) this.f32[this.slot()] = v;
-    return this;
-  }
-
-  /** Writes `values` padded with `fill` to exactly `width` u32 words. */
-  padded(values: readonly number[], width = MAX_RANK, fill = 0): this {
-    if (values.length > width) throw new Error(`webgpu: rank ${values.length} exceeds ${width}`);
-    for (let i = 0; i < width; i++) this.u(i < values.length ? values[i] : fill);
-    return this;
-  }
-
-  private slot(): number {
-    if (this.n >= PARAM_WORDS) throw new Error('webgpu: too many kernel parameters');
-    return this.n++;
-  }
 }
 
 /** Row-major strides of `shape`. */
@@ -122,16 +88,9 @@ fn to_i32(x: f32) -> i32 {
   return bitcast<i32>(v);
 }`;
 
-/** The uniform block, its accessors, and the storage bindings of a kernel. */
-export function prelude(inputs: readonly WgslType[], output: WgslType): string {
-  const lines = [
-    `struct Params { d: array<vec4<u32>, ${PARAM_WORDS / 4}> }`,
-    '@group(0) @binding(0) var<uniform> P: Params;',
-    'fn pu(i: u32) -> u32 { return P.d[i / 4u][i % 4u]; }',
-    'fn pi(i: u32) -> i32 { return bitcast<i32>(pu(i)); }',
-    'fn pf(i: u32) -> f32 { return bitcast<f32>(pu(i)); }',
-    NAN_HELPERS,
-  ];
+/** The kernel's uniform struct, the NaN helpers, and its storage bindings. */
+export function prelude(uniforms: Uniforms<UniformSpec>, inputs: readonly WgslType[], output: WgslType): string {
+  const lines = [uniforms.wgsl(), NAN_HELPERS];
   inputs.forEach((t, k) => lines.push(`@group(0) @binding(${k + 1}) var<storage, read> in${k}: array<${t}>;`));
   lines.push(`@group(0) @binding(${inputs.length + 1}) var<storage, read_write> out: array<${output}>;`);
   return lines.join('\n') + '\n';
@@ -139,14 +98,14 @@ export function prelude(inputs: readonly WgslType[], output: WgslType): string {
 
 /**
  * The entry point of a flat kernel: `i` is this thread's element, and threads past
- * `pu(0)` (the element count, always parameter word 0) return at once.
+ * `P.n` (the element count, a field every flat kernel's uniforms declare) return at once.
  */
 export function flatMain(body: string): string {
   return `
 @compute @workgroup_size(${FLAT_WG})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
   let i = (wg.y * nwg.x + wg.x) * ${FLAT_WG}u + li;
-  if (i >= pu(0u)) { return; }
+  if (i >= P.n) { return; }
 ${body}
 }
 `;

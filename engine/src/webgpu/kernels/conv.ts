@@ -1,29 +1,40 @@
-// Convolution and pooling in NHWC with TF's 'same' padding split (windowGeometry). Each
+// Convolution and pooling in NHWC with TF's 'same' padding split (window2d). Each
 // kernel is direct, one thread per element of its output: the forward ops walk a window,
 // grad_input walks the windows that cover an input pixel, grad_filter walks every output
 // position for one tap. All of them accumulate in a fixed order, so results are
 // deterministic and need no atomics.
 
-import { windowGeometry } from '../../backend';
+import { window2d } from '../../primitives/geometry';
 import type { DeviceTensor, OpAttrs, Padding } from '../../backend';
 import type { Dispatch } from './common';
-import { elements, flatGroups, flatMain, Params, prelude } from './common';
+import { elements, flatGroups, flatMain, prelude } from './common';
+import { Uniforms } from './uniforms';
+import type { UniformValues } from './uniforms';
 
-/** Words 1..13: N, H, W, C, KH, KW, OH, OW, SH, SW, PT, PL, F (word 0 is the thread count). */
+/** The window (primitives/geometry.ts's Window2d), F filters, and n threads. */
+const WINDOW = {
+  n: 'u32', N: 'i32', H: 'i32', W: 'i32', C: 'i32', KH: 'i32', KW: 'i32', OH: 'i32', OW: 'i32',
+  SH: 'i32', SW: 'i32', PT: 'i32', PL: 'i32', F: 'i32',
+} as const;
+const WINDOW_UNIFORMS = new Uniforms(WINDOW);
+/** conv2d's threads each compute FQ groups of four filters. */
+const CONV_UNIFORMS = new Uniforms({ ...WINDOW, FQ: 'i32' });
+
+/** The window's sizes as locals, so the loops below read like the CPU's. */
 const GEOM = `
-  let N = i32(pu(1u));
-  let H = i32(pu(2u));
-  let W = i32(pu(3u));
-  let C = i32(pu(4u));
-  let KH = i32(pu(5u));
-  let KW = i32(pu(6u));
-  let OH = i32(pu(7u));
-  let OW = i32(pu(8u));
-  let SH = i32(pu(9u));
-  let SW = i32(pu(10u));
-  let PT = i32(pu(11u));
-  let PL = i32(pu(12u));
-  let F = i32(pu(13u));
+  let N = P.N;
+  let H = P.H;
+  let W = P.W;
+  let C = P.C;
+  let KH = P.KH;
+  let KW = P.KW;
+  let OH = P.OH;
+  let OW = P.OW;
+  let SH = P.SH;
+  let SW = P.SW;
+  let PT = P.PT;
+  let PL = P.PL;
+  let F = P.F;
   _ = N;`;
 
 /** Splits flat index `i` into coordinates of the shape [d0, d1, d2, d3] (i32). */
@@ -36,10 +47,13 @@ function unravel(names: [string, string, string, string], dims: [string, string,
   let ${names[0]} = q;`;
 }
 
+function windowValues(n: number, x: readonly number[], kh: number, kw: number, f: number, stride: [number, number], padding: Padding): UniformValues<typeof WINDOW> {
+  const g = window2d(x, kh, kw, stride, padding);
+  return { n, N: g.n, H: g.h, W: g.w, C: g.c, KH: kh, KW: kw, OH: g.oh, OW: g.ow, SH: g.sh, SW: g.sw, PT: g.pt, PL: g.pl, F: f };
+}
+
 function geomParams(n: number, x: readonly number[], kh: number, kw: number, f: number, stride: [number, number], padding: Padding): Uint32Array {
-  const gh = windowGeometry(x[1], kh, stride[0], padding);
-  const gw = windowGeometry(x[2], kw, stride[1], padding);
-  return new Params().u(n, x[0], x[1], x[2], x[3], kh, kw, gh.out, gw.out, stride[0], stride[1], gh.padBefore, gw.padBefore, f).words;
+  return WINDOW_UNIFORMS.pack(windowValues(n, x, kh, kw, f, stride, padding));
 }
 
 /** Each thread computes four adjacent filters of one output pixel, reusing every x load four times. */
@@ -47,12 +61,11 @@ export function conv2d([x, w]: readonly DeviceTensor[], out: DeviceTensor, a: Op
   const f = w.shape[3];
   const quads = Math.ceil(f / 4);
   const n = elements(out) === 0 ? 0 : (elements(out) / f) * quads;
-  const params = geomParams(n, x.shape, w.shape[0], w.shape[1], f, a.stride, a.padding);
-  params[14] = quads;
+  const params = CONV_UNIFORMS.pack({ ...windowValues(n, x.shape, w.shape[0], w.shape[1], f, a.stride, a.padding), FQ: quads });
   return [{
     key: 'conv2d',
-    wgsl: () => prelude(['f32', 'f32'], 'f32') + flatMain(GEOM + `
-  let FQ = i32(pu(14u));` + unravel(['b', 'oy', 'ox', 'fq'], ['N', 'OH', 'OW', 'FQ']) + `
+    wgsl: () => prelude(CONV_UNIFORMS, ['f32', 'f32'], 'f32') + flatMain(GEOM + `
+  let FQ = P.FQ;` + unravel(['b', 'oy', 'ox', 'fq'], ['N', 'OH', 'OW', 'FQ']) + `
   let f0 = fq * 4;
   let f1 = min(f0 + 1, F - 1);
   let f2 = min(f0 + 2, F - 1);
@@ -87,7 +100,7 @@ export function conv2dGradInput([dy, w]: readonly DeviceTensor[], out: DeviceTen
   const n = elements(out);
   return [{
     key: 'conv2d_grad_input',
-    wgsl: () => prelude(['f32', 'f32'], 'f32') + flatMain(GEOM + unravel(['b', 'iy', 'ix', 'c'], ['N', 'H', 'W', 'C']) + `
+    wgsl: () => prelude(WINDOW_UNIFORMS, ['f32', 'f32'], 'f32') + flatMain(GEOM + unravel(['b', 'iy', 'ix', 'c'], ['N', 'H', 'W', 'C']) + `
   var acc = 0.0;
   for (var r = 0; r < KH; r++) {
     let ty = iy + PT - r;
@@ -115,7 +128,7 @@ export function conv2dGradFilter([x, dy]: readonly DeviceTensor[], out: DeviceTe
   const [kh, kw, , f] = a.filterShape;
   return [{
     key: 'conv2d_grad_filter',
-    wgsl: () => prelude(['f32', 'f32'], 'f32') + flatMain(GEOM + unravel(['r', 's', 'c', 'f'], ['KH', 'KW', 'C', 'F']) + `
+    wgsl: () => prelude(WINDOW_UNIFORMS, ['f32', 'f32'], 'f32') + flatMain(GEOM + unravel(['r', 's', 'c', 'f'], ['KH', 'KW', 'C', 'F']) + `
   var acc = 0.0;
   for (var b = 0; b < N; b++) {
     for (var oy = 0; oy < OH; oy++) {
@@ -141,7 +154,7 @@ export function pool2d([x]: readonly DeviceTensor[], out: DeviceTensor, a: OpAtt
   const isMax = a.fn === 'max';
   return [{
     key: `pool2d:${a.fn}`,
-    wgsl: () => prelude(['f32'], 'f32') + flatMain(GEOM + unravel(['b', 'oy', 'ox', 'c'], ['N', 'OH', 'OW', 'C']) + `
+    wgsl: () => prelude(WINDOW_UNIFORMS, ['f32'], 'f32') + flatMain(GEOM + unravel(['b', 'oy', 'ox', 'c'], ['N', 'OH', 'OW', 'C']) + `
   var acc = 0.0;
   var count = 0;
   for (var r = 0; r < KH; r++) {
@@ -200,7 +213,7 @@ export function pool2dGrad([x, y, dy]: readonly DeviceTensor[], out: DeviceTenso
       acc += in2[yi] / f32(rows * cols);`;
   return [{
     key: `pool2d_grad:${a.fn}`,
-    wgsl: () => prelude(['f32', 'f32', 'f32'], 'f32') + SAME + flatMain(GEOM + unravel(['b', 'iy', 'ix', 'c'], ['N', 'H', 'W', 'C']) + `
+    wgsl: () => prelude(WINDOW_UNIFORMS, ['f32', 'f32', 'f32'], 'f32') + SAME + flatMain(GEOM + unravel(['b', 'iy', 'ix', 'c'], ['N', 'H', 'W', 'C']) + `
   var acc = 0.0;
   _ = F;
   for (var r = 0; r < KH; r++) {

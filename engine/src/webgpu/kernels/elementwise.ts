@@ -1,12 +1,18 @@
-// WGSL for the elementwise family, generated from one expression string per function so
-// the table reads like the CPU reference in cpu/elementwise.ts: unary functions and their
-// derivatives (alpha and beta arrive as uniforms, so one pipeline serves every value),
-// binary functions with NumPy broadcasting through per-operand strides, fill and cast.
+// WGSL for the elementwise family: unary functions and their derivatives, and binary
+// functions with NumPy broadcasting through per-operand strides, emitted from the
+// expression tables the CPU reference is generated from (primitives/unary_fns.ts and
+// binary_fns.ts; alpha and beta arrive as uniforms, so one pipeline serves every value);
+// fill and cast.
 
-import type { BinaryFn, DeviceTensor, OpAttrs, UnaryFn } from '../../backend';
-import { broadcastStrides } from '../../backend';
+import type { BinaryFn, DeviceTensor, OpAttrs } from '../../backend';
+import { emitWgsl } from '../../primitives/emit';
+import type { Names } from '../../primitives/emit';
+import { BINARY_FNS } from '../../primitives/binary_fns';
+import { UNARY_FNS } from '../../primitives/unary_fns';
+import { broadcastStrides } from '../../primitives/geometry';
 import type { Dispatch, WgslType } from './common';
-import { elements, flatGroups, flatMain, loadF32, MAX_RANK, Params, prelude, toOut, wgslType } from './common';
+import { elements, flatGroups, flatMain, loadF32, prelude, toOut, wgslType } from './common';
+import { Uniforms } from './uniforms';
 
 /** Helper functions the expressions may call; all stable where the CPU reference is. */
 export const MATH = `
@@ -29,6 +35,7 @@ fn erf_nr(x: f32) -> f32 {
 // Non-finite constants go through a var: WGSL rejects them in constant expressions.
 fn nan() -> f32 { var bits = 0x7fc00000u; return bitcast<f32>(bits); }
 fn inf() -> f32 { var bits = 0x7f800000u; return bitcast<f32>(bits); }
+fn sign_nan(x: f32) -> f32 { return select(sign(x), x, is_nan(x)); }
 fn pow_js(x: f32, a: f32) -> f32 {
   if (a == 0.0) { return 1.0; }
   if (x == 0.0) { return select(0.0, inf(), a < 0.0); }
@@ -39,70 +46,13 @@ fn pow_js(x: f32, a: f32) -> f32 {
 }
 `;
 
-/** y = f(x) with alpha `A` and beta `B`; a NaN input gives NaN, as on the CPU (relu and clip included). */
-const UNARY: Record<UnaryFn, string> = {
-  relu: 'select(0.0, x, is_nan(x) || x > 0.0)',
-  sigmoid: 'sigm(x)',
-  tanh: 'tanh_s(x)',
-  gelu: '0.5 * x * (1.0 + erf_nr(x * 0.70710678118654752))',
-  silu: 'x * sigm(x)',
-  elu: 'select(A * (exp(x) - 1.0), x, ord(x, 0.0) && x > 0.0)',
-  leaky_relu: 'select(A * x, x, ord(x, 0.0) && x > 0.0)',
-  exp: 'exp(x)',
-  log: 'log(x)',
-  neg: '-x',
-  sqrt: 'sqrt(x)',
-  abs: 'abs(x)',
-  square: 'x * x',
-  sign: 'select(sign(x), x, is_nan(x))',
-  affine: 'x * A + B',
-  clip: 'select(select(x, B, ord(x, B) && x > B), A, ord(x, A) && x < A)',
-  pow: 'pow_js(x, A)',
-};
+/** How the unary kernels name the expression variables (unary_fns.ts): alpha and beta arrive as uniforms. */
+export const UNARY_NAMES: Names = { x: 'x', y: 'y', alpha: 'A', beta: 'B', zero: 'Z' };
 
-/**
- * f'(x) given x and y = f(x); comparisons guard NaN on bits so NaN behaves as in the CPU's.
- * `Z` is a zero read from the uniforms: a literal 0.0 would let the compiler fold g * 0.0 to
- * 0 and lose a NaN gradient that the CPU's dy * 0 keeps.
- */
-const DERIVATIVE: Record<UnaryFn, string> = {
-  relu: 'select(0.0, 1.0, ord(y, 0.0) && y > 0.0)',
-  sigmoid: 'y * (1.0 - y)',
-  tanh: '1.0 - y * y',
-  gelu: '0.5 * (1.0 + erf_nr(x * 0.70710678118654752)) + x * 0.39894228040143268 * exp(-0.5 * x * x)',
-  silu: 'sigm(x) * (1.0 + x * (1.0 - sigm(x)))',
-  elu: 'select(A * exp(x), 1.0, ord(x, 0.0) && x > 0.0)',
-  leaky_relu: 'select(A, 1.0, ord(x, 0.0) && x > 0.0)',
-  exp: 'y',
-  log: '1.0 / x',
-  neg: '-1.0',
-  sqrt: '0.5 / y',
-  abs: 'select(sign(x), x, is_nan(x))',
-  square: '2.0 * x',
-  sign: 'Z',
-  affine: 'A',
-  clip: 'select(0.0, 1.0, ord(x, A) && ord(x, B) && x >= A && x <= B)',
-  pow: 'A * pow_js(x, A - 1.0)',
-};
+/** How the binary kernels name the operands of the expressions in binary_fns.ts. */
+const BINARY_NAMES: Names = { a: 'a', b: 'b' };
 
-/**
- * c = f(a, b) on f32 values; comparisons give 1 or 0. In max and min a NaN in either operand
- * wins, as on the CPU, spelled with bit NaN tests because WGSL's max and min, which a
- * compiler may substitute, can drop NaN.
- */
-const BINARY: Record<BinaryFn, string> = {
-  add: 'a + b',
-  sub: 'a - b',
-  mul: 'a * b',
-  div: 'a / b',
-  max: 'select(b, a, is_nan(a) || (ord(a, b) && a >= b))',
-  min: 'select(b, a, is_nan(a) || (ord(a, b) && a <= b))',
-  ge: 'select(0.0, 1.0, ord(a, b) && a >= b)',
-  lt: 'select(0.0, 1.0, ord(a, b) && a < b)',
-  eq: 'select(0.0, 1.0, feq(a, b))',
-};
-
-/** The same on i32 values, exact; integer division goes through f32 like the CPU's. */
+/** The binary functions on i32 values, exact; integer division goes through f32 like the CPU's. */
 const BINARY_INT: Record<BinaryFn, string> = {
   add: 'a + b',
   sub: 'a - b',
@@ -115,20 +65,23 @@ const BINARY_INT: Record<BinaryFn, string> = {
   eq: 'select(0, 1, a == b)',
 };
 
+/** Z is a zero read from the uniforms (see `zero` in primitives/expr.ts). */
+const UNARY_UNIFORMS = new Uniforms({ n: 'u32', alpha: 'f32', beta: 'f32', zero: 'f32' });
+
 export function unary([x]: readonly DeviceTensor[], out: DeviceTensor, a: OpAttrs['unary']): Dispatch[] {
   const tx = wgslType(x.dtype);
   const to = wgslType(out.dtype);
   const n = elements(out);
   return [{
     key: `unary:${a.fn}:${tx}:${to}`,
-    wgsl: () => prelude([tx], to) + MATH + flatMain(`
-  let A = pf(1u);
-  let B = pf(2u);
+    wgsl: () => prelude(UNARY_UNIFORMS, [tx], to) + MATH + flatMain(`
+  let A = P.alpha;
+  let B = P.beta;
   let x = ${loadF32(tx, 0, 'i')};
-  out[i] = ${toOut(to, UNARY[a.fn])};`),
+  out[i] = ${toOut(to, emitWgsl(UNARY_FNS[a.fn].value, UNARY_NAMES))};`),
     inputs: [x],
     output: out,
-    params: new Params().u(n).f(a.alpha ?? 0, a.beta ?? 0).words,
+    params: UNARY_UNIFORMS.pack({ n, alpha: a.alpha ?? 0, beta: a.beta ?? 0, zero: 0 }),
     groups: flatGroups(n),
   }];
 }
@@ -139,24 +92,26 @@ export function unaryGrad([x, y, dy]: readonly DeviceTensor[], out: DeviceTensor
   const n = elements(out);
   return [{
     key: `unary_grad:${a.fn}:${types.join(',')}:${to}`,
-    wgsl: () => prelude(types, to) + MATH + flatMain(`
-  let A = pf(1u);
-  let B = pf(2u);
+    wgsl: () => prelude(UNARY_UNIFORMS, types, to) + MATH + flatMain(`
+  let A = P.alpha;
+  let B = P.beta;
   let x = ${loadF32(types[0], 0, 'i')};
   let y = ${loadF32(types[1], 1, 'i')};
   let g = ${loadF32(types[2], 2, 'i')};
-  let Z = pf(3u);
+  let Z = P.zero;
   _ = B;
   _ = Z;
-  out[i] = ${toOut(to, `g * (${DERIVATIVE[a.fn]})`)};`),
+  out[i] = ${toOut(to, `g * ${emitWgsl(UNARY_FNS[a.fn].derivative, UNARY_NAMES)}`)};`),
     inputs: [x, y, dy],
     output: out,
-    params: new Params().u(n).f(a.alpha ?? 0, a.beta ?? 0, 0).words,
+    params: UNARY_UNIFORMS.pack({ n, alpha: a.alpha ?? 0, beta: a.beta ?? 0, zero: 0 }),
     groups: flatGroups(n),
   }];
 }
 
-/** Binary with broadcasting: parameters are n, rank, shape[8], strides of a[8], strides of b[8]. */
+/** Binary with broadcasting: each operand is read through its strides over the output's shape. */
+const BINARY_UNIFORMS = new Uniforms({ n: 'u32', rank: 'u32', shape: 'dims', stridesA: 'dims', stridesB: 'dims' });
+
 export function binary([x, y]: readonly DeviceTensor[], out: DeviceTensor, attrs: OpAttrs['binary']): Dispatch[] {
   const ta = wgslType(x.dtype);
   const tb = wgslType(y.dtype);
@@ -165,32 +120,36 @@ export function binary([x, y]: readonly DeviceTensor[], out: DeviceTensor, attrs
   const allInt = ta === 'i32' && tb === 'i32' && to === 'i32';
   const body = allInt
     ? `  let a = in0[ia];\n  let b = in1[ib];\n  out[i] = ${BINARY_INT[attrs.fn]};`
-    : `  let a = ${loadF32(ta, 0, 'ia')};\n  let b = ${loadF32(tb, 1, 'ib')};\n  out[i] = ${toOut(to, BINARY[attrs.fn])};`;
+    : `  let a = ${loadF32(ta, 0, 'ia')};\n  let b = ${loadF32(tb, 1, 'ib')};\n  out[i] = ${toOut(to, emitWgsl(BINARY_FNS[attrs.fn], BINARY_NAMES))};`;
   return [{
     key: `binary:${attrs.fn}:${ta},${tb}:${to}`,
-    wgsl: () => prelude([ta, tb], to) + flatMain(`
+    wgsl: () => prelude(BINARY_UNIFORMS, [ta, tb], to) + flatMain(`
   var rem = i;
   var ia = 0u;
   var ib = 0u;
-  for (var d = pu(1u); d > 0u; d--) {
+  for (var d = P.rank; d > 0u; d--) {
     let k = d - 1u;
-    let size = pu(2u + k);
+    let size = shape_at(k);
     let c = rem % size;
     rem = rem / size;
-    ia += c * pu(${2 + MAX_RANK}u + k);
-    ib += c * pu(${2 + 2 * MAX_RANK}u + k);
+    ia += c * stridesA_at(k);
+    ib += c * stridesB_at(k);
   }
 ${body}`),
     inputs: [x, y],
     output: out,
-    params: new Params()
-      .u(n, out.shape.length)
-      .padded(out.shape)
-      .padded(broadcastStrides(x.shape, out.shape))
-      .padded(broadcastStrides(y.shape, out.shape)).words,
+    params: BINARY_UNIFORMS.pack({
+      n,
+      rank: out.shape.length,
+      shape: out.shape,
+      stridesA: broadcastStrides(x.shape, out.shape),
+      stridesB: broadcastStrides(y.shape, out.shape),
+    }),
     groups: flatGroups(n),
   }];
 }
+
+const FILL_UNIFORMS = new Uniforms({ n: 'u32', bits: 'u32' });
 
 /** Fills the output with the bits of `value` stored as the output dtype (as a typed array would). */
 export function fillDispatch(out: DeviceTensor, value: number): Dispatch {
@@ -198,10 +157,10 @@ export function fillDispatch(out: DeviceTensor, value: number): Dispatch {
   const bits = out.dtype === 'int32' ? new Uint32Array(Int32Array.of(value).buffer)[0] : new Uint32Array(Float32Array.of(value).buffer)[0];
   return {
     key: 'fill',
-    wgsl: () => prelude([], 'u32') + flatMain('  out[i] = pu(1u);'),
+    wgsl: () => prelude(FILL_UNIFORMS, [], 'u32') + flatMain('  out[i] = P.bits;'),
     inputs: [],
     output: out,
-    params: new Params().u(n, bits).words,
+    params: FILL_UNIFORMS.pack({ n, bits }),
     groups: flatGroups(n),
   };
 }
@@ -209,6 +168,8 @@ export function fillDispatch(out: DeviceTensor, value: number): Dispatch {
 export function fill(_inputs: readonly DeviceTensor[], out: DeviceTensor, a: OpAttrs['fill']): Dispatch[] {
   return [fillDispatch(out, a.value)];
 }
+
+const COUNT_UNIFORMS = new Uniforms({ n: 'u32' });
 
 /** float32 <-> int32; float to int truncates toward zero, wraps modulo 2^32, and NaN and infinities become 0 (as a typed array stores them). */
 export function cast([x]: readonly DeviceTensor[], out: DeviceTensor): Dispatch[] {
@@ -218,10 +179,10 @@ export function cast([x]: readonly DeviceTensor[], out: DeviceTensor): Dispatch[
   const expr = tx === to ? 'in0[i]' : to === 'i32' ? 'to_i32(in0[i])' : 'f32(in0[i])';
   return [{
     key: `cast:${tx}:${to}`,
-    wgsl: () => prelude([tx], to) + flatMain(`  out[i] = ${expr};`),
+    wgsl: () => prelude(COUNT_UNIFORMS, [tx], to) + flatMain(`  out[i] = ${expr};`),
     inputs: [x],
     output: out,
-    params: new Params().u(n).words,
+    params: COUNT_UNIFORMS.pack({ n }),
     groups: flatGroups(n),
   }];
 }

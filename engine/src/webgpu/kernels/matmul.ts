@@ -7,27 +7,33 @@
 
 import type { DeviceTensor, OpAttrs } from '../../backend';
 import type { Dispatch, KernelContext } from './common';
-import { Params, prelude } from './common';
-import { MATH } from './elementwise';
+import { prelude } from './common';
+import { Uniforms } from './uniforms';
+import { MATH, UNARY_NAMES } from './elementwise';
+import { emitWgsl } from '../../primitives/emit';
+import { matmulDims } from '../../primitives/geometry';
+import { UNARY_FNS } from '../../primitives/unary_fns';
 
-const ACTIVATION: Record<OpAttrs['matmul']['activation'], string> = {
-  linear: 'v',
-  relu: 'select(0.0, v, is_nan(v) || v > 0.0)',
-  sigmoid: 'sigm(v)',
-  tanh: 'tanh_s(v)',
-};
+/** The fused activation of the accumulated value `v`, from the unary expression table. */
+function activate(activation: OpAttrs['matmul']['activation']): string {
+  return activation === 'linear' ? 'v' : emitWgsl(UNARY_FNS[activation].value, { ...UNARY_NAMES, x: 'v' });
+}
 
-/** Words: M, N, K, batch, A batch stride, B batch stride, then A(i,p) = i*ai + p*ap, B(p,j) = p*bp + j*bj. */
+/** primitives/geometry.ts's MatmulDims; aBatch and bBatch step one matrix of a batch (0 when shared). */
+const MATMUL_UNIFORMS = new Uniforms({
+  M: 'u32', N: 'u32', K: 'u32', aBatch: 'u32', bBatch: 'u32', ai: 'u32', ap: 'u32', bp: 'u32', bj: 'u32',
+});
+
 const HEAD = `
-  let M = pu(0u);
-  let N = pu(1u);
-  let K = pu(2u);
-  let aOff = t * pu(4u);
-  let bOff = t * pu(5u);
-  let ai = pu(6u);
-  let ap = pu(7u);
-  let bp = pu(8u);
-  let bj = pu(9u);`;
+  let M = P.M;
+  let N = P.N;
+  let K = P.K;
+  let aOff = t * P.aBatch;
+  let bOff = t * P.bBatch;
+  let ai = P.ai;
+  let ap = P.ap;
+  let bp = P.bp;
+  let bj = P.bj;`;
 
 /** Writes the 4x4 block acc0..acc3 at (row, col) with bias and activation, in bounds only. */
 function store(bias: boolean, activation: OpAttrs['matmul']['activation']): string {
@@ -36,7 +42,7 @@ function store(bias: boolean, activation: OpAttrs['matmul']['activation']): stri
     for (var c = 0u; c < 4u; c++) {
       if (col + c < N) {
         var v = acc${r}[c];${bias ? '\n        v += in2[col + c];' : ''}
-        out[t * M * N + (row + ${r}u) * N + col + c] = ${ACTIVATION[activation]};
+        out[t * M * N + (row + ${r}u) * N + col + c] = ${activate(activation)};
       }
     }
   }`);
@@ -45,7 +51,7 @@ function store(bias: boolean, activation: OpAttrs['matmul']['activation']): stri
 
 function blocked(bias: boolean, activation: OpAttrs['matmul']['activation']): string {
   const ins = bias ? ['f32', 'f32', 'f32'] as const : ['f32', 'f32'] as const;
-  return prelude([...ins], 'f32') + MATH + `
+  return prelude(MATMUL_UNIFORMS, [...ins], 'f32') + MATH + `
 @compute @workgroup_size(8, 8)
 fn main(@builtin(global_invocation_id) g: vec3<u32>) {
   let t = g.z;${HEAD}
@@ -79,7 +85,7 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>) {
 
 function tiled(bias: boolean, activation: OpAttrs['matmul']['activation']): string {
   const ins = bias ? ['f32', 'f32', 'f32'] as const : ['f32', 'f32'] as const;
-  return prelude([...ins], 'f32') + MATH + `
+  return prelude(MATMUL_UNIFORMS, [...ins], 'f32') + MATH + `
 var<workgroup> As: array<f32, 1024>;
 var<workgroup> Bs: array<f32, 1024>;
 @compute @workgroup_size(16, 16)
@@ -119,12 +125,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) l: v
 
 export function matmul(inputs: readonly DeviceTensor[], out: DeviceTensor, attrs: OpAttrs['matmul'], ctx: KernelContext): Dispatch[] {
   const [a, b, bias] = inputs;
-  const { transA, transB } = attrs;
-  const ra = a.shape.length;
-  const rb = b.shape.length;
-  const m = transA ? a.shape[ra - 1] : a.shape[ra - 2];
-  const k = transA ? a.shape[ra - 2] : a.shape[ra - 1];
-  const n = transB ? b.shape[rb - 2] : b.shape[rb - 1];
+  const { m, k, n, ai, ap, bp, bj } = matmulDims(a.shape, b.shape, attrs.transA, attrs.transB);
   const sizeA = a.shape.reduce((p, d) => p * d, 1);
   const sizeB = b.shape.reduce((p, d) => p * d, 1);
   const batchA = m * k === 0 ? 1 : sizeA / (m * k);
@@ -132,13 +133,12 @@ export function matmul(inputs: readonly DeviceTensor[], out: DeviceTensor, attrs
   const batch = Math.max(batchA, batchB);
   const variant = ctx.matmul;
   const hasBias = bias !== undefined;
-  const params = new Params().u(
-    m, n, k, batch,
-    batchA === 1 ? 0 : m * k,
-    batchB === 1 ? 0 : k * n,
-    transA ? 1 : k, transA ? m : 1,
-    transB ? 1 : n, transB ? k : 1,
-  ).words;
+  const params = MATMUL_UNIFORMS.pack({
+    M: m, N: n, K: k,
+    aBatch: batchA === 1 ? 0 : m * k,
+    bBatch: batchB === 1 ? 0 : k * n,
+    ai, ap, bp, bj,
+  });
   const tile = variant === 'tiled' ? 64 : 32;
   return [{
     key: `matmul:${variant}:${hasBias}:${attrs.activation}`,

@@ -6,7 +6,8 @@
 
 import type { DeviceTensor, OpAttrs } from '../../backend';
 import type { Dispatch } from './common';
-import { elements, loadF32, MAX_RANK, Params, prelude, stridesOf, toOut, wgslType } from './common';
+import { elements, loadF32, prelude, stridesOf, toOut, wgslType } from './common';
+import { Uniforms } from './uniforms';
 
 const WG = 64;
 const NEG_INF = 'neg_inf()';
@@ -24,15 +25,15 @@ function treeReduce(op: string): string {
 /** The CPU's running max: a NaN, once seen, stays; the NaN tests work on bits (see common.ts). */
 const MAX_OP = 'select(a, b, is_nan(b) || (ord(a, b) && b > a))';
 
-/** The offset of coordinates `idx` (walked over the shape at word `shapeAt`) dotted with strides. */
-function offsetLoop(target: string, idx: string, rankAt: number, shapeAt: number, strideAt: number): string {
+/** The offset of coordinates `idx`, walked over the `axes` group's shape, dotted with its strides. */
+function offsetLoop(target: string, idx: string, axes: 'kept' | 'reduced'): string {
   return `
   {
     var rem = ${idx};
-    for (var d = pu(${rankAt}u); d > 0u; d--) {
+    for (var d = P.${axes}Rank; d > 0u; d--) {
       let k = d - 1u;
-      let size = pu(${shapeAt}u + k);
-      ${target} += (rem % size) * pu(${strideAt}u + k);
+      let size = ${axes}Shape_at(k);
+      ${target} += (rem % size) * ${axes}Strides_at(k);
       rem = rem / size;
     }
   }`;
@@ -44,12 +45,14 @@ var<workgroup> sh: array<f32, ${WG}>;
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
   let o = wg.y * nwg.x + wg.x;
-  if (o >= pu(0u)) { return; }`;
+  if (o >= P.n) { return; }`;
 
-/**
- * Parameters: nOut, kept rank, kept shape[8], kept strides[8], reduced rank, reduced
- * shape[8], reduced strides[8], reduced count.
- */
+/** One workgroup per output element (n of them); the kept axes place it, the reduced axes are its loop. */
+const REDUCE_UNIFORMS = new Uniforms({
+  n: 'u32', keptRank: 'u32', keptShape: 'dims', keptStrides: 'dims',
+  reducedRank: 'u32', reducedShape: 'dims', reducedStrides: 'dims', count: 'u32',
+});
+
 export function reduce([x]: readonly DeviceTensor[], out: DeviceTensor, a: OpAttrs['reduce']): Dispatch[] {
   const tx = wgslType(x.dtype);
   const to = wgslType(out.dtype);
@@ -58,18 +61,17 @@ export function reduce([x]: readonly DeviceTensor[], out: DeviceTensor, a: OpAtt
   const redAxes = x.shape.map((_, d) => d).filter((d) => a.axes.includes(d));
   const nOut = keptAxes.reduce((p, d) => p * x.shape[d], 1);
   const count = redAxes.reduce((p, d) => p * x.shape[d], 1);
-  const R0 = 2 + 2 * MAX_RANK;
   const init = a.fn === 'max' ? NEG_INF : '0.0';
   const op = a.fn === 'max' ? MAX_OP : 'a + b';
-  const final = a.fn === 'mean' ? 'sh[0] / f32(pu(' + (R0 + 1 + 2 * MAX_RANK) + 'u))' : 'sh[0]';
+  const final = a.fn === 'mean' ? 'sh[0] / f32(P.count)' : 'sh[0]';
   return [{
     key: `reduce:${a.fn}:${tx}:${to}`,
-    wgsl: () => prelude([tx], to) + HEADER + `
-  var base = 0u;${offsetLoop('base', 'o', 1, 2, 2 + MAX_RANK)}
-  let count = pu(${R0 + 1 + 2 * MAX_RANK}u);
+    wgsl: () => prelude(REDUCE_UNIFORMS, [tx], to) + HEADER + `
+  var base = 0u;${offsetLoop('base', 'o', 'kept')}
+  let count = P.count;
   var acc = ${init};
   for (var r = li; r < count; r += ${WG}u) {
-    var off = base;${offsetLoop('off', 'r', R0, R0 + 1, R0 + 1 + MAX_RANK)}
+    var off = base;${offsetLoop('off', 'r', 'reduced')}
     let a = acc;
     let b = ${loadF32(tx, 0, 'off')};
     acc = ${op};
@@ -80,27 +82,32 @@ export function reduce([x]: readonly DeviceTensor[], out: DeviceTensor, a: OpAtt
 `,
     inputs: [x],
     output: out,
-    params: new Params()
-      .u(nOut, keptAxes.length)
-      .padded(keptAxes.map((d) => x.shape[d]))
-      .padded(keptAxes.map((d) => s[d]))
-      .u(redAxes.length)
-      .padded(redAxes.map((d) => x.shape[d]))
-      .padded(redAxes.map((d) => s[d]))
-      .u(count).words,
+    params: REDUCE_UNIFORMS.pack({
+      n: nOut,
+      keptRank: keptAxes.length,
+      keptShape: keptAxes.map((d) => x.shape[d]),
+      keptStrides: keptAxes.map((d) => s[d]),
+      reducedRank: redAxes.length,
+      reducedShape: redAxes.map((d) => x.shape[d]),
+      reducedStrides: redAxes.map((d) => s[d]),
+      count,
+    }),
     groups: nOut,
   }];
 }
 
-/** Softmax or log-softmax over the last axis; parameters are rows and row length. */
+/** n rows of `length` values each. */
+const SOFTMAX_UNIFORMS = new Uniforms({ n: 'u32', length: 'u32' });
+
+/** Softmax or log-softmax over the last axis. */
 export function softmax([x]: readonly DeviceTensor[], out: DeviceTensor, a: OpAttrs['softmax']): Dispatch[] {
   const n = x.shape[x.shape.length - 1] ?? 1;
   const rows = n === 0 ? 0 : elements(x) / n;
   const write = a.log ? 'in0[base + j] - m - log(total)' : 'exp(in0[base + j] - m) / total';
   return [{
     key: `softmax:${a.log}`,
-    wgsl: () => prelude(['f32'], 'f32') + HEADER + `
-  let n = pu(1u);
+    wgsl: () => prelude(SOFTMAX_UNIFORMS, ['f32'], 'f32') + HEADER + `
+  let n = P.length;
   let base = o * n;
   var acc = ${NEG_INF};
   for (var j = li; j < n; j += ${WG}u) { let a = acc; let b = in0[base + j]; acc = ${MAX_OP}; }
@@ -116,7 +123,7 @@ export function softmax([x]: readonly DeviceTensor[], out: DeviceTensor, a: OpAt
 `,
     inputs: [x],
     output: out,
-    params: new Params().u(rows, n).words,
+    params: SOFTMAX_UNIFORMS.pack({ n: rows, length: n }),
     groups: rows,
   }];
 }

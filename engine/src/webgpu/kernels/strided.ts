@@ -4,22 +4,25 @@
 // a dot product of its coordinates with source strides) and a strided write (each input
 // element pushes to such an offset in the output).
 
-import { broadcastStrides } from '../../backend';
+import { broadcastStrides } from '../../primitives/geometry';
 import type { DeviceTensor, OpAttrs } from '../../backend';
 import type { Dispatch } from './common';
-import { elements, flatGroups, flatMain, MAX_RANK, Params, prelude, stridesOf } from './common';
+import { elements, flatGroups, flatMain, prelude, stridesOf } from './common';
+import { Uniforms } from './uniforms';
 import { fillDispatch } from './elementwise';
 
-/** The offset loop: walks `i` over the shape in params and dots it with the strides. */
+const STRIDED_UNIFORMS = new Uniforms({ n: 'u32', rank: 'u32', base: 'u32', shape: 'dims', strides: 'dims' });
+
+/** The offset loop: walks `i` over the shape and dots it with the strides. */
 const OFFSET = `
   var rem = i;
-  var off = pu(2u);
-  for (var d = pu(1u); d > 0u; d--) {
+  var off = P.base;
+  for (var d = P.rank; d > 0u; d--) {
     let k = d - 1u;
-    let size = pu(3u + k);
+    let size = shape_at(k);
     let c = rem % size;
     rem = rem / size;
-    off += c * pu(${3 + MAX_RANK}u + k);
+    off += c * strides_at(k);
   }`;
 
 /**
@@ -30,10 +33,10 @@ function stridedCopy(mode: 'read' | 'write', src: DeviceTensor, out: DeviceTenso
   const n = sizeOfShape(shape);
   return {
     key: `strided_${mode}`,
-    wgsl: () => prelude(['u32'], 'u32') + flatMain(OFFSET + (mode === 'read' ? '\n  out[i] = in0[off];' : '\n  out[off] = in0[i];')),
+    wgsl: () => prelude(STRIDED_UNIFORMS, ['u32'], 'u32') + flatMain(OFFSET + (mode === 'read' ? '\n  out[i] = in0[off];' : '\n  out[off] = in0[i];')),
     inputs: [src],
     output: out,
-    params: new Params().u(n, shape.length, base).padded(shape).padded(strides).words,
+    params: STRIDED_UNIFORMS.pack({ n, rank: shape.length, base, shape, strides }),
     groups: flatGroups(n),
   };
 }
