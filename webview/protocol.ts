@@ -17,8 +17,24 @@ export interface DataFile {
   bytes: Uint8Array;
 }
 
-/** The backend the user asked for in settings. */
-export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
+/**
+ * The backend the user asked for in settings (`netspec.backend`). `webgpu` and `cpu` train in
+ * the panel (the webview's WebGPU, the panel's JavaScript CPU); `host-webgpu` and `host-wasm`
+ * train in a child process of the extension host (Dawn's adapter, even a software one; the
+ * WebAssembly SIMD kernels on every core); `auto` tries a hardware adapter in the extension
+ * host, then one in the panel, then the extension host's CPU (client/src/backend_plan.ts).
+ */
+export type BackendChoice = 'auto' | 'webgpu' | 'cpu' | 'host-webgpu' | 'host-wasm';
+
+/**
+ * What a runner (the panel's worker or the extension host's child) is asked to train on.
+ * `auto`: WebGPU on any adapter, else the CPU. `gpu-hardware`: WebGPU on a hardware adapter,
+ * else the runner declines (a `declined` message) and the extension tries the next place.
+ */
+export type RunnerBackend = 'auto' | 'webgpu' | 'gpu-hardware' | 'wasm' | 'cpu';
+
+/** Where a run trains: the panel's worker, or a child process of the extension host. */
+export type RunPlace = 'panel' | 'host';
 
 /** What the panel shows about where training runs. */
 export interface BackendInfo {
@@ -26,6 +42,10 @@ export interface BackendInfo {
   /** The adapter's description ("google / swiftshader"), or why WebGPU was not used. */
   detail: string;
   fallbackReason?: string;
+  /** Where the run trains (absent in snapshots of older versions: the panel). */
+  place?: RunPlace;
+  /** Why this place and device were chosen (the automatic choice's reasons). */
+  why?: string;
 }
 
 /** Per-class results after training, for classifier outputs. */
@@ -72,9 +92,16 @@ export type ToPanel =
       ir: ModelIR;
       train: TrainIR;
       files: DataFile[];
-      backend: BackendChoice;
+      backend: RunnerBackend;
       smoothing: number;
     }
+  /**
+   * A run that trains in the extension host: the panel resets and draws the runner's
+   * messages, which the extension relays (`relay`); its buttons still post requests.
+   * `snapshot`: the run so far, for a panel that reloaded while it trained.
+   */
+  | { type: 'watch'; runId: string; model: string; sourceUri: string; epochs: number; smoothing: number; snapshot?: RunSnapshot }
+  | { type: 'relay'; event: FromPanel }
   | { type: 'stop' }
   | { type: 'pause' }
   | { type: 'resume' }
@@ -103,10 +130,14 @@ export type FromPanel =
   | { type: 'weights'; runId: string; epoch: number; final: boolean; bytes: Uint8Array }
   | { type: 'finished'; runId: string; stopped: 'completed' | 'early-stopping' | 'cancelled'; snapshot: RunSnapshot }
   | { type: 'failed'; runId: string; error: TrainError | { code: string; message: string } }
+  /** A `gpu-hardware` run found no hardware adapter: nothing trained, the extension tries elsewhere. */
+  | { type: 'declined'; runId: string; reason: string }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   /** User actions inside the panel that the extension carries out. */
   | { type: 'request-stop' }
   | { type: 'request-pause' }
   | { type: 'request-resume' }
   /** The Export button, after a run: the extension runs Export Model for the run's model and weights. */
-  | { type: 'request-export'; runId: string };
+  | { type: 'request-export'; runId: string }
+  /** The Change… button beside the device: the extension offers the values of `netspec.backend`. */
+  | { type: 'request-backend' };

@@ -8,6 +8,14 @@
 import type { FromPanel, RunSnapshot, ToPanel } from '../../webview/protocol';
 import type { RunSession } from './run_session';
 
+/** Where a run's messages and the panel's Stop, Pause and Resume go instead of the defaults. */
+export interface RunRoute {
+  /** Every message of the run from the panel's worker (the default hands them to the session). */
+  fromPanel?(msg: FromPanel): void;
+  /** A run in the extension host: the buttons steer its child, not the panel's worker. */
+  control?(command: 'stop' | 'pause' | 'resume'): void;
+}
+
 /** The part of `vscode.Webview` the channel uses. */
 export interface WebviewLike {
   postMessage(message: ToPanel): PromiseLike<boolean>;
@@ -18,6 +26,8 @@ export interface ChannelHooks {
   log(level: 'info' | 'warn' | 'error', line: string): void;
   /** Runs Export Model for a run's model (the panel's Export button). */
   exportRun?(request: ExportRunRequest): void;
+  /** Offers the values of `netspec.backend` (the Change… button beside the device). */
+  switchBackend?(): void;
 }
 
 /** What the Export button asks for: the model's file and name, and the run's weights file. */
@@ -41,6 +51,8 @@ const FROM_PANEL_TYPES = new Set<FromPanel['type']>([
   'request-pause',
   'request-resume',
   'request-export',
+  'declined',
+  'request-backend',
 ]);
 
 /** True when `m` looks like a panel message (an object with a known `type`). */
@@ -52,6 +64,9 @@ export class PanelChannel {
   private ready = false;
   private queue: ToPanel[] = [];
   private session: RunSession | undefined;
+  private route: RunRoute = {};
+  /** The chart smoothing last sent, for a reloaded panel that picks up a host run. */
+  smoothing = 0.6;
   private readonly subscription: { dispose(): void };
 
   constructor(
@@ -78,18 +93,43 @@ export class PanelChannel {
   }
 
   /** Makes `session` the current run and asks the panel to start it. */
-  start(session: RunSession, message: ToPanel & { type: 'start' }): void {
-    this.session = session;
-    void session.done.then((o) => (this.lastSnapshot = o.snapshot));
+  start(session: RunSession, message: ToPanel & { type: 'start' }, route: RunRoute = {}): void {
+    this.adoptSession(session, route);
     this.send(message);
   }
 
+  /** Makes `session` the current run, trained elsewhere (the extension host): the panel draws it. */
+  watch(session: RunSession, message: ToPanel & { type: 'watch' }, route: RunRoute): void {
+    this.adoptSession(session, route);
+    this.send(message);
+  }
+
+  /** A message of a run trained elsewhere, for the panel to draw. */
+  relay(event: FromPanel): void {
+    this.send({ type: 'relay', event });
+  }
+
+  private adoptSession(session: RunSession, route: RunRoute): void {
+    if (this.session !== session) void session.done.then((o) => (this.lastSnapshot = o.snapshot));
+    this.session = session;
+    this.route = route;
+  }
+
   stop(): void {
-    if (this.current) this.send({ type: 'stop' });
+    this.command('stop');
+  }
+
+  /** Stop, Pause or Resume for the current run: to its child, or to the panel's worker. */
+  private command(type: 'stop' | 'pause' | 'resume'): void {
+    if (!this.current) return;
+    if (this.route.control) this.route.control(type);
+    // The panel hears it too: its state shows the pause, and a worker of its own obeys it.
+    this.send({ type });
   }
 
   /** Forwards a settings change (chart smoothing) to the panel. */
   settings(smoothing: number): void {
+    this.smoothing = smoothing;
     this.send({ type: 'settings', smoothing });
   }
 
@@ -116,21 +156,25 @@ export class PanelChannel {
         return;
       case 'request-pause':
         if (this.current) {
-          this.send({ type: 'pause' });
+          this.command('pause');
           this.current.setPaused(true);
         }
         return;
       case 'request-resume':
         if (this.current) {
-          this.send({ type: 'resume' });
+          this.command('resume');
           this.current.setPaused(false);
         }
         return;
       case 'request-export':
         this.onExport(m.runId);
         return;
+      case 'request-backend':
+        this.hooks.switchBackend?.();
+        return;
       default:
-        this.session?.handle(m);
+        if (this.route.fromPanel) this.route.fromPanel(m);
+        else this.session?.handle(m);
     }
   }
 
@@ -156,6 +200,12 @@ export class PanelChannel {
   private onReady(): void {
     const again = this.ready;
     this.ready = true;
+    // A run in the extension host goes on: the reloaded panel picks it up where it is.
+    if (again && this.current && this.route.control) {
+      const s = this.current.snapshot;
+      void this.post({ type: 'watch', runId: s.runId, model: s.model, sourceUri: s.sourceUri, epochs: this.current.epochs, smoothing: this.smoothing, snapshot: s });
+      return;
+    }
     // A panel that reloads mid-run has lost its worker: that run is over.
     if (again && this.current) {
       void this.current.abort('the training panel reloaded, so the run stopped');

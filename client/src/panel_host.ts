@@ -9,6 +9,7 @@ import { Uri, ViewColumn, commands, window, type Disposable, type ExtensionConte
 import type { RunSnapshot } from '../../webview/protocol';
 import { renderPanelHtml } from '../../webview/src/html';
 import { EXPORT_COMMAND } from './export_plan';
+import { switchBackend } from './backend_switch';
 import { PanelChannel } from './panel_channel';
 
 export const PANEL_VIEW_TYPE = 'netspec.training';
@@ -47,7 +48,7 @@ export class PanelHost implements Disposable {
     panel.webview.options = { enableScripts: true, localResourceRoots: [this.distUri()] };
     const channel = new PanelChannel(
       panel.webview,
-      { log: this.log, exportRun: (request) => void commands.executeCommand(EXPORT_COMMAND, request) },
+      { log: this.log, exportRun: (request) => void commands.executeCommand(EXPORT_COMMAND, request), switchBackend: () => void switchBackend() },
       this.lastSnapshot(),
     );
     this.channel = channel;

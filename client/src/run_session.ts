@@ -56,7 +56,7 @@ export class RunSession {
     readonly runId: string,
     model: string,
     sourceUri: string,
-    private readonly epochs: number,
+    readonly epochs: number,
     readonly weightsPath: string,
     private readonly effects: RunEffects,
     /** When the user asked to train (Date.now()), to measure the wait for the first point. */

@@ -11,6 +11,8 @@ import type { ToPanel } from '../../webview/protocol';
 import { dataEntries, outsideFolders, readDataFiles } from './data_files';
 import { workspaceDataFs, workspaceWriteFs } from './fs_adapters';
 import type { PanelHost } from './panel_host';
+import { HostRunner, forkTrainChild } from './host_runner';
+import { RunRouter } from './run_router';
 import { RunSession, finalMetrics, type RunOutcome } from './run_session';
 import { readSettings } from './settings';
 import type { TrainingStatus } from './status_bar';
@@ -24,6 +26,8 @@ export const PANEL_READY_TIMEOUT_MS = 60_000;
 
 export interface TrainDeps {
   client: () => LanguageClient | undefined;
+  /** The bundled training process (dist/train_child.js) that runs in the extension host. */
+  childScript: string;
   host: PanelHost;
   status: TrainingStatus;
   output: LogOutputChannel;
@@ -138,12 +142,23 @@ async function train(deps: TrainDeps, arg: unknown): Promise<RunOutcome | undefi
     ir,
     train: trainIR,
     files: read.files,
-    backend: settings.backend,
+    backend: 'auto',
     smoothing: settings.chartSmoothing,
   };
   const channel = deps.host.ensure(`Netspec: ${model}`);
+  channel.smoothing = settings.chartSmoothing;
   deps.output.info(`${model}: starting (backend setting: ${settings.backend}); weights go to ${target}`);
-  channel.start(session, start);
+  const log = (level: 'info' | 'warn' | 'error', line: string) => deps.output[level](line);
+  const router = new RunRouter(session, start, settings.backend, {
+    channel,
+    log,
+    spawn: (hooks) => {
+      const runner = new HostRunner(forkTrainChild(deps.childScript), hooks);
+      log('info', `${model}: training process started in the extension host (pid ${runner.pid})`);
+      return runner;
+    },
+  });
+  router.begin();
   const readyTimer = setTimeout(() => {
     if (!channel.isReady) void session.abort(`the training panel did not load within ${PANEL_READY_TIMEOUT_MS / 1000} s`);
   }, PANEL_READY_TIMEOUT_MS);

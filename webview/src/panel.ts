@@ -2,7 +2,9 @@
 // training worker, persists the state after each epoch, and redraws. Messages from the
 // extension steer the worker (start creates a fresh one; stop, pause and resume go to it);
 // everything the worker says goes through the reducer and on to the extension unchanged,
-// except `finished`, whose snapshot is the panel's own (with the step history).
+// except `finished`, whose snapshot is the panel's own (with the step history). A run in
+// the extension host (`watch`) has no worker here: the extension relays its messages and
+// the panel only draws them.
 // The Stop and Pause buttons act at once and tell the extension (request-stop, ...), which
 // may echo the command back; stop, pause and resume are idempotent, so an echo is harmless.
 
@@ -43,7 +45,7 @@ export class Panel {
     private readonly makeWorker: () => Promise<WorkerLike>,
   ) {
     this.state = fromPersisted(vscode.getState(), initialState());
-    this.header = new Header(root, { stop: () => this.userStop(), togglePause: () => this.userTogglePause(), exportRun: () => this.userExport() });
+    this.header = new Header(root, { stop: () => this.userStop(), togglePause: () => this.userTogglePause(), exportRun: () => this.userExport(), switchBackend: () => this.vscode.postMessage({ type: 'request-backend' } satisfies FromPanel) });
     const charts = document.createElement('div');
     charts.className = 'ns-charts';
     root.appendChild(charts);
@@ -84,6 +86,17 @@ export class Panel {
         worker.postMessage(msg, transferables(msg));
         return;
       }
+      case 'watch':
+        this.worker?.terminate();
+        this.worker = null;
+        this.charts.reset();
+        this.apply(msg);
+        this.drawAll();
+        return;
+      case 'relay':
+        this.apply(msg);
+        if (msg.event?.type === 'epoch' || msg.event?.type === 'finished' || msg.event?.type === 'failed') this.save();
+        return;
       case 'stop':
       case 'pause':
       case 'resume':

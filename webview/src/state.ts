@@ -64,6 +64,23 @@ export function reduce(state: PanelState, msg: PanelEvent, now: number): PanelSt
         firstStepAt: null,
         smoothing: clampSmoothing(msg.smoothing),
       };
+    case 'watch': {
+      const base: RunSnapshot = { runId: msg.runId, model: msg.model, sourceUri: msg.sourceUri, backend: null, steps: [], epochs: [], status: 'running' };
+      const soFar = isSnapshot(msg.snapshot) && msg.snapshot.runId === msg.runId ? msg.snapshot : null;
+      return {
+        ...state,
+        snapshot: soFar ? { ...soFar, steps: soFar.steps.slice(), epochs: soFar.epochs.slice() } : base,
+        totalEpochs: msg.epochs ?? 0,
+        stepsPerEpoch: 0,
+        lastStep: null,
+        startedAt: now,
+        firstStepAt: null,
+        smoothing: clampSmoothing(msg.smoothing),
+      };
+    }
+    case 'relay':
+      // A message of a run trained in the extension host, as if the panel's worker said it.
+      return msg.event && typeof msg.event === 'object' && (msg.event as { type?: unknown }).type !== 'relay' ? reduce(state, msg.event, now) : state;
     case 'settings':
       return { ...state, smoothing: clampSmoothing(msg.smoothing) };
     case 'restore':

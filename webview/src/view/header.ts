@@ -4,7 +4,7 @@
 // with weights, and an error box. Built once, then updated
 // in place from the panel state so focus stays on a button while a run goes on.
 
-import type { FromPanel, RunSnapshot } from '../../protocol';
+import type { BackendInfo, FromPanel, RunSnapshot } from '../../protocol';
 import type { PanelState } from '../state';
 import { stepsDone } from '../state';
 import { etaSeconds, formatDuration, formatRate, progressFraction } from '../series';
@@ -14,6 +14,15 @@ export interface HeaderActions {
   togglePause(): void;
   /** The Export button: asks the extension to export the run's model and weights. */
   exportRun(): void;
+  /** The Change… button beside the device: asks the extension to pick another `netspec.backend`. */
+  switchBackend(): void;
+}
+
+/** The device line: what trains, and where when the message says (older snapshots do not). */
+export function backendText(b: BackendInfo): string {
+  const where = b.place === 'host' ? ' · in the extension host' : b.place === 'panel' ? ' · in the panel' : '';
+  if (b.name === 'webgpu') return `WebGPU · ${b.detail}${where}`;
+  return b.fallbackReason && b.place !== 'host' ? `CPU · WebGPU not used: ${b.fallbackReason}${where}` : `${b.detail}${where}`;
 }
 
 /**
@@ -36,7 +45,9 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string): 
 export class Header {
   private readonly title = el('h1');
   private readonly status = el('span', 'ns-status');
-  private readonly backend = el('div', 'ns-backend ns-muted');
+  private readonly backend = el('span', 'ns-backend ns-muted');
+  private readonly why = el('div', 'ns-backend-why ns-muted');
+  private readonly switchButton = el('button', 'ns-link');
   private readonly bar = el('progress');
   private readonly progressText = el('span', 'ns-progress-text');
   private readonly pause = el('button', 'ns-secondary');
@@ -66,13 +77,20 @@ export class Header {
     this.exportButton.setAttribute('aria-label', 'Export the trained model to another framework');
     this.exportButton.hidden = true;
     this.exportButton.addEventListener('click', () => actions.exportRun());
+    this.switchButton.type = 'button';
+    this.switchButton.dataset.action = 'switch-backend';
+    this.switchButton.textContent = 'Change…';
+    this.switchButton.title = 'Choose where models train (the netspec.backend setting)';
+    this.switchButton.addEventListener('click', () => actions.switchBackend());
+    const device = el('div', 'ns-device');
+    device.append(this.backend, this.switchButton);
     const buttons = el('div', 'ns-buttons');
     buttons.append(this.pause, this.stop, this.exportButton);
     const row = el('div', 'ns-progress-row');
     row.append(this.bar, this.progressText, buttons);
     this.error.setAttribute('role', 'alert');
     this.error.hidden = true;
-    parent.append(top, this.backend, row, this.error);
+    parent.append(top, device, this.why, row, this.error);
   }
 
   update(state: PanelState, now: number): void {
@@ -81,7 +99,11 @@ export class Header {
     this.status.textContent = s ? s.status : 'idle';
     this.status.dataset.status = s?.status ?? 'idle';
     const b = s?.backend;
-    this.backend.textContent = !s ? 'Run “Train” on a train block to start.' : !b ? 'Starting…' : b.name === 'webgpu' ? `WebGPU · ${b.detail}` : `CPU${b.fallbackReason ? ` · WebGPU not used: ${b.fallbackReason}` : ''}`;
+    this.backend.textContent = !s ? 'Run “Train” on a train block to start.' : !b ? 'Starting…' : backendText(b);
+    this.backend.dataset.place = b?.place ?? '';
+    this.why.textContent = b?.why ?? '';
+    this.why.hidden = !b?.why;
+    this.switchButton.hidden = !b;
     this.backend.dataset.backend = b?.name ?? '';
     this.backend.dataset.fallback = String(!!b?.fallbackReason);
 
