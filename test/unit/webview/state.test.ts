@@ -104,3 +104,18 @@ test('a step message carries the losses of the steps not posted before it, in or
   assert.deepEqual(s.snapshot!.steps, [{ step: 1, loss: 2 }, { step: 2, loss: 1 }, { step: 3, loss: 0.9 }, { step: 4, loss: 0.8 }, { step: 5, loss: 0.5 }]);
   assert.equal(s.lastStep?.step, 1);
 });
+
+test('watch starts drawing a run trained elsewhere; relayed messages build it as the worker\'s would', () => {
+  const watch: ToPanel = { type: 'watch', runId: 'h1', model: 'Iris', sourceUri: 'file:///iris.netspec', epochs: 3, smoothing: 0.5 };
+  const relay = (event: FromPanel): ToPanel => ({ type: 'relay', event });
+  const s = run([watch, relay({ type: 'backend', runId: 'h1', info: { name: 'cpu', detail: 'CPU (WebAssembly SIMD, 2 threads)', place: 'host' } }), relay(step('h1', 1, 1, 2)), relay(epoch('h1', 1, 1.2))]);
+  assert.equal(s.snapshot?.runId, 'h1');
+  assert.equal(s.snapshot?.backend?.place, 'host');
+  assert.equal(s.snapshot?.epochs.length, 1);
+  assert.equal(s.totalEpochs, 3);
+  assert.equal(s.smoothing, 0.5);
+  // A panel that reloads mid-run gets the run so far with the watch.
+  const again = run([{ ...watch, snapshot: s.snapshot! } as ToPanel]);
+  assert.equal(again.snapshot?.epochs.length, 1);
+  assert.equal(again.snapshot?.status, 'running');
+});
