@@ -14,6 +14,7 @@ import type { PanelHost } from './panel_host';
 import { HostRunner, forkTrainChild } from './host_runner';
 import { RunRouter } from './run_router';
 import { RunSession, finalMetrics, type RunOutcome } from './run_session';
+import { stoppedProgress } from './run_summary';
 import { readSettings } from './settings';
 import type { TrainingStatus } from './status_bar';
 import { chooseModel, describeFailure, newRunId, parseTrainArgs, refusal, type ModelIRResponse } from './train_plan';
@@ -185,6 +186,7 @@ function notify(o: RunOutcome, deps: TrainDeps): void {
     void say('error', `training ${s.model} failed: ${describeFailure(s)}`, 'Show Panel').then(thenShow);
   } else {
     const why = (s.error as { message?: string } | undefined)?.message;
-    void say('warn', `training ${s.model} stopped${why ? `: ${why}` : ''} after ${s.epochs.length} epoch(s).${weights}`);
+    const none = o.weightsWrites === 0 && !o.weightsError ? ' No epoch finished, so no weights were saved.' : '';
+    void say('warn', `training ${s.model} stopped ${stoppedProgress(s.epochs.length, o.lastStep)}${why ? ` (${why})` : ''}.${weights}${none}`, 'Show Panel').then(thenShow);
   }
 }

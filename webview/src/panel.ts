@@ -9,7 +9,7 @@
 // may echo the command back; stop, pause and resume are idempotent, so an echo is harmless.
 
 import type { FromPanel, RunSnapshot, ToPanel } from '../protocol';
-import { fromPersisted, initialState, persisted, reduce } from './state';
+import { fromPersisted, initialState, partialEpochOf, persisted, reduce } from './state';
 import type { PanelState } from './state';
 import { Charts } from './view/charts';
 import { exportRequest, Header } from './view/header';
@@ -180,7 +180,7 @@ export class Panel {
     const s = this.state.snapshot;
     this.header.update(this.state, performance.now());
     this.charts.setSteps(s?.steps ?? [], this.state.smoothing);
-    this.charts.setEpochs(s?.epochs ?? []);
+    this.charts.setEpochs(s?.epochs ?? [], partialEpochOf(this.state));
     if (this.reportDrawnFor !== (s?.classes ?? null) || !s) {
       renderReport(this.report, s?.classes, s?.samples);
       this.reportDrawnFor = s?.classes ?? null;

@@ -6,7 +6,7 @@
 
 import type { FromPanel, RunSnapshot, ToPanel } from '../protocol';
 import type { StepEvent } from '../../engine/src/train/types';
-import { appendCapped, globalStep, STEP_POINT_CAP } from './series';
+import { appendCapped, globalStep, measuredEta, partialEpoch, STEP_POINT_CAP } from './series';
 
 export interface PanelState {
   snapshot: RunSnapshot | null;
@@ -19,6 +19,11 @@ export interface PanelState {
   /** When the run started and when its first step arrived (ms, the caller's clock). */
   startedAt: number | null;
   firstStepAt: number | null;
+  /** The global step of the first step event (the ETA measures from there). */
+  firstStepDone: number;
+  /** Time spent paused since the first step (ms), and when the current pause began. */
+  pausedMs: number;
+  pausedAt: number | null;
   /** The EMA weight of the step-loss chart, in [0, 1). */
   smoothing: number;
   /** The cap on kept step points. */
@@ -34,11 +39,13 @@ export interface PersistedState {
   smoothing: number;
 }
 
+const FRESH_CLOCK = { firstStepDone: 0, pausedMs: 0, pausedAt: null } as const;
+
 /** A message the reducer understands: from the extension, or from the worker. */
 export type PanelEvent = ToPanel | FromPanel;
 
 export function initialState(smoothing = 0.6, stepCap = STEP_POINT_CAP): PanelState {
-  return { snapshot: null, totalEpochs: 0, stepsPerEpoch: 0, lastStep: null, startedAt: null, firstStepAt: null, smoothing: clampSmoothing(smoothing), stepCap };
+  return { snapshot: null, totalEpochs: 0, stepsPerEpoch: 0, lastStep: null, startedAt: null, firstStepAt: null, firstStepDone: 0, pausedMs: 0, pausedAt: null, smoothing: clampSmoothing(smoothing), stepCap };
 }
 
 export function clampSmoothing(x: unknown): number {
@@ -75,6 +82,7 @@ export function reduce(state: PanelState, msg: PanelEvent, now: number): PanelSt
         lastStep: null,
         startedAt: now,
         firstStepAt: null,
+        ...FRESH_CLOCK,
         smoothing: clampSmoothing(msg.smoothing),
       };
     }
@@ -89,7 +97,11 @@ export function reduce(state: PanelState, msg: PanelEvent, now: number): PanelSt
     case 'resume': {
       const s = state.snapshot;
       if (!s || (s.status !== 'running' && s.status !== 'paused')) return state;
-      return { ...state, snapshot: { ...s, status: msg.type === 'pause' ? 'paused' : 'running' } };
+      const clock =
+        msg.type === 'pause'
+          ? { pausedAt: state.pausedAt ?? now }
+          : { pausedAt: null, pausedMs: state.pausedMs + (state.pausedAt !== null ? now - state.pausedAt : 0) };
+      return { ...state, ...clock, snapshot: { ...s, status: msg.type === 'pause' ? 'paused' : 'running' } };
     }
     case 'backend':
       if (stale(state, msg.runId)) return state;
@@ -100,7 +112,16 @@ export function reduce(state: PanelState, msg: PanelEvent, now: number): PanelSt
       const steps = state.snapshot!.steps.slice();
       for (const p of msg.earlier ?? []) appendCapped(steps, { step: globalStep(p.epoch, p.step, e.stepsPerEpoch), loss: p.loss }, state.stepCap);
       appendCapped(steps, { step: globalStep(e.epoch, e.step, e.stepsPerEpoch), loss: e.loss }, state.stepCap);
-      return { ...state, snapshot: { ...state.snapshot!, steps }, lastStep: e, stepsPerEpoch: e.stepsPerEpoch, firstStepAt: state.firstStepAt ?? now };
+      const first = state.firstStepAt === null;
+      return {
+        ...state,
+        snapshot: { ...state.snapshot!, steps },
+        lastStep: e,
+        stepsPerEpoch: e.stepsPerEpoch,
+        firstStepAt: first ? now : state.firstStepAt,
+        firstStepDone: first ? globalStep(e.epoch, e.step, e.stepsPerEpoch) : state.firstStepDone,
+        pausedMs: first ? 0 : state.pausedMs,
+      };
     }
     case 'epoch': {
       if (stale(state, msg.runId)) return state;
@@ -140,6 +161,7 @@ export function restoreSnapshot(state: PanelState, snapshot: unknown, extra: Par
     lastStep: null,
     startedAt: null,
     firstStepAt: null,
+    ...FRESH_CLOCK,
   };
 }
 
@@ -166,6 +188,22 @@ function isSnapshot(x: unknown): x is RunSnapshot {
     Array.isArray(s.epochs) &&
     typeof s.status === 'string'
   );
+}
+
+/** Seconds left for a running run, from the pace since its first step with pauses taken out; null until measured. */
+export function etaOf(state: PanelState, now: number): number | null {
+  if (state.snapshot?.status !== 'running' || state.firstStepAt === null) return null;
+  const { done, total } = stepsDone(state);
+  const paused = state.pausedMs + (state.pausedAt !== null ? now - state.pausedAt : 0);
+  return measuredEta(now - state.firstStepAt - paused, done - state.firstStepDone, total - done);
+}
+
+/** The epoch in progress as a point for the epoch chart (series.ts partialEpoch), while no finished run hides it. */
+export function partialEpochOf(state: PanelState): { x: number; loss: number } | null {
+  const s = state.snapshot;
+  const e = state.lastStep;
+  if (!s || !e || s.status === 'finished') return null;
+  return partialEpoch(s.steps, e.stepsPerEpoch, e.epoch, e.step, s.epochs.reduce((m, x) => Math.max(m, x.epoch), 0));
 }
 
 /** Steps done and planned, for the progress bar and ETA. */

@@ -119,3 +119,21 @@ test('watch starts drawing a run trained elsewhere; relayed messages build it as
   assert.equal(again.snapshot?.epochs.length, 1);
   assert.equal(again.snapshot?.status, 'running');
 });
+
+test('the ETA appears only once the pace is measured, and paused time does not count', async () => {
+  const { etaOf, partialEpochOf } = await import('../../../webview/src/state');
+  const { ETA_MIN_STEPS } = await import('../../../webview/src/series');
+  let s = reduce(initialState(), { ...(start('e') as ToPanel & { type: 'start' }), train: { epochs: 100 } as TrainIR }, 0);
+  const at = (msg: ToPanel | FromPanel, t: number) => (s = reduce(s, msg, t));
+  // 10 s of loading and compiling before the first step must not enter the pace.
+  at(step('e', 1, 1, 1), 10_000);
+  assert.equal(etaOf(s, 10_000), null);
+  assert.deepEqual(partialEpochOf(s), { x: 0.25, loss: 1 });
+  at({ type: 'pause' }, 10_500);
+  at({ type: 'resume' }, 60_500);
+  // ETA_MIN_STEPS more steps (4 per epoch) in 5 s of running time.
+  for (let i = 1; i <= ETA_MIN_STEPS; i++) at(step('e', 1 + Math.floor(i / 4), 1 + (i % 4), 1), 60_500 + 4_500 * (i / ETA_MIN_STEPS));
+  const done = 1 + ETA_MIN_STEPS;
+  const eta = etaOf(s, 65_000)!;
+  assert.ok(Math.abs(eta - (5 * (400 - done)) / ETA_MIN_STEPS) < 1e-6, `eta ${eta}`);
+});

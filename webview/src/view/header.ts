@@ -6,8 +6,8 @@
 
 import type { BackendInfo, FromPanel, RunSnapshot } from '../../protocol';
 import type { PanelState } from '../state';
-import { stepsDone } from '../state';
-import { etaSeconds, formatDuration, formatRate, progressFraction } from '../series';
+import { etaOf, stepsDone } from '../state';
+import { formatDuration, formatRate, progressFraction } from '../series';
 
 export interface HeaderActions {
   stop(): void;
@@ -115,7 +115,8 @@ export class Header {
       const epoch = e?.epoch ?? s.epochs.length;
       parts.push(`epoch ${epoch}/${state.totalEpochs}`);
       if (e && s.status !== 'finished') parts.push(`step ${e.step}/${e.stepsPerEpoch}`);
-      if (s.status === 'running' && state.startedAt !== null) parts.push(`ETA ${formatDuration(etaSeconds(now - state.startedAt, done, total))}`);
+      const eta = etaOf(state, now);
+      if (eta !== null) parts.push(`ETA ${formatDuration(eta)}`);
       const rate = s.epochs.at(-1)?.samplesPerSecond ?? e?.samplesPerSecond;
       if (rate !== undefined) parts.push(`${formatRate(rate)} samples/s`);
     }
