@@ -5,11 +5,19 @@
 // server); the panel's worker parses and trains with the engine.
 
 import type { ModelIR } from '../engine/catalog/ir';
+import type { RunEpochLine, RunRecord } from '../engine/catalog/run_record';
 import type { TrainIR } from '../engine/catalog/train_ir';
 import type { EpochEvent, StepEvent, TrainError } from '../engine/src/train/types';
 
 // The client never imports the engine; the event types it shows reach it through here.
-export type { EpochEvent, StepEvent, TrainError };
+export type { EpochEvent, RunEpochLine, RunRecord, StepEvent, TrainError };
+
+/** One run's curves for the overlay chart. */
+export interface RunCurves {
+  id: string;
+  name: string;
+  epochs: RunEpochLine[];
+}
 
 /** A data file the train block names, read by the client; `path` as the block wrote it, resolved. */
 export interface DataFile {
@@ -106,7 +114,11 @@ export type ToPanel =
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'restore'; snapshot: RunSnapshot }
-  | { type: 'settings'; smoothing: number };
+  | { type: 'settings'; smoothing: number }
+  /** The recorded runs of the model shown (engine/catalog/run_record.ts), newest first. */
+  | { type: 'runs'; model: string; runs: RunRecord[] }
+  /** The epochs of the runs picked in the list, for the overlay. */
+  | { type: 'run-curves'; curves: RunCurves[] };
 
 /** One step's loss, by its epoch and step within the epoch. */
 export interface StepPoint {
@@ -140,4 +152,8 @@ export type FromPanel =
   /** The Export button, after a run: the extension runs Export Model for the run's model and weights. */
   | { type: 'request-export'; runId: string }
   /** The Change… button beside the device: the extension offers the values of `netspec.backend`. */
-  | { type: 'request-backend' };
+  | { type: 'request-backend' }
+  /** The runs list: its curves for the runs picked, renaming (the extension asks the name) and deleting (it confirms). */
+  | { type: 'request-curves'; ids: string[] }
+  | { type: 'request-rename-run'; id: string }
+  | { type: 'request-delete-run'; id: string };

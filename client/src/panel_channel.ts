@@ -5,7 +5,7 @@
 // turned into commands back to the panel's worker; a panel that loads with no run to start
 // gets the last snapshot to redraw.
 
-import type { FromPanel, RunSnapshot, ToPanel } from '../../webview/protocol';
+import type { FromPanel, RunCurves, RunRecord, RunSnapshot, ToPanel } from '../../webview/protocol';
 import type { RunSession } from './run_session';
 
 /** Where a run's messages and the panel's Stop, Pause and Resume go instead of the defaults. */
@@ -28,6 +28,23 @@ export interface ChannelHooks {
   exportRun?(request: ExportRunRequest): void;
   /** Offers the values of `netspec.backend` (the Change… button beside the device). */
   switchBackend?(): void;
+  /** The recorded runs of the model shown (runs_hooks.ts). */
+  runs?: RunsHooks;
+}
+
+/** The model whose runs the panel lists: the current run's or the restored one's. */
+export interface RunContext {
+  model: string;
+  sourceUri: string;
+}
+
+export interface RunsHooks {
+  list(ctx: RunContext): Promise<RunRecord[]>;
+  curves(ctx: RunContext, ids: string[]): Promise<RunCurves[]>;
+  /** Asks the user for a name and renames; true when something changed. */
+  rename(ctx: RunContext, id: string): Promise<boolean>;
+  /** Asks the user to confirm and deletes; true when something changed. */
+  remove(ctx: RunContext, id: string): Promise<boolean>;
 }
 
 /** What the Export button asks for: the model's file and name, and the run's weights file. */
@@ -53,6 +70,9 @@ const FROM_PANEL_TYPES = new Set<FromPanel['type']>([
   'request-export',
   'declined',
   'request-backend',
+  'request-curves',
+  'request-rename-run',
+  'request-delete-run',
 ]);
 
 /** True when `m` looks like a panel message (an object with a known `type`). */
@@ -172,9 +192,49 @@ export class PanelChannel {
       case 'request-backend':
         this.hooks.switchBackend?.();
         return;
+      case 'request-curves':
+      case 'request-rename-run':
+      case 'request-delete-run':
+        void this.onRunsRequest(m);
+        return;
       default:
         if (this.route.fromPanel) this.route.fromPanel(m);
         else this.session?.handle(m);
+    }
+  }
+
+  /** The model the runs list is about. */
+  private runContext(): RunContext | undefined {
+    const s = this.session?.snapshot ?? this.lastSnapshot;
+    return s ? { model: s.model, sourceUri: s.sourceUri } : undefined;
+  }
+
+  /** Sends the panel the runs of the model it shows (after a run, a rename, a delete, a load). */
+  async runsChanged(): Promise<void> {
+    const ctx = this.runContext();
+    const hooks = this.hooks.runs;
+    if (!ctx || !hooks) return;
+    try {
+      this.send({ type: 'runs', model: ctx.model, runs: await hooks.list(ctx) });
+    } catch (e) {
+      this.hooks.log('warn', `the runs of ${ctx.model} could not be listed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private async onRunsRequest(m: Extract<FromPanel, { type: 'request-curves' | 'request-rename-run' | 'request-delete-run' }>): Promise<void> {
+    const ctx = this.runContext();
+    const hooks = this.hooks.runs;
+    if (!ctx || !hooks) return;
+    try {
+      if (m.type === 'request-curves') {
+        const ids = Array.isArray(m.ids) ? m.ids.filter((x) => typeof x === 'string') : [];
+        this.send({ type: 'run-curves', curves: await hooks.curves(ctx, ids) });
+        return;
+      }
+      const changed = m.type === 'request-rename-run' ? await hooks.rename(ctx, String(m.id)) : await hooks.remove(ctx, String(m.id));
+      if (changed) await this.runsChanged();
+    } catch (e) {
+      this.hooks.log('warn', `${m.type} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
@@ -216,6 +276,7 @@ export class PanelChannel {
     this.queue = [];
     if (queued.length === 0 && !this.current && this.lastSnapshot) void this.post({ type: 'restore', snapshot: this.lastSnapshot });
     for (const q of queued) void this.post(q);
+    void this.runsChanged();
   }
 
   private async post(message: ToPanel): Promise<void> {

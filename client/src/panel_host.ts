@@ -11,6 +11,7 @@ import { renderPanelHtml } from '../../webview/src/html';
 import { EXPORT_COMMAND } from './export_plan';
 import { switchBackend } from './backend_switch';
 import { PanelChannel } from './panel_channel';
+import { editorRunsHooks } from './runs_hooks';
 
 export const PANEL_VIEW_TYPE = 'netspec.training';
 export const SNAPSHOT_KEY = 'netspec.lastRun';
@@ -48,7 +49,7 @@ export class PanelHost implements Disposable {
     panel.webview.options = { enableScripts: true, localResourceRoots: [this.distUri()] };
     const channel = new PanelChannel(
       panel.webview,
-      { log: this.log, exportRun: (request) => void commands.executeCommand(EXPORT_COMMAND, request), switchBackend: () => void switchBackend() },
+      { log: this.log, exportRun: (request) => void commands.executeCommand(EXPORT_COMMAND, request), switchBackend: () => void switchBackend(), runs: editorRunsHooks },
       this.lastSnapshot(),
     );
     this.channel = channel;

@@ -32,6 +32,8 @@ export interface RouterDeps {
   /** Starts a training process in the extension host. */
   spawn(hooks: HostRunHooks): RunnerLike;
   log(level: 'info' | 'warn' | 'error', line: string): void;
+  /** Sees every message of the run, wherever it trains (the run's record). */
+  observe?(msg: FromPanel): void;
 }
 
 export class RunRouter {
@@ -91,6 +93,7 @@ export class RunRouter {
       if (!relay) this.deps.channel.relay(m);
     }
     this.session.handle(m);
+    this.deps.observe?.(m);
     if (relay) this.deps.channel.relay(m);
   }
 

@@ -12,7 +12,10 @@ import { dataEntries, outsideFolders, readDataFiles } from './data_files';
 import { workspaceDataFs, workspaceWriteFs } from './fs_adapters';
 import type { PanelHost } from './panel_host';
 import { HostRunner, forkTrainChild } from './host_runner';
+import { modelRunsFolder, runFolderName } from '../../engine/catalog/run_record';
+import { RunRecording } from './run_recording';
 import { RunRouter } from './run_router';
+import { nodeRunFs, runsRoot } from './runs_store';
 import { RunSession, finalMetrics, type RunOutcome } from './run_session';
 import { stoppedProgress } from './run_summary';
 import { readSettings } from './settings';
@@ -128,6 +131,16 @@ async function train(deps: TrainDeps, arg: unknown): Promise<RunOutcome | undefi
   const folder = workspace.getWorkspaceFolder(doc.uri);
   const target = weightsPath(uri.fsPath, model, settings.weightsFolder, folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined);
   const runId = newRunId();
+  const workspaceRoot = folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+  const recording = RunRecording.start({
+    fs: nodeRunFs,
+    folder: path.join(modelRunsFolder(runsRoot(uri.fsPath, settings.runsFolder, workspaceRoot), model), runFolderName(new Date(), runId.slice(-6))),
+    id: runId,
+    model,
+    source: uri.fsPath,
+    train: trainIR,
+    onError: (message) => deps.output.warn(message),
+  });
   const session = new RunSession(runId, model, doc.uri.toString(), trainIR.epochs, target, {
     log: (level, line) => deps.output[level](line),
     status: (s) => deps.status.update(s),
@@ -153,6 +166,7 @@ async function train(deps: TrainDeps, arg: unknown): Promise<RunOutcome | undefi
   const router = new RunRouter(session, start, settings.backend, {
     channel,
     log,
+    observe: (m) => recording.observe(m),
     spawn: (hooks) => {
       const runner = new HostRunner(forkTrainChild(deps.childScript), hooks);
       log('info', `${model}: training process started in the extension host (pid ${runner.pid})`);
@@ -166,6 +180,9 @@ async function train(deps: TrainDeps, arg: unknown): Promise<RunOutcome | undefi
 
   const outcome = await session.done;
   clearTimeout(readyTimer);
+  await recording.end(outcome);
+  deps.output.info(`${model}: run recorded in ${recording.writer.folder}`);
+  deps.host.current?.runsChanged();
   void commands.executeCommand('setContext', 'netspec.training', false);
   deps.remember(outcome);
   notify(outcome, deps);
