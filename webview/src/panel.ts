@@ -14,6 +14,7 @@ import type { PanelState } from './state';
 import { Charts } from './view/charts';
 import { exportRequest, Header } from './view/header';
 import { renderReport } from './view/report_view';
+import { RunsView } from './view/runs_view';
 
 /** What `acquireVsCodeApi()` returns, as far as the panel uses it. */
 export interface VsCodeApi {
@@ -36,6 +37,7 @@ export class Panel {
   private readonly header: Header;
   private readonly charts: Charts;
   private readonly report: HTMLElement;
+  private readonly runs: RunsView;
   private drawQueued = false;
   private reportDrawnFor: RunSnapshot['classes'] | null = null;
 
@@ -53,7 +55,11 @@ export class Panel {
     this.report = document.createElement('div');
     this.report.className = 'ns-report';
     root.appendChild(this.report);
-    new MutationObserver(() => this.charts.rebuild()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    this.runs = new RunsView(root, (m) => vscode.postMessage(m));
+    new MutationObserver(() => {
+      this.charts.rebuild();
+      this.runs.rebuild();
+    }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
     this.drawAll();
     vscode.postMessage({ type: 'ready' } satisfies FromPanel);
   }
@@ -112,6 +118,12 @@ export class Panel {
       case 'settings':
         this.apply(msg);
         this.drawAll();
+        return;
+      case 'runs':
+        this.runs.setRuns(msg.runs);
+        return;
+      case 'run-curves':
+        this.runs.setCurves(msg.curves);
         return;
     }
   }

@@ -46,6 +46,11 @@ button:focus-visible, [tabindex]:focus-visible { outline: 1px solid var(--vscode
 .ns-chart h3 { font-size: 0.95em; margin: 4px 0; font-weight: 600; }
 .uplot, .uplot .u-legend { font-family: inherit; color: inherit; }
 .ns-table-box { max-width: 100%; overflow-x: auto; }
+.ns-runs table { border-collapse: collapse; margin: 4px 0 12px; }
+.ns-runs th, .ns-runs td { padding: 3px 8px; text-align: left; border: 1px solid var(--vscode-editorWidget-border, #c8c8c8); white-space: nowrap; }
+.ns-run-actions button + button { margin-left: 4px; }
+.ns-run-actions button { padding: 1px 8px; }
+.ns-compare label { display: block; margin: 6px 0; }
 .ns-report table { border-collapse: collapse; margin: 4px 0 12px; }
 .ns-report th, .ns-report td { padding: 3px 8px; text-align: right; border: 1px solid var(--vscode-editorWidget-border, #c8c8c8); }
 .ns-report th { font-weight: 600; }
