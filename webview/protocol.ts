@@ -108,7 +108,7 @@ export type ToPanel =
    * messages, which the extension relays (`relay`); its buttons still post requests.
    * `snapshot`: the run so far, for a panel that reloaded while it trained.
    */
-  | { type: 'watch'; runId: string; model: string; sourceUri: string; epochs: number; smoothing: number; snapshot?: RunSnapshot }
+  | { type: 'watch'; runId: string; model: string; sourceUri: string; epochs: number; smoothing: number; snapshot?: RunSnapshot; settings?: string }
   | { type: 'relay'; event: FromPanel }
   | { type: 'stop' }
   | { type: 'pause' }
@@ -153,6 +153,8 @@ export type FromPanel =
   | { type: 'request-export'; runId: string }
   /** The Change… button beside the device: the extension offers the values of `netspec.backend`. */
   | { type: 'request-backend' }
+  /** Train again: the extension runs Train Model for the run's model. */
+  | { type: 'request-train-again'; runId: string }
   /** The runs list: its curves for the runs picked, renaming (the extension asks the name) and deleting (it confirms). */
   | { type: 'request-curves'; ids: string[] }
   | { type: 'request-rename-run'; id: string }

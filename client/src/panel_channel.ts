@@ -28,6 +28,8 @@ export interface ChannelHooks {
   exportRun?(request: ExportRunRequest): void;
   /** Offers the values of `netspec.backend` (the Change… button beside the device). */
   switchBackend?(): void;
+  /** Train Model for a run's model again (the panel's Train again). */
+  trainAgain?(ctx: RunContext): void;
   /** The recorded runs of the model shown (runs_hooks.ts). */
   runs?: RunsHooks;
 }
@@ -70,6 +72,7 @@ const FROM_PANEL_TYPES = new Set<FromPanel['type']>([
   'request-export',
   'declined',
   'request-backend',
+  'request-train-again',
   'request-curves',
   'request-rename-run',
   'request-delete-run',
@@ -192,6 +195,11 @@ export class PanelChannel {
       case 'request-backend':
         this.hooks.switchBackend?.();
         return;
+      case 'request-train-again': {
+        const ctx = this.runContext();
+        if (ctx && !this.current) this.hooks.trainAgain?.(ctx);
+        return;
+      }
       case 'request-curves':
       case 'request-rename-run':
       case 'request-delete-run':

@@ -14,6 +14,8 @@ import { PanelChannel } from './panel_channel';
 import { editorRunsHooks } from './runs_hooks';
 
 export const PANEL_VIEW_TYPE = 'netspec.training';
+/** The Train Model command (commands.ts registers it; importing that module here would be circular). */
+const TRAIN_COMMAND = 'netspec.train';
 export const SNAPSHOT_KEY = 'netspec.lastRun';
 
 type Log = (level: 'info' | 'warn' | 'error', line: string) => void;
@@ -49,7 +51,10 @@ export class PanelHost implements Disposable {
     panel.webview.options = { enableScripts: true, localResourceRoots: [this.distUri()] };
     const channel = new PanelChannel(
       panel.webview,
-      { log: this.log, exportRun: (request) => void commands.executeCommand(EXPORT_COMMAND, request), switchBackend: () => void switchBackend(), runs: editorRunsHooks },
+      { log: this.log, exportRun: (request) => void commands.executeCommand(EXPORT_COMMAND, request), switchBackend: () => void switchBackend(),
+        runs: editorRunsHooks,
+        trainAgain: (ctx) => void commands.executeCommand(TRAIN_COMMAND, { uri: ctx.sourceUri, model: ctx.model }),
+      },
       this.lastSnapshot(),
     );
     this.channel = channel;

@@ -7,6 +7,7 @@
 // message; the weights of the last finished epoch are already on disk, written atomically.
 
 import type { BackendChoice, FromPanel, ToPanel } from '../../webview/protocol';
+import { trainSummary } from '../../webview/src/runs';
 import { attemptsFor, explainChoice, type Attempt, type Decline } from './backend_plan';
 import type { HostRunHooks } from './host_runner';
 import type { RunRoute } from './panel_channel';
@@ -76,7 +77,8 @@ export class RunRouter {
     const runner = this.deps.spawn({ message: (m) => this.fromRunner(m, true), crashed: (why) => this.crashed(why) });
     this.runner = runner;
     const { runId, model, sourceUri, smoothing } = this.start;
-    this.deps.channel.watch(this.session, { type: 'watch', runId, model, sourceUri, epochs: this.start.train.epochs, smoothing }, { control: (type) => runner.send({ type }) });
+    const settings = trainSummary(this.start.train);
+    this.deps.channel.watch(this.session, { type: 'watch', runId, model, sourceUri, epochs: this.start.train.epochs, smoothing, settings }, { control: (type) => runner.send({ type }) });
     runner.send(message);
   }
 

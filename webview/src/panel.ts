@@ -47,7 +47,12 @@ export class Panel {
     private readonly makeWorker: () => Promise<WorkerLike>,
   ) {
     this.state = fromPersisted(vscode.getState(), initialState());
-    this.header = new Header(root, { stop: () => this.userStop(), togglePause: () => this.userTogglePause(), exportRun: () => this.userExport(), switchBackend: () => this.vscode.postMessage({ type: 'request-backend' } satisfies FromPanel) });
+    this.header = new Header(root, { stop: () => this.userStop(), togglePause: () => this.userTogglePause(), exportRun: () => this.userExport(), switchBackend: () => this.vscode.postMessage({ type: 'request-backend' } satisfies FromPanel),
+      trainAgain: () => {
+        const s = this.state.snapshot;
+        if (s) this.vscode.postMessage({ type: 'request-train-again', runId: s.runId } satisfies FromPanel);
+      },
+    });
     const charts = document.createElement('div');
     charts.className = 'ns-charts';
     root.appendChild(charts);

@@ -2,6 +2,7 @@
 // check them: one line of best metrics, one of settings, the settings that differ between
 // the runs picked for comparison, and their curves aligned on one epoch axis for the overlay.
 
+import type { TrainIR } from '../../engine/catalog/train_ir';
 import type { RunCurves, RunRecord } from '../protocol';
 import { formatDuration } from './series';
 
@@ -22,6 +23,15 @@ export function settingsText(r: RunRecord): string {
   const parts = [`${s.optimizer}${s.lr !== null ? ` lr=${s.lr}` : ''}`, `batch ${s.batchSize}`, `${s.epochs} epochs`];
   if (s.seed !== null) parts.push(`seed ${s.seed}`);
   if (s.schedule) parts.push(s.schedule);
+  return parts.join(' · ');
+}
+
+/** The train block's settings in one line, for the panel's header: "adam lr=0.02 · batch 16 · 60 epochs · seed 1". */
+export function trainSummary(train: TrainIR): string {
+  const lr = train.optimizer?.args?.lr;
+  const parts = [`${train.optimizer?.name ?? '?'}${typeof lr === 'number' ? ` lr=${lr}` : ''}`, `batch ${train.batchSize}`, `${train.epochs} epochs`];
+  if (train.seed !== null && train.seed !== undefined) parts.push(`seed ${train.seed}`);
+  if (train.schedule) parts.push(train.schedule.name);
   return parts.join(' · ');
 }
 

@@ -6,6 +6,7 @@
 
 import type { FromPanel, RunSnapshot, ToPanel } from '../protocol';
 import type { StepEvent } from '../../engine/src/train/types';
+import { trainSummary } from './runs';
 import { appendCapped, globalStep, measuredEta, partialEpoch, STEP_POINT_CAP } from './series';
 
 export interface PanelState {
@@ -24,6 +25,9 @@ export interface PanelState {
   /** Time spent paused since the first step (ms), and when the current pause began. */
   pausedMs: number;
   pausedAt: number | null;
+  /** The run's settings in one line (the header shows them), and when the run ended (ms). */
+  settingsLine: string;
+  endedAt: number | null;
   /** The EMA weight of the step-loss chart, in [0, 1). */
   smoothing: number;
   /** The cap on kept step points. */
@@ -39,13 +43,13 @@ export interface PersistedState {
   smoothing: number;
 }
 
-const FRESH_CLOCK = { firstStepDone: 0, pausedMs: 0, pausedAt: null } as const;
+const FRESH_CLOCK = { firstStepDone: 0, pausedMs: 0, pausedAt: null, endedAt: null } as const;
 
 /** A message the reducer understands: from the extension, or from the worker. */
 export type PanelEvent = ToPanel | FromPanel;
 
 export function initialState(smoothing = 0.6, stepCap = STEP_POINT_CAP): PanelState {
-  return { snapshot: null, totalEpochs: 0, stepsPerEpoch: 0, lastStep: null, startedAt: null, firstStepAt: null, firstStepDone: 0, pausedMs: 0, pausedAt: null, smoothing: clampSmoothing(smoothing), stepCap };
+  return { snapshot: null, totalEpochs: 0, stepsPerEpoch: 0, lastStep: null, startedAt: null, firstStepAt: null, firstStepDone: 0, pausedMs: 0, pausedAt: null, settingsLine: '', endedAt: null, smoothing: clampSmoothing(smoothing), stepCap };
 }
 
 export function clampSmoothing(x: unknown): number {
@@ -65,6 +69,7 @@ export function reduce(state: PanelState, msg: PanelEvent, now: number): PanelSt
         ...state,
         snapshot: { runId: msg.runId, model: msg.model, sourceUri: msg.sourceUri, backend: null, steps: [], epochs: [], status: 'running' },
         totalEpochs: msg.train?.epochs ?? 0,
+        settingsLine: msg.train ? trainSummary(msg.train) : '',
         stepsPerEpoch: 0,
         lastStep: null,
         startedAt: now,
@@ -78,6 +83,7 @@ export function reduce(state: PanelState, msg: PanelEvent, now: number): PanelSt
         ...state,
         snapshot: soFar ? { ...soFar, steps: soFar.steps.slice(), epochs: soFar.epochs.slice() } : base,
         totalEpochs: msg.epochs ?? 0,
+        settingsLine: typeof msg.settings === 'string' ? msg.settings : '',
         stepsPerEpoch: 0,
         lastStep: null,
         startedAt: now,
@@ -136,11 +142,11 @@ export function reduce(state: PanelState, msg: PanelEvent, now: number): PanelSt
       const status = msg.stopped === 'cancelled' ? 'stopped' : 'finished';
       // The worker's snapshot carries the report; the step history is the panel's own.
       const epochs = msg.snapshot.epochs.length >= s.epochs.length ? msg.snapshot.epochs : s.epochs;
-      return { ...state, snapshot: { ...s, status, epochs, backend: s.backend ?? msg.snapshot.backend, classes: msg.snapshot.classes, samples: msg.snapshot.samples } };
+      return { ...state, endedAt: now, snapshot: { ...s, status, epochs, backend: s.backend ?? msg.snapshot.backend, classes: msg.snapshot.classes, samples: msg.snapshot.samples } };
     }
     case 'failed':
       if (stale(state, msg.runId)) return state;
-      return { ...state, snapshot: { ...state.snapshot!, status: 'failed', error: msg.error } };
+      return { ...state, endedAt: now, snapshot: { ...state.snapshot!, status: 'failed', error: msg.error } };
     default:
       return state;
   }
@@ -204,6 +210,21 @@ export function partialEpochOf(state: PanelState): { x: number; loss: number } |
   const e = state.lastStep;
   if (!s || !e || s.status === 'finished') return null;
   return partialEpoch(s.steps, e.stepsPerEpoch, e.epoch, e.step, s.epochs.reduce((m, x) => Math.max(m, x.epoch), 0));
+}
+
+/** Seconds since the run started (frozen at its end), paused time included; null without a start. */
+export function elapsedOf(state: PanelState, now: number): number | null {
+  if (state.startedAt === null) return null;
+  return ((state.endedAt ?? now) - state.startedAt) / 1000;
+}
+
+/** The last epoch's metrics, validation first ("val_loss 0.21 · val_accuracy 0.95 · loss 0.1"), once a run has ended. */
+export function finalMetricsLine(state: PanelState): string {
+  const s = state.snapshot;
+  const last = s?.epochs.at(-1);
+  if (!s || !last || s.status === 'running' || s.status === 'paused') return '';
+  const entries = Object.entries(last.metrics ?? {}).sort((a, b) => Number(b[0].startsWith('val_')) - Number(a[0].startsWith('val_')));
+  return entries.map(([k, v]) => `${k} ${Number.isFinite(v) ? Number(v.toPrecision(4)) : v}`).join(' · ');
 }
 
 /** Steps done and planned, for the progress bar and ETA. */

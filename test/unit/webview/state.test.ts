@@ -137,3 +137,16 @@ test('the ETA appears only once the pace is measured, and paused time does not c
   const eta = etaOf(s, 65_000)!;
   assert.ok(Math.abs(eta - (5 * (400 - done)) / ETA_MIN_STEPS) < 1e-6, `eta ${eta}`);
 });
+
+test('the header facts: the settings line, elapsed time frozen at the end, final metrics once ended', async () => {
+  const { elapsedOf, finalMetricsLine } = await import('../../../webview/src/state');
+  const train = { epochs: 3, batchSize: 16, seed: 1, optimizer: { name: 'adam', args: { lr: 0.02 } } } as unknown as TrainIR;
+  let s = reduce(initialState(), { ...(start('f') as ToPanel & { type: 'start' }), train }, 1000);
+  assert.equal(s.settingsLine, 'adam lr=0.02 · batch 16 · 3 epochs · seed 1');
+  s = reduce(s, epoch('f', 1, 0.5), 2000);
+  assert.equal(elapsedOf(s, 4000), 3);
+  assert.equal(finalMetricsLine(s), '', 'nothing final while it runs');
+  s = reduce(s, { type: 'finished', runId: 'f', stopped: 'completed', snapshot: { ...s.snapshot!, status: 'finished' } }, 5000);
+  assert.equal(elapsedOf(s, 60_000), 4, 'frozen at the end');
+  assert.equal(finalMetricsLine(s), 'val_loss 0.6 · loss 0.5 · accuracy 0.5');
+});

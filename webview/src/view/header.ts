@@ -6,7 +6,7 @@
 
 import type { BackendInfo, FromPanel, RunSnapshot } from '../../protocol';
 import type { PanelState } from '../state';
-import { etaOf, stepsDone } from '../state';
+import { elapsedOf, etaOf, finalMetricsLine, stepsDone } from '../state';
 import { formatDuration, formatRate, progressFraction } from '../series';
 
 export interface HeaderActions {
@@ -16,6 +16,8 @@ export interface HeaderActions {
   exportRun(): void;
   /** The Change… button beside the device: asks the extension to pick another `netspec.backend`. */
   switchBackend(): void;
+  /** Train again: the same model, its train block as it is now. */
+  trainAgain(): void;
 }
 
 /** The device line: what trains, and where when the message says (older snapshots do not). */
@@ -54,6 +56,9 @@ export class Header {
   private readonly stop = el('button');
   private readonly exportButton = el('button', 'ns-secondary');
   private readonly error = el('div', 'ns-error');
+  private readonly facts = el('div', 'ns-facts ns-muted');
+  private readonly final = el('div', 'ns-final');
+  private readonly againButton = el('button', 'ns-secondary');
 
   constructor(parent: HTMLElement, actions: HeaderActions) {
     const top = el('header', 'ns-header');
@@ -84,13 +89,20 @@ export class Header {
     this.switchButton.addEventListener('click', () => actions.switchBackend());
     const device = el('div', 'ns-device');
     device.append(this.backend, this.switchButton);
+    this.againButton.type = 'button';
+    this.againButton.dataset.action = 'train-again';
+    this.againButton.textContent = 'Train again';
+    this.againButton.setAttribute('aria-label', 'Train this model again (a new run; this one stays in the runs list)');
+    this.againButton.hidden = true;
+    this.againButton.addEventListener('click', () => actions.trainAgain());
     const buttons = el('div', 'ns-buttons');
-    buttons.append(this.pause, this.stop, this.exportButton);
+    buttons.append(this.pause, this.stop, this.againButton, this.exportButton);
     const row = el('div', 'ns-progress-row');
     row.append(this.bar, this.progressText, buttons);
     this.error.setAttribute('role', 'alert');
     this.error.hidden = true;
-    parent.append(top, device, this.why, row, this.error);
+    this.final.setAttribute('aria-label', 'final metrics');
+    parent.append(top, device, this.why, this.facts, row, this.final, this.error);
   }
 
   update(state: PanelState, now: number): void {
@@ -131,6 +143,20 @@ export class Header {
     this.pause.setAttribute('aria-label', paused ? 'Resume training' : 'Pause training between steps');
     this.pause.setAttribute('aria-pressed', String(paused));
     this.exportButton.hidden = exportRequest(s) === null;
+    this.againButton.hidden = !s || live || s.sourceUri === '';
+
+    // The run's settings, the learning rate of its last epoch, and how long it has run.
+    const facts: string[] = [];
+    if (state.settingsLine) facts.push(state.settingsLine);
+    const lr = s?.epochs.at(-1)?.lr;
+    if (typeof lr === 'number' && Number.isFinite(lr)) facts.push(`current lr ${Number(lr.toPrecision(3))}`);
+    const elapsed = elapsedOf(state, now);
+    if (elapsed !== null) facts.push(`elapsed ${formatDuration(elapsed)}`);
+    this.facts.textContent = facts.join(' · ');
+    this.facts.hidden = facts.length === 0;
+    const final = finalMetricsLine(state);
+    this.final.textContent = final ? `Final: ${final}` : '';
+    this.final.hidden = !final;
 
     const err = s?.status === 'failed' ? s.error : undefined;
     this.error.hidden = !err;

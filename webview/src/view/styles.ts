@@ -37,6 +37,8 @@ button:disabled { opacity: 0.4; cursor: not-allowed; filter: grayscale(1);
 button.ns-link { padding: 0 2px; background: none; border: none; color: var(--vscode-textLink-foreground, #3794ff); }
 button.ns-link:hover:not(:disabled) { background: none; text-decoration: underline; }
 .ns-backend-why { font-size: 0.9em; }
+.ns-facts { margin-top: 2px; }
+.ns-final { font-weight: 600; margin: 4px 0; }
 button:focus-visible, [tabindex]:focus-visible { outline: 1px solid var(--vscode-focusBorder, #0090f1); outline-offset: 2px; }
 .ns-error { padding: 8px 10px; margin: 10px 0; white-space: pre-wrap;
   border: 1px solid var(--vscode-inputValidation-errorBorder, #be1100);
