@@ -129,8 +129,15 @@ export class PanelChannel {
 
   /** A message of a run trained elsewhere, for the panel to draw. */
   relay(event: FromPanel): void {
-    this.send({ type: 'relay', event });
+    const message: ToPanel = { type: 'relay', event };
+    if (event.type !== 'step') return this.send(message);
+    // Steps the panel took are counted: the e2e suite checks that the panel got points.
+    if (!this.ready) this.queue.push(message);
+    else void this.post(message).then((ok) => ok && this.relayedSteps++);
   }
+
+  /** Relayed step messages the panel took (postMessage said delivered). */
+  relayedSteps = 0;
 
   private adoptSession(session: RunSession, route: RunRoute): void {
     if (this.session !== session) void session.done.then((o) => (this.lastSnapshot = o.snapshot));
@@ -287,12 +294,14 @@ export class PanelChannel {
     void this.runsChanged();
   }
 
-  private async post(message: ToPanel): Promise<void> {
+  private async post(message: ToPanel): Promise<boolean> {
     try {
       const delivered = await this.webview.postMessage(message);
       if (!delivered) this.hooks.log('warn', `the training panel did not take the ${message.type} message`);
+      return delivered;
     } catch (e) {
       this.hooks.log('error', `sending ${message.type} to the training panel failed: ${e instanceof Error ? e.message : String(e)}`);
+      return false;
     }
   }
 }

@@ -38,6 +38,10 @@ export interface RunOutcome {
   firstPointMs?: number;
   /** The last step event's position (a stopped run's notification counts its steps). */
   lastStep?: StepPosition;
+  /** Step messages relayed to the panel it took, for a run trained in the extension host. */
+  panelSteps?: number;
+  /** The run's record folder (docs/runs.md). */
+  runFolder?: string;
 }
 
 /** Steps kept in a snapshot; beyond it every other old step is dropped (the chart keeps its shape). */

@@ -161,6 +161,7 @@ async function train(deps: TrainDeps, arg: unknown): Promise<RunOutcome | undefi
   };
   const channel = deps.host.ensure(`Netspec: ${model}`);
   channel.smoothing = settings.chartSmoothing;
+  channel.relayedSteps = 0;
   deps.output.info(`${model}: starting (backend setting: ${settings.backend}); weights go to ${target}`);
   const log = (level: 'info' | 'warn' | 'error', line: string) => deps.output[level](line);
   const router = new RunRouter(session, start, settings.backend, {
@@ -181,6 +182,8 @@ async function train(deps: TrainDeps, arg: unknown): Promise<RunOutcome | undefi
   const outcome = await session.done;
   clearTimeout(readyTimer);
   await recording.end(outcome);
+  outcome.panelSteps = channel.relayedSteps;
+  outcome.runFolder = recording.writer.folder;
   deps.output.info(`${model}: run recorded in ${recording.writer.folder}`);
   deps.host.current?.runsChanged();
   void commands.executeCommand('setContext', 'netspec.training', false);
