@@ -35,6 +35,12 @@ export interface RouterDeps {
   log(level: 'info' | 'warn' | 'error', line: string): void;
   /** Sees every message of the run, wherever it trains (the run's record). */
   observe?(msg: FromPanel): void;
+  /**
+   * Why each place declined a hardware-only attempt earlier in this window. Acquiring an
+   * adapter only to refuse it costs seconds (Dawn starts Vulkan, the panel its worker), and
+   * adapters do not come and go while the editor runs, so later `auto` runs skip straight on.
+   */
+  declines?: Map<Attempt['place'], string>;
 }
 
 export class RunRouter {
@@ -69,6 +75,12 @@ export class RunRouter {
   private next(): void {
     const attempt = this.attempts[++this.index];
     if (!attempt) return;
+    const known = attempt.backend === 'gpu-hardware' ? this.deps.declines?.get(attempt.place) : undefined;
+    if (known !== undefined && this.index + 1 < this.attempts.length) {
+      this.declines.push({ place: attempt.place, reason: `${known} (found by an earlier run in this window)` });
+      this.next();
+      return;
+    }
     const message: StartMessage = { ...this.start, backend: attempt.backend };
     if (attempt.place === 'panel') {
       this.deps.channel.start(this.session, message, { fromPanel: (m) => this.fromRunner(m, false) });
@@ -102,6 +114,7 @@ export class RunRouter {
   private declined(reason: string): void {
     const attempt = this.attempts[this.index];
     this.declines.push({ place: attempt.place, reason });
+    if (attempt.backend === 'gpu-hardware') this.deps.declines?.set(attempt.place, reason);
     this.deps.log('info', `${this.start.model}: not training in ${attempt.place === 'host' ? 'the extension host' : 'the panel'}: ${reason}`);
     if (attempt.place === 'host') {
       this.runner?.end();

@@ -25,6 +25,9 @@ import { weightsPath, writeWeights } from './weights_writer';
 
 export const MODEL_IR_REQUEST = 'netspec/modelIR';
 
+/** Places that declined a hardware-only attempt in this window, and why (run_router.ts). */
+const hardwareDeclines = new Map<'panel' | 'host', string>();
+
 /** How long a new panel may take to load its script before the run is given up. */
 export const PANEL_READY_TIMEOUT_MS = 60_000;
 
@@ -168,6 +171,7 @@ async function train(deps: TrainDeps, arg: unknown): Promise<RunOutcome | undefi
     channel,
     log,
     observe: (m) => recording.observe(m),
+    declines: hardwareDeclines,
     spawn: (hooks) => {
       const runner = new HostRunner(forkTrainChild(deps.childScript), hooks);
       log('info', `${model}: training process started in the extension host (pid ${runner.pid})`);

@@ -56,7 +56,7 @@ interface Harness {
  * One run as train_command.ts starts it, with `backend` as the setting; `panel` answers
  * what the panel would for a start message (the test's stand-in for the webview's worker).
  */
-function run(name: string, backend: BackendChoice, epochs: number, on: { toPanel?(m: ToPanel, h: Harness): void } = {}): Harness {
+function run(name: string, backend: BackendChoice, epochs: number, on: { toPanel?(m: ToPanel, h: Harness): void; declines?: Map<'panel' | 'host', string> } = {}): Harness {
   const { ir, train, files } = iris(epochs);
   const weights = join(dir, `${name}.safetensors`);
   const lines: string[] = [];
@@ -83,6 +83,7 @@ function run(name: string, backend: BackendChoice, epochs: number, on: { toPanel
   new RunRouter(session, start, backend, {
     channel,
     log: (_l, line) => lines.push(line),
+    declines: on.declines,
     spawn: (hooks) => {
       const r = new HostRunner(forkTrainChild(CHILD), hooks);
       runners.push(r);
@@ -127,7 +128,9 @@ test('host-wasm: the child trains on every core, the panel gets the stream, the 
 });
 
 test('auto without a hardware adapter: the host and the panel decline, the host CPU trains, and the panel says why', async () => {
+  const declines = new Map<'panel' | 'host', string>();
   const h = run('auto', 'auto', 2, {
+    declines,
     // The panel's worker on a page whose only adapter is SwiftShader declines the same way.
     toPanel: (m, harness) => {
       if (m.type === 'start' && m.backend === 'gpu-hardware') {
@@ -145,6 +148,14 @@ test('auto without a hardware adapter: the host and the panel decline, the host 
   const why = o.snapshot.backend?.why ?? '';
   assert.match(why, /the extension host: (the only WebGPU adapter .* is a software renderer|no WebGPU adapter|.*WebGPU)/);
   assert.match(why, /the panel \(webview\): its only WebGPU adapter \(google \/ swiftshader\) is a software renderer/);
+
+  // The next auto run in the same window goes straight to the host CPU: no probe, no panel start.
+  const again = run('auto2', 'auto', 1, { declines });
+  const o2 = await again.outcome;
+  assert.equal(o2.snapshot.status, 'finished');
+  assert.equal(again.runners.length, 1);
+  assert.ok(!again.toPanel.some((m) => m.type === 'start'));
+  assert.match(o2.snapshot.backend?.why ?? '', /found by an earlier run in this window/);
 });
 
 test('host-webgpu: the child trains on Dawn\'s adapter, a software one included', async () => {
