@@ -158,4 +158,6 @@ export type FromPanel =
   /** The runs list: its curves for the runs picked, renaming (the extension asks the name) and deleting (it confirms). */
   | { type: 'request-curves'; ids: string[] }
   | { type: 'request-rename-run'; id: string }
-  | { type: 'request-delete-run'; id: string };
+  | { type: 'request-delete-run'; id: string }
+  /** Export Model with a recorded run's weights. */
+  | { type: 'request-export-run'; id: string };

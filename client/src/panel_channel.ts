@@ -47,6 +47,8 @@ export interface RunsHooks {
   rename(ctx: RunContext, id: string): Promise<boolean>;
   /** Asks the user to confirm and deletes; true when something changed. */
   remove(ctx: RunContext, id: string): Promise<boolean>;
+  /** Runs Export Model with the run's weights. */
+  exportRun(ctx: RunContext, id: string): Promise<void>;
 }
 
 /** What the Export button asks for: the model's file and name, and the run's weights file. */
@@ -76,6 +78,7 @@ const FROM_PANEL_TYPES = new Set<FromPanel['type']>([
   'request-curves',
   'request-rename-run',
   'request-delete-run',
+  'request-export-run',
 ]);
 
 /** True when `m` looks like a panel message (an object with a known `type`). */
@@ -210,6 +213,7 @@ export class PanelChannel {
       case 'request-curves':
       case 'request-rename-run':
       case 'request-delete-run':
+      case 'request-export-run':
         void this.onRunsRequest(m);
         return;
       default:
@@ -236,7 +240,7 @@ export class PanelChannel {
     }
   }
 
-  private async onRunsRequest(m: Extract<FromPanel, { type: 'request-curves' | 'request-rename-run' | 'request-delete-run' }>): Promise<void> {
+  private async onRunsRequest(m: Extract<FromPanel, { type: 'request-curves' | 'request-rename-run' | 'request-delete-run' | 'request-export-run' }>): Promise<void> {
     const ctx = this.runContext();
     const hooks = this.hooks.runs;
     if (!ctx || !hooks) return;
@@ -244,6 +248,10 @@ export class PanelChannel {
       if (m.type === 'request-curves') {
         const ids = Array.isArray(m.ids) ? m.ids.filter((x) => typeof x === 'string') : [];
         this.send({ type: 'run-curves', curves: await hooks.curves(ctx, ids) });
+        return;
+      }
+      if (m.type === 'request-export-run') {
+        await hooks.exportRun(ctx, String(m.id));
         return;
       }
       const changed = m.type === 'request-rename-run' ? await hooks.rename(ctx, String(m.id)) : await hooks.remove(ctx, String(m.id));

@@ -1,8 +1,11 @@
 // The runs list's actions in the editor: list a model's runs from the folder the settings
-// name, read the picked runs' curves, rename (an input box) and delete (a modal
-// confirmation). The files themselves are runs_store.ts's business.
+// name, read the picked runs' curves, rename (an input box), delete (a modal
+// confirmation) and export (Export Model with the run's weights). The files themselves are runs_store.ts's business.
 
-import { Uri, window, workspace } from 'vscode';
+import * as path from 'node:path';
+import { Uri, commands, window, workspace } from 'vscode';
+import { RUN_FILES } from '../../engine/catalog/run_record';
+import { EXPORT_COMMAND } from './export_plan';
 import type { RunsHooks, RunContext } from './panel_channel';
 import { readSettings } from './settings';
 import { deleteRun, listRuns, readEpochs, renameRun, runsRoot, type StoredRun } from './runs_store';
@@ -33,6 +36,11 @@ export const editorRunsHooks: RunsHooks = {
     const name = await window.showInputBox({ prompt: `A name for the run of ${ctx.model} started ${run.record.createdAt}`, value: run.record.name });
     if (name === undefined || name.trim() === '' || name === run.record.name) return false;
     return renameRun(run.folder, name);
+  },
+  async exportRun(ctx, id) {
+    const run = await find(ctx, id);
+    if (!run) return;
+    await commands.executeCommand(EXPORT_COMMAND, { uri: ctx.sourceUri, model: ctx.model, weights: path.join(run.folder, RUN_FILES.weights) });
   },
   async remove(ctx, id) {
     const run = await find(ctx, id);

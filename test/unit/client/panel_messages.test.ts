@@ -204,6 +204,7 @@ test('declined, train-again and runs requests go to their hooks', async () => {
     curves: async (_c: unknown, ids: string[]) => ids.map((id) => ({ id, name: id, epochs: [] })),
     rename: async () => (seen.push('rename'), true),
     remove: async () => (seen.push('remove'), false),
+    exportRun: async (_c: unknown, id: string) => void seen.push(`export ${id}`),
   };
   const last = { runId: 'old', model: 'Iris', sourceUri: 'file:///ws/iris.netspec', backend: null, steps: [], epochs: [], status: 'finished' as const };
   const channel = new PanelChannel(webview, { log: () => undefined, runs, trainAgain: (ctx) => seen.push(`again ${ctx.model}`) }, last);
@@ -214,8 +215,9 @@ test('declined, train-again and runs requests go to their hooks', async () => {
   webview.send({ type: 'request-rename-run', id: 'r1' });
   webview.send({ type: 'request-delete-run', id: 'r1' });
   webview.send({ type: 'request-train-again', runId: 'old' });
+  webview.send({ type: 'request-export-run', id: 'r1' });
   await new Promise((r) => setTimeout(r, 0));
-  assert.deepEqual(seen.sort(), ['again Iris', 'remove', 'rename']);
+  assert.deepEqual(seen.sort(), ['again Iris', 'export r1', 'remove', 'rename']);
   const curves = webview.posted.find((m) => m.type === 'run-curves');
   assert.ok(curves?.type === 'run-curves' && curves.curves.length === 2);
   assert.equal(webview.posted.filter((m) => m.type === 'runs').length, 2, 'a rename lists the runs again; a refused delete does not');

@@ -1,7 +1,8 @@
 // The runs list under the charts: every recorded run of the model (name, start, device,
 // duration, epochs, best metrics, settings), a checkbox to compare it, Rename and Delete
-// (the extension asks and confirms). The runs compared get an overlay chart of one metric
-// per epoch (a select picks which) and a table of the settings that differ between them.
+// (the extension asks and confirms) and Export (Export Model with the run's weights). The
+// runs compared get an overlay chart of one metric per epoch (a select picks which) and a
+// table of the settings that differ between them.
 
 import uPlot from 'uplot';
 import type { FromPanel, RunCurves, RunRecord } from '../../protocol';
@@ -126,7 +127,7 @@ export class RunsView {
         el('td', settingsText(r)),
       );
       const actions = el('td', undefined, 'ns-run-actions');
-      for (const [label, type] of [['Rename', 'request-rename-run'], ['Delete', 'request-delete-run']] as const) {
+      for (const [label, type] of [['Rename', 'request-rename-run'], ['Export', 'request-export-run'], ['Delete', 'request-delete-run']] as const) {
         const b = el('button', label, 'ns-secondary');
         b.type = 'button';
         b.dataset.action = type;
