@@ -108,7 +108,9 @@ export class RunRouter {
     }
     this.session.handle(m);
     this.deps.observe?.(m);
-    if (relay) this.deps.channel.relay(m);
+    if (m.type === 'log') this.deps.log(m.level === 'error' || m.level === 'warn' ? m.level : 'info', `${this.start.model}: ${m.message}`);
+    // The panel only draws: weights (possibly megabytes an epoch) and logs stay here.
+    if (relay && m.type !== 'weights' && m.type !== 'log') this.deps.channel.relay(m);
   }
 
   private declined(reason: string): void {

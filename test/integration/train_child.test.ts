@@ -196,7 +196,8 @@ test('a killed child fails the run with a clear message; the last finished epoch
   let killed = false;
   const h = run('kill', 'host-wasm', 400, {
     toPanel: (m, harness) => {
-      if (!killed && m.type === 'relay' && m.event.type === 'weights') {
+      // At the second epoch the first one's weights have arrived (the child sends them right after it).
+      if (!killed && m.type === 'relay' && m.event.type === 'epoch' && m.event.event.epoch === 2) {
         killed = true;
         process.kill(harness.runners[0].pid!, 'SIGKILL');
       }
