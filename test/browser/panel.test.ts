@@ -290,6 +290,12 @@ test('a run trained in the extension host is drawn from relayed messages; the ru
     assert.equal(await page.locator('[data-action="stop"]').isDisabled(), true);
     // A stopped run keeps its partial epoch on the chart.
     assert.equal(await page.locator('[data-chart="epoch-loss"]').getAttribute('data-points'), '1');
+    // The smoothing slider and the log scale act on this panel's charts.
+    await page.locator('[data-action="smoothing"]').fill('0.9');
+    assert.equal(await page.evaluate(() => (window as unknown as { netspecPanel: { current: { smoothing: number } } }).netspecPanel.current.smoothing), 0.9);
+    await page.locator('[data-action="log-scale"]').check();
+    assert.equal(await page.locator('[data-chart="step-loss"]').getAttribute('data-log'), 'true');
+    assert.equal(await page.locator('[data-chart="step-loss"]').getAttribute('data-points'), '4', 'the points survive the switch');
     // The 12-class matrix scrolls inside its box; the page does not scroll sideways.
     const widths = await page.evaluate(() => {
       const box = document.querySelector<HTMLElement>('.ns-table-box')!;

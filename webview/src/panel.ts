@@ -11,6 +11,7 @@
 import type { FromPanel, RunSnapshot, ToPanel } from '../protocol';
 import { fromPersisted, initialState, partialEpochOf, persisted, reduce } from './state';
 import type { PanelState } from './state';
+import { ChartTools } from './view/chart_tools';
 import { Charts } from './view/charts';
 import { exportRequest, Header } from './view/header';
 import { renderReport } from './view/report_view';
@@ -38,6 +39,7 @@ export class Panel {
   private readonly charts: Charts;
   private readonly report: HTMLElement;
   private readonly runs: RunsView;
+  private readonly tools: ChartTools;
   private drawQueued = false;
   private reportDrawnFor: RunSnapshot['classes'] | null = null;
 
@@ -51,6 +53,15 @@ export class Panel {
       trainAgain: () => {
         const s = this.state.snapshot;
         if (s) this.vscode.postMessage({ type: 'request-train-again', runId: s.runId } satisfies FromPanel);
+      },
+    });
+    this.tools = new ChartTools(root, {
+      smoothing: (value) => {
+        this.apply({ type: 'settings', smoothing: value });
+      },
+      logScale: (on) => {
+        this.charts.setLogScale(on);
+        this.drawAll();
       },
     });
     const charts = document.createElement('div');
@@ -197,6 +208,7 @@ export class Panel {
     const s = this.state.snapshot;
     this.header.update(this.state, performance.now());
     this.charts.setSteps(s?.steps ?? [], this.state.smoothing);
+    this.tools.show(this.state.smoothing);
     this.charts.setEpochs(s?.epochs ?? [], partialEpochOf(this.state));
     if (this.reportDrawnFor !== (s?.classes ?? null) || !s) {
       renderReport(this.report, s?.classes, s?.samples);

@@ -23,6 +23,8 @@ class LineChart {
   readonly root: HTMLElement;
   private plot: uPlot | null = null;
   private data: uPlot.AlignedData = [[]];
+  /** A log10 y axis (loss charts, on the user's request); values ≤ 0 become gaps there. */
+  log = false;
 
   constructor(
     parent: HTMLElement,
@@ -53,7 +55,7 @@ class LineChart {
     const opts: uPlot.Options = {
       width: this.width(),
       height: HEIGHT,
-      scales: { x: { time: false } },
+      scales: { x: { time: false }, ...(this.log ? { y: { distr: 3 } } : {}) },
       // Steps and epochs are whole numbers: their ticks never fall between two.
       axes: [{ ...axis, label: this.xLabel, incrs: integerIncrements() }, { ...axis, size: 56 }],
       series: [{ label: this.xLabel }, ...this.series.map((s) => ({ label: s.label, stroke: c[s.color], width: s.width ?? 2, spanGaps: true }))],
@@ -65,7 +67,7 @@ class LineChart {
 
   /** Replaces the chart's data: x values and one array per series (null for a gap). */
   setData(x: number[], ys: (number | null)[][]): void {
-    this.data = [x, ...ys];
+    this.data = [x, ...(this.log ? ys.map((y) => y.map((v) => (v !== null && v > 0 ? v : null))) : ys)];
     this.plot?.setData(this.data);
     this.root.dataset.points = String(x.length);
   }
@@ -161,6 +163,16 @@ export class Charts {
     this.metricCharts.clear();
     this.stepChart.setData([], [[], []]);
     this.epochChart.setData([], [[], []]);
+  }
+
+  /** A log scale on the loss charts (step and epoch), or back to linear; redrawn at the next update. */
+  setLogScale(on: boolean): void {
+    for (const c of [this.stepChart, this.epochChart]) {
+      if (c.log === on) continue;
+      c.log = on;
+      c.rebuild();
+      c.root.dataset.log = String(on);
+    }
   }
 
   /** Recreates every chart with the current theme's colours. */

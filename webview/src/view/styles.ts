@@ -38,6 +38,8 @@ button.ns-link { padding: 0 2px; background: none; border: none; color: var(--vs
 button.ns-link:hover:not(:disabled) { background: none; text-decoration: underline; }
 .ns-backend-why { font-size: 0.9em; }
 .ns-facts { margin-top: 2px; }
+.ns-chart-tools { display: flex; flex-wrap: wrap; gap: 4px 16px; align-items: center; margin: 6px 0; }
+.ns-chart-tools input[type="range"] { vertical-align: middle; width: 120px; }
 .ns-final { font-weight: 600; margin: 4px 0; }
 button:focus-visible, [tabindex]:focus-visible { outline: 1px solid var(--vscode-focusBorder, #0090f1); outline-offset: 2px; }
 .ns-error { padding: 8px 10px; margin: 10px 0; white-space: pre-wrap;
