@@ -127,8 +127,12 @@ export class PanelChannel {
   /** Makes `session` the current run, trained elsewhere (the extension host): the panel draws it. */
   watch(session: RunSession, message: ToPanel & { type: 'watch' }, route: RunRoute): void {
     this.adoptSession(session, route);
+    this.watching = message;
     this.send(message);
   }
+
+  /** The watch message of the host run shown, sent again (with the run so far) to a reloaded panel. */
+  private watching: (ToPanel & { type: 'watch' }) | undefined;
 
   /** A message of a run trained elsewhere, for the panel to draw. */
   relay(event: FromPanel): void {
@@ -286,7 +290,8 @@ export class PanelChannel {
     // A run in the extension host goes on: the reloaded panel picks it up where it is.
     if (again && this.current && this.route.control) {
       const s = this.current.snapshot;
-      void this.post({ type: 'watch', runId: s.runId, model: s.model, sourceUri: s.sourceUri, epochs: this.current.epochs, smoothing: this.smoothing, snapshot: s });
+      const base = this.watching ?? { type: 'watch' as const, runId: s.runId, model: s.model, sourceUri: s.sourceUri, epochs: this.current.epochs, smoothing: this.smoothing };
+      void this.post({ ...base, smoothing: this.smoothing, snapshot: s });
       return;
     }
     // A panel that reloads mid-run has lost its worker: that run is over.
