@@ -1,9 +1,11 @@
 // The conversation with one training panel, over anything with `postMessage` and
 // `onDidReceiveMessage` (a real webview, or a fake in tests). The panel's script says
 // `ready` once it listens; messages sent before that are queued, so a `start` is never lost.
-// Run messages go to the current RunSession; the panel's buttons (stop, pause, resume) are
-// turned into commands back to the panel's worker; a panel that loads with no run to start
-// gets the last snapshot to redraw.
+// Run messages go to the current RunSession (or the run's route, run_router.ts); the panel's
+// buttons (stop, pause, resume) become commands to the panel's worker, or to the extension
+// host's training process for a run watched from there (`watch`, `relay`); a panel that
+// loads with no run to start gets the last snapshot to redraw, and the model's recorded
+// runs (list, curves, rename, delete, export through RunsHooks).
 
 import type { FromPanel, RunCurves, RunRecord, RunSnapshot, ToPanel } from '../../webview/protocol';
 import type { RunSession } from './run_session';

@@ -1,6 +1,8 @@
 // One training run inside the panel's worker, with everything that touches the outside
 // passed in (posting messages, the WebGPU backend, gunzip, the clock), so the same code runs
-// in a browser worker and in a Node test on the CPU backend. It picks the backend, prepares
+// in a browser worker, in the extension host's training process (cli/src/train_child.ts,
+// which picks the backend itself) and in a Node test on the CPU backend. It picks the
+// backend (or declines a `gpu-hardware` run without a hardware adapter), prepares
 // the data from the bytes the client read, trains, posts throttled step events, each
 // epoch's metrics and weights (safetensors bytes, transferred), and at the end the class
 // report and sample predictions. Nothing throws out of `start`: every failure is posted as
