@@ -9,8 +9,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { FromPanel, ToPanel } from '../../webview/protocol';
 
-/** Messages whose arrival means the run is over (nothing more is expected from the child). */
-const ENDINGS = new Set<FromPanel['type']>(['finished', 'failed', 'declined']);
+/**
+ * Messages whose arrival means the run is over (nothing more is expected from the child).
+ * A `declined` child stays: it may be asked to train on the CPU next (run_router.ts).
+ */
+const ENDINGS = new Set<FromPanel['type']>(['finished', 'failed']);
 
 /** How long a child that was asked to end may take before it is killed. */
 export const END_GRACE_MS = 5_000;

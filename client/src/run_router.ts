@@ -47,6 +47,11 @@ export class RunRouter {
   private readonly attempts: Attempt[];
   private readonly declines: Decline[] = [];
   private runner: RunnerLike | undefined;
+  /**
+   * The host's process after it declined a hardware-only attempt: kept (its engine is
+   * loaded, so no second start-up) for the host's CPU attempt should the panel decline too.
+   */
+  private spare: RunnerLike | undefined;
   private index = -1;
 
   constructor(
@@ -60,12 +65,8 @@ export class RunRouter {
     void session.done.then(() => {
       this.runner?.send({ type: 'stop' });
       this.runner?.end();
+      this.spare?.end();
     });
-  }
-
-  /** Where the run trains now ('panel' or 'host'), once it has started somewhere. */
-  get place(): Attempt['place'] | undefined {
-    return this.attempts[this.index]?.place;
   }
 
   begin(): void {
@@ -86,12 +87,28 @@ export class RunRouter {
       this.deps.channel.start(this.session, message, { fromPanel: (m) => this.fromRunner(m, false) });
       return;
     }
-    const runner = this.deps.spawn({ message: (m) => this.fromRunner(m, true), crashed: (why) => this.crashed(why) });
+    const runner = this.spare ?? this.spawn();
+    this.spare = undefined;
     this.runner = runner;
     const { runId, model, sourceUri, smoothing } = this.start;
     const settings = trainSummary(this.start.train);
     this.deps.channel.watch(this.session, { type: 'watch', runId, model, sourceUri, epochs: this.start.train.epochs, smoothing, settings }, { control: (type) => runner.send({ type }) });
     runner.send(message);
+  }
+
+  /** A new host process; its messages and its crash count only while it is the run's runner. */
+  private spawn(): RunnerLike {
+    const self: { runner?: RunnerLike } = {};
+    self.runner = this.deps.spawn({
+      message: (m) => {
+        if (self.runner === this.runner) this.fromRunner(m, true);
+      },
+      crashed: (why) => {
+        if (self.runner === this.runner) this.crashed(why);
+        else if (self.runner === this.spare) this.spare = undefined;
+      },
+    });
+    return self.runner;
   }
 
   private fromRunner(m: FromPanel, relay: boolean): void {
@@ -101,6 +118,9 @@ export class RunRouter {
       return;
     }
     if (m.type === 'backend') {
+      // The run found its place: a spare host process is not needed any more.
+      this.spare?.end();
+      this.spare = undefined;
       const info = { ...m.info, why: explainChoice(this.choice, this.declines) };
       m = { ...m, info };
       // The panel's worker said it without the reason; the panel hears it again with it.
@@ -119,7 +139,7 @@ export class RunRouter {
     if (attempt.backend === 'gpu-hardware') this.deps.declines?.set(attempt.place, reason);
     this.deps.log('info', `${this.start.model}: not training in ${attempt.place === 'host' ? 'the extension host' : 'the panel'}: ${reason}`);
     if (attempt.place === 'host') {
-      this.runner?.end();
+      this.spare = this.runner;
       this.runner = undefined;
     }
     if (this.index + 1 < this.attempts.length) {
