@@ -7,6 +7,8 @@ const entries = [
   { in: 'client/src/extension.ts', out: 'dist/extension.js', platform: 'node', format: 'cjs' },
   { in: 'server/src/lsp/main.ts', out: 'dist/server.js', platform: 'node', format: 'cjs' },
   { in: 'cli/src/main.ts', out: 'dist/cli.js', platform: 'node', format: 'cjs', banner: '#!/usr/bin/env node' },
+  // The extension host's training process (client/src/host_runner.ts forks it).
+  { in: 'cli/src/train_child.ts', out: 'dist/train_child.js', platform: 'node', format: 'cjs' },
   { in: 'webview/src/main.ts', out: 'dist/webview.js', platform: 'browser', format: 'iife' },
   { in: 'webview/src/worker.ts', out: 'dist/worker.js', platform: 'browser', format: 'iife' },
   { in: 'webview/model/main.ts', out: 'dist/model_view.js', platform: 'browser', format: 'iife' },

@@ -5,11 +5,19 @@
 // server); the panel's worker parses and trains with the engine.
 
 import type { ModelIR } from '../engine/catalog/ir';
+import type { RunEpochLine, RunRecord } from '../engine/catalog/run_record';
 import type { TrainIR } from '../engine/catalog/train_ir';
 import type { EpochEvent, StepEvent, TrainError } from '../engine/src/train/types';
 
 // The client never imports the engine; the event types it shows reach it through here.
-export type { EpochEvent, StepEvent, TrainError };
+export type { EpochEvent, RunEpochLine, RunRecord, StepEvent, TrainError };
+
+/** One run's curves for the overlay chart. */
+export interface RunCurves {
+  id: string;
+  name: string;
+  epochs: RunEpochLine[];
+}
 
 /** A data file the train block names, read by the client; `path` as the block wrote it, resolved. */
 export interface DataFile {
@@ -17,8 +25,24 @@ export interface DataFile {
   bytes: Uint8Array;
 }
 
-/** The backend the user asked for in settings. */
-export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
+/**
+ * The backend the user asked for in settings (`netspec.backend`). `webgpu` and `cpu` train in
+ * the panel (the webview's WebGPU, the panel's JavaScript CPU); `host-webgpu` and `host-wasm`
+ * train in a child process of the extension host (Dawn's adapter, even a software one; the
+ * WebAssembly SIMD kernels on every core); `auto` tries a hardware adapter in the extension
+ * host, then one in the panel, then the extension host's CPU (client/src/backend_plan.ts).
+ */
+export type BackendChoice = 'auto' | 'webgpu' | 'cpu' | 'host-webgpu' | 'host-wasm';
+
+/**
+ * What a runner (the panel's worker or the extension host's child) is asked to train on.
+ * `auto`: WebGPU on any adapter, else the CPU. `gpu-hardware`: WebGPU on a hardware adapter,
+ * else the runner declines (a `declined` message) and the extension tries the next place.
+ */
+export type RunnerBackend = 'auto' | 'webgpu' | 'gpu-hardware' | 'wasm' | 'cpu';
+
+/** Where a run trains: the panel's worker, or a child process of the extension host. */
+export type RunPlace = 'panel' | 'host';
 
 /** What the panel shows about where training runs. */
 export interface BackendInfo {
@@ -26,6 +50,10 @@ export interface BackendInfo {
   /** The adapter's description ("google / swiftshader"), or why WebGPU was not used. */
   detail: string;
   fallbackReason?: string;
+  /** Where the run trains (absent in snapshots of older versions: the panel). */
+  place?: RunPlace;
+  /** Why this place and device were chosen (the automatic choice's reasons). */
+  why?: string;
 }
 
 /** Per-class results after training, for classifier outputs. */
@@ -72,14 +100,25 @@ export type ToPanel =
       ir: ModelIR;
       train: TrainIR;
       files: DataFile[];
-      backend: BackendChoice;
+      backend: RunnerBackend;
       smoothing: number;
     }
+  /**
+   * A run that trains in the extension host: the panel resets and draws the runner's
+   * messages, which the extension relays (`relay`); its buttons still post requests.
+   * `snapshot`: the run so far, for a panel that reloaded while it trained.
+   */
+  | { type: 'watch'; runId: string; model: string; sourceUri: string; epochs: number; smoothing: number; snapshot?: RunSnapshot; settings?: string }
+  | { type: 'relay'; event: FromPanel }
   | { type: 'stop' }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'restore'; snapshot: RunSnapshot }
-  | { type: 'settings'; smoothing: number };
+  | { type: 'settings'; smoothing: number }
+  /** The recorded runs of the model shown (engine/catalog/run_record.ts), newest first. */
+  | { type: 'runs'; model: string; runs: RunRecord[] }
+  /** The epochs of the runs picked in the list, for the overlay. */
+  | { type: 'run-curves'; curves: RunCurves[] };
 
 /** One step's loss, by its epoch and step within the epoch. */
 export interface StepPoint {
@@ -103,10 +142,22 @@ export type FromPanel =
   | { type: 'weights'; runId: string; epoch: number; final: boolean; bytes: Uint8Array }
   | { type: 'finished'; runId: string; stopped: 'completed' | 'early-stopping' | 'cancelled'; snapshot: RunSnapshot }
   | { type: 'failed'; runId: string; error: TrainError | { code: string; message: string } }
+  /** A `gpu-hardware` run found no hardware adapter: nothing trained, the extension tries elsewhere. */
+  | { type: 'declined'; runId: string; reason: string }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   /** User actions inside the panel that the extension carries out. */
   | { type: 'request-stop' }
   | { type: 'request-pause' }
   | { type: 'request-resume' }
   /** The Export button, after a run: the extension runs Export Model for the run's model and weights. */
-  | { type: 'request-export'; runId: string };
+  | { type: 'request-export'; runId: string }
+  /** The Change… button beside the device: the extension offers the values of `netspec.backend`. */
+  | { type: 'request-backend' }
+  /** Train again: the extension runs Train Model for the run's model. */
+  | { type: 'request-train-again'; runId: string }
+  /** The runs list: its curves for the runs picked, renaming (the extension asks the name) and deleting (it confirms). */
+  | { type: 'request-curves'; ids: string[] }
+  | { type: 'request-rename-run'; id: string }
+  | { type: 'request-delete-run'; id: string }
+  /** Export Model with a recorded run's weights. */
+  | { type: 'request-export-run'; id: string };

@@ -99,7 +99,7 @@ export async function pickModel(file: string, io: CliIO, command: 'train' | 'pre
 }
 
 /** The wasm backend on every CPU, else on one thread, else why not. */
-function wasmBackend(): WasmResult {
+export function wasmBackend(): WasmResult {
   const threaded = createWasmBackendThreaded();
   return threaded.ok ? threaded : createWasmBackend();
 }

@@ -22,8 +22,9 @@ import { chooseBackend, displayPath, EXIT, pickModel, printDataError } from './m
 import { Progress } from './progress';
 import { onStopSignals, STOP_SIGNALS, type StopSignal } from './stop_signals';
 import { outputProblem, removeStaleTemps, writeWeightsFile } from './weights_file';
+import { CliRunRecord } from './train_record';
 
-export const TRAIN_USAGE = `usage: netspec train FILE [--model NAME] [--epochs N] [--backend webgpu|wasm|cpu] [--out W] [--json]
+export const TRAIN_USAGE = `usage: netspec train FILE [--model NAME] [--epochs N] [--backend webgpu|wasm|cpu] [--out W] [--json] [--runs DIR | --no-runs]
 
 Trains a model as its train block says and writes its weights (safetensors) to W,
 by default MODEL.safetensors beside FILE. A checkpoint is saved after every epoch.
@@ -35,6 +36,10 @@ by default MODEL.safetensors beside FILE. A checkpoint is saved after every epoc
   --out W           where to write the weights
   --json            one JSON object per epoch on stdout: epoch, loss, metrics,
                     val_ versions, lr, samples_per_s
+  --runs DIR        record the run in DIR/MODEL/DATE-TIME-ID (settings, metrics,
+                    weights; docs/runs.md); by default netspec-runs beside FILE,
+                    where the editor lists runs too
+  --no-runs         do not record the run
 Progress goes to stderr (a bar on a terminal, one line per epoch otherwise).
 Ctrl-C, SIGTERM or SIGHUP stops after the current step and keeps the last
 epoch's checkpoint; a second one quits at once. Temporary files are removed.
@@ -91,7 +96,7 @@ function parseEpochs(text: string | undefined, io: CliIO): number | null | undef
 }
 
 export async function runTrain(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parseArgs(argv, { booleans: ['json', 'help'], values: ['model', 'epochs', 'backend', 'out'] });
+  const parsed = parseArgs(argv, { booleans: ['json', 'help', 'no-runs'], values: ['model', 'epochs', 'backend', 'out', 'runs'] });
   if (!parsed.ok) {
     io.err(`netspec train: ${parsed.message}\n${TRAIN_USAGE}`);
     return EXIT.usage;
@@ -191,12 +196,19 @@ async function trainLoaded(
   };
   let savedEpoch = 0;
   let writeError: string | null = null;
+  // The run's record starts with its first step, so a run that fails before one leaves no folder.
+  const record = booleans.has('no-runs') ? null : new CliRunRecord(path, ir.name, config, values.has('runs') ? resolve(io.cwd, values.get('runs')!) : undefined, backend.value, io);
   const outcome = await train(ir, config, trainSet, validation, {
-    onStep: (e) => progress.step(e),
+    onStep: (e) => {
+      progress.step(e);
+      record?.step(e);
+    },
     onEpoch: async (e, weights) => {
       // The checkpoint first, so that a printed epoch always has its weights on disk.
       try {
-        await saveWeights(out, await weights(), ir.name, trainSet, e.epoch);
+        const bytes = encodeSafetensors(await weights(), weightsMetadata(ir.name, trainSet.labels, e.epoch));
+        await writeWeightsFile(out, bytes);
+        record?.epoch(e, bytes);
       } catch (err) {
         writeError = writeFailure(shown, err);
         return;
@@ -208,6 +220,12 @@ async function trainLoaded(
     shouldStop: () => stop.signal !== null || writeError !== null,
   });
   progress.clear();
+  // The record keeps the weights the run ends with: the best epoch's when early stopping restored them.
+  const writeProblem = writeError as string | null;
+  if (outcome.ok && outcome.result.stopped !== 'cancelled' && writeProblem === null) {
+    record?.weights(encodeSafetensors(outcome.result.weights, weightsMetadata(ir.name, trainSet.labels, outcome.result.bestEpoch)));
+  }
+  await record?.end(writeProblem !== null ? { code: 'write-error', message: writeProblem.trim() } : outcome.ok ? null : outcome.error, outcome.ok ? outcome.result.stopped : null);
   if (writeError !== null) {
     io.err(writeError);
     if (savedEpoch > 0) io.err(`netspec train: the checkpoint of epoch ${savedEpoch} is in ${shown}\n`);

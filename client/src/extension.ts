@@ -32,7 +32,7 @@ export async function activate(context: ExtensionContext): Promise<NetspecApi> {
   context.subscriptions.push(
     host,
     status,
-    ...registerCommands(context, { client: () => client, host, status, output, remember: (o) => (last = o) }),
+    ...registerCommands(context, { client: () => client, childScript: context.asAbsolutePath('dist/train_child.js'), host, status, output, remember: (o) => (last = o) }),
     window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(panel) {
         host.adopt(panel);

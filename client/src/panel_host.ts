@@ -9,9 +9,13 @@ import { Uri, ViewColumn, commands, window, type Disposable, type ExtensionConte
 import type { RunSnapshot } from '../../webview/protocol';
 import { renderPanelHtml } from '../../webview/src/html';
 import { EXPORT_COMMAND } from './export_plan';
+import { switchBackend } from './backend_switch';
 import { PanelChannel } from './panel_channel';
+import { editorRunsHooks } from './runs_hooks';
 
 export const PANEL_VIEW_TYPE = 'netspec.training';
+/** The Train Model command (commands.ts registers it; importing that module here would be circular). */
+const TRAIN_COMMAND = 'netspec.train';
 export const SNAPSHOT_KEY = 'netspec.lastRun';
 
 type Log = (level: 'info' | 'warn' | 'error', line: string) => void;
@@ -47,7 +51,10 @@ export class PanelHost implements Disposable {
     panel.webview.options = { enableScripts: true, localResourceRoots: [this.distUri()] };
     const channel = new PanelChannel(
       panel.webview,
-      { log: this.log, exportRun: (request) => void commands.executeCommand(EXPORT_COMMAND, request) },
+      { log: this.log, exportRun: (request) => void commands.executeCommand(EXPORT_COMMAND, request), switchBackend: () => void switchBackend(),
+        runs: editorRunsHooks,
+        trainAgain: (ctx) => void commands.executeCommand(TRAIN_COMMAND, { uri: ctx.sourceUri, model: ctx.model }),
+      },
       this.lastSnapshot(),
     );
     this.channel = channel;

@@ -5,6 +5,7 @@
 // Messages of another run (a stale panel) are ignored; malformed ones are logged, never thrown.
 
 import type { BackendInfo, EpochEvent, FromPanel, RunSnapshot, StepEvent } from '../../webview/protocol';
+import type { StepPosition } from './run_summary';
 import { toBytes } from './weights_writer';
 
 /** What the status bar shows (status_bar.ts formats it). */
@@ -35,6 +36,12 @@ export interface RunOutcome {
   weightsError?: string;
   /** Milliseconds from the Train command to the first chart point (the first step event). */
   firstPointMs?: number;
+  /** The last step event's position (a stopped run's notification counts its steps). */
+  lastStep?: StepPosition;
+  /** Step messages relayed to the panel it took, for a run trained in the extension host. */
+  panelSteps?: number;
+  /** The run's record folder (docs/runs.md). */
+  runFolder?: string;
 }
 
 /** Steps kept in a snapshot; beyond it every other old step is dropped (the chart keeps its shape). */
@@ -51,12 +58,13 @@ export class RunSession {
   private lastLoss: number | null = null;
   private epoch = 0;
   private firstPointMs: number | undefined;
+  private lastStep: StepPosition | undefined;
 
   constructor(
     readonly runId: string,
     model: string,
     sourceUri: string,
-    private readonly epochs: number,
+    readonly epochs: number,
     readonly weightsPath: string,
     private readonly effects: RunEffects,
     /** When the user asked to train (Date.now()), to measure the wait for the first point. */
@@ -140,6 +148,7 @@ export class RunSession {
       steps.splice(0, half, ...kept);
     }
     this.lastLoss = e.loss;
+    this.lastStep = { epoch: e.epoch, step: e.step, stepsPerEpoch: e.stepsPerEpoch };
     this.epoch = Math.max(this.epoch, e.epoch - 1);
     this.pushStatus();
   }
@@ -197,6 +206,7 @@ export class RunSession {
       stopped,
       weightsPath: this.weightsPath,
       firstPointMs: this.firstPointMs,
+      lastStep: this.lastStep,
       weightsWrites: this.weightsWrites,
       weightsError: this.weightsError,
     });

@@ -11,7 +11,13 @@ import type { ToPanel } from '../../webview/protocol';
 import { dataEntries, outsideFolders, readDataFiles } from './data_files';
 import { workspaceDataFs, workspaceWriteFs } from './fs_adapters';
 import type { PanelHost } from './panel_host';
+import { HostRunner, forkTrainChild } from './host_runner';
+import { modelRunsFolder, runFolderName } from '../../engine/catalog/run_record';
+import { RunRecording } from './run_recording';
+import { RunRouter } from './run_router';
+import { nodeRunFs, runsRoot } from './runs_store';
 import { RunSession, finalMetrics, type RunOutcome } from './run_session';
+import { stoppedProgress } from './run_summary';
 import { readSettings } from './settings';
 import type { TrainingStatus } from './status_bar';
 import { chooseModel, describeFailure, newRunId, parseTrainArgs, refusal, type ModelIRResponse } from './train_plan';
@@ -19,11 +25,16 @@ import { weightsPath, writeWeights } from './weights_writer';
 
 export const MODEL_IR_REQUEST = 'netspec/modelIR';
 
+/** Places that declined a hardware-only attempt in this window, and why (run_router.ts). */
+const hardwareDeclines = new Map<'panel' | 'host', string>();
+
 /** How long a new panel may take to load its script before the run is given up. */
 export const PANEL_READY_TIMEOUT_MS = 60_000;
 
 export interface TrainDeps {
   client: () => LanguageClient | undefined;
+  /** The bundled training process (dist/train_child.js) that runs in the extension host. */
+  childScript: string;
   host: PanelHost;
   status: TrainingStatus;
   output: LogOutputChannel;
@@ -123,6 +134,16 @@ async function train(deps: TrainDeps, arg: unknown): Promise<RunOutcome | undefi
   const folder = workspace.getWorkspaceFolder(doc.uri);
   const target = weightsPath(uri.fsPath, model, settings.weightsFolder, folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined);
   const runId = newRunId();
+  const workspaceRoot = folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+  const recording = RunRecording.start({
+    fs: nodeRunFs,
+    folder: path.join(modelRunsFolder(runsRoot(uri.fsPath, settings.runsFolder, workspaceRoot), model), runFolderName(new Date(), runId.slice(-6))),
+    id: runId,
+    model,
+    source: uri.fsPath,
+    train: trainIR,
+    onError: (message) => deps.output.warn(message),
+  });
   const session = new RunSession(runId, model, doc.uri.toString(), trainIR.epochs, target, {
     log: (level, line) => deps.output[level](line),
     status: (s) => deps.status.update(s),
@@ -138,18 +159,37 @@ async function train(deps: TrainDeps, arg: unknown): Promise<RunOutcome | undefi
     ir,
     train: trainIR,
     files: read.files,
-    backend: settings.backend,
+    backend: 'auto',
     smoothing: settings.chartSmoothing,
   };
   const channel = deps.host.ensure(`Netspec: ${model}`);
+  channel.smoothing = settings.chartSmoothing;
+  channel.relayedSteps = 0;
   deps.output.info(`${model}: starting (backend setting: ${settings.backend}); weights go to ${target}`);
-  channel.start(session, start);
+  const log = (level: 'info' | 'warn' | 'error', line: string) => deps.output[level](line);
+  const router = new RunRouter(session, start, settings.backend, {
+    channel,
+    log,
+    observe: (m) => recording.observe(m),
+    declines: hardwareDeclines,
+    spawn: (hooks) => {
+      const runner = new HostRunner(forkTrainChild(deps.childScript), hooks);
+      log('info', `${model}: training process started in the extension host (pid ${runner.pid})`);
+      return runner;
+    },
+  });
+  router.begin();
   const readyTimer = setTimeout(() => {
     if (!channel.isReady) void session.abort(`the training panel did not load within ${PANEL_READY_TIMEOUT_MS / 1000} s`);
   }, PANEL_READY_TIMEOUT_MS);
 
   const outcome = await session.done;
   clearTimeout(readyTimer);
+  await recording.end(outcome);
+  outcome.panelSteps = channel.relayedSteps;
+  outcome.runFolder = recording.writer.folder;
+  deps.output.info(`${model}: run recorded in ${recording.writer.folder}`);
+  deps.host.current?.runsChanged();
   void commands.executeCommand('setContext', 'netspec.training', false);
   deps.remember(outcome);
   notify(outcome, deps);
@@ -170,6 +210,7 @@ function notify(o: RunOutcome, deps: TrainDeps): void {
     void say('error', `training ${s.model} failed: ${describeFailure(s)}`, 'Show Panel').then(thenShow);
   } else {
     const why = (s.error as { message?: string } | undefined)?.message;
-    void say('warn', `training ${s.model} stopped${why ? `: ${why}` : ''} after ${s.epochs.length} epoch(s).${weights}`);
+    const none = o.weightsWrites === 0 && !o.weightsError ? ' No epoch finished, so no weights were saved.' : '';
+    void say('warn', `training ${s.model} stopped ${stoppedProgress(s.epochs.length, o.lastStep)}${why ? ` (${why})` : ''}.${weights}${none}`, 'Show Panel').then(thenShow);
   }
 }

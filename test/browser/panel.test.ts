@@ -262,3 +262,77 @@ test('restore draws a snapshot: image samples become thumbnails with their pixel
     await host.close();
   }
 });
+
+test('a run trained in the extension host is drawn from relayed messages; the runs list overlays and diffs picked runs in a narrow panel', { timeout: 90_000 }, async (t) => {
+  if (!toolsPresent(t)) return;
+  buildBundles();
+  const { context, page, host, logs } = await openPanel(false);
+  try {
+    await page.setViewportSize({ width: 420, height: 1400 });
+    const send = (m: unknown) => page.evaluate((x) => (window as unknown as { __send(m: unknown): void }).__send(x), m);
+    const step = (epoch: number, s: number, loss: number) => ({ type: 'relay', event: { type: 'step', runId: 'h1', event: { kind: 'step', epoch, step: s, stepsPerEpoch: 10, loss, samplesPerSecond: 500 } } });
+    await send({ type: 'watch', runId: 'h1', model: 'Iris', sourceUri: 'file:///iris.netspec', epochs: 3, smoothing: 0.6 });
+    await send({ type: 'relay', event: { type: 'backend', runId: 'h1', info: { name: 'cpu', detail: 'CPU (WebAssembly SIMD, 2 threads)', place: 'host', why: 'netspec.backend is "auto"; the extension host: the only WebGPU adapter (llvmpipe) is a software renderer' } } });
+    for (let s = 1; s <= 4; s++) await send(step(1, s, 2 - s / 10));
+    // The first epoch is not a blank box: its partial point is drawn.
+    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-chart="epoch-loss"]')?.dataset.points ?? 0) === 1, null, { timeout: 5_000 });
+    assert.equal(await page.locator('[data-chart="epoch-loss"]').getAttribute('data-partial'), '0.4');
+    assert.equal(await page.locator('.ns-backend').textContent(), 'CPU (WebAssembly SIMD, 2 threads) · in the extension host');
+    assert.match((await page.locator('.ns-backend-why').textContent()) ?? '', /software renderer/);
+    assert.equal(await page.locator('[data-action="stop"]').isDisabled(), false);
+    await page.locator('[data-action="switch-backend"]').click();
+    await page.locator('[data-action="stop"]').click();
+    const kinds = (await posted(page)).map((m) => m.type);
+    assert.ok(kinds.includes('request-backend') && kinds.includes('request-stop'), kinds.join(','));
+    assert.ok(!kinds.includes('step'), 'relayed messages are not sent back to the extension');
+    await send({ type: 'relay', event: { type: 'finished', runId: 'h1', stopped: 'cancelled', snapshot: { runId: 'h1', model: 'Iris', sourceUri: '', backend: null, steps: [], epochs: [], status: 'stopped', classes: [{ output: 'species', labels: Array.from({ length: 12 }, (_, i) => `class-${i}`), confusion: Array.from({ length: 12 }, (_, i) => Array.from({ length: 12 }, (_, j) => (i === j ? 9 : 1))), precision: Array(12).fill(0.9), recall: Array(12).fill(0.9), f1: Array(12).fill(0.9) }] } } });
+    await page.waitForFunction(() => document.getElementById('netspec-panel')?.dataset.status === 'stopped');
+    assert.equal(await page.locator('[data-action="stop"]').isDisabled(), true);
+    // A stopped run keeps its partial epoch on the chart.
+    assert.equal(await page.locator('[data-chart="epoch-loss"]').getAttribute('data-points'), '1');
+    // The smoothing slider and the log scale act on this panel's charts.
+    await page.locator('[data-action="smoothing"]').fill('0.9');
+    assert.equal(await page.evaluate(() => (window as unknown as { netspecPanel: { current: { smoothing: number } } }).netspecPanel.current.smoothing), 0.9);
+    await page.locator('[data-action="log-scale"]').check();
+    assert.equal(await page.locator('[data-chart="step-loss"]').getAttribute('data-log'), 'true');
+    assert.equal(await page.locator('[data-chart="step-loss"]').getAttribute('data-points'), '4', 'the points survive the switch');
+    // The 12-class matrix scrolls inside its box; the page does not scroll sideways.
+    const widths = await page.evaluate(() => {
+      const box = document.querySelector<HTMLElement>('.ns-table-box')!;
+      return { box: box.clientWidth, table: box.scrollWidth, page: document.documentElement.scrollWidth, viewport: window.innerWidth };
+    });
+    assert.ok(widths.table > widths.box, `the matrix is wider than its box: ${JSON.stringify(widths)}`);
+    assert.ok(widths.page <= widths.viewport, `no sideways page scroll: ${JSON.stringify(widths)}`);
+
+    const record = (id: string, lr: number, val: number) => ({
+      format: 'netspec-run/1', id, name: `run ${id}`, model: 'Iris', source: '/iris.netspec', tool: id === 'c' ? 'cli' : 'editor',
+      createdAt: `2026-01-0${id === 'a' ? 1 : id === 'b' ? 2 : 3}T10:00:00.000Z`, endedAt: null, durationMs: 65_000, status: 'finished',
+      device: { name: 'cpu', detail: 'CPU (WebAssembly SIMD, 2 threads)', place: id === 'c' ? 'cli' : 'host' },
+      settings: { epochs: 3, batchSize: 16, optimizer: 'adam', lr, optimizerArgs: { lr }, loss: 'cross_entropy', validation: 0.2, seed: 1, earlyStopping: null, schedule: null, regularizer: null, data: '/iris.csv' },
+      epochsDone: 3, best: { epoch: 3, metrics: { loss: 0.3, val_loss: val } }, firstPointMs: 100, error: null,
+    });
+    await send({ type: 'runs', model: 'Iris', runs: [record('c', 0.1, 0.2), record('b', 0.02, 0.3), record('a', 0.02, 0.4)] });
+    await page.waitForFunction(() => document.querySelectorAll('.ns-runs-table tbody tr').length === 3, null, { timeout: 5_000 });
+    assert.deepEqual(await page.locator('.ns-run-name').allTextContents(), ['run c', 'run b', 'run a']);
+    await page.locator('input[aria-label="compare run c"]').check();
+    await page.locator('input[aria-label="compare run a"]').check();
+    const asked = (await posted(page)).filter((m) => m.type === 'request-curves').at(-1) as unknown as { ids: string[] };
+    assert.deepEqual([...asked.ids].sort(), ['a', 'c']);
+    const curve = (id: string, k: number) => ({ id, name: `run ${id}`, epochs: [1, 2, 3].map((e) => ({ epoch: e, metrics: { loss: k / e, val_loss: (k + 0.1) / e }, lr: 0.01, samplesPerSecond: 1, seconds: 1 })) });
+    await send({ type: 'run-curves', curves: [curve('c', 1), curve('a', 2)] });
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.ns-overlay')?.dataset.runs === '2', null, { timeout: 5_000 });
+    assert.equal(await page.locator('.ns-overlay').getAttribute('data-points'), '6');
+    const diff = await page.locator('.ns-settings-diff tbody th').allTextContents();
+    assert.deepEqual(diff, ['lr', 'device'], 'only the settings that differ');
+    await page.locator('button[aria-label="Rename run run b"]').click();
+    await page.locator('button[aria-label="Delete run run a"]').click();
+    const actions = (await posted(page)).filter((m) => m.type === 'request-rename-run' || m.type === 'request-delete-run') as unknown as { type: string; id: string }[];
+    assert.deepEqual(actions.map((m) => [m.type, m.id]), [['request-rename-run', 'b'], ['request-delete-run', 'a']]);
+    mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, 'test-results/panel-host-runs-narrow.png'), fullPage: true });
+    assert.deepEqual(logs.filter((l) => l.startsWith('pageerror')), []);
+  } finally {
+    await context.close();
+    await host.close();
+  }
+});

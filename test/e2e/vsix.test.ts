@@ -58,7 +58,7 @@ test('the VSIX packages, installs in code-server, and activates from the install
     assert.match(install.stdout, /successfully installed/);
     const installed = join(extensions, `netspec.netspec-${pkg.version}`);
     assert.ok(existsSync(installed), `no ${installed}; the extensions folder holds ${readdirSync(extensions).join(', ')}`);
-    for (const f of ['dist/extension.js', 'dist/server.js', 'dist/webview.js', 'dist/worker.js', 'dist/model_view.js', 'syntaxes/netspec.tmLanguage.json', 'examples/iris/iris.csv']) {
+    for (const f of ['dist/extension.js', 'dist/server.js', 'dist/webview.js', 'dist/worker.js', 'dist/model_view.js', 'dist/train_child.js', 'syntaxes/netspec.tmLanguage.json', 'examples/iris/iris.csv']) {
       assert.ok(existsSync(join(installed, f)), `the VSIX lacks ${f}`);
     }
     assert.ok(!existsSync(join(installed, 'node_modules')), 'the VSIX ships node_modules');

@@ -2,16 +2,20 @@
 // training worker, persists the state after each epoch, and redraws. Messages from the
 // extension steer the worker (start creates a fresh one; stop, pause and resume go to it);
 // everything the worker says goes through the reducer and on to the extension unchanged,
-// except `finished`, whose snapshot is the panel's own (with the step history).
+// except `finished`, whose snapshot is the panel's own (with the step history). A run in
+// the extension host (`watch`) has no worker here: the extension relays its messages and
+// the panel only draws them.
 // The Stop and Pause buttons act at once and tell the extension (request-stop, ...), which
 // may echo the command back; stop, pause and resume are idempotent, so an echo is harmless.
 
 import type { FromPanel, RunSnapshot, ToPanel } from '../protocol';
-import { fromPersisted, initialState, persisted, reduce } from './state';
+import { fromPersisted, initialState, partialEpochOf, persisted, reduce } from './state';
 import type { PanelState } from './state';
+import { ChartTools } from './view/chart_tools';
 import { Charts } from './view/charts';
 import { exportRequest, Header } from './view/header';
 import { renderReport } from './view/report_view';
+import { RunsView } from './view/runs_view';
 
 /** What `acquireVsCodeApi()` returns, as far as the panel uses it. */
 export interface VsCodeApi {
@@ -34,6 +38,8 @@ export class Panel {
   private readonly header: Header;
   private readonly charts: Charts;
   private readonly report: HTMLElement;
+  private readonly runs: RunsView;
+  private readonly tools: ChartTools;
   private drawQueued = false;
   private reportDrawnFor: RunSnapshot['classes'] | null = null;
 
@@ -43,7 +49,21 @@ export class Panel {
     private readonly makeWorker: () => Promise<WorkerLike>,
   ) {
     this.state = fromPersisted(vscode.getState(), initialState());
-    this.header = new Header(root, { stop: () => this.userStop(), togglePause: () => this.userTogglePause(), exportRun: () => this.userExport() });
+    this.header = new Header(root, { stop: () => this.userStop(), togglePause: () => this.userTogglePause(), exportRun: () => this.userExport(), switchBackend: () => this.vscode.postMessage({ type: 'request-backend' } satisfies FromPanel),
+      trainAgain: () => {
+        const s = this.state.snapshot;
+        if (s) this.vscode.postMessage({ type: 'request-train-again', runId: s.runId } satisfies FromPanel);
+      },
+    });
+    this.tools = new ChartTools(root, {
+      smoothing: (value) => {
+        this.apply({ type: 'settings', smoothing: value });
+      },
+      logScale: (on) => {
+        this.charts.setLogScale(on);
+        this.drawAll();
+      },
+    });
     const charts = document.createElement('div');
     charts.className = 'ns-charts';
     root.appendChild(charts);
@@ -51,7 +71,11 @@ export class Panel {
     this.report = document.createElement('div');
     this.report.className = 'ns-report';
     root.appendChild(this.report);
-    new MutationObserver(() => this.charts.rebuild()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    this.runs = new RunsView(root, (m) => vscode.postMessage(m));
+    new MutationObserver(() => {
+      this.charts.rebuild();
+      this.runs.rebuild();
+    }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
     this.drawAll();
     vscode.postMessage({ type: 'ready' } satisfies FromPanel);
   }
@@ -84,6 +108,17 @@ export class Panel {
         worker.postMessage(msg, transferables(msg));
         return;
       }
+      case 'watch':
+        this.worker?.terminate();
+        this.worker = null;
+        this.charts.reset();
+        this.apply(msg);
+        this.drawAll();
+        return;
+      case 'relay':
+        this.apply(msg);
+        if (msg.event?.type === 'epoch' || msg.event?.type === 'finished' || msg.event?.type === 'failed') this.save();
+        return;
       case 'stop':
       case 'pause':
       case 'resume':
@@ -99,6 +134,12 @@ export class Panel {
       case 'settings':
         this.apply(msg);
         this.drawAll();
+        return;
+      case 'runs':
+        this.runs.setRuns(msg.runs);
+        return;
+      case 'run-curves':
+        this.runs.setCurves(msg.curves);
         return;
     }
   }
@@ -167,7 +208,8 @@ export class Panel {
     const s = this.state.snapshot;
     this.header.update(this.state, performance.now());
     this.charts.setSteps(s?.steps ?? [], this.state.smoothing);
-    this.charts.setEpochs(s?.epochs ?? []);
+    this.tools.show(this.state.smoothing);
+    this.charts.setEpochs(s?.epochs ?? [], partialEpochOf(this.state));
     if (this.reportDrawnFor !== (s?.classes ?? null) || !s) {
       renderReport(this.report, s?.classes, s?.samples);
       this.reportDrawnFor = s?.classes ?? null;

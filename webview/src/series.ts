@@ -79,6 +79,41 @@ export function etaSeconds(elapsedMs: number, done: number, total: number): numb
   return (elapsedMs / 1000) * (left / done);
 }
 
+/** Steps measured before an ETA is shown: the first ones include compiling and warming up. */
+export const ETA_MIN_STEPS = 20;
+/** And the time they must span (ms), so a burst of posted steps does not make a wild guess. */
+export const ETA_MIN_MS = 2000;
+
+/**
+ * The ETA from the pace measured since the first step (loading the data and compiling
+ * kernels before it would inflate it), paused time excluded; null until ETA_MIN_STEPS steps
+ * over ETA_MIN_MS have been measured, so it never starts absurd.
+ */
+export function measuredEta(measuredMs: number, stepsMeasured: number, left: number): number | null {
+  if (!(stepsMeasured >= ETA_MIN_STEPS) || !(measuredMs >= ETA_MIN_MS) || !(left >= 0)) return null;
+  return etaSeconds(measuredMs, stepsMeasured, stepsMeasured + left);
+}
+
+/** Tick spacings for axes of whole numbers (steps, epochs): 1, 2, 5, 10, 20, 50... never a fraction. */
+export function integerIncrements(): number[] {
+  const out: number[] = [];
+  for (let p = 1; p <= 1e9; p *= 10) out.push(p, 2 * p, 5 * p);
+  return out;
+}
+
+/**
+ * The epoch in progress as a point for the epoch chart, so the chart is not blank through the
+ * first epoch and shows where a run stopped mid-epoch: x is the fractional epoch reached
+ * (2.4 is 40% into epoch 3), y the mean loss of the steps of that epoch so far.
+ */
+export function partialEpoch(points: readonly StepPoint[], stepsPerEpoch: number, lastEpoch: number, lastStep: number, epochsDone: number): { x: number; loss: number } | null {
+  if (!(stepsPerEpoch > 0) || lastEpoch <= epochsDone || lastStep >= stepsPerEpoch) return null;
+  const from = (lastEpoch - 1) * stepsPerEpoch;
+  const mine = points.filter((p) => p.step > from && Number.isFinite(p.loss));
+  if (mine.length === 0) return null;
+  return { x: lastEpoch - 1 + lastStep / stepsPerEpoch, loss: mine.reduce((a, p) => a + p.loss, 0) / mine.length };
+}
+
 /** A duration as people read it: "42 s", "3 min 05 s", "1 h 02 min"; an em dash when unknown. */
 export function formatDuration(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return '—';

@@ -6,7 +6,8 @@
 
 import type { FromPanel, RunSnapshot, ToPanel } from '../protocol';
 import type { StepEvent } from '../../engine/src/train/types';
-import { appendCapped, globalStep, STEP_POINT_CAP } from './series';
+import { trainSummary } from './runs';
+import { appendCapped, globalStep, measuredEta, partialEpoch, STEP_POINT_CAP } from './series';
 
 export interface PanelState {
   snapshot: RunSnapshot | null;
@@ -19,6 +20,14 @@ export interface PanelState {
   /** When the run started and when its first step arrived (ms, the caller's clock). */
   startedAt: number | null;
   firstStepAt: number | null;
+  /** The global step of the first step event (the ETA measures from there). */
+  firstStepDone: number;
+  /** Time spent paused since the first step (ms), and when the current pause began. */
+  pausedMs: number;
+  pausedAt: number | null;
+  /** The run's settings in one line (the header shows them), and when the run ended (ms). */
+  settingsLine: string;
+  endedAt: number | null;
   /** The EMA weight of the step-loss chart, in [0, 1). */
   smoothing: number;
   /** The cap on kept step points. */
@@ -34,11 +43,13 @@ export interface PersistedState {
   smoothing: number;
 }
 
+const FRESH_CLOCK = { firstStepDone: 0, pausedMs: 0, pausedAt: null, endedAt: null } as const;
+
 /** A message the reducer understands: from the extension, or from the worker. */
 export type PanelEvent = ToPanel | FromPanel;
 
 export function initialState(smoothing = 0.6, stepCap = STEP_POINT_CAP): PanelState {
-  return { snapshot: null, totalEpochs: 0, stepsPerEpoch: 0, lastStep: null, startedAt: null, firstStepAt: null, smoothing: clampSmoothing(smoothing), stepCap };
+  return { snapshot: null, totalEpochs: 0, stepsPerEpoch: 0, lastStep: null, startedAt: null, firstStepAt: null, firstStepDone: 0, pausedMs: 0, pausedAt: null, settingsLine: '', endedAt: null, smoothing: clampSmoothing(smoothing), stepCap };
 }
 
 export function clampSmoothing(x: unknown): number {
@@ -58,12 +69,32 @@ export function reduce(state: PanelState, msg: PanelEvent, now: number): PanelSt
         ...state,
         snapshot: { runId: msg.runId, model: msg.model, sourceUri: msg.sourceUri, backend: null, steps: [], epochs: [], status: 'running' },
         totalEpochs: msg.train?.epochs ?? 0,
+        settingsLine: msg.train ? trainSummary(msg.train) : '',
         stepsPerEpoch: 0,
         lastStep: null,
         startedAt: now,
         firstStepAt: null,
         smoothing: clampSmoothing(msg.smoothing),
       };
+    case 'watch': {
+      const base: RunSnapshot = { runId: msg.runId, model: msg.model, sourceUri: msg.sourceUri, backend: null, steps: [], epochs: [], status: 'running' };
+      const soFar = isSnapshot(msg.snapshot) && msg.snapshot.runId === msg.runId ? msg.snapshot : null;
+      return {
+        ...state,
+        snapshot: soFar ? { ...soFar, steps: soFar.steps.slice(), epochs: soFar.epochs.slice() } : base,
+        totalEpochs: msg.epochs ?? 0,
+        settingsLine: typeof msg.settings === 'string' ? msg.settings : '',
+        stepsPerEpoch: 0,
+        lastStep: null,
+        startedAt: now,
+        firstStepAt: null,
+        ...FRESH_CLOCK,
+        smoothing: clampSmoothing(msg.smoothing),
+      };
+    }
+    case 'relay':
+      // A message of a run trained in the extension host, as if the panel's worker said it.
+      return msg.event && typeof msg.event === 'object' && (msg.event as { type?: unknown }).type !== 'relay' ? reduce(state, msg.event, now) : state;
     case 'settings':
       return { ...state, smoothing: clampSmoothing(msg.smoothing) };
     case 'restore':
@@ -72,7 +103,11 @@ export function reduce(state: PanelState, msg: PanelEvent, now: number): PanelSt
     case 'resume': {
       const s = state.snapshot;
       if (!s || (s.status !== 'running' && s.status !== 'paused')) return state;
-      return { ...state, snapshot: { ...s, status: msg.type === 'pause' ? 'paused' : 'running' } };
+      const clock =
+        msg.type === 'pause'
+          ? { pausedAt: state.pausedAt ?? now }
+          : { pausedAt: null, pausedMs: state.pausedMs + (state.pausedAt !== null ? now - state.pausedAt : 0) };
+      return { ...state, ...clock, snapshot: { ...s, status: msg.type === 'pause' ? 'paused' : 'running' } };
     }
     case 'backend':
       if (stale(state, msg.runId)) return state;
@@ -83,7 +118,16 @@ export function reduce(state: PanelState, msg: PanelEvent, now: number): PanelSt
       const steps = state.snapshot!.steps.slice();
       for (const p of msg.earlier ?? []) appendCapped(steps, { step: globalStep(p.epoch, p.step, e.stepsPerEpoch), loss: p.loss }, state.stepCap);
       appendCapped(steps, { step: globalStep(e.epoch, e.step, e.stepsPerEpoch), loss: e.loss }, state.stepCap);
-      return { ...state, snapshot: { ...state.snapshot!, steps }, lastStep: e, stepsPerEpoch: e.stepsPerEpoch, firstStepAt: state.firstStepAt ?? now };
+      const first = state.firstStepAt === null;
+      return {
+        ...state,
+        snapshot: { ...state.snapshot!, steps },
+        lastStep: e,
+        stepsPerEpoch: e.stepsPerEpoch,
+        firstStepAt: first ? now : state.firstStepAt,
+        firstStepDone: first ? globalStep(e.epoch, e.step, e.stepsPerEpoch) : state.firstStepDone,
+        pausedMs: first ? 0 : state.pausedMs,
+      };
     }
     case 'epoch': {
       if (stale(state, msg.runId)) return state;
@@ -98,11 +142,11 @@ export function reduce(state: PanelState, msg: PanelEvent, now: number): PanelSt
       const status = msg.stopped === 'cancelled' ? 'stopped' : 'finished';
       // The worker's snapshot carries the report; the step history is the panel's own.
       const epochs = msg.snapshot.epochs.length >= s.epochs.length ? msg.snapshot.epochs : s.epochs;
-      return { ...state, snapshot: { ...s, status, epochs, backend: s.backend ?? msg.snapshot.backend, classes: msg.snapshot.classes, samples: msg.snapshot.samples } };
+      return { ...state, endedAt: now, snapshot: { ...s, status, epochs, backend: s.backend ?? msg.snapshot.backend, classes: msg.snapshot.classes, samples: msg.snapshot.samples } };
     }
     case 'failed':
       if (stale(state, msg.runId)) return state;
-      return { ...state, snapshot: { ...state.snapshot!, status: 'failed', error: msg.error } };
+      return { ...state, endedAt: now, snapshot: { ...state.snapshot!, status: 'failed', error: msg.error } };
     default:
       return state;
   }
@@ -123,6 +167,7 @@ export function restoreSnapshot(state: PanelState, snapshot: unknown, extra: Par
     lastStep: null,
     startedAt: null,
     firstStepAt: null,
+    ...FRESH_CLOCK,
   };
 }
 
@@ -149,6 +194,37 @@ function isSnapshot(x: unknown): x is RunSnapshot {
     Array.isArray(s.epochs) &&
     typeof s.status === 'string'
   );
+}
+
+/** Seconds left for a running run, from the pace since its first step with pauses taken out; null until measured. */
+export function etaOf(state: PanelState, now: number): number | null {
+  if (state.snapshot?.status !== 'running' || state.firstStepAt === null) return null;
+  const { done, total } = stepsDone(state);
+  const paused = state.pausedMs + (state.pausedAt !== null ? now - state.pausedAt : 0);
+  return measuredEta(now - state.firstStepAt - paused, done - state.firstStepDone, total - done);
+}
+
+/** The epoch in progress as a point for the epoch chart (series.ts partialEpoch), while no finished run hides it. */
+export function partialEpochOf(state: PanelState): { x: number; loss: number } | null {
+  const s = state.snapshot;
+  const e = state.lastStep;
+  if (!s || !e || s.status === 'finished') return null;
+  return partialEpoch(s.steps, e.stepsPerEpoch, e.epoch, e.step, s.epochs.reduce((m, x) => Math.max(m, x.epoch), 0));
+}
+
+/** Seconds since the run started (frozen at its end), paused time included; null without a start. */
+export function elapsedOf(state: PanelState, now: number): number | null {
+  if (state.startedAt === null) return null;
+  return ((state.endedAt ?? now) - state.startedAt) / 1000;
+}
+
+/** The last epoch's metrics, validation first ("val_loss 0.21 · val_accuracy 0.95 · loss 0.1"), once a run has ended. */
+export function finalMetricsLine(state: PanelState): string {
+  const s = state.snapshot;
+  const last = s?.epochs.at(-1);
+  if (!s || !last || s.status === 'running' || s.status === 'paused') return '';
+  const entries = Object.entries(last.metrics ?? {}).sort((a, b) => Number(b[0].startsWith('val_')) - Number(a[0].startsWith('val_')));
+  return entries.map(([k, v]) => `${k} ${Number.isFinite(v) ? Number(v.toPrecision(4)) : v}`).join(' · ');
 }
 
 /** Steps done and planned, for the progress bar and ETA. */

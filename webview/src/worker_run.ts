@@ -1,6 +1,8 @@
 // One training run inside the panel's worker, with everything that touches the outside
 // passed in (posting messages, the WebGPU backend, gunzip, the clock), so the same code runs
-// in a browser worker and in a Node test on the CPU backend. It picks the backend, prepares
+// in a browser worker, in the extension host's training process (cli/src/train_child.ts,
+// which picks the backend itself) and in a Node test on the CPU backend. It picks the
+// backend (or declines a `gpu-hardware` run without a hardware adapter), prepares
 // the data from the bytes the client read, trains, posts throttled step events, each
 // epoch's metrics and weights (safetensors bytes, transferred), and at the end the class
 // report and sample predictions. Nothing throws out of `start`: every failure is posted as
@@ -20,8 +22,8 @@ import { predict } from '../../engine/src/train/predict';
 import { train } from '../../engine/src/train/run';
 import { createWasmBackend } from '../../engine/src/wasm/backend';
 import type { Dataset } from '../../engine/src/data/dataset';
-import type { NamedArray, StepEvent } from '../../engine/src/train/types';
-import type { BackendChoice, BackendInfo, ClassReport, FromPanel, RunSnapshot, SamplePrediction, StepPoint, ToPanel } from '../protocol';
+import type { EpochEvent, NamedArray, StepEvent } from '../../engine/src/train/types';
+import type { BackendInfo, ClassReport, FromPanel, RunnerBackend, RunPlace, RunSnapshot, SamplePrediction, StepPoint, ToPanel } from '../protocol';
 import { PauseGate } from './pause_gate';
 import { classReport, samplePredictions } from './report';
 
@@ -30,12 +32,22 @@ export type StartMessage = Extract<ToPanel, { type: 'start' }>;
 export interface WorkerDeps {
   post(msg: FromPanel, transfer?: ArrayBuffer[]): void;
   /** WebGPU from the worker's navigator: a backend with its adapter, or why there is none. */
-  webgpu(): Promise<{ ok: true; backend: Backend & { description?: string } } | { ok: false; reason: string }>;
+  webgpu(): Promise<{ ok: true; backend: GpuBackend } | { ok: false; reason: string }>;
+  /** Where the runner lives: the panel's worker (default) or the extension host's child. */
+  place?: RunPlace;
+  /** Replaces pickBackend (the extension host's child picks with the CLI's rule). */
+  pick?(choice: RunnerBackend): Promise<Picked>;
   gunzip(bytes: Uint8Array): Uint8Array | Promise<Uint8Array>;
   /** PNG or JPEG to RGBA for images(DIR) data; absent where the host has no decoder. */
   decodeImage?: DataFiles['decodeImage'];
   now(): number;
 }
+
+/** A WebGPU backend with what pickBackend reads of its adapter. */
+export type GpuBackend = Backend & { description?: string; software?: boolean; dispose?(): void };
+
+/** The backend a runner trains on, or why it declined (a `gpu-hardware` run without a hardware adapter). */
+export type Picked = { backend: Backend; info: BackendInfo } | { declined: string };
 
 /** At most one step event per this many ms (about 20 a second), plus each epoch's last. */
 export const STEP_POST_MS = 50;
@@ -47,22 +59,43 @@ const REPORT_SAMPLES = 2000;
  * with why: the WebAssembly SIMD kernels (one thread) when they load, else the JavaScript
  * reference. Asking for `cpu` gives the JavaScript reference, as `--backend cpu` does.
  */
-export async function pickBackend(choice: BackendChoice, deps: Pick<WorkerDeps, 'webgpu'>): Promise<{ backend: Backend; info: BackendInfo }> {
+export async function pickBackend(choice: Exclude<RunnerBackend, 'gpu-hardware'>, deps: Pick<WorkerDeps, 'webgpu'>): Promise<{ backend: Backend; info: BackendInfo }> {
   const cpu = (fallbackReason?: string) => ({
     backend: new CpuBackend() as Backend,
     info: { name: 'cpu', detail: fallbackReason ? `CPU (JavaScript); ${fallbackReason}` : 'CPU (JavaScript)', fallbackReason } as BackendInfo,
   });
   if (choice === 'cpu') return cpu();
-  let gpu: Awaited<ReturnType<WorkerDeps['webgpu']>>;
-  try {
-    gpu = await deps.webgpu();
-  } catch (e) {
-    gpu = { ok: false, reason: `WebGPU failed to start: ${e instanceof Error ? e.message : String(e)}` };
+  if (choice === 'wasm') {
+    const wasm = createWasmBackend();
+    return wasm.ok ? { backend: wasm.backend, info: { name: 'cpu', detail: 'CPU (WebAssembly SIMD)' } } : cpu(`no WebAssembly SIMD: ${wasm.reason}`);
   }
+  const gpu = await tryWebGpu(deps);
   if (gpu.ok) return { backend: gpu.backend, info: { name: 'webgpu', detail: gpu.backend.description ?? 'WebGPU' } };
   const wasm = createWasmBackend();
   if (wasm.ok) return { backend: wasm.backend, info: { name: 'cpu', detail: `CPU (WebAssembly SIMD); ${gpu.reason}`, fallbackReason: gpu.reason } };
   return cpu(gpu.reason);
+}
+
+async function tryWebGpu(deps: Pick<WorkerDeps, 'webgpu'>): ReturnType<WorkerDeps['webgpu']> {
+  try {
+    return await deps.webgpu();
+  } catch (e) {
+    return { ok: false, reason: `WebGPU failed to start: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+/**
+ * `gpu-hardware`, the automatic choice's second try: the panel's WebGPU on a hardware
+ * adapter, or a decline saying why (a software adapter counts as none, as in the CLI).
+ */
+export async function pickHardwareGpu(deps: Pick<WorkerDeps, 'webgpu'>): Promise<Picked> {
+  const gpu = await tryWebGpu(deps);
+  if (!gpu.ok) return { declined: gpu.reason };
+  if (gpu.backend.software) {
+    gpu.backend.dispose?.();
+    return { declined: `its only WebGPU adapter (${gpu.backend.description ?? 'unknown'}) is a software renderer, slower than the CPU` };
+  }
+  return { backend: gpu.backend, info: { name: 'webgpu', detail: gpu.backend.description ?? 'WebGPU' } };
 }
 
 /** The weights as safetensors bytes with the metadata `netspec predict` reads back (engine/catalog/weights_file.ts). */
@@ -104,11 +137,23 @@ export async function buildReport(ir: ModelIR, weights: NamedArray[], data: Data
   return { classes, samples };
 }
 
+/**
+ * The epoch's event with the time it spent paused taken out: the loop times an epoch from
+ * its first step to its end, pauses included, so samples/s would otherwise fall while paused.
+ */
+export function withoutPause(e: EpochEvent, pausedMs: number): EpochEvent {
+  if (!(pausedMs > 0)) return e;
+  const seconds = Math.max(e.seconds - pausedMs / 1000, 1e-9);
+  return { ...e, seconds, samplesPerSecond: (e.samplesPerSecond * e.seconds) / seconds };
+}
+
 /** Runs one training run per `start`; `stop`, `pause` and `resume` steer it. */
 export class WorkerRun {
   private readonly gate = new PauseGate();
   private stopRequested = false;
   private running = false;
+  /** Milliseconds held at the pause gate since the last epoch ended. */
+  private pausedMs = 0;
 
   constructor(private readonly deps: WorkerDeps) {}
 
@@ -150,12 +195,25 @@ export class WorkerRun {
     }
   }
 
+  private async holdWhilePaused(): Promise<void> {
+    if (!this.gate.paused) return;
+    const t0 = this.deps.now();
+    await this.gate.pass();
+    this.pausedMs += this.deps.now() - t0;
+  }
+
   private async run(msg: StartMessage): Promise<void> {
     const { deps } = this;
     const runId = msg.runId;
     const ir: ModelIR = msg.ir;
     const config: TrainIR = msg.train;
-    const picked = await pickBackend(msg.backend, deps);
+    const choice = msg.backend;
+    const chosen: Picked = deps.pick ? await deps.pick(choice) : choice === 'gpu-hardware' ? await pickHardwareGpu(deps) : await pickBackend(choice, deps);
+    if ('declined' in chosen) {
+      deps.post({ type: 'declined', runId, reason: chosen.declined });
+      return;
+    }
+    const picked = { backend: chosen.backend, info: { ...chosen.info, place: deps.place ?? 'panel' } };
     setBackend(picked.backend);
     deps.post({ type: 'backend', runId, info: picked.info });
     if (picked.info.fallbackReason) deps.post({ type: 'log', level: 'warn', message: `training on the CPU: ${picked.info.fallbackReason}` });
@@ -182,15 +240,21 @@ export class WorkerRun {
       deps.post(earlier.length ? { type: 'step', runId, event: e, earlier } : { type: 'step', runId, event: e });
       earlier = [];
     };
+    // The epochs as posted (paused time taken out), for the final snapshot.
+    const epochs: EpochEvent[] = [];
+    this.pausedMs = 0;
     const outcome = await train(ir, config, data, validation, {
       onStep,
-      onEpoch: async (e, weights) => {
+      onEpoch: async (raw, weights) => {
+        const e = withoutPause(raw, this.pausedMs);
+        this.pausedMs = 0;
+        epochs.push(e);
         deps.post({ type: 'epoch', runId, event: e });
         const bytes = safetensors(await weights(), ir.name, data, e.epoch);
         deps.post({ type: 'weights', runId, epoch: e.epoch, final: false, bytes }, [bytes.buffer as ArrayBuffer]);
       },
       shouldStop: () => this.stopRequested,
-      beforeStep: () => this.gate.pass(),
+      beforeStep: () => this.holdWhilePaused(),
     });
     if (!outcome.ok) {
       deps.post({ type: 'failed', runId, error: outcome.error });
@@ -198,7 +262,7 @@ export class WorkerRun {
     }
     const result = outcome.result;
     const snapshot: RunSnapshot = {
-      runId, model: msg.model, sourceUri: msg.sourceUri, backend: picked.info, steps: [], epochs: result.epochs,
+      runId, model: msg.model, sourceUri: msg.sourceUri, backend: picked.info, steps: [], epochs: epochs.length === result.epochs.length ? epochs : result.epochs,
       status: result.stopped === 'cancelled' ? 'stopped' : 'finished',
     };
     if (result.epochs.length > 0) {

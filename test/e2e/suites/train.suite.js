@@ -2,7 +2,12 @@
 // Model" (the command the ▶ Train code lens runs), and wait for the run to end. The command
 // resolves with the run's outcome, so the suite checks the final metrics, that the weights
 // file beside the model is a valid safetensors file, that the extension's API remembers the
-// run, and that Show Model opens the model view. Plain CommonJS in the extension host.
+// run, and that Show Model opens the model view. With `netspec.backend: auto` the
+// run trains in the extension host's training process on the CPU here (lavapipe and the
+// webview's SwiftShader are software adapters, which `auto` refuses), and the panel receives
+// its points; then `host-webgpu` (lavapipe in the extension host) and `webgpu` (SwiftShader
+// in the panel) train it again, each run is recorded in netspec-runs/, and the time from
+// Train to the first chart point is printed per device. Plain CommonJS in the extension host.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -56,13 +61,27 @@ exports.run = async function run() {
   const lens = lenses.find((x) => x.command && x.command.command === 'netspec.train');
   assert.equal(lens.command.arguments[0].model, 'Iris');
 
-  const started = Date.now();
-  const outcome = await vscode.commands.executeCommand(lens.command.command, ...lens.command.arguments);
-  const seconds = (Date.now() - started) / 1000;
-  assert.ok(outcome, 'Train Model resolved without a run (it refused; see the log)');
+  const trainWith = async (backend) => {
+    await vscode.workspace.getConfiguration('netspec').update('backend', backend, vscode.ConfigurationTarget.Global);
+    const started = Date.now();
+    const o = await vscode.commands.executeCommand(lens.command.command, ...lens.command.arguments);
+    const seconds = (Date.now() - started) / 1000;
+    assert.ok(o, `Train Model (${backend}) resolved without a run (it refused; see the log)`);
+    const b = o.snapshot.backend;
+    console.log(`train: [${backend}] status ${o.snapshot.status}, ${b ? `${b.name} (${b.detail}) in ${b.place ?? 'panel'}` : 'unknown backend'}, ${o.snapshot.epochs.length} epochs in ${seconds.toFixed(1)} s; first chart point ${o.firstPointMs} ms after Train`);
+    if (b && b.why) console.log(`train: [${backend}] why: ${b.why}`);
+    assert.equal(o.snapshot.status, 'finished', `the ${backend} run ended ${o.snapshot.status}: ${JSON.stringify(o.snapshot.error)}`);
+    return o;
+  };
+
+  const outcome = await trainWith('auto');
   const s = outcome.snapshot;
-  console.log(`train: status ${s.status}, backend ${s.backend ? `${s.backend.name} (${s.backend.detail})` : 'unknown'}, ${s.epochs.length} epochs in ${seconds.toFixed(1)} s`);
-  assert.equal(s.status, 'finished', `the run ended ${s.status}: ${JSON.stringify(s.error)}`);
+  // auto refuses software adapters: the extension host's CPU trains, and the panel draws.
+  assert.equal(s.backend.place, 'host', `auto trained in ${s.backend.place}: ${JSON.stringify(s.backend)}`);
+  assert.equal(s.backend.name, 'cpu');
+  assert.match(s.backend.why, /the extension host: .*; the panel \(webview\): .*software renderer/);
+  assert.ok(outcome.panelSteps > 0, 'the panel received no chart points from the extension host');
+  console.log(`train: the panel received ${outcome.panelSteps} step messages from the extension host`);
   assert.ok(s.epochs.length > 0 && s.epochs.length <= 60);
   const last = s.epochs[s.epochs.length - 1].metrics;
   console.log(`train: final metrics ${JSON.stringify(last)}`);
@@ -82,6 +101,23 @@ exports.run = async function run() {
   assert.equal(ext.exports.lastRun().snapshot.runId, s.runId, 'the API remembers the run');
   console.log('netspec-e2e:screenshot trained');
   await new Promise((r) => setTimeout(r, 1500));
+
+  // The same model on Dawn's adapter in the extension host, then on the panel's WebGPU.
+  const lavapipe = await trainWith('host-webgpu');
+  assert.deepEqual([lavapipe.snapshot.backend.name, lavapipe.snapshot.backend.place], ['webgpu', 'host']);
+  const swiftshader = await trainWith('webgpu');
+  assert.deepEqual([swiftshader.snapshot.backend.name, swiftshader.snapshot.backend.place], ['webgpu', 'panel']);
+  await vscode.workspace.getConfiguration('netspec').update('backend', undefined, vscode.ConfigurationTarget.Global);
+  console.log('netspec-e2e:screenshot runs');
+  await new Promise((r) => setTimeout(r, 1500));
+
+  // Every run is recorded beside the model, each in its own folder, none erasing another.
+  const runsDir = path.join(folder, 'netspec-runs', 'Iris');
+  const runs = fs.readdirSync(runsDir).map((d) => JSON.parse(fs.readFileSync(path.join(runsDir, d, 'run.json'), 'utf8')));
+  assert.equal(runs.length, 3, `runs recorded: ${runs.map((r) => r.id).join(', ')}`);
+  assert.ok(runs.every((r) => r.status === 'finished' && r.epochsDone > 0 && r.best), JSON.stringify(runs.map((r) => [r.status, r.epochsDone])));
+  assert.deepEqual(runs.map((r) => `${r.device.name}@${r.device.place}`).sort(), ['cpu@host', 'webgpu@host', 'webgpu@panel']);
+  assert.equal(outcome.runFolder && path.dirname(outcome.runFolder), runsDir);
 
   // Show Model opens the model view, a webview (model_view.suite.js checks it in detail).
   await vscode.window.showTextDocument(doc);

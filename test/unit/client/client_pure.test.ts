@@ -78,9 +78,9 @@ test('toBytes accepts typed arrays, buffers, number arrays and index-keyed objec
 
 test('settings: valid values pass, invalid ones fall back, smoothing is clamped', () => {
   const cfg = (v: Record<string, unknown>) => ({ get: <T>(k: string) => v[k] as T | undefined });
-  assert.deepEqual(readSettings(cfg({})), { backend: 'auto', weightsFolder: '', chartSmoothing: 0.6 });
-  assert.deepEqual(readSettings(cfg({ backend: 'cpu', weightsFolder: ' w ', chartSmoothing: 0.2 })), { backend: 'cpu', weightsFolder: 'w', chartSmoothing: 0.2 });
-  assert.deepEqual(readSettings(cfg({ backend: 'tpu', weightsFolder: 3, chartSmoothing: 5 })), { backend: 'auto', weightsFolder: '', chartSmoothing: 0.99 });
+  assert.deepEqual(readSettings(cfg({})), { backend: 'auto', weightsFolder: '', chartSmoothing: 0.6, runsFolder: '' });
+  assert.deepEqual(readSettings(cfg({ backend: 'cpu', weightsFolder: ' w ', chartSmoothing: 0.2, runsFolder: ' r ' })), { backend: 'cpu', weightsFolder: 'w', chartSmoothing: 0.2, runsFolder: 'r' });
+  assert.deepEqual(readSettings(cfg({ backend: 'tpu', weightsFolder: 3, chartSmoothing: 5, runsFolder: 4 })), { backend: 'auto', weightsFolder: '', chartSmoothing: 0.99, runsFolder: '' });
   assert.equal(readSettings(cfg({ chartSmoothing: -1 })).chartSmoothing, 0);
   assert.equal(readSettings(cfg({ chartSmoothing: NaN })).chartSmoothing, 0.6);
 });

@@ -175,3 +175,57 @@ test('the snapshot keeps at most MAX_STEPS steps, thinning the oldest', () => {
   assert.equal(steps[0].step, 1, 'the first step is kept');
   for (let i = 1; i < steps.length; i++) assert.ok(steps[i].step > steps[i - 1].step, 'steps stay in order');
 });
+
+test('a run in the extension host: the panel watches, its buttons steer the child, relayed steps are counted', async () => {
+  const { session, webview, channel } = harness();
+  const commands: string[] = [];
+  channel.watch(session, { type: 'watch', runId: 'run1', model: 'Iris', sourceUri: START.sourceUri, epochs: 3, smoothing: 0.6 }, { control: (c) => commands.push(c) });
+  webview.send({ type: 'ready' });
+  channel.relay({ type: 'step', runId: 'run1', event: { kind: 'step', epoch: 1, step: 1, stepsPerEpoch: 4, loss: 1, samplesPerSecond: 1 } });
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(channel.relayedSteps, 1);
+  webview.send({ type: 'request-pause' });
+  webview.send({ type: 'request-resume' });
+  webview.send({ type: 'request-stop' });
+  assert.deepEqual(commands, ['pause', 'resume', 'stop']);
+  assert.deepEqual(webview.posted.map((m) => m.type), ['watch', 'relay', 'pause', 'resume', 'stop']);
+  // A panel that reloads picks the host run up where it is instead of ending it.
+  webview.send({ type: 'ready' });
+  assert.equal(channel.current, session);
+  const again = webview.posted.at(-1);
+  assert.ok(again?.type === 'watch' && again.snapshot?.runId === 'run1');
+});
+
+test('declined, train-again and runs requests go to their hooks', async () => {
+  const seen: string[] = [];
+  const webview = new FakeWebview();
+  const runs = {
+    list: async () => [{ id: 'r1' } as never],
+    curves: async (_c: unknown, ids: string[]) => ids.map((id) => ({ id, name: id, epochs: [] })),
+    rename: async () => (seen.push('rename'), true),
+    remove: async () => (seen.push('remove'), false),
+    exportRun: async (_c: unknown, id: string) => void seen.push(`export ${id}`),
+  };
+  const last = { runId: 'old', model: 'Iris', sourceUri: 'file:///ws/iris.netspec', backend: null, steps: [], epochs: [], status: 'finished' as const };
+  const channel = new PanelChannel(webview, { log: () => undefined, runs, trainAgain: (ctx) => seen.push(`again ${ctx.model}`) }, last);
+  webview.send({ type: 'ready' });
+  await new Promise((r) => setTimeout(r, 0));
+  assert.ok(webview.posted.some((m) => m.type === 'runs' && m.runs.length === 1), 'the runs list on load');
+  webview.send({ type: 'request-curves', ids: ['r1', 'r2'] });
+  webview.send({ type: 'request-rename-run', id: 'r1' });
+  webview.send({ type: 'request-delete-run', id: 'r1' });
+  webview.send({ type: 'request-train-again', runId: 'old' });
+  webview.send({ type: 'request-export-run', id: 'r1' });
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(seen.sort(), ['again Iris', 'export r1', 'remove', 'rename']);
+  const curves = webview.posted.find((m) => m.type === 'run-curves');
+  assert.ok(curves?.type === 'run-curves' && curves.curves.length === 2);
+  assert.equal(webview.posted.filter((m) => m.type === 'runs').length, 2, 'a rename lists the runs again; a refused delete does not');
+
+  const { session, webview: w2, channel: c2 } = harness();
+  const routed: string[] = [];
+  c2.start(session, START, { fromPanel: (m) => routed.push(m.type) });
+  w2.send({ type: 'ready' });
+  w2.send({ type: 'declined', runId: 'run1', reason: 'software adapter' });
+  assert.deepEqual(routed, ['declined']);
+});

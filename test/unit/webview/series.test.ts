@@ -71,3 +71,26 @@ test('metricPairs pairs each train metric with its validation twin and skips the
     { name: 'mae', val: null },
   ]);
 });
+
+test('measuredEta waits for enough steps and time, then extrapolates the measured pace', async () => {
+  const { measuredEta, ETA_MIN_STEPS, ETA_MIN_MS } = await import('../../../webview/src/series');
+  assert.equal(measuredEta(60_000, ETA_MIN_STEPS - 1, 100), null, 'too few steps');
+  assert.equal(measuredEta(ETA_MIN_MS - 1, 1000, 100), null, 'too short');
+  assert.equal(measuredEta(10_000, 50, 100), 20);
+});
+
+test('integer axes tick at 1, 2, 5, 10... only', async () => {
+  const { integerIncrements } = await import('../../../webview/src/series');
+  const incrs = integerIncrements();
+  assert.deepEqual(incrs.slice(0, 6), [1, 2, 5, 10, 20, 50]);
+  assert.ok(incrs.every((v) => Number.isInteger(v)));
+});
+
+test('partialEpoch: the epoch in progress as a fractional point with its mean loss so far', async () => {
+  const { partialEpoch } = await import('../../../webview/src/series');
+  const pts = [{ step: 1, loss: 9 }, { step: 4, loss: 9 }, { step: 5, loss: 2 }, { step: 6, loss: 4 }];
+  assert.deepEqual(partialEpoch(pts, 4, 2, 2, 1), { x: 1.5, loss: 3 });
+  assert.equal(partialEpoch(pts, 4, 2, 4, 1), null, 'a finished epoch has its own event');
+  assert.equal(partialEpoch(pts, 4, 1, 4, 1), null);
+  assert.deepEqual(partialEpoch(pts.slice(0, 1), 4, 1, 1, 0), { x: 0.25, loss: 9 }, 'the first epoch is not a blank box');
+});

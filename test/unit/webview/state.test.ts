@@ -104,3 +104,49 @@ test('a step message carries the losses of the steps not posted before it, in or
   assert.deepEqual(s.snapshot!.steps, [{ step: 1, loss: 2 }, { step: 2, loss: 1 }, { step: 3, loss: 0.9 }, { step: 4, loss: 0.8 }, { step: 5, loss: 0.5 }]);
   assert.equal(s.lastStep?.step, 1);
 });
+
+test('watch starts drawing a run trained elsewhere; relayed messages build it as the worker\'s would', () => {
+  const watch: ToPanel = { type: 'watch', runId: 'h1', model: 'Iris', sourceUri: 'file:///iris.netspec', epochs: 3, smoothing: 0.5 };
+  const relay = (event: FromPanel): ToPanel => ({ type: 'relay', event });
+  const s = run([watch, relay({ type: 'backend', runId: 'h1', info: { name: 'cpu', detail: 'CPU (WebAssembly SIMD, 2 threads)', place: 'host' } }), relay(step('h1', 1, 1, 2)), relay(epoch('h1', 1, 1.2))]);
+  assert.equal(s.snapshot?.runId, 'h1');
+  assert.equal(s.snapshot?.backend?.place, 'host');
+  assert.equal(s.snapshot?.epochs.length, 1);
+  assert.equal(s.totalEpochs, 3);
+  assert.equal(s.smoothing, 0.5);
+  // A panel that reloads mid-run gets the run so far with the watch.
+  const again = run([{ ...watch, snapshot: s.snapshot! } as ToPanel]);
+  assert.equal(again.snapshot?.epochs.length, 1);
+  assert.equal(again.snapshot?.status, 'running');
+});
+
+test('the ETA appears only once the pace is measured, and paused time does not count', async () => {
+  const { etaOf, partialEpochOf } = await import('../../../webview/src/state');
+  const { ETA_MIN_STEPS } = await import('../../../webview/src/series');
+  let s = reduce(initialState(), { ...(start('e') as ToPanel & { type: 'start' }), train: { epochs: 100 } as TrainIR }, 0);
+  const at = (msg: ToPanel | FromPanel, t: number) => (s = reduce(s, msg, t));
+  // 10 s of loading and compiling before the first step must not enter the pace.
+  at(step('e', 1, 1, 1), 10_000);
+  assert.equal(etaOf(s, 10_000), null);
+  assert.deepEqual(partialEpochOf(s), { x: 0.25, loss: 1 });
+  at({ type: 'pause' }, 10_500);
+  at({ type: 'resume' }, 60_500);
+  // ETA_MIN_STEPS more steps (4 per epoch) in 5 s of running time.
+  for (let i = 1; i <= ETA_MIN_STEPS; i++) at(step('e', 1 + Math.floor(i / 4), 1 + (i % 4), 1), 60_500 + 4_500 * (i / ETA_MIN_STEPS));
+  const done = 1 + ETA_MIN_STEPS;
+  const eta = etaOf(s, 65_000)!;
+  assert.ok(Math.abs(eta - (5 * (400 - done)) / ETA_MIN_STEPS) < 1e-6, `eta ${eta}`);
+});
+
+test('the header facts: the settings line, elapsed time frozen at the end, final metrics once ended', async () => {
+  const { elapsedOf, finalMetricsLine } = await import('../../../webview/src/state');
+  const train = { epochs: 3, batchSize: 16, seed: 1, optimizer: { name: 'adam', args: { lr: 0.02 } } } as unknown as TrainIR;
+  let s = reduce(initialState(), { ...(start('f') as ToPanel & { type: 'start' }), train }, 1000);
+  assert.equal(s.settingsLine, 'adam lr=0.02 · batch 16 · 3 epochs · seed 1');
+  s = reduce(s, epoch('f', 1, 0.5), 2000);
+  assert.equal(elapsedOf(s, 4000), 3);
+  assert.equal(finalMetricsLine(s), '', 'nothing final while it runs');
+  s = reduce(s, { type: 'finished', runId: 'f', stopped: 'completed', snapshot: { ...s.snapshot!, status: 'finished' } }, 5000);
+  assert.equal(elapsedOf(s, 60_000), 4, 'frozen at the end');
+  assert.equal(finalMetricsLine(s), 'val_loss 0.6 · loss 0.5 · accuracy 0.5');
+});

@@ -156,3 +156,21 @@ test('missing data and a second start become failed messages, not exceptions', a
   assert.ok(h.posted.some((p) => p.msg.type === 'failed' && p.msg.error.code === 'busy'));
   await first;
 });
+
+test('withoutPause takes the paused time out of an epoch\'s seconds and samples/s', async () => {
+  const { withoutPause } = await import('../../../webview/src/worker_run');
+  const e = { kind: 'epoch' as const, epoch: 1, metrics: { loss: 1 }, samplesPerSecond: 100, seconds: 10, best: true, lr: 0.1 };
+  assert.equal(withoutPause(e, 0), e);
+  const adjusted = withoutPause(e, 8000);
+  assert.equal(adjusted.seconds, 2);
+  assert.equal(adjusted.samplesPerSecond, 500);
+});
+
+test('gpu-hardware in the panel: a software adapter declines the run, nothing trains', async () => {
+  const { posted, run, deps } = harness();
+  deps.webgpu = async () => ({ ok: true, backend: { name: 'webgpu', description: 'google / swiftshader', software: true } as never });
+  await run.start({ ...start(2), backend: 'gpu-hardware' });
+  const msgs = posted.map((p) => p.msg);
+  assert.equal(msgs.length, 1);
+  assert.ok(msgs[0].type === 'declined' && /google \/ swiftshader\) is a software renderer/.test(msgs[0].reason));
+});

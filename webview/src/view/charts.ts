@@ -6,7 +6,7 @@
 
 import uPlot from 'uplot';
 import type { EpochEvent } from '../../../engine/src/train/types';
-import { ema, metricPairs } from '../series';
+import { ema, integerIncrements, metricPairs } from '../series';
 import type { StepPoint } from '../series';
 import { chartColors } from './styles';
 
@@ -23,6 +23,8 @@ class LineChart {
   readonly root: HTMLElement;
   private plot: uPlot | null = null;
   private data: uPlot.AlignedData = [[]];
+  /** A log10 y axis (loss charts, on the user's request); values ≤ 0 become gaps there. */
+  log = false;
 
   constructor(
     parent: HTMLElement,
@@ -53,8 +55,9 @@ class LineChart {
     const opts: uPlot.Options = {
       width: this.width(),
       height: HEIGHT,
-      scales: { x: { time: false } },
-      axes: [{ ...axis, label: this.xLabel }, { ...axis, size: 56 }],
+      scales: { x: { time: false }, ...(this.log ? { y: { distr: 3 } } : {}) },
+      // Steps and epochs are whole numbers: their ticks never fall between two.
+      axes: [{ ...axis, label: this.xLabel, incrs: integerIncrements() }, { ...axis, size: 56 }],
       series: [{ label: this.xLabel }, ...this.series.map((s) => ({ label: s.label, stroke: c[s.color], width: s.width ?? 2, spanGaps: true }))],
       legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false } },
@@ -64,7 +67,7 @@ class LineChart {
 
   /** Replaces the chart's data: x values and one array per series (null for a gap). */
   setData(x: number[], ys: (number | null)[][]): void {
-    this.data = [x, ...ys];
+    this.data = [x, ...(this.log ? ys.map((y) => y.map((v) => (v !== null && v > 0 ? v : null))) : ys)];
     this.plot?.setData(this.data);
     this.root.dataset.points = String(x.length);
   }
@@ -122,10 +125,18 @@ export class Charts {
     );
   }
 
-  /** Redraws the epoch charts; a chart appears for each metric the first time it is reported. */
-  setEpochs(epochs: readonly EpochEvent[]): void {
+  /**
+   * Redraws the epoch charts; a chart appears for each metric the first time it is reported.
+   * `partial`, the epoch in progress (state.ts partialEpochOf), adds its training loss so far
+   * at its fractional x to the loss chart.
+   */
+  setEpochs(epochs: readonly EpochEvent[], partial: { x: number; loss: number } | null = null): void {
     const x = epochs.map((e) => e.epoch);
-    this.epochChart.setData(x, [epochs.map((e) => finiteOrNull(e.metrics.loss)), epochs.map((e) => finiteOrNull(e.metrics.val_loss))]);
+    const train = epochs.map((e) => finiteOrNull(e.metrics.loss));
+    const val = epochs.map((e) => finiteOrNull(e.metrics.val_loss));
+    if (partial) this.epochChart.setData([...x, partial.x], [[...train, partial.loss], [...val, null]]);
+    else this.epochChart.setData(x, [train, val]);
+    this.epochChart.root.dataset.partial = partial ? String(partial.x) : '';
     const names = new Set<string>();
     for (const e of epochs) for (const k of Object.keys(e.metrics)) names.add(k);
     for (const pair of metricPairs(names)) {
@@ -152,6 +163,16 @@ export class Charts {
     this.metricCharts.clear();
     this.stepChart.setData([], [[], []]);
     this.epochChart.setData([], [[], []]);
+  }
+
+  /** A log scale on the loss charts (step and epoch), or back to linear; redrawn at the next update. */
+  setLogScale(on: boolean): void {
+    for (const c of [this.stepChart, this.epochChart]) {
+      if (c.log === on) continue;
+      c.log = on;
+      c.rebuild();
+      c.root.dataset.log = String(on);
+    }
   }
 
   /** Recreates every chart with the current theme's colours. */

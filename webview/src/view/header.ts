@@ -4,16 +4,27 @@
 // with weights, and an error box. Built once, then updated
 // in place from the panel state so focus stays on a button while a run goes on.
 
-import type { FromPanel, RunSnapshot } from '../../protocol';
+import type { BackendInfo, FromPanel, RunSnapshot } from '../../protocol';
 import type { PanelState } from '../state';
-import { stepsDone } from '../state';
-import { etaSeconds, formatDuration, formatRate, progressFraction } from '../series';
+import { elapsedOf, etaOf, finalMetricsLine, stepsDone } from '../state';
+import { formatDuration, formatRate, progressFraction } from '../series';
 
 export interface HeaderActions {
   stop(): void;
   togglePause(): void;
   /** The Export button: asks the extension to export the run's model and weights. */
   exportRun(): void;
+  /** The Change… button beside the device: asks the extension to pick another `netspec.backend`. */
+  switchBackend(): void;
+  /** Train again: the same model, its train block as it is now. */
+  trainAgain(): void;
+}
+
+/** The device line: what trains, and where when the message says (older snapshots do not). */
+export function backendText(b: BackendInfo): string {
+  const where = b.place === 'host' ? ' · in the extension host' : b.place === 'panel' ? ' · in the panel' : '';
+  if (b.name === 'webgpu') return `WebGPU · ${b.detail}${where}`;
+  return b.fallbackReason && b.place !== 'host' ? `CPU · WebGPU not used: ${b.fallbackReason}${where}` : `${b.detail}${where}`;
 }
 
 /**
@@ -36,13 +47,18 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string): 
 export class Header {
   private readonly title = el('h1');
   private readonly status = el('span', 'ns-status');
-  private readonly backend = el('div', 'ns-backend ns-muted');
+  private readonly backend = el('span', 'ns-backend ns-muted');
+  private readonly why = el('div', 'ns-backend-why ns-muted');
+  private readonly switchButton = el('button', 'ns-link');
   private readonly bar = el('progress');
   private readonly progressText = el('span', 'ns-progress-text');
   private readonly pause = el('button', 'ns-secondary');
   private readonly stop = el('button');
   private readonly exportButton = el('button', 'ns-secondary');
   private readonly error = el('div', 'ns-error');
+  private readonly facts = el('div', 'ns-facts ns-muted');
+  private readonly final = el('div', 'ns-final');
+  private readonly againButton = el('button', 'ns-secondary');
 
   constructor(parent: HTMLElement, actions: HeaderActions) {
     const top = el('header', 'ns-header');
@@ -66,13 +82,27 @@ export class Header {
     this.exportButton.setAttribute('aria-label', 'Export the trained model to another framework');
     this.exportButton.hidden = true;
     this.exportButton.addEventListener('click', () => actions.exportRun());
+    this.switchButton.type = 'button';
+    this.switchButton.dataset.action = 'switch-backend';
+    this.switchButton.textContent = 'Change…';
+    this.switchButton.title = 'Choose where models train (the netspec.backend setting)';
+    this.switchButton.addEventListener('click', () => actions.switchBackend());
+    const device = el('div', 'ns-device');
+    device.append(this.backend, this.switchButton);
+    this.againButton.type = 'button';
+    this.againButton.dataset.action = 'train-again';
+    this.againButton.textContent = 'Train again';
+    this.againButton.setAttribute('aria-label', 'Train this model again (a new run; this one stays in the runs list)');
+    this.againButton.hidden = true;
+    this.againButton.addEventListener('click', () => actions.trainAgain());
     const buttons = el('div', 'ns-buttons');
-    buttons.append(this.pause, this.stop, this.exportButton);
+    buttons.append(this.pause, this.stop, this.againButton, this.exportButton);
     const row = el('div', 'ns-progress-row');
     row.append(this.bar, this.progressText, buttons);
     this.error.setAttribute('role', 'alert');
     this.error.hidden = true;
-    parent.append(top, this.backend, row, this.error);
+    this.final.setAttribute('aria-label', 'final metrics');
+    parent.append(top, device, this.why, this.facts, row, this.final, this.error);
   }
 
   update(state: PanelState, now: number): void {
@@ -81,7 +111,11 @@ export class Header {
     this.status.textContent = s ? s.status : 'idle';
     this.status.dataset.status = s?.status ?? 'idle';
     const b = s?.backend;
-    this.backend.textContent = !s ? 'Run “Train” on a train block to start.' : !b ? 'Starting…' : b.name === 'webgpu' ? `WebGPU · ${b.detail}` : `CPU${b.fallbackReason ? ` · WebGPU not used: ${b.fallbackReason}` : ''}`;
+    this.backend.textContent = !s ? 'Run “Train” on a train block to start.' : !b ? 'Starting…' : backendText(b);
+    this.backend.dataset.place = b?.place ?? '';
+    this.why.textContent = b?.why ?? '';
+    this.why.hidden = !b?.why;
+    this.switchButton.hidden = !b;
     this.backend.dataset.backend = b?.name ?? '';
     this.backend.dataset.fallback = String(!!b?.fallbackReason);
 
@@ -93,7 +127,8 @@ export class Header {
       const epoch = e?.epoch ?? s.epochs.length;
       parts.push(`epoch ${epoch}/${state.totalEpochs}`);
       if (e && s.status !== 'finished') parts.push(`step ${e.step}/${e.stepsPerEpoch}`);
-      if (s.status === 'running' && state.startedAt !== null) parts.push(`ETA ${formatDuration(etaSeconds(now - state.startedAt, done, total))}`);
+      const eta = etaOf(state, now);
+      if (eta !== null) parts.push(`ETA ${formatDuration(eta)}`);
       const rate = s.epochs.at(-1)?.samplesPerSecond ?? e?.samplesPerSecond;
       if (rate !== undefined) parts.push(`${formatRate(rate)} samples/s`);
     }
@@ -108,6 +143,20 @@ export class Header {
     this.pause.setAttribute('aria-label', paused ? 'Resume training' : 'Pause training between steps');
     this.pause.setAttribute('aria-pressed', String(paused));
     this.exportButton.hidden = exportRequest(s) === null;
+    this.againButton.hidden = !s || live || s.sourceUri === '';
+
+    // The run's settings, the learning rate of its last epoch, and how long it has run.
+    const facts: string[] = [];
+    if (state.settingsLine) facts.push(state.settingsLine);
+    const lr = s?.epochs.at(-1)?.lr;
+    if (typeof lr === 'number' && Number.isFinite(lr)) facts.push(`current lr ${Number(lr.toPrecision(3))}`);
+    const elapsed = elapsedOf(state, now);
+    if (elapsed !== null) facts.push(`elapsed ${formatDuration(elapsed)}`);
+    this.facts.textContent = facts.join(' · ');
+    this.facts.hidden = facts.length === 0;
+    const final = finalMetricsLine(state);
+    this.final.textContent = final ? `Final: ${final}` : '';
+    this.final.hidden = !final;
 
     const err = s?.status === 'failed' ? s.error : undefined;
     this.error.hidden = !err;

@@ -119,13 +119,23 @@ function samplesView(samples: SamplePrediction[]): HTMLElement {
   return table;
 }
 
+/** A table in a box that scrolls sideways, so a wide matrix stays inside a narrow panel. */
+function scrollBox(table: HTMLElement): HTMLElement {
+  const box = el('div', undefined, 'ns-table-box');
+  box.tabIndex = 0;
+  box.setAttribute('role', 'region');
+  box.setAttribute('aria-label', table.querySelector('caption')?.textContent ?? 'table');
+  box.appendChild(table);
+  return box;
+}
+
 /** Replaces `parent`'s content with the report (nothing when there is none). */
 export function renderReport(parent: HTMLElement, classes: ClassReport[] | undefined, samples: SamplePrediction[] | undefined): void {
   parent.replaceChildren();
   for (const r of classes ?? []) {
     parent.appendChild(el('h2', classes!.length > 1 ? `Classes of ${r.output}` : 'Classes'));
-    parent.appendChild(confusionTable(r));
-    parent.appendChild(scoresTable(r));
+    parent.appendChild(scrollBox(confusionTable(r)));
+    parent.appendChild(scrollBox(scoresTable(r)));
   }
   if (samples && samples.length > 0) {
     parent.appendChild(el('h2', 'Sample predictions'));

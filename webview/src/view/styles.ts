@@ -31,7 +31,16 @@ button {
 }
 button:hover:not(:disabled) { background: var(--vscode-button-hoverBackground, #1177bb); }
 button.ns-secondary { color: var(--vscode-button-secondaryForeground, #fff); background: var(--vscode-button-secondaryBackground, #5f6a79); }
-button:disabled { opacity: 0.5; cursor: default; }
+button:disabled { opacity: 0.4; cursor: not-allowed; filter: grayscale(1);
+  color: var(--vscode-disabledForeground, #888); background: var(--vscode-button-secondaryBackground, #5f6a79); }
+.ns-device { display: flex; flex-wrap: wrap; align-items: baseline; gap: 2px 8px; }
+button.ns-link { padding: 0 2px; background: none; border: none; color: var(--vscode-textLink-foreground, #3794ff); }
+button.ns-link:hover:not(:disabled) { background: none; text-decoration: underline; }
+.ns-backend-why { font-size: 0.9em; }
+.ns-facts { margin-top: 2px; }
+.ns-chart-tools { display: flex; flex-wrap: wrap; gap: 4px 16px; align-items: center; margin: 6px 0; }
+.ns-chart-tools input[type="range"] { vertical-align: middle; width: 120px; }
+.ns-final { font-weight: 600; margin: 4px 0; }
 button:focus-visible, [tabindex]:focus-visible { outline: 1px solid var(--vscode-focusBorder, #0090f1); outline-offset: 2px; }
 .ns-error { padding: 8px 10px; margin: 10px 0; white-space: pre-wrap;
   border: 1px solid var(--vscode-inputValidation-errorBorder, #be1100);
@@ -40,6 +49,12 @@ button:focus-visible, [tabindex]:focus-visible { outline: 1px solid var(--vscode
 .ns-chart { min-width: 0; }
 .ns-chart h3 { font-size: 0.95em; margin: 4px 0; font-weight: 600; }
 .uplot, .uplot .u-legend { font-family: inherit; color: inherit; }
+.ns-table-box { max-width: 100%; overflow-x: auto; }
+.ns-runs table { border-collapse: collapse; margin: 4px 0 12px; }
+.ns-runs th, .ns-runs td { padding: 3px 8px; text-align: left; border: 1px solid var(--vscode-editorWidget-border, #c8c8c8); white-space: nowrap; }
+.ns-run-actions button + button { margin-left: 4px; }
+.ns-run-actions button { padding: 1px 8px; }
+.ns-compare label { display: block; margin: 6px 0; }
 .ns-report table { border-collapse: collapse; margin: 4px 0 12px; }
 .ns-report th, .ns-report td { padding: 3px 8px; text-align: right; border: 1px solid var(--vscode-editorWidget-border, #c8c8c8); }
 .ns-report th { font-weight: 600; }
