@@ -7,7 +7,11 @@ import * as o from '../ops/math';
 import type { Tensor } from '../tensor';
 import type { OpName } from '../backend';
 import { OPS } from '../primitives/index';
-import { isPrimitive, Tape, withTape } from './tape';
+import { apply, isPrimitive, Tape, withTape } from './tape';
+import type { GradKit } from '../primitives/spec';
+
+/** The ops the op table's gradient rules are written in. */
+const KIT: GradKit = { apply, o };
 import type { TapeNode } from './tape';
 
 export interface ValueAndGrads {
@@ -33,7 +37,7 @@ function gradients(node: TapeNode, dy: Tensor, needs: readonly boolean[]): reado
 }
 
 function primitiveGradients<K extends OpName>(node: TapeNode<K>, dy: Tensor, needs: readonly boolean[]): readonly (Tensor | null)[] {
-  return OPS[node.op].grad?.(node, dy, needs) ?? [];
+  return OPS[node.op].grad?.(node, dy, needs, KIT) ?? [];
 }
 
 function backward(tape: Tape, value: Tensor, wrt: readonly Tensor[]): Tensor[] {

@@ -3,12 +3,10 @@
 // gradient of each op.
 
 import type { BinaryFn, DType } from '../backend';
-import { apply } from '../autograd/tape';
 import type { TapeNode } from '../autograd/tape';
-import * as o from '../ops/math';
 import type { Tensor } from '../tensor';
 import { broadcastShapes } from './geometry';
-import type { OpTable } from './spec';
+import type { GradKit, OpTable } from './spec';
 import { GRAD_FROM_OUTPUT } from './unary_fns';
 import type { UnaryFn } from './unary_fns';
 import { firstDType } from './spec';
@@ -35,7 +33,7 @@ export interface ElementwiseAttrs {
 
 const same = (inputs: readonly (readonly number[])[]): number[] => [...inputs[0]];
 
-function binaryGrad(node: TapeNode<'binary'>, dy: Tensor, needs: readonly boolean[]): (Tensor | null)[] {
+function binaryGrad(node: TapeNode<'binary'>, dy: Tensor, needs: readonly boolean[], { o }: GradKit): (Tensor | null)[] {
   const [a, b] = node.inputs;
   const y = node.output;
   const to = (g: Tensor, t: Tensor) => o.sumTo(g, t.shape);
@@ -55,7 +53,7 @@ export const ELEMENTWISE_OPS: OpTable<keyof ElementwiseAttrs> = {
   unary: {
     shape: same,
     dtype: firstDType,
-    grad: (node, dy) => {
+    grad: (node, dy, _needs, { apply }) => {
       const x = GRAD_FROM_OUTPUT.has(node.attrs.fn) ? node.output : node.inputs[0];
       return [apply('unary_grad', [x, node.output, dy], node.attrs)];
     },
@@ -72,7 +70,7 @@ export const ELEMENTWISE_OPS: OpTable<keyof ElementwiseAttrs> = {
       return out;
     },
     dtype: firstDType,
-    grad: (node, dy) => {
+    grad: (node, dy, _needs, { o }) => {
       const [x] = node.inputs;
       const { fn, axes } = node.attrs;
       const keptShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
@@ -88,11 +86,11 @@ export const ELEMENTWISE_OPS: OpTable<keyof ElementwiseAttrs> = {
       return [o.mul(g, o.div(mask, ties))];
     },
   },
-  broadcast: { shape: (_inputs, { shape }) => [...shape], dtype: firstDType, grad: (node, dy) => [o.sumTo(dy, node.inputs[0].shape)] },
+  broadcast: { shape: (_inputs, { shape }) => [...shape], dtype: firstDType, grad: (node, dy, _needs, { o }) => [o.sumTo(dy, node.inputs[0].shape)] },
   softmax: {
     shape: same,
     dtype: firstDType,
-    grad: (node, dy) => {
+    grad: (node, dy, _needs, { o }) => {
       const y = node.output;
       if (node.attrs.log) return [o.sub(dy, o.mul(o.exp(y), o.sum(dy, -1, true)))];
       return [o.mul(y, o.sub(dy, o.sum(o.mul(dy, y), -1, true)))];

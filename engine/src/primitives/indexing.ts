@@ -1,9 +1,7 @@
 // Ops that move elements without arithmetic on them: gather and its adjoint, one-hot,
 // dropout masks, transpose, concat, slice and its adjoint.
 
-import { apply } from '../autograd/tape';
-import * as o from '../ops/math';
-import type { OpTable } from './spec';
+import type { GradKit, OpTable } from './spec';
 import { firstDType } from './spec';
 
 export interface IndexingAttrs {
@@ -31,7 +29,7 @@ export const INDEXING_OPS: OpTable<keyof IndexingAttrs> = {
   gather: {
     shape: ([table, indices]) => [...indices, table[1]],
     dtype: firstDType,
-    grad: (node, dy, needs) => [needs[0] ? apply('scatter_add', [node.inputs[1], dy], { rows: node.inputs[0].shape[0] }) : null, null],
+    grad: (node, dy, needs, { apply }) => [needs[0] ? apply('scatter_add', [node.inputs[1], dy], { rows: node.inputs[0].shape[0] }) : null, null],
   },
   scatter_add: { shape: ([, dy], { rows }) => [rows, dy[dy.length - 1]], dtype: (inputs) => inputs[1], grad: null },
   one_hot: { shape: ([x], { depth }) => [...x, depth], dtype: () => 'float32', grad: null },
@@ -39,7 +37,7 @@ export const INDEXING_OPS: OpTable<keyof IndexingAttrs> = {
   transpose: {
     shape: ([x], { perm }) => perm.map((p) => x[p]),
     dtype: firstDType,
-    grad: (node, dy) => {
+    grad: (node, dy, _needs, { o }) => {
       const { perm } = node.attrs;
       const inverse = new Array<number>(perm.length);
       perm.forEach((p, i) => (inverse[p] = i));
@@ -53,7 +51,7 @@ export const INDEXING_OPS: OpTable<keyof IndexingAttrs> = {
       return out;
     },
     dtype: firstDType,
-    grad: (node, dy, needs) => {
+    grad: (node, dy, needs, { o }) => {
       const { axis } = node.attrs;
       let offset = 0;
       return node.inputs.map((t, j) => {
@@ -66,7 +64,7 @@ export const INDEXING_OPS: OpTable<keyof IndexingAttrs> = {
   slice: {
     shape: (_inputs, { size }) => [...size],
     dtype: firstDType,
-    grad: (node, dy) => [apply('slice_grad', [dy], { begin: node.attrs.begin, shape: [...node.inputs[0].shape] })],
+    grad: (node, dy, _needs, { apply }) => [apply('slice_grad', [dy], { begin: node.attrs.begin, shape: [...node.inputs[0].shape] })],
   },
   slice_grad: { shape: (_inputs, { shape }) => [...shape], dtype: firstDType, grad: null },
 };

@@ -1,11 +1,9 @@
 // The matrix product: attributes, shape, and the gradient of both operands and the fused bias.
 
-import { apply } from '../autograd/tape';
 import type { TapeNode } from '../autograd/tape';
-import * as o from '../ops/math';
 import type { Tensor } from '../tensor';
 import { matmulDims } from './geometry';
-import type { OpTable } from './spec';
+import type { GradKit, OpTable } from './spec';
 import { firstDType } from './spec';
 
 export interface LinearAttrs {
@@ -18,11 +16,11 @@ export interface LinearAttrs {
 }
 
 /** Sums g over leading batch axes it has beyond `shape` (a matrix operand shared by a batch). */
-function unbatch(g: Tensor, shape: readonly number[]): Tensor {
+function unbatch(o: GradKit['o'], g: Tensor, shape: readonly number[]): Tensor {
   return g.rank === shape.length ? g : o.sum(g, g.shape.slice(0, g.rank - shape.length).map((_d, i) => i));
 }
 
-function matmulGrad(node: TapeNode<'matmul'>, dy: Tensor, needs: readonly boolean[]): (Tensor | null)[] {
+function matmulGrad(node: TapeNode<'matmul'>, dy: Tensor, needs: readonly boolean[], { apply, o }: GradKit): (Tensor | null)[] {
   const [a, b, bias] = node.inputs;
   const { transA, transB, activation } = node.attrs;
   const y = node.output;
@@ -42,7 +40,7 @@ function matmulGrad(node: TapeNode<'matmul'>, dy: Tensor, needs: readonly boolea
     if (needs[0]) da = o.matmul(b, g, { transA: true, transB: true });
     if (needs[1]) db = o.matmul(g, a, { transA: true, transB: true });
   }
-  const grads: (Tensor | null)[] = [da && unbatch(da, a.shape), db && unbatch(db, b.shape)];
+  const grads: (Tensor | null)[] = [da && unbatch(o, da, a.shape), db && unbatch(o, db, b.shape)];
   if (bias) grads.push(needs[2] ? o.sumTo(g, bias.shape) : null);
   return grads;
 }

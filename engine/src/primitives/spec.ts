@@ -2,8 +2,19 @@
 // gradient rule reads its own attributes without a cast. A backend adds only kernels.
 
 import type { DType, OpAttrs, OpName } from '../backend';
-import type { TapeNode } from '../autograd/tape';
+import type { apply, TapeNode } from '../autograd/tape';
+import type * as math from '../ops/math';
 import type { Tensor } from '../tensor';
+
+/**
+ * What a gradient rule is written in: the tape's `apply` (one primitive) and the engine's
+ * ops. The backward pass hands them over, so the table imports them as types only: the tape
+ * reads the table's shape rules, and an import back would close a cycle.
+ */
+export interface GradKit {
+  apply: typeof apply;
+  o: typeof math;
+}
 
 /**
  * Given a recorded node, the gradient of its output and which inputs need a gradient
@@ -12,7 +23,7 @@ import type { Tensor } from '../tensor';
  * data is never computed). Rules are written in the engine's own ops, so they run on
  * whichever backend is active.
  */
-export type GradRule<K extends OpName> = (node: TapeNode<K>, dy: Tensor, needs: readonly boolean[]) => (Tensor | null)[];
+export type GradRule<K extends OpName> = (node: TapeNode<K>, dy: Tensor, needs: readonly boolean[], kit: GradKit) => (Tensor | null)[];
 
 export interface OpSpec<K extends OpName> {
   /** The output shape; the engine allocates the output from it before the kernel runs. */

@@ -1,9 +1,8 @@
 // Sliding windows over NHWC images: convolution and pooling with their gradients.
 // Attributes, shapes and gradient rules; the window arithmetic is geometry.ts's.
 
-import { apply } from '../autograd/tape';
 import { window2d } from './geometry';
-import type { OpTable } from './spec';
+import type { GradKit, OpTable } from './spec';
 import { firstDType } from './spec';
 
 export type PoolFn = 'max' | 'avg';
@@ -32,7 +31,7 @@ export const WINDOW_OPS: OpTable<keyof WindowAttrs> = {
   conv2d: {
     shape: ([x, w], { stride, padding }) => [...windowed(x, w[0], w[1], stride, padding), w[3]],
     dtype: firstDType,
-    grad: (node, dy, needs) => {
+    grad: (node, dy, needs, { apply }) => {
       const [x, w] = node.inputs;
       const { stride, padding } = node.attrs;
       return [
@@ -46,7 +45,7 @@ export const WINDOW_OPS: OpTable<keyof WindowAttrs> = {
   pool2d: {
     shape: ([x], { pool, stride, padding }) => [...windowed(x, pool[0], pool[1], stride, padding), x[3]],
     dtype: firstDType,
-    grad: (node, dy) => [apply('pool2d_grad', [node.inputs[0], node.output, dy], node.attrs)],
+    grad: (node, dy, _needs, { apply }) => [apply('pool2d_grad', [node.inputs[0], node.output, dy], node.attrs)],
   },
   pool2d_grad: { shape: ([x]) => [...x], dtype: firstDType, grad: null },
 };
