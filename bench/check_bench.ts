@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as sourceHover from '../server/src/ide/hover';
 import * as sourceCheck from '../server/src/sema/check';
-import * as sourceIncremental from '../server/src/sema/incremental';
+import * as sourceIncremental from '../server/src/sema/incremental/incremental';
 import { generateFile, lastOffset } from './generate';
 import { rssMb, startServer, type LspSession } from './lsp_session';
 import { median, percentile, printTable, timeAsync, timeSync, type Row } from './stats';

@@ -11,7 +11,7 @@ import { nodeFiles } from '../cli/src/data/node_files';
 import { csvRecordChunks, parseCsv } from '../engine/src/data/csv';
 import { loadDataset } from '../engine/src/data/load';
 import type { ModelIR } from '../engine/catalog/ir';
-import { NodeDataProbe } from '../server/src/sema/data_probe';
+import { NodeDataProbe } from '../server/src/sema/train/data_probe';
 
 const RUNS = Number(process.argv[2] ?? 3);
 const dir = mkdtempSync(join(tmpdir(), 'netspec-csv-bench-'));

@@ -14,7 +14,7 @@ import { createWasmBackend, type WasmResult } from '../../engine/src/wasm/backen
 import { createWasmBackendThreaded } from '../../engine/src/wasm/threads_node';
 import { checkText } from '../../server/src/sema/check';
 import type { CheckedFile } from '../../server/src/sema/checked';
-import { lowerTrain } from '../../server/src/sema/lower';
+import { lowerTrain } from '../../server/src/sema/train/lower';
 import type { TrainDecl } from '../../server/src/syntax/ast';
 import { formatText } from './check_report';
 import type { CliIO } from './io';

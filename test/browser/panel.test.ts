@@ -18,7 +18,7 @@ import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { TrainDecl } from '../../server/src/syntax/ast';
 import { checkText } from '../../server/src/sema/check';
-import { lowerTrain } from '../../server/src/sema/lower';
+import { lowerTrain } from '../../server/src/sema/train/lower';
 import type { ToPanel } from '../../webview/protocol';
 import { startHost } from './host';
 import type { Host } from './host';

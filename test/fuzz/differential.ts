@@ -8,7 +8,7 @@
 
 import { checkText } from '../../server/src/sema/check';
 import type { CheckedFile } from '../../server/src/sema/checked';
-import { IncrementalChecker } from '../../server/src/sema/incremental';
+import { IncrementalChecker } from '../../server/src/sema/incremental/incremental';
 import { LineIndex } from '../../server/src/syntax/positions';
 import type { PublishedDiagnostics, TestClient } from '../integration/lsp/client';
 import { applyEdit, randomEdit, rng, seedTexts, type Edit } from './lsp_edits';

@@ -7,7 +7,7 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { splitPoints } from '../../server/src/sema/incremental';
+import { splitPoints } from '../../server/src/sema/incremental/incremental';
 
 export type Rng = () => number;
 

@@ -19,7 +19,7 @@ import { memoryFiles } from '../../engine/src/data/files';
 import { loadDataset } from '../../engine/src/data/load';
 import { nodeFiles } from '../../cli/src/data/node_files';
 import { checkText } from '../../server/src/sema/check';
-import { lowerTrain } from '../../server/src/sema/lower';
+import { lowerTrain } from '../../server/src/sema/train/lower';
 import type { TrainDecl } from '../../server/src/syntax/ast';
 
 const CLI = resolve('dist/cli.js');

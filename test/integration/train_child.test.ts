@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { decodeSafetensors } from '../../engine/src/io/safetensors';
 import { checkText } from '../../server/src/sema/check';
-import { lowerTrain } from '../../server/src/sema/lower';
+import { lowerTrain } from '../../server/src/sema/train/lower';
 import { forkTrainChild, HostRunner } from '../../client/src/host_runner';
 import { PanelChannel, type WebviewLike } from '../../client/src/panel_channel';
 import { RunRouter } from '../../client/src/run_router';

@@ -15,7 +15,7 @@ import { formatDataError } from '../../engine/src/data/data_error';
 import { loadDataset, loadTrainingData } from '../../engine/src/data/load';
 import { nodeFiles } from '../../cli/src/data/node_files';
 import { checkText } from '../../server/src/sema/check';
-import { lowerTrain } from '../../server/src/sema/lower';
+import { lowerTrain } from '../../server/src/sema/train/lower';
 import type { TrainDecl } from '../../server/src/syntax/ast';
 
 const CLI = resolve('dist/cli.js');

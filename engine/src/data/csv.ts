@@ -1,7 +1,7 @@
 // The one CSV reader (RFC 4180: quoted fields, doubled quotes, CRLF or LF, blank lines
 // skipped, a byte order mark ignored) of everything that reads a CSV: the training data
 // loaders, which stream a file in chunks (csv_stream_load.ts) or hand over a whole text as
-// one chunk (`parseCsv`), and the editor's data probe (server/src/sema/data_probe.ts). So a
+// one chunk (`parseCsv`), and the editor's data probe (server/src/sema/train/data_probe.ts). So a
 // quoted field that holds a comma or a newline is one field to all of them. It keeps the
 // line where every record starts and reports faults with a line and column, so a bad value
 // can be reported exactly where the user can fix it. Fields stay strings; turning them into

@@ -6,7 +6,7 @@ import type { ModelIR } from '../../../engine/catalog/ir';
 import type { TrainIR } from '../../../engine/catalog/train_ir';
 import { shapeToJson, type DType, type Shape } from '../../../engine/catalog/shape';
 import type { CheckedFile, LayerSummary, ModelSummary } from '../sema/checked';
-import { lowerTrain } from '../sema/lower';
+import { lowerTrain } from '../sema/train/lower';
 import type { TrainDecl } from '../syntax/ast';
 
 type JsonShape = (number | string)[] | null;

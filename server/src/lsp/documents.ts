@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CheckedFile } from '../sema/checked';
-import { IncrementalChecker } from '../sema/incremental';
+import { IncrementalChecker } from '../sema/incremental/incremental';
 import { LineIndex } from '../syntax/positions';
 
 export interface DocSnapshot {

@@ -8,11 +8,11 @@ import type { BlockDecl, Decl, File, Span, Stmt } from '../syntax/ast';
 import type { Diagnostic } from '../syntax/diagnostic';
 import type { CallInfo, CheckedFile, StatementInfo, SymbolInfo } from './checked';
 import { DiagnosticSink, type DeclResult, type ModelFacts } from './context';
-import type { DataProbe } from './data_probe';
-import { LayerCache } from './layer_cache';
-import { checkBlock, checkModel } from './model_check';
-import { lineStartsOf } from './state';
-import { checkTrain } from './train_check';
+import type { DataProbe } from './train/data_probe';
+import { LayerCache } from './model/layer_cache';
+import { checkBlock, checkModel } from './model/model_check';
+import { lineStartsOf } from './model/state';
+import { checkTrain } from './train/train_check';
 
 export interface CheckOptions {
   /** The file's path; data paths in train blocks resolve against its folder. */

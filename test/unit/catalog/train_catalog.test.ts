@@ -25,7 +25,7 @@ import { allLayers } from '../../../engine/catalog/index';
 import type { ModelIR } from '../../../engine/catalog/ir';
 import { estimateTrainingMemory } from '../../../engine/src/train/memory_estimate';
 import { checkText } from '../../../server/src/sema/check';
-import { lowerTrain } from '../../../server/src/sema/lower';
+import { lowerTrain } from '../../../server/src/sema/train/lower';
 import { complete } from '../../../server/src/ide/completion';
 import { hover } from '../../../server/src/ide/hover';
 import { SEMANTIC_TOKEN_TYPES, semanticTokens } from '../../../server/src/ide/semantic_tokens';

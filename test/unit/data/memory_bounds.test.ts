@@ -13,9 +13,9 @@ import { after, test } from 'node:test';
 import { nodeFiles } from '../../../cli/src/data/node_files';
 import { loadTrainingSources } from '../../../engine/src/data/load';
 import { parseCsv } from '../../../engine/src/data/csv';
-import { csvFileRecords, NodeDataProbe } from '../../../server/src/sema/data_probe';
+import { csvFileRecords, NodeDataProbe } from '../../../server/src/sema/train/data_probe';
 import { checkText } from '../../../server/src/sema/check';
-import { lowerTrain } from '../../../server/src/sema/lower';
+import { lowerTrain } from '../../../server/src/sema/train/lower';
 import type { TrainDecl } from '../../../server/src/syntax/ast';
 
 const dir = mkdtempSync(join(tmpdir(), 'netspec-bounds-'));

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { checkText } from '../../../server/src/sema/check';
-import { lowerTrain } from '../../../server/src/sema/lower';
+import { lowerTrain } from '../../../server/src/sema/train/lower';
 import type { TrainDecl } from '../../../server/src/syntax/ast';
 import { loadTrainingData } from '../../../engine/src/data/load';
 import { memoryFiles } from '../../../engine/src/data/files';

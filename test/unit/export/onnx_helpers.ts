@@ -12,7 +12,7 @@ import { setBackend } from '../../../engine/src/tensor';
 import type { NamedArray } from '../../../engine/src/train/types';
 import { Rng } from '../../../engine/src/rng';
 import { checkText } from '../../../server/src/sema/check';
-import { lowerTrain } from '../../../server/src/sema/lower';
+import { lowerTrain } from '../../../server/src/sema/train/lower';
 import type { TrainDecl } from '../../../server/src/syntax/ast';
 
 export const RTOL = 1e-4;

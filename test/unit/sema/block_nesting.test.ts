@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkText } from '../../../server/src/sema/check';
-import { MAX_BLOCK_DEPTH } from '../../../server/src/sema/state';
+import { MAX_BLOCK_DEPTH } from '../../../server/src/sema/model/state';
 
 function chain(n: number): string {
   let s = 'block B0(d) {\n  input x: [d]\n  Dense(d)\n}\n';

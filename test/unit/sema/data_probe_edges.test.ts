@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { checkText } from '../../../server/src/sema/check';
-import { NodeDataProbe } from '../../../server/src/sema/data_probe';
+import { NodeDataProbe } from '../../../server/src/sema/train/data_probe';
 import { loadDataset } from '../../../engine/src/data/load';
 import { nodeFiles } from '../../../cli/src/data/node_files';
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkText } from '../../../server/src/sema/check';
-import { IncrementalChecker, splitPoints } from '../../../server/src/sema/incremental';
+import { IncrementalChecker, splitPoints } from '../../../server/src/sema/incremental/incremental';
 import { rng } from '../../fuzz/lsp_edits';
 
 const DIR = 'test/corpus/checker';

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { checkText } from '../../../server/src/sema/check';
-import { IncrementalChecker } from '../../../server/src/sema/incremental';
+import { IncrementalChecker } from '../../../server/src/sema/incremental/incremental';
 
 const FACTOR = 4;
 const BOUND = 10;

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkText } from '../../../server/src/sema/check';
-import { IncrementalChecker } from '../../../server/src/sema/incremental';
+import { IncrementalChecker } from '../../../server/src/sema/incremental/incremental';
 import { suggest } from '../../../server/src/sema/suggest';
 import { lex } from '../../../server/src/syntax/lexer';
 

@@ -8,8 +8,8 @@ import { mkdtempSync, writeFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkText } from '../../../server/src/sema/check';
-import { NodeDataProbe, type DataProbe } from '../../../server/src/sema/data_probe';
-import { lowerTrain } from '../../../server/src/sema/lower';
+import { NodeDataProbe, type DataProbe } from '../../../server/src/sema/train/data_probe';
+import { lowerTrain } from '../../../server/src/sema/train/lower';
 import { parse } from '../../../server/src/syntax/parser';
 import type { TrainDecl } from '../../../server/src/syntax/ast';
 

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkText } from '../../../server/src/sema/check';
-import { lowerTrain } from '../../../server/src/sema/lower';
+import { lowerTrain } from '../../../server/src/sema/train/lower';
 import { parse } from '../../../server/src/syntax/parser';
 import type { TrainDecl } from '../../../server/src/syntax/ast';
 

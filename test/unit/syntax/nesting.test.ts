@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkText } from '../../../server/src/sema/check';
-import { IncrementalChecker } from '../../../server/src/sema/incremental';
+import { IncrementalChecker } from '../../../server/src/sema/incremental/incremental';
 import { MAX_NESTING } from '../../../server/src/syntax/cursor';
 import { parse } from '../../../server/src/syntax/parser';
 import { dumpTree } from '../../../server/src/syntax/tree_dump';

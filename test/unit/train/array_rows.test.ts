@@ -18,7 +18,7 @@ import { DiskRows } from '../../../engine/src/data/disk_rows';
 import { loadTrainingData, loadTrainingSources } from '../../../engine/src/data/load';
 import { train } from '../../../engine/src/train/run';
 import { checkText } from '../../../server/src/sema/check';
-import { lowerTrain } from '../../../server/src/sema/lower';
+import { lowerTrain } from '../../../server/src/sema/train/lower';
 import type { TrainDecl } from '../../../server/src/syntax/ast';
 
 const F = 20;

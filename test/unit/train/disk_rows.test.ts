@@ -21,7 +21,7 @@ import { loadTrainingData, loadTrainingSources } from '../../../engine/src/data/
 import { Rng } from '../../../engine/src/rng';
 import { train } from '../../../engine/src/train/run';
 import { checkText } from '../../../server/src/sema/check';
-import { lowerTrain } from '../../../server/src/sema/lower';
+import { lowerTrain } from '../../../server/src/sema/train/lower';
 import type { TrainDecl } from '../../../server/src/syntax/ast';
 
 const FEATURES = 150;

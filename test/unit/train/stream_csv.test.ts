@@ -13,7 +13,7 @@ import { memoryFiles, type DataFiles } from '../../../engine/src/data/files';
 import { loadDataset } from '../../../engine/src/data/load';
 import type { LoadOptions } from '../../../engine/src/data/load_options';
 import { checkText } from '../../../server/src/sema/check';
-import { lowerTrain } from '../../../server/src/sema/lower';
+import { lowerTrain } from '../../../server/src/sema/train/lower';
 import type { TrainDecl } from '../../../server/src/syntax/ast';
 
 const gunzip = (b: Uint8Array) => b;

@@ -9,8 +9,8 @@
 // always checked afresh, so its diagnostics are never lost. Cached objects are shared
 // between the nodes that hit them; nothing downstream mutates shapes, arguments or weights.
 
-import type { DType, Shape } from '../../../engine/catalog/shape';
-import type { ResolvedArgs, WeightSpec } from '../../../engine/catalog/types';
+import type { DType, Shape } from '../../../../engine/catalog/shape';
+import type { ResolvedArgs, WeightSpec } from '../../../../engine/catalog/types';
 import type { BoundCall, PVal } from './args';
 
 export interface ResolvedLayer {

@@ -12,8 +12,8 @@
 // checks the file before it trains, and training's data budget must hold while it does).
 
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { CsvReader, type CsvRecord } from '../../../engine/src/data/csv';
-import { firstInvalid } from '../../../engine/src/data/utf8';
+import { CsvReader, type CsvRecord } from '../../../../engine/src/data/csv';
+import { firstInvalid } from '../../../../engine/src/data/utf8';
 
 /** Bytes read at a time from a CSV file by the UTF-8 scan, which allocates nothing per chunk. */
 const CHUNK_BYTES = 1 << 20;

@@ -4,11 +4,11 @@
 // target's class count vs the output's units under cross_entropy.
 
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { elementCount, formatShape } from '../../../engine/catalog/shape';
-import type { Call, Expr, Span } from '../syntax/ast';
-import type { DiagnosticSink, ModelFacts } from './context';
+import { elementCount, formatShape } from '../../../../engine/catalog/shape';
+import type { Call, Expr, Span } from '../../syntax/ast';
+import type { DiagnosticSink, ModelFacts } from '../context';
 import { defaultDataProbe, type DataProbe } from './data_probe';
-import { byName, SOURCES } from '../../../engine/catalog/train/index';
+import { byName, SOURCES } from '../../../../engine/catalog/train/index';
 import { describe, lossesByOutput } from './train_values';
 
 export interface DataOptions {

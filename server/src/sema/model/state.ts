@@ -2,16 +2,16 @@
 // graph nodes that lowering turns into IR, and the helpers every statement needs (reporting
 // inside a block use, defining and referencing symbols, Keras-style unique node ids).
 
-import type { Dim, DType, Shape } from '../../../engine/catalog/shape';
-import type { IRNode } from '../../../engine/catalog/ir';
-import type { DiagnosticCode } from '../../../engine/catalog/types';
-import type { BlockDecl, Span, Stmt } from '../syntax/ast';
-import type { QuickFixData, RelatedInfo } from '../syntax/diagnostic';
+import type { Dim, DType, Shape } from '../../../../engine/catalog/shape';
+import type { IRNode } from '../../../../engine/catalog/ir';
+import type { DiagnosticCode } from '../../../../engine/catalog/types';
+import type { BlockDecl, Span, Stmt } from '../../syntax/ast';
+import type { QuickFixData, RelatedInfo } from '../../syntax/diagnostic';
 import type { PVal, ValueEnv } from './args';
-import type { CallInfo, StatementInfo } from './checked';
-import { DiagnosticSink, own, SymbolTable } from './context';
+import type { CallInfo, StatementInfo } from '../checked';
+import { DiagnosticSink, own, SymbolTable } from '../context';
 import { LayerCache } from './layer_cache';
-import { NodeIds } from '../../../engine/catalog/names';
+import { NodeIds } from '../../../../engine/catalog/names';
 
 /** A value flowing through the model. Shape null means unknown after an error. */
 export interface Tensor {

@@ -2,11 +2,11 @@
 // `block` on its own, and packages the result as a DeclResult: diagnostics, statement shapes,
 // calls, symbols, the model's summary and, when the model is error-free, its IR.
 
-import type { BlockDecl, ModelDecl } from '../syntax/ast';
-import type { ModelSummary } from './checked';
-import { own, type DeclResult, type ModelFacts } from './context';
+import type { BlockDecl, ModelDecl } from '../../syntax/ast';
+import type { ModelSummary } from '../checked';
+import { own, type DeclResult, type ModelFacts } from '../context';
 import type { LayerCache } from './layer_cache';
-import { buildIR } from './lower';
+import { buildIR } from '../train/lower';
 import { unknownTensor, Walk, type Frame } from './state';
 import { reportUnused } from './scope';
 import { MAX_STEPS, syntacticSize, walkBody } from './walker';

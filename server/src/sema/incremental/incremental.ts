@@ -5,15 +5,15 @@
 // else its check reads, and moved to its new position (offsets and lines) on reuse.
 // The result equals checkText's on the same text; a test asserts it on random edits.
 
-import { parse } from '../syntax/parser';
-import type { Decl, File, Token } from '../syntax/ast';
-import type { Diagnostic } from '../syntax/diagnostic';
-import { checkParsed, checkText, type CheckOptions } from './check';
-import type { CheckedFile } from './checked';
+import { parse } from '../../syntax/parser';
+import type { Decl, File, Token } from '../../syntax/ast';
+import type { Diagnostic } from '../../syntax/diagnostic';
+import { checkParsed, checkText, type CheckOptions } from '../check';
+import type { CheckedFile } from '../checked';
 import { DeclCache, detached } from './decl_cache';
 import { moveDiagnostics, moveExpr, moveStmts, mv, type Move } from './move_spans';
-import type { DataProbe } from './data_probe';
-import { lineStartsOf } from './state';
+import type { DataProbe } from '../train/data_probe';
+import { lineStartsOf } from '../model/state';
 
 interface Chunk {
   /** Its declarations; its tokens live in the checker's combined list (see `from`). */

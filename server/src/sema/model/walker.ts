@@ -2,10 +2,10 @@
 // §3: inputs, chains, bindings, aliases, outputs and `repeat`. It owns scopes (tensor names,
 // block parameters, symbolic sizes) and leaves each layer or block call to apply.ts.
 
-import { formatShape, shapeEquals, type Dim, type Shape } from '../../../engine/catalog/shape';
-import { suggest } from './suggest';
-import type { BindStmt, Call, Expr, Ident, InputStmt, ListExpr, OutputStmt, RepeatStmt, Span, Stmt } from '../syntax/ast';
-import { findLayer, layerNames } from '../../../engine/catalog/index';
+import { formatShape, shapeEquals, type Dim, type Shape } from '../../../../engine/catalog/shape';
+import { suggest } from '../suggest';
+import type { BindStmt, Call, Expr, Ident, InputStmt, ListExpr, OutputStmt, RepeatStmt, Span, Stmt } from '../../syntax/ast';
+import { findLayer, layerNames } from '../../../../engine/catalog/index';
 import { evalValue, isSym } from './args';
 import { applyChain } from './apply';
 import { valueEnv } from './scope';

@@ -2,8 +2,8 @@
 // (kept apart from both so neither imports the other): how a value is named in a message,
 // and which loss each model output is trained with.
 
-import type { Expr } from '../syntax/ast';
-import type { ModelFacts } from './context';
+import type { Expr } from '../../syntax/ast';
+import type { ModelFacts } from '../context';
 
 /** A value as a message names it: `0.5`, `adam(...)`, `a list`. */
 export function describe(v: Expr): string {

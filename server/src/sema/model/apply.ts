@@ -3,14 +3,14 @@
 // a fresh frame whose diagnostics point back at the call). A call whose input is unknown
 // yields an unknown result without any diagnostic, so one error never cascades.
 
-import { findLayer, kerasLayerNames, layerNames, netspecLayerFor, type ArgSpec, type LayerSpec, type ResolvedArgs, type WeightSpec } from '../../../engine/catalog/index';
-import { suggest } from './suggest';
-import { formatShape } from '../../../engine/catalog/shape';
-import type { BlockDecl, Call, Span } from '../syntax/ast';
+import { findLayer, kerasLayerNames, layerNames, netspecLayerFor, type ArgSpec, type LayerSpec, type ResolvedArgs, type WeightSpec } from '../../../../engine/catalog/index';
+import { suggest } from '../suggest';
+import { formatShape } from '../../../../engine/catalog/shape';
+import type { BlockDecl, Call, Span } from '../../syntax/ast';
 import { boundSpan, boundValue, evalValue, matchArgs, resolveLayerArgs, type BoundCall } from './args';
 import { layerKey, type LayerKey, type ResolvedLayer } from './layer_cache';
 import { MAX_BLOCK_DEPTH, outputName, unknownTensor, type Frame, type Tensor, type Walk } from './state';
-import { snakeName } from '../../../engine/catalog/names';
+import { snakeName } from '../../../../engine/catalog/names';
 import { reportUnused, valueEnv } from './scope';
 
 export function applyChain(w: Walk, frame: Frame, layers: Call[], inputs: Tensor[]): Tensor {

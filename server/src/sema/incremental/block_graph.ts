@@ -4,7 +4,7 @@
 // calls: a file may chain thousands of blocks, and neither the call stack nor a quadratic
 // pass may grow with that chain.
 
-import type { BlockDecl } from '../syntax/ast';
+import type { BlockDecl } from '../../syntax/ast';
 
 export type NamesOf = (decl: BlockDecl) => ReadonlySet<string>;
 

@@ -3,9 +3,9 @@
 // it sits at after an edit elsewhere. One walk over each kind of node or result, so that
 // moving and listing the spans a result holds (see decl_cache.ts) can never disagree.
 
-import type { Call, Expr, Span, Stmt } from '../syntax/ast';
-import type { Diagnostic } from '../syntax/diagnostic';
-import type { DeclResult } from './context';
+import type { Call, Expr, Span, Stmt } from '../../syntax/ast';
+import type { Diagnostic } from '../../syntax/diagnostic';
+import type { DeclResult } from '../context';
 
 export type Move = (start: number) => number;
 

@@ -2,8 +2,8 @@
 // against the model's outputs (`loss-mismatch`, with the insert-flatten fix where a Dense
 // kept extra axes), and the data against the model's input and output (data_check.ts).
 
-import { formatShape } from '../../../engine/catalog/shape';
-import { rangeText, suggestName } from '../../../engine/catalog/index';
+import { formatShape } from '../../../../engine/catalog/shape';
+import { rangeText, suggestName } from '../../../../engine/catalog/index';
 import {
   DEFAULT_LOSS,
   isClassLoss,
@@ -16,11 +16,11 @@ import {
   findSetting,
   type FunctionFamily,
   type TrainSetting,
-} from '../../../engine/catalog/train/index';
-import type { Expr, Setting, Span, TrainDecl } from '../syntax/ast';
-import { matchArgs, resolveLayerArgs } from './args';
-import type { DeclResult, DiagnosticSink, ModelFacts, OutputFacts } from './context';
-import { DiagnosticSink as Sink } from './context';
+} from '../../../../engine/catalog/train/index';
+import type { Expr, Setting, Span, TrainDecl } from '../../syntax/ast';
+import { matchArgs, resolveLayerArgs } from '../model/args';
+import type { DeclResult, DiagnosticSink, ModelFacts, OutputFacts } from '../context';
+import { DiagnosticSink as Sink } from '../context';
 import { checkData, checkSourceShape, type DataOptions } from './data_check';
 import { describe, lossesByOutput } from './train_values';
 

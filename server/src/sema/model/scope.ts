@@ -2,7 +2,7 @@
 // argument values resolve (block parameters, then sizes), and which bound tensors went
 // unused. Kept apart from both so that neither imports the other for it.
 
-import type { Ident } from '../syntax/ast';
+import type { Ident } from '../../syntax/ast';
 import type { ValueEnv } from './args';
 import type { Frame, Walk } from './state';
 

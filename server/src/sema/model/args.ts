@@ -4,11 +4,11 @@
 // same code binds layer calls (with the catalog's value checks) and block calls (whose
 // parameters take any value).
 
-import { checkArgs, kerasArgumentNames, netspecArgumentFor, type ArgSpec, type ArgValue, type ResolvedArgs } from '../../../engine/catalog/index';
-import { suggest } from './suggest';
-import type { Call, Expr, Ident, Span } from '../syntax/ast';
-import type { RelatedInfo } from '../syntax/diagnostic';
-import type { DiagnosticSink } from './context';
+import { checkArgs, kerasArgumentNames, netspecArgumentFor, type ArgSpec, type ArgValue, type ResolvedArgs } from '../../../../engine/catalog/index';
+import { suggest } from '../suggest';
+import type { Call, Expr, Ident, Span } from '../../syntax/ast';
+import type { RelatedInfo } from '../../syntax/diagnostic';
+import type { DiagnosticSink } from '../context';
 
 /** A value as the checker sees it: a plain argument value, or a symbolic size. */
 export type PVal = ArgValue | { sym: string };

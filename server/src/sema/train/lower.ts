@@ -3,13 +3,13 @@
 // Keras-style, so building the IR only packages its nodes (built as IR nodes already); lowering a train block fills the
 // defaults of every setting and resolves data paths against the model file.
 
-import { IR_VERSION, type ModelIR } from '../../../engine/catalog/ir';
-import type { DType, Shape } from '../../../engine/catalog/shape';
-import type { Expr, TrainDecl } from '../syntax/ast';
+import { IR_VERSION, type ModelIR } from '../../../../engine/catalog/ir';
+import type { DType, Shape } from '../../../../engine/catalog/shape';
+import type { Expr, TrainDecl } from '../../syntax/ast';
 import { resolveDataPath } from './data_check';
-import type { RawNode } from './state';
-import type { TrainDataSource, TrainIR, TrainOptimizer, TrainRegularizer, TrainSchedule } from '../../../engine/catalog/train_ir';
-import { argDefaults, byName, defaultTrainIR, findSetting, SOURCES, type TrainFunction } from '../../../engine/catalog/train/index';
+import type { RawNode } from '../model/state';
+import type { TrainDataSource, TrainIR, TrainOptimizer, TrainRegularizer, TrainSchedule } from '../../../../engine/catalog/train_ir';
+import { argDefaults, byName, defaultTrainIR, findSetting, SOURCES, type TrainFunction } from '../../../../engine/catalog/train/index';
 
 export function buildIR(
   name: string,

@@ -11,10 +11,10 @@
 // A reused result is moved to where its spans sit now. It records which declarations its
 // spans lie in (itself and blocks it expanded, by name and text) and is moved by theirs.
 
-import type { Decl, Span } from '../syntax/ast';
+import type { Decl, Span } from '../../syntax/ast';
 import { blocksReaching } from './block_graph';
-import type { DeclScope } from './check';
-import type { DeclResult } from './context';
+import type { DeclScope } from '../check';
+import type { DeclResult } from '../context';
 import { moveResult } from './move_spans';
 
 /** Where a declaration whose spans a result holds sat; `name` null for the result's own. */
