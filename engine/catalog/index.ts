@@ -6,6 +6,7 @@ import type { LayerSpec } from './types';
 import { ACTIVATION_LAYERS } from './layers/activation';
 import { ATTENTION_LAYERS } from './layers/attention';
 import { CONV_LAYERS } from './layers/conv';
+import { CONV_TRANSPOSE_LAYERS } from './layers/conv_transpose';
 import { CORE_LAYERS } from './layers/core';
 import { EMBEDDING_LAYERS } from './layers/embedding';
 import { MERGE_LAYERS } from './layers/merge';
@@ -25,6 +26,7 @@ export { kerasArgumentNames, kerasLayerNames, netspecArgumentFor, netspecLayerFo
 const LAYERS = [
   ...CORE_LAYERS,
   ...CONV_LAYERS,
+  ...CONV_TRANSPOSE_LAYERS,
   ...POOL_LAYERS,
   ...RESHAPE_LAYERS,
   ...NORM_LAYERS,

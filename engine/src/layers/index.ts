@@ -5,11 +5,12 @@ import type { LayerName } from '../../catalog/index';
 import { BASIC_LAYERS } from './basic';
 import type { LayerForward } from './context';
 import { SEQUENCE_LAYERS } from './sequence';
+import { CONV_TRANSPOSE_FORWARDS } from './conv_transpose';
 
 export type { LayerContext, LayerForward } from './context';
 export { dense } from './basic';
 
-export const LAYER_FORWARDS: { readonly [N in LayerName]: LayerForward } = { ...BASIC_LAYERS, ...SEQUENCE_LAYERS };
+export const LAYER_FORWARDS: { readonly [N in LayerName]: LayerForward } = { ...BASIC_LAYERS, ...SEQUENCE_LAYERS, ...CONV_TRANSPOSE_FORWARDS };
 
 function isLayerName(op: string): op is LayerName {
   return Object.prototype.hasOwnProperty.call(LAYER_FORWARDS, op);

@@ -40,7 +40,20 @@ export const WINDOW_OPS: OpTable<keyof WindowAttrs> = {
       ];
     },
   },
-  conv2d_grad_input: { shape: (_inputs, { inputShape }) => [...inputShape], dtype: firstDType, grad: null },
+  conv2d_grad_input: {
+    shape: (_inputs, { inputShape }) => [...inputShape],
+    dtype: firstDType,
+    // Linear in both operands (a transposed convolution runs it forwards): the gradient for
+    // dy is the convolution it transposes, and for w the filter gradient with g as the input.
+    grad: (node, g, needs, { apply }) => {
+      const [dy, w] = node.inputs;
+      const { stride, padding } = node.attrs;
+      return [
+        needs[0] ? apply('conv2d', [g, w], { stride, padding }) : null,
+        needs[1] ? apply('conv2d_grad_filter', [g, dy], { stride, padding, filterShape: [...w.shape] }) : null,
+      ];
+    },
+  },
   conv2d_grad_filter: { shape: (_inputs, { filterShape }) => [...filterShape], dtype: firstDType, grad: null },
   pool2d: {
     shape: ([x], { pool, stride, padding }) => [...windowed(x, pool[0], pool[1], stride, padding), x[3]],

@@ -11,6 +11,7 @@ import type { Tensor } from '../../../engine/src/tensor';
 import type { Arr } from './helpers';
 import { assertClose, describeBackends, finiteDifference, randomValues, read, readAll, sizeOf } from './helpers';
 import * as ref from './reference';
+import { conv2dTransposeRef } from './reference_conv_transpose';
 
 interface InputSpec {
   shape: number[];
@@ -120,6 +121,18 @@ const conv1dCase: OpCase = {
   },
 };
 
+// Transposed convolutions: k > s, k < s (valid adds nothing) and odd 'same' padding.
+const convTransposeCases: OpCase[] = [
+  { x: [2, 3, 4, 2], w: [3, 3, 3, 2], s: [2, 2], p: 'valid' },
+  { x: [1, 3, 3, 2], w: [3, 2, 2, 2], s: [2, 3], p: 'same' },
+  { x: [1, 4, 3, 1], w: [1, 2, 2, 1], s: [3, 3], p: 'valid' },
+].map(({ x, w, s, p }) => ({
+  name: `conv2dTranspose x[${x}] w[${w}] stride ${s} ${p}`,
+  inputs: [{ shape: x }, { shape: w }],
+  run: ([a, b]: Tensor[]) => o.conv2dTranspose(a, b, { stride: s as [number, number], padding: p as 'same' }),
+  ref: ([a, b]: Arr[]) => conv2dTransposeRef(a, b, s as [number, number], p as 'same'),
+}));
+
 const poolCases: OpCase[] = (['max', 'avg'] as const).flatMap((fn) =>
   [
     { x: [2, 4, 4, 2], k: [2, 2], s: [2, 2], p: 'valid' },
@@ -225,7 +238,7 @@ const shapeCases: OpCase[] = [
   },
 ];
 
-const CASES: OpCase[] = [...unaryCases, ...binaryCases, ...reduceCases, ...matmulCases, ...fusedCases, ...convCases, conv1dCase, ...poolCases, ...shapeCases];
+const CASES: OpCase[] = [...unaryCases, ...binaryCases, ...reduceCases, ...matmulCases, ...fusedCases, ...convCases, conv1dCase, ...convTransposeCases, ...poolCases, ...shapeCases];
 
 function makeInputs(c: OpCase, seed: number): Arr[] {
   return c.inputs.map((s, k) => {
