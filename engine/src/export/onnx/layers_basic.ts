@@ -31,7 +31,7 @@ const Dense: LayerMapping = (c) => {
 const Identity: LayerMapping = (c) => c.b.op1('Identity', [c.inputs[0]], c.node.id);
 
 /** NHWC <-> NCHW around a spatial ONNX op of `rank` spatial axes. */
-function channelsFirst(c: LayerCtx, rank: number, body: (x: string) => string): string {
+export function channelsFirst(c: LayerCtx, rank: number, body: (x: string) => string): string {
   const { b, node } = c;
   const toFirst = rank === 2 ? [0, 3, 1, 2] : [0, 2, 1];
   const toLast = rank === 2 ? [0, 2, 3, 1] : [0, 2, 1];
