@@ -15,7 +15,7 @@ export function snakeName(name: string): string {
       .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
       .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
       .toLowerCase()
-      .replace(/(\d)_d$/, '$1d');
+      .replace(/(\d)_d(_|$)/, '$1d$2');
     // Layer names are few; block names come from the user, so the table is bounded.
     if (SNAKE.size > 10_000) SNAKE.clear();
     SNAKE.set(name, out);

@@ -344,6 +344,7 @@ print(json.dumps({"train": train.count, "val": val.count, "labels": train.labels
     assert.deepEqual(header['gru.bias_ih_l0'].shape, [9]);
     assert.deepEqual(header['conv1d.weight'].shape, [5, 4, 3], 'Conv1D kernel [3, 4, 5] as [out, in, k]');
     assert.deepEqual(header['multi_head_attention.query.weight'].shape, [4, 4]);
+    assert.deepEqual(header['conv1d_transpose.weight'].shape, [4, 3, 3], 'Conv1DTranspose kernel [3, 3, 4] as [in, out, k]');
     const config = JSON.parse(readFileSync(join(folder, 'netspec.json'), 'utf8')) as { inputs: { name: string }[]; outputs: { name: string }[] };
     assert.deepEqual(config.inputs.map((i) => i.name), ['s', 't']);
     assert.deepEqual(config.outputs.map((o) => o.name), ['rec', 'att', 'mul', 'conv', 'act', 'tab']);

@@ -6,6 +6,7 @@
 import type { IRNode, ModelIR } from '../../../catalog/ir';
 import type { ExportError } from '../types';
 import { MODEL_LIBRARY_PY } from './library_py';
+import { CONV_TRANSPOSE_LIBRARY_PY, CONV_TRANSPOSE_OPS, convTransposeConstructor } from './conv_transpose_py';
 
 /** Python string literal (JSON's escapes are Python's too for the characters it emits). */
 export function pyStr(s: string): string {
@@ -81,6 +82,7 @@ function constructorOf(n: IRNode): string | ExportError {
   const act = str(n, 'activation', 'linear');
   if (n.args.activation !== undefined && !ACTIVATIONS.has(act)) return { message: `${n.op}'s activation ${act} has no PyTorch mapping`, node: n.id, line: n.line };
   const hasBias = n.weights.some((w) => w.name === 'bias');
+  if (CONV_TRANSPOSE_OPS.has(n.op)) return convTransposeConstructor(n);
   switch (n.op) {
     case 'Dense': {
       const [f, u] = wshape(n, 'kernel');
@@ -127,7 +129,7 @@ function constructorOf(n: IRNode): string | ExportError {
   return { message: `${n.op} has no PyTorch mapping`, node: n.id, line: n.line };
 }
 
-const WEIGHTED = new Set(['Dense', 'Conv2D', 'Conv1D', 'BatchNorm', 'LayerNorm', 'Embedding', 'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU', 'MultiHeadAttention']);
+const WEIGHTED = new Set(['Dense', 'Conv2D', 'Conv1D', 'BatchNorm', 'LayerNorm', 'Embedding', 'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU', 'MultiHeadAttention', ...CONV_TRANSPOSE_OPS]);
 
 /** A sample axis (0 = the first after batch, negative from the end) as a batched tensor axis. */
 function batchedAxis(axis: number): number {
@@ -188,7 +190,7 @@ function inputVariable(name: string, index: number): string {
 
 function className(name: string): string {
   const c = name.replace(/[^A-Za-z0-9_]/g, '_');
-  return /^[A-Za-z_]/.test(c) && !['Dense', 'Conv1D', 'Conv2D', 'BatchNorm', 'LayerNorm', 'Embedding', 'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU', 'MultiHeadAttention'].includes(c) ? c : `Model_${c}`;
+  return /^[A-Za-z_]/.test(c) && !['Dense', 'Conv1D', 'Conv2D', 'BatchNorm', 'LayerNorm', 'Embedding', 'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU', 'MultiHeadAttention', ...CONV_TRANSPOSE_OPS].includes(c) ? c : `Model_${c}`;
 }
 
 export interface ModelPy {
@@ -226,6 +228,7 @@ export function modelPy(ir: ModelIR, header: string): ModelPy | ExportError {
   const lines = [
     header,
     MODEL_LIBRARY_PY,
+    CONV_TRANSPOSE_LIBRARY_PY,
     '',
     `class ${cls}(nn.Module):`,
     `    """The netspec model ${ir.name}: inputs channels-last as declared (batch first), outputs a dict by name."""`,

@@ -94,6 +94,8 @@ function convert(n: IRNode, prefix: string, weight: string, w: NamedArray): Part
       return [weight === 'kernel' ? transposed('weight') : copy('bias')];
     case 'Conv2D':
     case 'Conv1D':
+    case 'Conv2DTranspose': // [kh, kw, out, in] -> [in, out, kh, kw]: ConvTranspose's layout
+    case 'Conv1DTranspose':
       if (weight === 'kernel') {
         const c = convKernel(w.data, w.shape);
         return [{ key: key('weight'), shape: c.shape, data: c.data, engine: w.name, back: { op: 'conv', shape: [...w.shape] } }];
