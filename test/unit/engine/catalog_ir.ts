@@ -22,6 +22,8 @@ export const SAMPLES: Record<string, Sample> = {
   Dropout: { args: { rate: 0.5 }, inputs: [{ shape: [5] }] },
   Conv2D: { args: { filters: 2, kernel: [3, 3], padding: 'same', stride: [2, 2] }, inputs: [{ shape: [5, 5, 2] }] },
   Conv1D: { args: { filters: 2, kernel: 3 }, inputs: [{ shape: [6, 2] }] },
+  Conv2DTranspose: { args: { filters: 2, kernel: [3, 2], padding: 'same', stride: [2, 3] }, inputs: [{ shape: [3, 2, 2] }] },
+  Conv1DTranspose: { args: { filters: 2, kernel: 3, stride: 2 }, inputs: [{ shape: [4, 2] }] },
   MaxPool2D: { args: {}, inputs: [{ shape: [4, 5, 2] }] },
   AvgPool2D: { args: { padding: 'same' }, inputs: [{ shape: [5, 5, 2] }] },
   MaxPool1D: { args: {}, inputs: [{ shape: [6, 2] }] },
@@ -113,8 +115,8 @@ function randomInputs(op: string, r: () => number): Sample['inputs'] {
     const shape = dims(r, int(r, 1, 3));
     return Array.from({ length: int(r, 2, 3) }, () => ({ shape: op === 'Concat' ? shape.map((d, i) => (i === shape.length - 1 ? int(r, 1, 4) : d)) : [...shape] }));
   }
-  if (/2D$/.test(op)) return [{ shape: [int(r, 1, 7), int(r, 1, 7), int(r, 1, 3)] }];
-  if (/1D$/.test(op) || category === 'recurrent' || op === 'PositionEmbedding') return [{ shape: [int(r, 1, 6), int(r, 1, 4)] }];
+  if (/2D/.test(op)) return [{ shape: [int(r, 1, 7), int(r, 1, 7), int(r, 1, 3)] }];
+  if (/1D/.test(op) || category === 'recurrent' || op === 'PositionEmbedding') return [{ shape: [int(r, 1, 6), int(r, 1, 4)] }];
   return [{ shape: dims(r, int(r, 1, 3)) }];
 }
 

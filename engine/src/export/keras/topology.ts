@@ -78,6 +78,7 @@ export type GraphResult = { ok: true; graph: KerasGraph } | { ok: false; error: 
 const TFJS_MISSING: Record<string, string> = {
   MultiHeadAttention: 'TensorFlow.js 4.22 has no MultiHeadAttention layer',
   PositionEmbedding: 'TensorFlow.js 4.22 has no PositionEmbedding layer',
+  Conv1DTranspose: 'TensorFlow.js 4.22 has no Conv1DTranspose layer',
   GRU: "TensorFlow.js 4.22's GRU does not support reset_after=True (Keras's default, which Netspec's GRU computes)",
 };
 
@@ -157,9 +158,11 @@ function mapNode(node: IRNode, inputRank: number, target: KerasTarget): Mapped |
       return { className: 'Dense', config: weighted({ units: num(a.units, 1), activation: f.activation, use_bias: bool(a.bias, true) }), after: f.after };
     }
     case 'Conv2D':
-    case 'Conv1D': {
+    case 'Conv1D':
+    case 'Conv2DTranspose':
+    case 'Conv1DTranspose': {
       const f = fused(str(a.activation, 'linear'));
-      const two = node.op === 'Conv2D';
+      const two = node.op.startsWith('Conv2D');
       const kernel = two ? pair(a.kernel, [1, 1]) : [num(a.kernel, 1)];
       const stride = two ? pair(a.stride, [1, 1]) : [num(a.stride, 1)];
       const conv: Record<string, KerasValue> = {
