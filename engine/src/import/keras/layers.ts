@@ -146,9 +146,11 @@ export function mapLayer(layer: GraphLayer, ranks: number[]): MappedLayer | stri
       return done([call('Dense', [String(c.units), act.arg, bias], ['kernel', ...biasWeights]), ...act.after]);
     }
     case 'Conv1D':
-    case 'Conv2D': {
-      const n = layer.className === 'Conv2D' ? 2 : 1;
-      const bad = expect(c, { data_format: absentOr('channels_last'), dilation_rate: onesOrAbsent, groups: absentOr(1), padding: absentOr('valid', 'same') }, { data_format: 'channels_last', dilation_rate: '1', groups: '1', padding: 'valid or same' });
+    case 'Conv2D':
+    case 'Conv1DTranspose':
+    case 'Conv2DTranspose': {
+      const n = layer.className.startsWith('Conv2D') ? 2 : 1;
+      const bad = expect(c, { data_format: absentOr('channels_last'), dilation_rate: onesOrAbsent, groups: absentOr(1), padding: absentOr('valid', 'same'), output_padding: absentOr() }, { data_format: 'channels_last', dilation_rate: '1', groups: '1', padding: 'valid or same', output_padding: 'none' });
       if (bad) return bad;
       const act = fusedActivation(c);
       if (typeof act === 'string') return act;
