@@ -7,6 +7,7 @@ import { ACTIVATION_LAYERS } from './layers/activation';
 import { ATTENTION_LAYERS } from './layers/attention';
 import { CONV_LAYERS } from './layers/conv';
 import { CONV_TRANSPOSE_LAYERS } from './layers/conv_transpose';
+import { DEPTHWISE_LAYERS } from './layers/depthwise';
 import { CORE_LAYERS } from './layers/core';
 import { EMBEDDING_LAYERS } from './layers/embedding';
 import { MERGE_LAYERS } from './layers/merge';
@@ -27,6 +28,7 @@ const LAYERS = [
   ...CORE_LAYERS,
   ...CONV_LAYERS,
   ...CONV_TRANSPOSE_LAYERS,
+  ...DEPTHWISE_LAYERS,
   ...POOL_LAYERS,
   ...RESHAPE_LAYERS,
   ...NORM_LAYERS,

@@ -6,11 +6,12 @@ import { BASIC_LAYERS } from './basic';
 import type { LayerForward } from './context';
 import { SEQUENCE_LAYERS } from './sequence';
 import { CONV_TRANSPOSE_FORWARDS } from './conv_transpose';
+import { DEPTHWISE_FORWARDS } from './depthwise';
 
 export type { LayerContext, LayerForward } from './context';
 export { dense } from './basic';
 
-export const LAYER_FORWARDS: { readonly [N in LayerName]: LayerForward } = { ...BASIC_LAYERS, ...SEQUENCE_LAYERS, ...CONV_TRANSPOSE_FORWARDS };
+export const LAYER_FORWARDS: { readonly [N in LayerName]: LayerForward } = { ...BASIC_LAYERS, ...SEQUENCE_LAYERS, ...CONV_TRANSPOSE_FORWARDS, ...DEPTHWISE_FORWARDS };
 
 function isLayerName(op: string): op is LayerName {
   return Object.prototype.hasOwnProperty.call(LAYER_FORWARDS, op);

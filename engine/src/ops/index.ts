@@ -2,3 +2,4 @@
 export * from './math';
 export * from './nn';
 export * from './conv_transpose';
+export * from './depthwise';
