@@ -10,7 +10,7 @@ const SPEC_LAYERS = [
   'GlobalAvgPool1D', 'GlobalMaxPool1D', 'Flatten', 'Reshape', 'Dropout', 'BatchNorm', 'LayerNorm', 'ReLU', 'Sigmoid',
   'Tanh', 'GELU', 'SiLU', 'ELU', 'LeakyReLU', 'Softmax', 'Embedding', 'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU',
   'MultiHeadAttention', 'Add', 'Multiply', 'Concat',
-  'Conv2DTranspose', 'Conv1DTranspose',
+  'Conv2DTranspose', 'Conv1DTranspose', 'DepthwiseConv2D', 'SeparableConv2D',
 ];
 
 test('every layer of spec §4 is in the catalog exactly once', () => {

@@ -24,6 +24,8 @@ export const SAMPLES: Record<string, Sample> = {
   Conv1D: { args: { filters: 2, kernel: 3 }, inputs: [{ shape: [6, 2] }] },
   Conv2DTranspose: { args: { filters: 2, kernel: [3, 2], padding: 'same', stride: [2, 3] }, inputs: [{ shape: [3, 2, 2] }] },
   Conv1DTranspose: { args: { filters: 2, kernel: 3, stride: 2 }, inputs: [{ shape: [4, 2] }] },
+  DepthwiseConv2D: { args: { kernel: [3, 3], padding: 'same', stride: [2, 2], depth_multiplier: 2 }, inputs: [{ shape: [5, 5, 2] }] },
+  SeparableConv2D: { args: { filters: 3, kernel: [2, 3], depth_multiplier: 2 }, inputs: [{ shape: [4, 5, 2] }] },
   MaxPool2D: { args: {}, inputs: [{ shape: [4, 5, 2] }] },
   AvgPool2D: { args: { padding: 'same' }, inputs: [{ shape: [5, 5, 2] }] },
   MaxPool1D: { args: {}, inputs: [{ shape: [6, 2] }] },

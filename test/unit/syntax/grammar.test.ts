@@ -19,7 +19,7 @@ const SPEC_LAYERS = [
   'LayerNorm', 'ReLU', 'Sigmoid', 'Tanh', 'GELU', 'SiLU', 'ELU', 'LeakyReLU', 'Softmax', 'Embedding',
   'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU', 'MultiHeadAttention', 'SelfAttention', 'Add', 'Multiply',
   'Concat',
-  'Conv2DTranspose', 'Conv1DTranspose',
+  'Conv2DTranspose', 'Conv1DTranspose', 'DepthwiseConv2D', 'SeparableConv2D',
 ];
 
 /** Collects every `match`, `begin` and `end` string in the grammar. */

@@ -17,8 +17,9 @@ import type { LayerMapping } from './layer_context';
 import { BASIC_MAPPINGS } from './layers_basic';
 import { SEQUENCE_MAPPINGS } from './layers_sequence';
 import { CONV_TRANSPOSE_MAPPINGS } from './layers_conv_transpose';
+import { DEPTHWISE_MAPPINGS } from './layers_depthwise';
 
-export const ONNX_MAPPINGS: Readonly<Record<string, LayerMapping>> = { ...BASIC_MAPPINGS, ...SEQUENCE_MAPPINGS, ...CONV_TRANSPOSE_MAPPINGS };
+export const ONNX_MAPPINGS: Readonly<Record<string, LayerMapping>> = { ...BASIC_MAPPINGS, ...SEQUENCE_MAPPINGS, ...CONV_TRANSPOSE_MAPPINGS, ...DEPTHWISE_MAPPINGS };
 
 export type BuildResult = { ok: true; builder: GraphBuilder } | { ok: false; message: string; node?: string; line?: number };
 
