@@ -7,6 +7,7 @@ import type { IRNode, ModelIR } from '../../../catalog/ir';
 import type { ExportError } from '../types';
 import { MODEL_LIBRARY_PY } from './library_py';
 import { CONV_TRANSPOSE_LIBRARY_PY, CONV_TRANSPOSE_OPS, convTransposeConstructor } from './conv_transpose_py';
+import { DEPTHWISE_LIBRARY_PY, DEPTHWISE_OPS, depthwiseConstructor } from './depthwise_py';
 
 /** Python string literal (JSON's escapes are Python's too for the characters it emits). */
 export function pyStr(s: string): string {
@@ -83,6 +84,7 @@ function constructorOf(n: IRNode): string | ExportError {
   if (n.args.activation !== undefined && !ACTIVATIONS.has(act)) return { message: `${n.op}'s activation ${act} has no PyTorch mapping`, node: n.id, line: n.line };
   const hasBias = n.weights.some((w) => w.name === 'bias');
   if (CONV_TRANSPOSE_OPS.has(n.op)) return convTransposeConstructor(n);
+  if (DEPTHWISE_OPS.has(n.op)) return depthwiseConstructor(n);
   switch (n.op) {
     case 'Dense': {
       const [f, u] = wshape(n, 'kernel');
@@ -129,7 +131,7 @@ function constructorOf(n: IRNode): string | ExportError {
   return { message: `${n.op} has no PyTorch mapping`, node: n.id, line: n.line };
 }
 
-const WEIGHTED = new Set(['Dense', 'Conv2D', 'Conv1D', 'BatchNorm', 'LayerNorm', 'Embedding', 'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU', 'MultiHeadAttention', ...CONV_TRANSPOSE_OPS]);
+const WEIGHTED = new Set(['Dense', 'Conv2D', 'Conv1D', 'BatchNorm', 'LayerNorm', 'Embedding', 'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU', 'MultiHeadAttention', ...CONV_TRANSPOSE_OPS, ...DEPTHWISE_OPS]);
 
 /** A sample axis (0 = the first after batch, negative from the end) as a batched tensor axis. */
 function batchedAxis(axis: number): number {
@@ -190,7 +192,7 @@ function inputVariable(name: string, index: number): string {
 
 function className(name: string): string {
   const c = name.replace(/[^A-Za-z0-9_]/g, '_');
-  return /^[A-Za-z_]/.test(c) && !['Dense', 'Conv1D', 'Conv2D', 'BatchNorm', 'LayerNorm', 'Embedding', 'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU', 'MultiHeadAttention', ...CONV_TRANSPOSE_OPS].includes(c) ? c : `Model_${c}`;
+  return /^[A-Za-z_]/.test(c) && !['Dense', 'Conv1D', 'Conv2D', 'BatchNorm', 'LayerNorm', 'Embedding', 'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU', 'MultiHeadAttention', ...CONV_TRANSPOSE_OPS, ...DEPTHWISE_OPS].includes(c) ? c : `Model_${c}`;
 }
 
 export interface ModelPy {
@@ -229,6 +231,7 @@ export function modelPy(ir: ModelIR, header: string): ModelPy | ExportError {
     header,
     MODEL_LIBRARY_PY,
     CONV_TRANSPOSE_LIBRARY_PY,
+    DEPTHWISE_LIBRARY_PY,
     '',
     `class ${cls}(nn.Module):`,
     `    """The netspec model ${ir.name}: inputs channels-last as declared (batch first), outputs a dict by name."""`,

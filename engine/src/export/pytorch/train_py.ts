@@ -309,7 +309,7 @@ def engine_weights(model, config):
         elif op == "transpose":
             a = a.T.reshape(shape)
         elif op == "conv":
-            a = np.transpose(a, list(range(2, a.ndim)) + [1, 0])
+            a = np.transpose(a, list(range(2, a.ndim)) + [1, 0]).reshape(shape)
         elif op == "gru":
             u = a.shape[0] // 3
             a = np.concatenate([a[u:2 * u], a[:u], a[2 * u:]]).T

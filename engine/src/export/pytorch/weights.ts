@@ -101,6 +101,16 @@ function convert(n: IRNode, prefix: string, weight: string, w: NamedArray): Part
         return [{ key: key('weight'), shape: c.shape, data: c.data, engine: w.name, back: { op: 'conv', shape: [...w.shape] } }];
       }
       return [copy('bias')];
+    case 'DepthwiseConv2D':
+    case 'SeparableConv2D': {
+      if (weight === 'bias') return [copy(n.op === 'SeparableConv2D' ? 'pointwise.bias' : 'bias')];
+      // The depthwise kernel [kh, kw, C, dm] is a [kh, kw, 1, C*dm] kernel of a grouped conv.
+      const depth = weight === 'depthwise_kernel';
+      const [kh, kw, ci, co] = w.shape;
+      const c = convKernel(w.data, depth ? [kh, kw, 1, ci * co] : w.shape);
+      const k = n.op === 'DepthwiseConv2D' ? 'weight' : depth ? 'depthwise.weight' : 'pointwise.weight';
+      return [{ key: key(k), shape: c.shape, data: c.data, engine: w.name, back: { op: 'conv', shape: [...w.shape] } }];
+    }
     case 'BatchNorm':
       return [copy({ gamma: 'weight', beta: 'bias', moving_mean: 'running_mean', moving_variance: 'running_var' }[weight] ?? weight)];
     case 'LayerNorm':
