@@ -173,12 +173,13 @@ describe('keras import: export to TF.js and back', () => {
     assert.match(text, /layer_norm = \(embedding, conv1d_leaky_relu\) -> Concat\(axis=0\) ->\n\s+LSTM\(5, return_sequences=true\) ->\n\s+LayerNorm\(\)/);
   });
 
-  test('Conv1DTranspose and Conv2DTranspose through the Keras graph (TF.js has no Conv1DTranspose)', async () => {
+  test('Conv1DTranspose, Conv2DTranspose and depth multipliers through the Keras graph (TF.js has no Conv1DTranspose)', async () => {
     const src = `model Up {
   input signal: [5, 3]
   input image: [3, 2, 2]
   output wave = signal -> Conv1DTranspose(4, 3, stride=2, activation=tanh) -> Conv1DTranspose(2, 1, stride=3, padding=same, bias=false)
   output picture = image -> Conv2DTranspose(3, (3, 2), stride=(2, 3), padding=same)
+  output separable = image -> SeparableConv2D(4, 2, padding=same, depth_multiplier=3) -> DepthwiseConv2D(1, depth_multiplier=2, bias=false)
 }
 `;
     const checked = checkText(src, { path: '/tmp/up.netspec' });
@@ -186,5 +187,6 @@ describe('keras import: export to TF.js and back', () => {
     const text = await roundTrip(checked.models[0].ir!, 31, 'keras');
     assert.match(text, /Conv1DTranspose\(4, 3, stride=2, activation=tanh\) ->\n\s+Conv1DTranspose\(2, 1, stride=3, padding=same, bias=false\)/);
     assert.match(text, /Conv2DTranspose\(3, \(3, 2\), stride=\(2, 3\), padding=same\)/);
+    assert.match(text, /SeparableConv2D\(4, 2, padding=same, depth_multiplier=3\) ->\n\s+DepthwiseConv2D\(1, depth_multiplier=2, bias=false\)/);
   });
 });

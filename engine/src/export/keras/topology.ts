@@ -177,6 +177,26 @@ function mapNode(node: IRNode, inputRank: number, target: KerasTarget): Mapped |
       };
       return { className: node.op, config: weighted(conv), after: f.after };
     }
+    case 'DepthwiseConv2D':
+    case 'SeparableConv2D': {
+      const f = fused(str(a.activation, 'linear'));
+      const conv: Record<string, KerasValue> = {
+        ...(node.op === 'SeparableConv2D' ? { filters: num(a.filters, 1) } : {}),
+        kernel_size: pair(a.kernel, [1, 1]),
+        strides: pair(a.stride, [1, 1]),
+        padding: str(a.padding, 'valid'),
+        depth_multiplier: num(a.depth_multiplier, 1),
+        data_format: 'channels_last',
+        dilation_rate: [1, 1],
+        activation: f.activation,
+        use_bias: bool(a.bias, true),
+      };
+      if (tfjs) {
+        Object.assign(conv, { depthwise_initializer: GLOROT, bias_initializer: ZEROS, depthwise_regularizer: null, bias_regularizer: null, activity_regularizer: null, depthwise_constraint: null, bias_constraint: null });
+        if (node.op === 'SeparableConv2D') Object.assign(conv, { pointwise_initializer: GLOROT, pointwise_regularizer: null, pointwise_constraint: null });
+      }
+      return { className: node.op, config: conv, after: f.after };
+    }
     case 'MaxPool2D':
     case 'AvgPool2D': {
       const pool = pair(a.pool, [2, 2]);

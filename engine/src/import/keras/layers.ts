@@ -76,7 +76,7 @@ function call(op: string, args: (string | null)[], weights: string[] = []): Nets
 }
 
 /** Settings that only shape training in Keras; a non-default one is dropped with a note. */
-const REGULARIZERS = ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'recurrent_regularizer', 'beta_regularizer', 'gamma_regularizer', 'embeddings_regularizer'];
+const REGULARIZERS = ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'recurrent_regularizer', 'beta_regularizer', 'gamma_regularizer', 'embeddings_regularizer', 'depthwise_regularizer', 'pointwise_regularizer'];
 const CONSTRAINTS = ['kernel_constraint', 'bias_constraint', 'recurrent_constraint', 'beta_constraint', 'gamma_constraint', 'embeddings_constraint'];
 
 function droppedNotes(layer: GraphLayer): string[] {
@@ -160,6 +160,28 @@ export function mapLayer(layer: GraphLayer, ranks: number[]): MappedLayer | stri
       const strideArg = stride.every((s) => s === 1) ? null : `stride=${sizeText(stride)}`;
       const padding = c.padding === 'same' ? 'padding=same' : null;
       return done([call(layer.className, [String(c.filters), sizeText(kernel), strideArg, padding, act.arg, bias], ['kernel', ...biasWeights]), ...act.after]);
+    }
+    case 'DepthwiseConv2D':
+    case 'SeparableConv2D': {
+      const bad = expect(c, { data_format: absentOr('channels_last'), dilation_rate: onesOrAbsent, padding: absentOr('valid', 'same') }, { data_format: 'channels_last', dilation_rate: '1', padding: 'valid or same' });
+      if (bad) return bad;
+      const act = fusedActivation(c);
+      if (typeof act === 'string') return act;
+      const kernel = sizes(c.kernel_size, 2);
+      const stride = sizes(c.strides ?? 1, 2);
+      if (!kernel || !stride) return 'its kernel_size or strides are not numbers';
+      const separable = layer.className === 'SeparableConv2D';
+      const args = [
+        separable ? String(c.filters) : null,
+        sizeText(kernel),
+        stride.every((s) => s === 1) ? null : `stride=${sizeText(stride)}`,
+        c.padding === 'same' ? 'padding=same' : null,
+        c.depth_multiplier === undefined || c.depth_multiplier === 1 ? null : `depth_multiplier=${c.depth_multiplier}`,
+        act.arg,
+        bias,
+      ];
+      const weights = ['depthwise_kernel', ...(separable ? ['pointwise_kernel'] : []), ...biasWeights];
+      return done([call(layer.className, args, weights), ...act.after]);
     }
     case 'MaxPooling1D':
     case 'AveragePooling1D':
