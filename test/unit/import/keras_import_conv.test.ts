@@ -37,14 +37,14 @@ describe('keras import: transposed convolutions saved by TensorFlow.js', () => {
     m.add(tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', depthMultiplier: 2, activation: 'relu', inputShape: [9, 8, 3] }));
     m.add(tf.layers.separableConv2d({ filters: 5, kernelSize: [3, 2], strides: 2, useBias: false }));
     m.add(tf.layers.depthwiseConv2d({ kernelSize: 2, useBias: false }));
-    // TF.js 4.22's SeparableConv2D leaves depth_multiplier out of its saved config (its
-    // DepthwiseConv2D keeps it), so a saved separable layer only round-trips with the default.
-    m.add(tf.layers.separableConv2d({ filters: 2, kernelSize: 1, activation: 'tanh' }));
+    // TF.js 4.22's SeparableConv2D leaves depth_multiplier out of its saved config; the
+    // importer reads it from the depthwise kernel's shape in the weights manifest.
+    m.add(tf.layers.separableConv2d({ filters: 2, kernelSize: 1, depthMultiplier: 3, activation: 'tanh' }));
     const r = await importMatches(m, 17);
     assert.equal(r.ir.params, m.countParams());
     assert.match(r.imported.text, /DepthwiseConv2D\(3, padding=same, depth_multiplier=2, activation=relu\)/);
     assert.match(r.imported.text, /SeparableConv2D\(5, \(3, 2\), stride=2, bias=false\)/);
-    assert.match(r.imported.text, /SeparableConv2D\(2, 1, activation=tanh\)/);
+    assert.match(r.imported.text, /SeparableConv2D\(2, 1, depth_multiplier=3, activation=tanh\)/);
     assert.ok(r.worst <= 1e-5);
   });
 });

@@ -11,6 +11,7 @@ import { emitModel, callSources, modelName } from './emit';
 import { isObject, modelConfigOf, readKerasGraph, type Json } from './graph';
 import { mapLayer, type MappedLayer } from './layers';
 import { engineWeights, readManifestWeights } from './weights';
+import { restoreDepthMultipliers } from './tfjs_quirks';
 
 export { manifestPaths } from './weights';
 
@@ -58,6 +59,7 @@ export function importKeras(source: ImportSource): ImportResult {
   const read = readKerasGraph(config);
   if (!read.ok) return { ok: false, problems: [{ message: read.message }] };
   const graph = read.graph;
+  restoreDepthMultipliers(graph, source.json);
 
   const ranks = new Map<string, number>(graph.inputs.map((i) => [i.name, i.shape.length]));
   const mapped = new Map<string, MappedLayer>();
