@@ -26,7 +26,7 @@ import { lcg, randomValues, readAll, relError, sizeOf } from '../engine/helpers'
 import { memoryHandler } from './tfjs_io';
 
 const TOL = 1e-4;
-const TFJS_MISSING = new Set(['MultiHeadAttention', 'PositionEmbedding', 'GRU']);
+const TFJS_MISSING = new Set(['MultiHeadAttention', 'PositionEmbedding', 'GRU', 'Subtract']);
 
 /** The worst relative difference seen over the whole file, printed at the end. */
 let worst = 0;
@@ -152,6 +152,12 @@ describe('tfjs export', () => {
         ['dense', 'Dense', { units: 3, activation }, ['conv1d']],
       ], ['dense']);
       await roundTrip(ir, 31);
+    }
+  });
+
+  test('every activation as an Activation layer (leaky_relu becomes a LeakyReLU layer of slope 0.01)', async () => {
+    for (const activation of ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'gelu', 'silu', 'elu', 'leaky_relu']) {
+      await roundTrip(graphIR(`Layer_${activation}`, [{ name: 'x', shape: [5, 3] }], [['act', 'Activation', { activation }, ['x']]], ['act']), 33);
     }
   });
 

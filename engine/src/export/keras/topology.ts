@@ -12,7 +12,7 @@
 //   Permute → Softmax → Permute there, and its Flatten needs two axes, so a Flatten of one
 //   axis is a Reshape;
 // - what a target lacks (TF.js 4.22: MultiHeadAttention, PositionEmbedding, GRU with
-//   reset_after=True) is an error value naming the node and its line.
+//   reset_after=True, Subtract) is an error value naming the node and its line.
 
 import type { IRNode, ModelIR } from '../../../catalog/ir';
 import type { Dim } from '../../../catalog/shape';
@@ -79,6 +79,7 @@ const TFJS_MISSING: Record<string, string> = {
   MultiHeadAttention: 'TensorFlow.js 4.22 has no MultiHeadAttention layer',
   PositionEmbedding: 'TensorFlow.js 4.22 has no PositionEmbedding layer',
   GRU: "TensorFlow.js 4.22's GRU does not support reset_after=True (Keras's default, which Netspec's GRU computes)",
+  Subtract: 'TensorFlow.js 4.22 has no Subtract layer',
 };
 
 export const KERAS_TARGET_NAMES: Record<KerasTarget, string> = { tfjs: 'tfjs (TensorFlow.js Layers)', keras: 'keras' };
@@ -287,6 +288,19 @@ function mapNode(node: IRNode, inputRank: number, target: KerasTarget): Mapped |
       return { className: 'Multiply', config: {} };
     case 'Concat':
       return { className: 'Concatenate', config: { axis: kerasAxis(num(a.axis, -1)) } };
+    case 'Subtract':
+    case 'Average':
+    case 'Maximum':
+    case 'Minimum':
+      return { className: node.op, config: {} };
+    case 'Rescaling':
+      return { className: 'Rescaling', config: { scale: num(a.scale, 1), offset: num(a.offset, 0) } };
+    case 'Activation': {
+      // The same spellings as a fused activation; TF.js's leaky_relu is a LeakyReLU layer.
+      const act = str(a.activation, 'linear');
+      if (tfjs && act === 'leaky_relu') return { className: 'LeakyReLU', config: { alpha: 0.01 } };
+      return { className: 'Activation', config: { activation: activationValue(act, target) } };
+    }
     default:
       return `Netspec's exporter has no Keras mapping for ${node.op}`;
   }
