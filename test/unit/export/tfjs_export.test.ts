@@ -26,7 +26,7 @@ import { lcg, randomValues, readAll, relError, sizeOf } from '../engine/helpers'
 import { memoryHandler } from './tfjs_io';
 
 const TOL = 1e-4;
-const TFJS_MISSING = new Set(['MultiHeadAttention', 'PositionEmbedding', 'GRU', 'Subtract']);
+const TFJS_MISSING = new Set(['MultiHeadAttention', 'PositionEmbedding', 'GRU']);
 
 /** The worst relative difference seen over the whole file, printed at the end. */
 let worst = 0;
@@ -159,6 +159,24 @@ describe('tfjs export', () => {
     for (const activation of ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'gelu', 'silu', 'elu', 'leaky_relu']) {
       await roundTrip(graphIR(`Layer_${activation}`, [{ name: 'x', shape: [5, 3] }], [['act', 'Activation', { activation }, ['x']]], ['act']), 33);
     }
+  });
+
+  test('Subtract (TF.js 4.22 has no such layer) is Add of the first input and the second negated by Rescaling', async () => {
+    const ir = graphIR('Diff', [{ name: 'a', shape: [3, 2] }, { name: 'b', shape: [3, 2] }], [
+      ['diff', 'Subtract', {}, ['a', 'b']],
+      ['back', 'Subtract', {}, ['b', 'diff']],
+    ], ['back']);
+    await roundTrip(ir, 35);
+    const exported = await findExporter('tfjs')!.run({ model: ir, train: null, weights: await freshWeights(ir), trained: false, metadata: {}, modelFile: '/tmp/d.netspec' }, { quantize: null });
+    assert.ok(exported.ok);
+    const layers = JSON.parse(exported.files[0].data as string).modelTopology.config.layers as { name: string; class_name: string; config: { scale?: number }; inbound_nodes: [string, number, number, unknown][][] }[];
+    const wiring = layers.map((l) => [l.name, l.class_name, l.inbound_nodes[0]?.map((i) => i[0]) ?? []]);
+    assert.deepEqual(wiring, [
+      ['a', 'InputLayer', []], ['b', 'InputLayer', []],
+      ['diff_negated', 'Rescaling', ['b']], ['diff', 'Add', ['a', 'diff_negated']],
+      ['back_negated', 'Rescaling', ['diff']], ['back', 'Add', ['b', 'back_negated']],
+    ]);
+    assert.equal(layers[2].config.scale, -1);
   });
 
   test('several inputs and outputs, int ids, merges and block-inlined names with "/"', async () => {

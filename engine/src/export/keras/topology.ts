@@ -11,8 +11,10 @@
 // - TF.js 4.22's softmax works on the last axis only, so a Softmax on another axis is
 //   Permute → Softmax → Permute there, and its Flatten needs two axes, so a Flatten of one
 //   axis is a Reshape;
+// - TF.js 4.22 has no Subtract layer, so a - b is Add(a, Rescaling(-1)(b)) there, which is
+//   exact: negation is, and a + (-b) rounds as a - b does;
 // - what a target lacks (TF.js 4.22: MultiHeadAttention, PositionEmbedding, GRU with
-//   reset_after=True, Subtract) is an error value naming the node and its line.
+//   reset_after=True) is an error value naming the node and its line.
 
 import type { IRNode, ModelIR } from '../../../catalog/ir';
 import type { Dim } from '../../../catalog/shape';
@@ -79,7 +81,6 @@ const TFJS_MISSING: Record<string, string> = {
   MultiHeadAttention: 'TensorFlow.js 4.22 has no MultiHeadAttention layer',
   PositionEmbedding: 'TensorFlow.js 4.22 has no PositionEmbedding layer',
   GRU: "TensorFlow.js 4.22's GRU does not support reset_after=True (Keras's default, which Netspec's GRU computes)",
-  Subtract: 'TensorFlow.js 4.22 has no Subtract layer',
 };
 
 export const KERAS_TARGET_NAMES: Record<KerasTarget, string> = { tfjs: 'tfjs (TensorFlow.js Layers)', keras: 'keras' };
@@ -132,6 +133,8 @@ interface Mapped {
   /** Layers added before and after it (TF.js: leaky_relu, Softmax on another axis). */
   before?: Added[];
   after?: Added[];
+  /** A layer added on the second input only (TF.js's Subtract: its negation). */
+  second?: Added;
 }
 
 /** A weightless layer the exporter adds around a node, named "<layer>_<suffix>". */
@@ -289,6 +292,8 @@ function mapNode(node: IRNode, inputRank: number, target: KerasTarget): Mapped |
     case 'Concat':
       return { className: 'Concatenate', config: { axis: kerasAxis(num(a.axis, -1)) } };
     case 'Subtract':
+      if (tfjs) return { className: 'Add', config: {}, second: { suffix: 'negated', className: 'Rescaling', config: { scale: -1, offset: 0 } } };
+      return { className: 'Subtract', config: {} };
     case 'Average':
     case 'Maximum':
     case 'Minimum':
@@ -341,6 +346,12 @@ export function kerasGraph(model: ModelIR, target: KerasTarget): GraphResult {
       inbound = [addedName];
     };
     for (const extra of mapped.before ?? []) add(extra);
+    if (mapped.second) {
+      const [first, second] = inbound;
+      inbound = [second];
+      add(mapped.second);
+      inbound = [first, inbound[0]];
+    }
     const weights = node.weights.map((w) => ({ engine: `${node.id}/${w.name}`, keras: `${name}/${w.name}`, shape: w.shape }));
     layers.push({ name, className: mapped.className, config: mapped.config, inbound, callKwargs: mapped.callKwargs ?? {}, weights, node: node.id, line: node.line });
     inbound = [name];
