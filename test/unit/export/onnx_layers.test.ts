@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { allLayers } from '../../../engine/catalog';
 import { buildOnnxGraph, ONNX_MAPPINGS } from '../../../engine/src/export/onnx/exporter';
+import { POINTWISE_CASES } from './onnx_pointwise_cases';
 import { compare, engineOutputs, modelFrom, ortOutputs, randomInputs, randomWeights } from './onnx_helpers';
 
 interface Case {
@@ -79,6 +80,7 @@ const CASES: Case[] = [
   { inputs: 'input a: [3]\n  input b: [3]', text: 'output y = (a, b) -> Multiply()' },
   { inputs: 'input a: [2, 3]\n  input b: [3, 3]', text: 'output y = (a, b) -> Concat(axis=0)' },
   { inputs: 'input a: [3, 2]\n  input b: [3, 1]', text: 'output y = (a, b) -> Concat()' },
+  ...POINTWISE_CASES,
 ];
 
 const worst = new Map<string, number>();
