@@ -67,6 +67,25 @@ export interface ClassReport {
   f1: number[];
 }
 
+/** One sample's predictions (Predict on a file): each output's values, its class for a classifier. */
+export interface PredictedRow {
+  index: number;
+  outputs: Record<string, { values: number[]; class?: string; actual?: string }>;
+}
+
+/** A trained model run on a data file (`netspec predict --report`, spec §7). */
+export interface PredictionReport {
+  model: string;
+  data: string;
+  count: number;
+  /** The first rows. */
+  rows: PredictedRow[];
+  /** When the file holds the targets: accuracy of each classifier, mse and mae of each regression. */
+  metrics: Record<string, number>;
+  /** When the file holds the targets: the class report of each classifier output. */
+  classes: ClassReport[];
+}
+
 /** A few validation samples with their predictions (images as [H, W, C] floats in [0, 1]). */
 export interface SamplePrediction {
   index: number;
@@ -118,7 +137,11 @@ export type ToPanel =
   /** The recorded runs of the model shown (engine/catalog/run_record.ts), newest first. */
   | { type: 'runs'; model: string; runs: RunRecord[] }
   /** The epochs of the runs picked in the list, for the overlay. */
-  | { type: 'run-curves'; curves: RunCurves[] };
+  | { type: 'run-curves'; curves: RunCurves[] }
+  /** Predict on a file: the extension is predicting, has predicted, or says why it could not. */
+  | { type: 'prediction'; runId: string; state: 'running'; data: string }
+  | { type: 'prediction'; runId: string; state: 'done'; report: PredictionReport }
+  | { type: 'prediction'; runId: string; state: 'failed'; message: string };
 
 /** One step's loss, by its epoch and step within the epoch. */
 export interface StepPoint {
@@ -151,6 +174,8 @@ export type FromPanel =
   | { type: 'request-resume' }
   /** The Export button, after a run: the extension runs Export Model for the run's model and weights. */
   | { type: 'request-export'; runId: string }
+  /** Predict on a file, after a run: the extension asks for a data file and runs the run's weights on it. */
+  | { type: 'request-predict'; runId: string }
   /** The Change… button beside the device: the extension offers the values of `netspec.backend`. */
   | { type: 'request-backend' }
   /** Train again: the extension runs Train Model for the run's model. */
