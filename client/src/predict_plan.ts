@@ -25,7 +25,7 @@ function isReport(v: unknown): v is PredictionReport {
   return !!r && typeof r === 'object' && typeof r.count === 'number' && Array.isArray(r.rows) && Array.isArray(r.classes) && !!r.metrics && typeof r.metrics === 'object';
 }
 
-/** The CLI's answer: exit 0 with the report on its last line, or its `error:` lines. */
+/** The CLI's answer: exit 0 with the report on its last line, or its `error:` lines (with the file they name). */
 export function parsePredictResult(status: number | null, stdout: string, stderr: string): PredictResult {
   if (status === 0) {
     try {
@@ -36,7 +36,7 @@ export function parsePredictResult(status: number | null, stdout: string, stderr
     }
     return { ok: false, message: `the predict command answered something unexpected: ${stdout.trim().slice(0, 200)}` };
   }
-  const errors = stderr.split('\n').filter((l) => /error:/.test(l)).map((l) => l.replace(/^.*?error:\s*/, ''));
+  const errors = stderr.split('\n').filter((l) => /error:/.test(l)).map((l) => l.replace(/^netspec predict:\s*/, '').replace(/error:\s*/, ''));
   const why = errors.length ? errors.join('; ') : stderr.trim().split('\n').slice(0, 3).join(' ') || `exit status ${status}`;
   return { ok: false, message: why };
 }
