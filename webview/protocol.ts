@@ -143,6 +143,20 @@ export type ToPanel =
   | { type: 'prediction'; runId: string; state: 'done'; report: PredictionReport }
   | { type: 'prediction'; runId: string; state: 'failed'; message: string };
 
+/**
+ * Memory in use at a step: bytes in live tensors and bytes the backend holds (live plus
+ * pooled for reuse: GPU buffers on WebGPU, arrays on the CPU), engine/src/tensor.ts's
+ * counters; and the training process's resident set size where it has one (the extension
+ * host's child; a browser worker cannot tell).
+ */
+export interface MemoryUsage {
+  tensorBytes: number;
+  backendBytes: number;
+  /** True when backendBytes are GPU buffers. */
+  gpu: boolean;
+  rssBytes?: number;
+}
+
 /** One step's loss, by its epoch and step within the epoch. */
 export interface StepPoint {
   epoch: number;
@@ -159,7 +173,7 @@ export type FromPanel =
    * loop reports steps in batches (WebGPU reads the device every 50 steps), and the worker
    * posts at most one message per STEP_POST_MS, so the chart still gets every step's loss.
    */
-  | { type: 'step'; runId: string; event: StepEvent; earlier?: StepPoint[] }
+  | { type: 'step'; runId: string; event: StepEvent; earlier?: StepPoint[]; memory?: MemoryUsage }
   | { type: 'epoch'; runId: string; event: EpochEvent }
   /** Weights to save (safetensors bytes), after each epoch and at the end. */
   | { type: 'weights'; runId: string; epoch: number; final: boolean; bytes: Uint8Array }

@@ -1,5 +1,6 @@
 // Predict on a file in the panel, in a real browser (Debian's Chromium through
-// playwright-core) at a narrow 420 px: after a run ends, "Predict on a file…" posts
+// playwright-core) at a narrow 420 px: while a run trains the header shows the memory in
+// use that came with its last step; after it ends, "Predict on a file…" posts
 // request-predict for that run; "Predicting on …" shows while the extension works; the
 // report — made here by the real CLI (`netspec train`, then `netspec predict --report` on
 // iris.csv) — is drawn as its first rows (a wrong prediction marked), the accuracy and
@@ -61,9 +62,13 @@ test('Predict on a file: the button asks for the run, and the report is drawn in
 
     await send({ type: 'watch', runId: 'h1', model: 'Iris', sourceUri: 'file:///iris.netspec', epochs: 1, smoothing: 0.6 });
     assert.equal(await predictButton.isVisible(), false, 'no Predict while the run has no weights');
+    // While it trains, the header shows the memory in use that came with the last step.
+    await send({ type: 'relay', event: { type: 'step', runId: 'h1', event: { kind: 'step', epoch: 1, step: 1, stepsPerEpoch: 8, loss: 1, samplesPerSecond: 500 }, memory: { tensorBytes: 2048, backendBytes: 3 * 1024 * 1024, gpu: true, rssBytes: 200 * 1024 * 1024 } } });
+    await page.locator('.ns-memory').getByText('memory: tensors 2.00 KiB · GPU buffers 3.00 MiB · process 200.0 MiB').waitFor();
     await send({ type: 'relay', event: { type: 'epoch', runId: 'h1', event: { kind: 'epoch', epoch: 1, metrics: { loss: 0.4 }, samplesPerSecond: 900, seconds: 0.2, best: true, lr: 0.01 } } });
     await send({ type: 'relay', event: { type: 'finished', runId: 'h1', stopped: 'completed', snapshot: { runId: 'h1', model: 'Iris', sourceUri: 'file:///iris.netspec', backend: null, steps: [], epochs: [{ kind: 'epoch', epoch: 1, metrics: { loss: 0.4 }, samplesPerSecond: 900, seconds: 0.2, best: true, lr: 0.01 }], status: 'finished' } } });
     await predictButton.waitFor({ state: 'visible' });
+    assert.equal(await page.locator('.ns-memory').isVisible(), false, 'a finished run shows no memory line');
     await predictButton.click();
     const posted = (await page.evaluate(() => (window as unknown as { __posted: { type: string; runId?: string }[] }).__posted)).filter((m) => m.type === 'request-predict');
     assert.deepEqual(posted, [{ type: 'request-predict', runId: 'h1' }]);
