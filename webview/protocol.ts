@@ -138,10 +138,11 @@ export type ToPanel =
   | { type: 'runs'; model: string; runs: RunRecord[] }
   /** The epochs of the runs picked in the list, for the overlay. */
   | { type: 'run-curves'; curves: RunCurves[] }
-  /** Predict on a file: the extension is predicting, has predicted, or says why it could not. */
-  | { type: 'prediction'; runId: string; state: 'running'; data: string }
-  | { type: 'prediction'; runId: string; state: 'done'; report: PredictionReport }
-  | { type: 'prediction'; runId: string; state: 'failed'; message: string };
+  /**
+   * Predict on a file: the extension is predicting, has predicted, or says why it could not;
+   * `runName` for a run picked in the runs list (`runId` is then its record's id).
+   */
+  | ({ type: 'prediction'; runId: string; runName?: string } & ({ state: 'running'; data: string } | { state: 'done'; report: PredictionReport } | { state: 'failed'; message: string }));
 
 /**
  * Memory in use at a step: bytes in live tensors and bytes the backend holds (live plus
@@ -199,4 +200,6 @@ export type FromPanel =
   | { type: 'request-rename-run'; id: string }
   | { type: 'request-delete-run'; id: string }
   /** Export Model with a recorded run's weights. */
-  | { type: 'request-export-run'; id: string };
+  | { type: 'request-export-run'; id: string }
+  /** Predict on a file with a recorded run's weights. */
+  | { type: 'request-predict-run'; id: string };

@@ -29,7 +29,7 @@ export interface ChannelHooks {
   /** Runs Export Model for a run's model (the panel's Export button). */
   exportRun?(request: ExportRunRequest): void;
   /** Predict on a file with a run's model and weights; `send` tells the panel how it goes. */
-  predictRun?(request: ExportRunRequest & { runId: string }, send: (m: ToPanel) => void): void;
+  predictRun?(request: ExportRunRequest & { runId: string; runName?: string }, send: (m: ToPanel) => void): void;
   /** Offers the values of `netspec.backend` (the Change… button beside the device). */
   switchBackend?(): void;
   /** Train Model for a run's model again (the panel's Train again). */
@@ -53,6 +53,8 @@ export interface RunsHooks {
   remove(ctx: RunContext, id: string): Promise<boolean>;
   /** Runs Export Model with the run's weights. */
   exportRun(ctx: RunContext, id: string): Promise<void>;
+  /** The run's name and weights file (Predict on a file), or undefined for an unknown run. */
+  weightsOf(ctx: RunContext, id: string): Promise<{ name: string; weights: string } | undefined>;
 }
 
 /** What the Export button asks for: the model's file and name, and the run's weights file. */
@@ -84,6 +86,7 @@ const FROM_PANEL_TYPES = new Set<FromPanel['type']>([
   'request-rename-run',
   'request-delete-run',
   'request-export-run',
+  'request-predict-run',
 ]);
 
 /** True when `m` looks like a panel message (an object with a known `type`). */
@@ -228,6 +231,7 @@ export class PanelChannel {
       case 'request-rename-run':
       case 'request-delete-run':
       case 'request-export-run':
+      case 'request-predict-run':
         void this.onRunsRequest(m);
         return;
       default:
@@ -254,7 +258,7 @@ export class PanelChannel {
     }
   }
 
-  private async onRunsRequest(m: Extract<FromPanel, { type: 'request-curves' | 'request-rename-run' | 'request-delete-run' | 'request-export-run' }>): Promise<void> {
+  private async onRunsRequest(m: Extract<FromPanel, { type: 'request-curves' | 'request-rename-run' | 'request-delete-run' | 'request-export-run' | 'request-predict-run' }>): Promise<void> {
     const ctx = this.runContext();
     const hooks = this.hooks.runs;
     if (!ctx || !hooks) return;
@@ -266,6 +270,11 @@ export class PanelChannel {
       }
       if (m.type === 'request-export-run') {
         await hooks.exportRun(ctx, String(m.id));
+        return;
+      }
+      if (m.type === 'request-predict-run') {
+        const run = await hooks.weightsOf(ctx, String(m.id));
+        if (run) this.hooks.predictRun?.({ uri: ctx.sourceUri, model: ctx.model, weights: run.weights, runId: String(m.id), runName: run.name }, (msg) => this.send(msg));
         return;
       }
       const changed = m.type === 'request-rename-run' ? await hooks.rename(ctx, String(m.id)) : await hooks.remove(ctx, String(m.id));

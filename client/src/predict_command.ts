@@ -12,6 +12,8 @@ import { weightsPath } from './weights_writer';
 
 export interface PredictTarget {
   runId: string;
+  /** A run picked in the runs list: its name, said beside the results. */
+  runName?: string;
   /** The model's file (a URI) and name, and the run's weights file when it wrote one. */
   uri: string;
   model: string;
@@ -21,7 +23,9 @@ export interface PredictTarget {
 /** The files `netspec predict --data` reads (engine/src/data/load.ts predictionSource). */
 const DATA_FILTERS = { 'Data files': ['csv', 'json', 'npy', 'gz', 'idx', 'idx1-ubyte', 'idx3-ubyte'], 'All files': ['*'] };
 
-export async function predictForPanel(cli: string, target: PredictTarget, send: (m: ToPanel) => void, log: (line: string) => void): Promise<void> {
+export async function predictForPanel(cli: string, target: PredictTarget, toPanel: (m: ToPanel) => void, log: (line: string) => void): Promise<void> {
+  const tag = { runId: target.runId, ...(target.runName !== undefined ? { runName: target.runName } : {}) };
+  const send = (m: ToPanel & { type: 'prediction' }) => toPanel({ ...m, ...tag });
   const modelFile = Uri.parse(target.uri);
   if (modelFile.scheme !== 'file') {
     send({ type: 'prediction', runId: target.runId, state: 'failed', message: `predicting needs a model saved on disk, not a ${modelFile.scheme}: document` });

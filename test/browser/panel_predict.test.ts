@@ -5,7 +5,8 @@
 // report — made here by the real CLI (`netspec train`, then `netspec predict --report` on
 // iris.csv) — is drawn as its first rows (a wrong prediction marked), the accuracy and
 // sample count, and the confusion matrix, all inside the panel's width; a failure is an
-// alert. Screenshot: test-results/panel-predict.png.
+// alert; a run's Predict button in the runs list asks for that run, whose results name it.
+// Screenshot: test-results/panel-predict.png.
 // Without Chromium this FAILS with the reason, unless NETSPEC_ALLOW_MISSING_TOOLS=1.
 
 import { test } from 'node:test';
@@ -102,6 +103,20 @@ test('Predict on a file: the button asks for the run, and the report is drawn in
 
     await send({ type: 'prediction', runId: 'h1', state: 'failed', message: 'iris.csv: the data has 3 columns' });
     assert.equal(await page.locator('.ns-prediction [role="alert"]').textContent(), 'The prediction failed: iris.csv: the data has 3 columns');
+
+    // A run in the runs list: its Predict button names the run, and its results say which run.
+    const record = {
+      format: 'netspec-run/1', id: 'rec1', name: 'first', model: 'Iris', source: '/iris.netspec', tool: 'editor', createdAt: '2026-01-01T10:00:00.000Z', endedAt: null, durationMs: 5000, status: 'finished',
+      device: { name: 'cpu', detail: 'CPU', place: 'host' },
+      settings: { epochs: 1, batchSize: 16, optimizer: 'adam', lr: 0.01, optimizerArgs: { lr: 0.01 }, loss: 'cross_entropy', validation: 0.2, seed: 1, earlyStopping: null, schedule: null, regularizer: null, data: '/iris.csv' },
+      epochsDone: 1, best: { epoch: 1, metrics: { loss: 0.4 } }, firstPointMs: 100, error: null,
+    };
+    await send({ type: 'runs', model: 'Iris', runs: [record] });
+    await page.locator('button[aria-label="Predict run first"]').click();
+    const askedRun = (await page.evaluate(() => (window as unknown as { __posted: { type: string; id?: string }[] }).__posted)).filter((m) => m.type === 'request-predict-run');
+    assert.deepEqual(askedRun, [{ type: 'request-predict-run', id: 'rec1' }]);
+    await send({ type: 'prediction', runId: 'rec1', runName: 'first', state: 'done', report });
+    await page.locator('.ns-prediction h2').getByText('Predictions on iris.csv with run first').waitFor();
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

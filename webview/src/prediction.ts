@@ -9,6 +9,15 @@ import { exportRequest } from './view/header';
 /** What the panel knows of the last prediction: nothing, one under way, its report, or why it failed. */
 export type PredictionState = Extract<ToPanel, { type: 'prediction' }> | null;
 
+/**
+ * The prediction to show with `snapshot`: one of a run picked in the runs list (it names
+ * its run), or one of the run shown; a prediction of an earlier run shown is stale.
+ */
+export function shownPrediction(snapshot: RunSnapshot | null | undefined, prediction: PredictionState): PredictionState {
+  if (!prediction) return null;
+  return prediction.runName !== undefined || prediction.runId === snapshot?.runId ? prediction : null;
+}
+
 /** The message the Predict button sends for the run shown, or null while it has no weights. */
 export function predictRequest(snapshot: RunSnapshot | null | undefined): (FromPanel & { type: 'request-predict' }) | null {
   const exportable = exportRequest(snapshot);

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PredictionReport, RunSnapshot } from '../../../webview/protocol';
-import { predictionSummary, predictionTable, predictRequest } from '../../../webview/src/prediction';
+import { predictionSummary, predictionTable, predictRequest, shownPrediction } from '../../../webview/src/prediction';
 
 const snapshot = (status: RunSnapshot['status'], epochs: number) => ({ runId: 'r1', model: 'Iris', sourceUri: 'file:///i.netspec', backend: null, steps: [], epochs: Array.from({ length: epochs }, () => ({})), status }) as unknown as RunSnapshot;
 
@@ -46,4 +46,13 @@ test('the summary: metrics as training names them, the sample count, or why ther
   assert.equal(predictionSummary(report), 'accuracy 96.7% · 150 samples (the first 2 shown)');
   assert.equal(predictionSummary({ ...report, count: 2, metrics: { mse: 0.012345 } }), 'mse 0.01235 · 2 samples');
   assert.equal(predictionSummary({ ...report, count: 2, metrics: {} }), '2 samples · no targets in this file, so no metrics');
+});
+
+test('a prediction shows with the run it belongs to, or, from the runs list, with any run', () => {
+  const done = { type: 'prediction' as const, runId: 'r1', state: 'failed' as const, message: 'x' };
+  assert.equal(shownPrediction(snapshot('finished', 1), done), done);
+  assert.equal(shownPrediction({ ...snapshot('running', 1), runId: 'r2' }, done), null, 'an earlier run\'s prediction is stale');
+  const picked = { ...done, runId: 'rec-7', runName: 'lr 0.01' };
+  assert.equal(shownPrediction({ ...snapshot('running', 1), runId: 'r2' }, picked), picked);
+  assert.equal(shownPrediction(null, null), null);
 });

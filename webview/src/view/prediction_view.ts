@@ -5,7 +5,7 @@
 // per-class scores, drawn as the after-training report draws them.
 
 import type { FromPanel, RunSnapshot } from '../../protocol';
-import { predictionSummary, predictionTable, predictRequest, type PredictionState } from '../prediction';
+import { predictionSummary, predictionTable, predictRequest, shownPrediction, type PredictionState } from '../prediction';
 import { confusionTable, scoresTable, scrollBox } from './report_view';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
@@ -33,11 +33,12 @@ export class PredictionView {
     parent.appendChild(this.section);
   }
 
-  /** Shows the button for a run with weights, and the prediction of that run (others are stale). */
+  /** Shows the button for a run with weights, and the prediction that goes with it (shownPrediction). */
   update(snapshot: RunSnapshot | null | undefined, prediction: PredictionState): void {
     this.request = predictRequest(snapshot);
-    this.section.hidden = this.request === null;
-    const own = prediction && snapshot && prediction.runId === snapshot.runId ? prediction : null;
+    const own = shownPrediction(snapshot, prediction);
+    this.section.hidden = this.request === null && own === null;
+    this.button.hidden = this.request === null;
     this.button.disabled = own?.state === 'running';
     if (own === this.drawn) return;
     this.drawn = own;
@@ -45,7 +46,7 @@ export class PredictionView {
     if (!own) return;
     this.section.dataset.state = own.state;
     if (own.state === 'running') {
-      this.body.appendChild(el('p', `Predicting on ${own.data}…`, 'ns-muted'));
+      this.body.appendChild(el('p', `Predicting on ${own.data}${own.runName !== undefined ? ` with run ${own.runName}` : ''}…`, 'ns-muted'));
       return;
     }
     if (own.state === 'failed') {
@@ -55,7 +56,7 @@ export class PredictionView {
       return;
     }
     const r = own.report;
-    this.body.appendChild(el('h2', `Predictions on ${r.data}`));
+    this.body.appendChild(el('h2', `Predictions on ${r.data}${own.runName !== undefined ? ` with run ${own.runName}` : ''}`));
     this.body.appendChild(el('p', predictionSummary(r), 'ns-prediction-summary'));
     const t = predictionTable(r);
     const table = el('table', undefined, 'ns-prediction-rows');
