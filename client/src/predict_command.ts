@@ -23,9 +23,18 @@ export interface PredictTarget {
 /** The files `netspec predict --data` reads (engine/src/data/load.ts predictionSource). */
 const DATA_FILTERS = { 'Data files': ['csv', 'json', 'npy', 'gz', 'idx', 'idx1-ubyte', 'idx3-ubyte'], 'All files': ['*'] };
 
+/** Never throws: whatever goes wrong reaches the panel as a failed prediction. */
 export async function predictForPanel(cli: string, target: PredictTarget, toPanel: (m: ToPanel) => void, log: (line: string) => void): Promise<void> {
   const tag = { runId: target.runId, ...(target.runName !== undefined ? { runName: target.runName } : {}) };
   const send = (m: ToPanel & { type: 'prediction' }) => toPanel({ ...m, ...tag });
+  try {
+    await predict(cli, target, send, log);
+  } catch (e) {
+    send({ type: 'prediction', runId: target.runId, state: 'failed', message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+async function predict(cli: string, target: PredictTarget, send: (m: ToPanel & { type: 'prediction' }) => void, log: (line: string) => void): Promise<void> {
   const modelFile = Uri.parse(target.uri);
   if (modelFile.scheme !== 'file') {
     send({ type: 'prediction', runId: target.runId, state: 'failed', message: `predicting needs a model saved on disk, not a ${modelFile.scheme}: document` });
