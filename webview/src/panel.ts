@@ -98,6 +98,7 @@ export class Panel {
       case 'start': {
         this.worker?.terminate();
         this.worker = null;
+        this.prediction = null;
         this.charts.reset();
         this.apply(msg);
         this.drawAll();
@@ -117,6 +118,7 @@ export class Panel {
       case 'watch':
         this.worker?.terminate();
         this.worker = null;
+        this.prediction = null;
         this.charts.reset();
         this.apply(msg);
         this.drawAll();
