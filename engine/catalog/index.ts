@@ -10,6 +10,7 @@ import { CORE_LAYERS } from './layers/core';
 import { EMBEDDING_LAYERS } from './layers/embedding';
 import { MERGE_LAYERS } from './layers/merge';
 import { NORM_LAYERS } from './layers/norm';
+import { PADDING_LAYERS } from './layers/padding';
 import { POOL_LAYERS } from './layers/pool';
 import { RECURRENT_LAYERS } from './layers/recurrent';
 import { RESHAPE_LAYERS } from './layers/reshape';
@@ -27,6 +28,7 @@ const LAYERS = [
   ...CONV_LAYERS,
   ...POOL_LAYERS,
   ...RESHAPE_LAYERS,
+  ...PADDING_LAYERS,
   ...NORM_LAYERS,
   ...ACTIVATION_LAYERS,
   ...EMBEDDING_LAYERS,
