@@ -51,6 +51,8 @@ export const SAMPLES: Record<string, Sample> = {
   Add: { args: {}, inputs: [{ shape: [3] }, { shape: [3] }] },
   Multiply: { args: {}, inputs: [{ shape: [3] }, { shape: [3] }] },
   Concat: { args: {}, inputs: [{ shape: [2, 3] }, { shape: [2, 1] }] },
+  ZeroPadding2D: { args: { padding: [1, 0, 2, 1] }, inputs: [{ shape: [3, 2, 2] }] }, ZeroPadding1D: { args: { padding: [0, 2] }, inputs: [{ shape: [3, 2] }] },
+  Cropping2D: { args: { cropping: [1, 0, 2, 1] }, inputs: [{ shape: [3, 5, 2] }] }, Cropping1D: { args: { cropping: [2, 1] }, inputs: [{ shape: [5, 2] }] },
 };
 
 /** The args with the catalog's defaults applied, as the checker does. */
@@ -137,6 +139,8 @@ function randomArg(a: ArgSpec, r: () => number): ResolvedArgs[string] {
       return a.values![int(r, 0, a.values!.length - 1)];
     case 'size2':
       return r() < 0.5 ? int(r, 1, 3) : [int(r, 1, 3), int(r, 1, 3)];
+    case 'pad2':
+      return r() < 0.5 ? int(r, 0, 2) : [int(r, 0, 2), int(r, 0, 2), int(r, 0, 2), int(r, 0, 2)];
     default:
       return undefined;
   }
