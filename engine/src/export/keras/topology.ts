@@ -18,6 +18,7 @@ import type { IRNode, ModelIR } from '../../../catalog/ir';
 import type { Dim } from '../../../catalog/shape';
 import type { ArgValue } from '../../../catalog/types';
 import type { ExportError } from '../types';
+import { edgeLayer } from './topology_rearrange';
 
 export type KerasTarget = 'tfjs' | 'keras';
 
@@ -124,7 +125,7 @@ function activationValue(act: string, target: KerasTarget): KerasValue {
   return act;
 }
 
-interface Mapped {
+export interface Mapped {
   className: string;
   config: Record<string, KerasValue>;
   callKwargs?: Record<string, KerasValue>;
@@ -134,7 +135,7 @@ interface Mapped {
 }
 
 /** A weightless layer the exporter adds around a node, named "<layer>_<suffix>". */
-interface Added {
+export interface Added {
   suffix: string;
   className: string;
   config: Record<string, KerasValue>;
@@ -287,6 +288,7 @@ function mapNode(node: IRNode, inputRank: number, target: KerasTarget): Mapped |
       return { className: 'Multiply', config: {} };
     case 'Concat':
       return { className: 'Concatenate', config: { axis: kerasAxis(num(a.axis, -1)) } };
+    case 'ZeroPadding2D': case 'ZeroPadding1D': case 'Cropping2D': case 'Cropping1D': return edgeLayer(node, target);
     default:
       return `Netspec's exporter has no Keras mapping for ${node.op}`;
   }
