@@ -11,6 +11,7 @@ import { EMBEDDING_LAYERS } from './layers/embedding';
 import { MERGE_LAYERS } from './layers/merge';
 import { NORM_LAYERS } from './layers/norm';
 import { PADDING_LAYERS } from './layers/padding';
+import { UPSAMPLING_LAYERS } from './layers/upsampling';
 import { POOL_LAYERS } from './layers/pool';
 import { RECURRENT_LAYERS } from './layers/recurrent';
 import { RESHAPE_LAYERS } from './layers/reshape';
@@ -29,6 +30,7 @@ const LAYERS = [
   ...POOL_LAYERS,
   ...RESHAPE_LAYERS,
   ...PADDING_LAYERS,
+  ...UPSAMPLING_LAYERS,
   ...NORM_LAYERS,
   ...ACTIVATION_LAYERS,
   ...EMBEDDING_LAYERS,

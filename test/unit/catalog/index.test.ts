@@ -10,7 +10,7 @@ const SPEC_LAYERS = [
   'GlobalAvgPool1D', 'GlobalMaxPool1D', 'Flatten', 'Reshape', 'Dropout', 'BatchNorm', 'LayerNorm', 'ReLU', 'Sigmoid',
   'Tanh', 'GELU', 'SiLU', 'ELU', 'LeakyReLU', 'Softmax', 'Embedding', 'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU',
   'MultiHeadAttention', 'Add', 'Multiply', 'Concat',
-  'ZeroPadding2D', 'ZeroPadding1D', 'Cropping2D', 'Cropping1D',
+  'ZeroPadding2D', 'ZeroPadding1D', 'Cropping2D', 'Cropping1D', 'UpSampling2D', 'UpSampling1D',
 ];
 
 test('every layer of spec §4 is in the catalog exactly once', () => {

@@ -19,7 +19,7 @@ const SPEC_LAYERS = [
   'LayerNorm', 'ReLU', 'Sigmoid', 'Tanh', 'GELU', 'SiLU', 'ELU', 'LeakyReLU', 'Softmax', 'Embedding',
   'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU', 'MultiHeadAttention', 'SelfAttention', 'Add', 'Multiply',
   'Concat',
-  'ZeroPadding2D', 'ZeroPadding1D', 'Cropping2D', 'Cropping1D',
+  'ZeroPadding2D', 'ZeroPadding1D', 'Cropping2D', 'Cropping1D', 'UpSampling2D', 'UpSampling1D',
 ];
 
 /** Collects every `match`, `begin` and `end` string in the grammar. */
