@@ -53,7 +53,7 @@ export const SAMPLES: Record<string, Sample> = {
   Concat: { args: {}, inputs: [{ shape: [2, 3] }, { shape: [2, 1] }] },
   ZeroPadding2D: { args: { padding: [1, 0, 2, 1] }, inputs: [{ shape: [3, 2, 2] }] }, ZeroPadding1D: { args: { padding: [0, 2] }, inputs: [{ shape: [3, 2] }] },
   Cropping2D: { args: { cropping: [1, 0, 2, 1] }, inputs: [{ shape: [3, 5, 2] }] }, Cropping1D: { args: { cropping: [2, 1] }, inputs: [{ shape: [5, 2] }] },
-  UpSampling2D: { args: { size: [2, 3], interpolation: 'bilinear' }, inputs: [{ shape: [3, 2, 2] }] }, UpSampling1D: { args: { size: 3 }, inputs: [{ shape: [3, 2] }] },
+  UpSampling2D: { args: { size: [2, 3], interpolation: 'nearest' }, inputs: [{ shape: [3, 2, 2] }] }, UpSampling1D: { args: { size: 3 }, inputs: [{ shape: [3, 2] }] },
 };
 
 /** The args with the catalog's defaults applied, as the checker does. */

@@ -18,7 +18,7 @@ import type { IRNode, ModelIR } from '../../../catalog/ir';
 import type { Dim } from '../../../catalog/shape';
 import type { ArgValue } from '../../../catalog/types';
 import type { ExportError } from '../types';
-import { edgeLayer } from './topology_rearrange';
+import { edgeLayer, upSamplingLayer } from './topology_rearrange';
 
 export type KerasTarget = 'tfjs' | 'keras';
 
@@ -289,6 +289,7 @@ function mapNode(node: IRNode, inputRank: number, target: KerasTarget): Mapped |
     case 'Concat':
       return { className: 'Concatenate', config: { axis: kerasAxis(num(a.axis, -1)) } };
     case 'ZeroPadding2D': case 'ZeroPadding1D': case 'Cropping2D': case 'Cropping1D': return edgeLayer(node, target);
+    case 'UpSampling2D': case 'UpSampling1D': return upSamplingLayer(node, target);
     default:
       return `Netspec's exporter has no Keras mapping for ${node.op}`;
   }

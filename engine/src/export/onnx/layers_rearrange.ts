@@ -1,6 +1,8 @@
 // ONNX for the weightless rearranging layers: ZeroPadding is Pad (constant zeros) and
 // Cropping is Slice on the spatial axes (1 and, for 2D, 2; NHWC). Cropping's ends count
-// from the end of each axis, so a symbolic size stays a dynamic axis.
+// from the end of each axis, so a symbolic size stays a dynamic axis. UpSampling is Resize
+// by scales: nearest reads floor(j / s) (asymmetric, floor), bilinear uses half-pixel
+// centres as Keras does.
 
 import { edgeAmounts } from '../../../catalog/layers/padding';
 import type { LayerCtx, LayerMapping } from './layer_context';
@@ -25,9 +27,23 @@ function crop(c: LayerCtx): string {
   return b.op1('Slice', [c.inputs[0], b.int64s(`${node.id}/starts`, starts), b.int64s(`${node.id}/ends`, stops), b.int64s(`${node.id}/axes`, axes)], node.id);
 }
 
+function upSample(c: LayerCtx): string {
+  const { b, node } = c;
+  const a = node.args;
+  const factors = node.op === 'UpSampling2D' ? (Array.isArray(a.size) ? a.size : [2, 2]) : [typeof a.size === 'number' ? a.size : 2];
+  const scales = b.floats(`${node.id}/scales`, [factors.length + 2], [1, ...factors, 1]);
+  const attrs =
+    a.interpolation === 'bilinear'
+      ? { mode: 'linear', coordinate_transformation_mode: 'half_pixel' }
+      : { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' };
+  return b.op1('Resize', [c.inputs[0], '', scales], node.id, attrs);
+}
+
 export const REARRANGE_MAPPINGS: Record<string, LayerMapping> = {
   ZeroPadding2D: zeroPad,
   ZeroPadding1D: zeroPad,
   Cropping2D: crop,
   Cropping1D: crop,
+  UpSampling2D: upSample,
+  UpSampling1D: upSample,
 };

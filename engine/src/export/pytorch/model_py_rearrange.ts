@@ -1,6 +1,8 @@
 // PyTorch expressions of the weightless rearranging layers on channels-last tensors:
 // zero padding is F.pad (whose amounts list the last axis first, channels unpadded) and
-// cropping is a slice that counts the end amounts from each axis's end.
+// cropping is a slice that counts the end amounts from each axis's end; nearest
+// up-sampling repeats along each axis, bilinear is F.interpolate on a channels-first view
+// (align_corners=False: half-pixel centres with edges clamped, as Keras).
 
 import { edgeAmounts } from '../../../catalog/layers/padding';
 import type { IRNode } from '../../../catalog/ir';
@@ -21,6 +23,14 @@ export function rearrangeExpression(n: IRNode, x: string): string | null {
     case 'Cropping2D':
     case 'Cropping1D':
       return `${x}[:, ${edgeAmounts(n.args, n.op).map(([a, b]) => span(a, b)).join(', ')}]`;
+    case 'UpSampling1D':
+      return `${x}.repeat_interleave(${typeof n.args.size === 'number' ? n.args.size : 2}, dim=1)`;
+    case 'UpSampling2D': {
+      const [sh, sw] = Array.isArray(n.args.size) ? n.args.size : [2, 2];
+      if (n.args.interpolation !== 'bilinear') return `${x}.repeat_interleave(${sh}, dim=1).repeat_interleave(${sw}, dim=2)`;
+      const size = `(${x}.shape[1] * ${sh}, ${x}.shape[2] * ${sw})`;
+      return `F.interpolate(${x}.permute(0, 3, 1, 2), size=${size}, mode="bilinear", align_corners=False).permute(0, 2, 3, 1)`;
+    }
   }
   return null;
 }
