@@ -28,4 +28,16 @@ describe('keras import: padding and cropping saved by TensorFlow.js', () => {
     assert.deepEqual(body, ['ZeroPadding2D(((1, 2), (0, 3)))', 'ZeroPadding2D()', 'Cropping2D((1, 2))', 'ZeroPadding2D(2)', 'Cropping2D(((2, 0), (1, 0)))']);
     assert.ok(r.worst <= 1e-5);
   });
+
+  test('UpSampling2D (nearest) in a decoder', async () => {
+    const m = tf.sequential({ name: 'decoder' });
+    m.add(tf.layers.dense({ units: 2 * 3 * 4, inputShape: [5] }));
+    m.add(tf.layers.reshape({ targetShape: [2, 3, 4] }));
+    m.add(tf.layers.upSampling2d({}));
+    m.add(tf.layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same' }));
+    m.add(tf.layers.upSampling2d({ size: [1, 3] }));
+    const r = await importMatches(m, 43);
+    assert.match(r.imported.text, / {2}UpSampling2D\(\)\n {2}Conv2D\(2, 3, padding=same\)\n {2}UpSampling2D\(\(1, 3\)\)\n/);
+    assert.ok(r.worst <= 1e-5);
+  });
 });

@@ -189,4 +189,19 @@ describe('keras import: export to TF.js and back', () => {
     const tfjs = await roundTrip(checked.models[0].ir!, 38);
     assert.match(tfjs, /ZeroPadding2D\(\(\(2, 0\), \(0, 0\)\)\)/);
   });
+
+  test('up-sampling through the Keras target: bilinear and 1D come back as written', async () => {
+    const src = `model Up {
+  input x: [3, 2, 2]
+  input s: [4, 3]
+  output img = x -> UpSampling2D((2, 3)) -> UpSampling2D(3, interpolation=bilinear)
+  output seq = s -> UpSampling1D(3)
+}
+`;
+    const checked = checkText(src, { path: '/tmp/up.netspec' });
+    assert.deepEqual(checked.diagnostics, []);
+    const keras = await roundTrip(checked.models[0].ir!, 39, 'keras');
+    assert.match(keras, /UpSampling2D\(\(2, 3\)\) ->\n\s+UpSampling2D\(3, interpolation=bilinear\)/);
+    assert.match(keras, /UpSampling1D\(3\)/);
+  });
 });

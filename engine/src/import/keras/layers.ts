@@ -9,7 +9,7 @@
 // regularizers, constraints, recurrent dropout) is dropped with a note.
 
 import { isObject, type GraphLayer, type Json, type JsonObject } from './graph';
-import { mapEdgeLayer } from './layers_rearrange';
+import { mapEdgeLayer, mapUpSampling } from './layers_rearrange';
 
 export interface NetspecCall {
   /** The Netspec layer, e.g. "Conv2D". */
@@ -264,6 +264,7 @@ export function mapLayer(layer: GraphLayer, ranks: number[]): MappedLayer | stri
       return done([call('Concat', [a === -1 || a === r - 1 ? null : `axis=${a}`])]);
     }
     case 'ZeroPadding2D': case 'ZeroPadding1D': case 'Cropping2D': case 'Cropping1D': return mapEdgeLayer(layer, r, notes);
+    case 'UpSampling2D': case 'UpSampling1D': return mapUpSampling(layer, r, notes);
     default:
       return 'Netspec has no such layer';
   }

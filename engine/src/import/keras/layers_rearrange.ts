@@ -1,4 +1,4 @@
-// Keras's padding and cropping layers as Netspec calls: the inverse of
+// Keras's padding, cropping and up-sampling layers as Netspec calls: the inverse of
 // engine/src/export/keras/topology_rearrange.ts. Keras saves the amounts as
 // ((top, bottom), (left, right)) for 2D and (start, end) for 1D; the call is written in the
 // shortest form that means the same (k, (rows, columns), or the nested pairs), and left out
@@ -47,4 +47,29 @@ export function mapEdgeLayer(layer: GraphLayer, rank: number, notes: string[]): 
   if (!ends) return `its ${arg} is not a number, a pair or a pair of pairs`;
   const text = amountText(ends, two ? keras2DDefault : 1);
   return { calls: [{ op, text: `${op}(${text ?? ''})`, weights: [] }], rank, notes };
+}
+
+/** An UpSampling layer as its Netspec call, or the reason it cannot be one. */
+export function mapUpSampling(layer: GraphLayer, rank: number, notes: string[]): MappedLayer | string {
+  const c = layer.config;
+  const op = layer.className;
+  if (op === 'UpSampling1D') {
+    const size = c.size ?? 2;
+    if (typeof size !== 'number') return 'its size is not a number';
+    return { calls: [{ op, text: `${op}(${size === 2 ? '' : size})`, weights: [] }], rank, notes };
+  }
+  if (c.data_format !== undefined && c.data_format !== null && c.data_format !== 'channels_last') {
+    return `data_format=${JSON.stringify(c.data_format)} is not supported (Netspec computes channels_last)`;
+  }
+  const size = amounts(c.size ?? 2, 1)?.[0] ?? null;
+  if (!size) return 'its size is not a number or a pair';
+  const interpolation = c.interpolation ?? 'nearest';
+  if (interpolation !== 'nearest' && interpolation !== 'bilinear') return `interpolation=${JSON.stringify(interpolation)} is not supported (Netspec has nearest and bilinear)`;
+  const args = [size[0] === 2 && size[1] === 2 ? null : size[0] === size[1] ? String(size[0]) : `(${size.join(', ')})`];
+  if (interpolation === 'bilinear') {
+    args.push('interpolation=bilinear');
+    notes.push(`UpSampling2D ${layer.name}: bilinear interpolates with half-pixel centres, as Keras does (TensorFlow.js's own layer does not)`);
+  }
+  const text = args.filter((a) => a !== null).join(', ');
+  return { calls: [{ op, text: `${op}(${text})`, weights: [] }], rank, notes };
 }
