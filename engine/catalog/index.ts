@@ -11,6 +11,7 @@ import { EMBEDDING_LAYERS } from './layers/embedding';
 import { MERGE_LAYERS } from './layers/merge';
 import { NORM_LAYERS } from './layers/norm';
 import { PADDING_LAYERS } from './layers/padding';
+import { REORDER_LAYERS } from './layers/reorder';
 import { UPSAMPLING_LAYERS } from './layers/upsampling';
 import { POOL_LAYERS } from './layers/pool';
 import { RECURRENT_LAYERS } from './layers/recurrent';
@@ -31,6 +32,7 @@ const LAYERS = [
   ...RESHAPE_LAYERS,
   ...PADDING_LAYERS,
   ...UPSAMPLING_LAYERS,
+  ...REORDER_LAYERS,
   ...NORM_LAYERS,
   ...ACTIVATION_LAYERS,
   ...EMBEDDING_LAYERS,

@@ -58,6 +58,21 @@ export const REARRANGE_CASES: LayerCase[] = [
     tfForward: ([x]) => resizeAxis(resizeAxis(x, 1, 1, 'bilinear'), 2, 4, 'bilinear'),
   },
   {
+    op: 'RepeatVector', args: { n: 3 }, inputs: [[2, 4]], weights: [],
+    tfForward: ([x]) => tf.tile(x.expandDims(1), [1, 3, 1]),
+    tfLayer: () => tf.layers.repeatVector({ n: 3 }),
+  },
+  {
+    op: 'Permute', args: { axes: [3, 1, 2] }, inputs: [[2, 2, 3, 4]], weights: [],
+    tfForward: ([x]) => tf.transpose(x, [0, 3, 1, 2]),
+    tfLayer: () => tf.layers.permute({ dims: [3, 1, 2] }),
+  },
+  {
+    op: 'Permute', args: { axes: [2, 1] }, inputs: [[3, 5, 2]], weights: [],
+    tfForward: ([x]) => tf.transpose(x, [0, 2, 1]),
+    tfLayer: () => tf.layers.permute({ dims: [2, 1] }),
+  },
+  {
     op: 'UpSampling1D', args: { size: 3 }, inputs: [[2, 4, 3]], weights: [],
     tfForward: ([x]) => tf.tile(x.expandDims(2), [1, 1, 3, 1]).reshape([2, 12, 3]),
   },

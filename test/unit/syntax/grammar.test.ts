@@ -20,6 +20,7 @@ const SPEC_LAYERS = [
   'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU', 'MultiHeadAttention', 'SelfAttention', 'Add', 'Multiply',
   'Concat',
   'ZeroPadding2D', 'ZeroPadding1D', 'Cropping2D', 'Cropping1D', 'UpSampling2D', 'UpSampling1D',
+  'RepeatVector', 'Permute',
 ];
 
 /** Collects every `match`, `begin` and `end` string in the grammar. */
