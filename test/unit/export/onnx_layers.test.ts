@@ -52,6 +52,7 @@ const CASES: Case[] = [
   one('[5, 6, 2]', 'Cropping2D(((1, 0), (2, 1)))'), one('[6, 3]', 'Cropping1D((0, 2))'), one('[5, 5, 2]', 'Cropping2D(1)'),
   { inputs: 'input x: [seq, 3]', text: 'Cropping1D((1, 2))', sizes: { seq: 6 } },
   one('[3, 2, 2]', 'UpSampling2D((2, 3))'), one('[3, 4, 2]', 'UpSampling2D((3, 2), interpolation=bilinear)'), one('[4, 3]', 'UpSampling1D(3)'),
+  one('[4]', 'RepeatVector(3)'), one('[2, 3, 4]', 'Permute([3, 1, 2])'), { inputs: 'input x: [seq, 3]', text: 'Permute([2, 1])', sizes: { seq: 5 } },
   one('[2, 6]', 'Reshape([3, 4])'),
   one('[5]', 'Dropout(0.4)'),
   one('[3]', 'BatchNorm()'),

@@ -29,6 +29,17 @@ describe('keras import: padding and cropping saved by TensorFlow.js', () => {
     assert.ok(r.worst <= 1e-5);
   });
 
+  test('RepeatVector and Permute between recurrent layers', async () => {
+    const m = tf.sequential({ name: 'seq2seq' });
+    m.add(tf.layers.simpleRNN({ units: 4, inputShape: [5, 3] }));
+    m.add(tf.layers.repeatVector({ n: 6 }));
+    m.add(tf.layers.permute({ dims: [2, 1] }));
+    m.add(tf.layers.dense({ units: 2 }));
+    const r = await importMatches(m, 47);
+    assert.match(r.imported.text, / {2}RepeatVector\(6\)\n {2}Permute\(\[2, 1\]\)\n/);
+    assert.ok(r.worst <= 1e-5);
+  });
+
   test('UpSampling2D (nearest) in a decoder', async () => {
     const m = tf.sequential({ name: 'decoder' });
     m.add(tf.layers.dense({ units: 2 * 3 * 4, inputShape: [5] }));

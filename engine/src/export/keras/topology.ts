@@ -290,6 +290,8 @@ function mapNode(node: IRNode, inputRank: number, target: KerasTarget): Mapped |
       return { className: 'Concatenate', config: { axis: kerasAxis(num(a.axis, -1)) } };
     case 'ZeroPadding2D': case 'ZeroPadding1D': case 'Cropping2D': case 'Cropping1D': return edgeLayer(node, target);
     case 'UpSampling2D': case 'UpSampling1D': return upSamplingLayer(node, target);
+    case 'RepeatVector': return { className: 'RepeatVector', config: { n: num(a.n, 1) } };
+    case 'Permute': return { className: 'Permute', config: { dims: Array.isArray(a.axes) ? a.axes : [] } };
     default:
       return `Netspec's exporter has no Keras mapping for ${node.op}`;
   }

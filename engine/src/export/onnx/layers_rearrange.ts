@@ -2,7 +2,7 @@
 // Cropping is Slice on the spatial axes (1 and, for 2D, 2; NHWC). Cropping's ends count
 // from the end of each axis, so a symbolic size stays a dynamic axis. UpSampling is Resize
 // by scales: nearest reads floor(j / s) (asymmetric, floor), bilinear uses half-pixel
-// centres as Keras does.
+// centres as Keras does. RepeatVector is Unsqueeze then Expand; Permute is Transpose.
 
 import { edgeAmounts } from '../../../catalog/layers/padding';
 import type { LayerCtx, LayerMapping } from './layer_context';
@@ -39,6 +39,15 @@ function upSample(c: LayerCtx): string {
   return b.op1('Resize', [c.inputs[0], '', scales], node.id, attrs);
 }
 
+const repeatVector: LayerMapping = (c) => {
+  const { b, node } = c;
+  const n = typeof node.args.n === 'number' ? node.args.n : 1;
+  const opened = b.op1('Unsqueeze', [c.inputs[0], b.int64s(`${node.id}/axis`, [1])], node.id);
+  return b.op1('Expand', [opened, b.int64s(`${node.id}/repeats`, [1, n, 1])], node.id);
+};
+
+const permute: LayerMapping = (c) => c.b.op1('Transpose', [c.inputs[0]], c.node.id, { perm: [0, ...(c.node.args.axes as number[])] });
+
 export const REARRANGE_MAPPINGS: Record<string, LayerMapping> = {
   ZeroPadding2D: zeroPad,
   ZeroPadding1D: zeroPad,
@@ -46,4 +55,6 @@ export const REARRANGE_MAPPINGS: Record<string, LayerMapping> = {
   Cropping1D: crop,
   UpSampling2D: upSample,
   UpSampling1D: upSample,
+  RepeatVector: repeatVector,
+  Permute: permute,
 };

@@ -2,7 +2,8 @@
 // zero padding is F.pad (whose amounts list the last axis first, channels unpadded) and
 // cropping is a slice that counts the end amounts from each axis's end; nearest
 // up-sampling repeats along each axis, bilinear is F.interpolate on a channels-first view
-// (align_corners=False: half-pixel centres with edges clamped, as Keras).
+// (align_corners=False: half-pixel centres with edges clamped, as Keras); RepeatVector
+// and Permute are repeat and permute with the batch axis kept first.
 
 import { edgeAmounts } from '../../../catalog/layers/padding';
 import type { IRNode } from '../../../catalog/ir';
@@ -23,6 +24,10 @@ export function rearrangeExpression(n: IRNode, x: string): string | null {
     case 'Cropping2D':
     case 'Cropping1D':
       return `${x}[:, ${edgeAmounts(n.args, n.op).map(([a, b]) => span(a, b)).join(', ')}]`;
+    case 'RepeatVector':
+      return `${x}.unsqueeze(1).repeat(1, ${typeof n.args.n === 'number' ? n.args.n : 1}, 1)`;
+    case 'Permute':
+      return `${x}.permute(0, ${(Array.isArray(n.args.axes) ? n.args.axes : []).join(', ')})`;
     case 'UpSampling1D':
       return `${x}.repeat_interleave(${typeof n.args.size === 'number' ? n.args.size : 2}, dim=1)`;
     case 'UpSampling2D': {

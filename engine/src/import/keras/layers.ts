@@ -265,6 +265,12 @@ export function mapLayer(layer: GraphLayer, ranks: number[]): MappedLayer | stri
     }
     case 'ZeroPadding2D': case 'ZeroPadding1D': case 'Cropping2D': case 'Cropping1D': return mapEdgeLayer(layer, r, notes);
     case 'UpSampling2D': case 'UpSampling1D': return mapUpSampling(layer, r, notes);
+    case 'RepeatVector': return typeof c.n === 'number' ? done([call('RepeatVector', [String(c.n)])], 2) : 'its n is not a number';
+    case 'Permute': {
+      const dims = c.dims;
+      if (!Array.isArray(dims) || !dims.every((d) => typeof d === 'number')) return 'its dims are not a list of numbers';
+      return done([call('Permute', [`[${dims.join(', ')}]`])]);
+    }
     default:
       return 'Netspec has no such layer';
   }
