@@ -21,6 +21,7 @@ export * from './shape';
 export * from './types';
 export * from './ir';
 export { ACTIVATIONS, PADDINGS } from './layers/common';
+export { INTERPOLATIONS } from './layers/upsampling';
 export { checkArgs, rangeText, resolveArgs } from './layers/define';
 export { editDistance, suggestName } from './suggest';
 export { kerasArgumentNames, kerasLayerNames, netspecArgumentFor, netspecLayerFor } from './keras_spelling';

@@ -72,7 +72,7 @@ test('keywords, numbers, strings and comments are recognised', () => {
   const decl = new RegExp(r.declaration.patterns[0].match);
   assert.equal('model Mnist {'.match(decl)?.[2], 'Mnist');
   const activations = new RegExp(`^(?:${r.constant.match})$`);
-  for (const a of ['relu', 'softmax', 'leaky_relu', 'same', 'valid', 'cross_entropy']) assert.match(a, activations, a);
+  for (const a of ['relu', 'softmax', 'leaky_relu', 'same', 'valid', 'nearest', 'bilinear', 'cross_entropy']) assert.match(a, activations, a);
 });
 
 test('the language configuration: comments, brackets, pairs and indentation', () => {
