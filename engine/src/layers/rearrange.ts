@@ -27,7 +27,7 @@ const RepeatVector: LayerForward = ([x], _w, args) => {
 /** Keras counts a sample's axes from 1, so they are already the batched tensor's axes. */
 const Permute: LayerForward = ([x], _w, args) => o.transpose(x, [0, ...ints(args, 'axes')]);
 
-export const REARRANGE_LAYERS = {
+export const REARRANGE_FORWARDS = {
   ZeroPadding2D: edges('ZeroPadding2D', 1),
   ZeroPadding1D: edges('ZeroPadding1D', 1),
   Cropping2D: edges('Cropping2D', -1),
