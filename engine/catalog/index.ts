@@ -12,6 +12,9 @@ import { MERGE_LAYERS } from './layers/merge';
 import { MERGE_ELEMENTWISE_LAYERS } from './layers/merge_elementwise';
 import { NORM_LAYERS } from './layers/norm';
 import { POINTWISE_LAYERS } from './layers/pointwise';
+import { PADDING_LAYERS } from './layers/padding';
+import { REORDER_LAYERS } from './layers/reorder';
+import { UPSAMPLING_LAYERS } from './layers/upsampling';
 import { POOL_LAYERS } from './layers/pool';
 import { RECURRENT_LAYERS } from './layers/recurrent';
 import { RESHAPE_LAYERS } from './layers/reshape';
@@ -20,6 +23,7 @@ export * from './shape';
 export * from './types';
 export * from './ir';
 export { ACTIVATIONS, PADDINGS } from './layers/common';
+export { INTERPOLATIONS } from './layers/upsampling';
 export { checkArgs, rangeText, resolveArgs } from './layers/define';
 export { editDistance, suggestName } from './suggest';
 export { kerasArgumentNames, kerasLayerNames, netspecArgumentFor, netspecLayerFor } from './keras_spelling';
@@ -29,6 +33,9 @@ const LAYERS = [
   ...CONV_LAYERS,
   ...POOL_LAYERS,
   ...RESHAPE_LAYERS,
+  ...PADDING_LAYERS,
+  ...UPSAMPLING_LAYERS,
+  ...REORDER_LAYERS,
   ...NORM_LAYERS,
   ...ACTIVATION_LAYERS,
   ...EMBEDDING_LAYERS,

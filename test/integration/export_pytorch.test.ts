@@ -230,7 +230,7 @@ describe('netspec export --format pytorch: predict.py equals netspec predict', (
     const ids = randomFeatures(idsIr, 12, 3);
     writeFileSync(join(work, 'ids.npy'), npy('<i4', [12, ids.width], ids.values));
     writeFileSync(join(work, 'ids_y.npy'), npy('<i4', [12], Array.from({ length: 12 }, (_, i) => i % 4)));
-    ['Img', 'Seq', 'Ids'].forEach((name, k) => {
+    ['Img', 'Seq', 'Ids', 'Edges'].forEach((name, k) => {
       const ir = irOf(model, name);
       const weights = join(work, `${name}.safetensors`);
       writeFileSync(weights, randomWeights(ir, 100 + k));

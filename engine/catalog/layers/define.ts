@@ -149,6 +149,17 @@ function checkValue(layer: string, spec: ArgSpec, v: ArgValue): { value: ArgValu
       }
       return { value: [pair[0], pair[1]] };
     }
+    case 'pad2': {
+      const four = typeof v === 'number' ? [v, v, v, v] : Array.isArray(v) && v.length === 2 ? [v[0], v[0], v[1], v[1]] : Array.isArray(v) && v.length === 4 ? v : null;
+      if (!four || !four.every((x) => Number.isInteger(x))) {
+        return `${where} must be an integer k, a pair (a, b) or ((top, bottom), (left, right)), but is ${show(v)}`;
+      }
+      for (const x of four) {
+        const m = rangeMessage(where, spec, x);
+        if (m) return m;
+      }
+      return { value: [...four] };
+    }
     case 'ints':
       if (!Array.isArray(v) || !v.every((x) => Number.isInteger(x))) return `${where} must be a list of integers, but is ${show(v)}`;
       return { value: v };

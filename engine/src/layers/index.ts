@@ -5,12 +5,14 @@ import type { LayerName } from '../../catalog/index';
 import { BASIC_LAYERS } from './basic';
 import type { LayerForward } from './context';
 import { POINTWISE_LAYERS } from './pointwise';
+import { REARRANGE_FORWARDS } from './rearrange';
 import { SEQUENCE_LAYERS } from './sequence';
+import { UPSAMPLING_FORWARDS } from './upsampling';
 
 export type { LayerContext, LayerForward } from './context';
 export { dense } from './basic';
 
-export const LAYER_FORWARDS: { readonly [N in LayerName]: LayerForward } = { ...BASIC_LAYERS, ...SEQUENCE_LAYERS, ...POINTWISE_LAYERS };
+export const LAYER_FORWARDS: { readonly [N in LayerName]: LayerForward } = { ...BASIC_LAYERS, ...SEQUENCE_LAYERS, ...POINTWISE_LAYERS, ...REARRANGE_FORWARDS, ...UPSAMPLING_FORWARDS };
 
 function isLayerName(op: string): op is LayerName {
   return Object.prototype.hasOwnProperty.call(LAYER_FORWARDS, op);

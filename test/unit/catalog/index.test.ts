@@ -11,6 +11,8 @@ const SPEC_LAYERS = [
   'Tanh', 'GELU', 'SiLU', 'ELU', 'LeakyReLU', 'Softmax', 'Embedding', 'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU',
   'MultiHeadAttention', 'Add', 'Multiply', 'Concat',
   'Subtract', 'Average', 'Maximum', 'Minimum', 'Rescaling', 'Activation',
+  'ZeroPadding2D', 'ZeroPadding1D', 'Cropping2D', 'Cropping1D', 'UpSampling2D', 'UpSampling1D',
+  'RepeatVector', 'Permute',
 ];
 
 test('every layer of spec §4 is in the catalog exactly once', () => {

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ResolvedArgs } from '../../../engine/catalog/types';
 import { uniform01 } from '../../../engine/src/rng';
+import { REARRANGE_CASES } from './layer_cases_rearrange';
 import { attention, denseTf, erfGelu, gru, moments, rnnTf } from './tf_reference';
 import { POINTWISE_CASES } from './layer_cases_pointwise';
 
@@ -287,4 +288,5 @@ export const LAYER_CASES: LayerCase[] = [
     tfForward: gru(false),
   },
   ...POINTWISE_CASES,
+  ...REARRANGE_CASES,
 ];

@@ -20,6 +20,7 @@ import type { IRNode, ModelIR } from '../../../catalog/ir';
 import type { Dim } from '../../../catalog/shape';
 import type { ArgValue } from '../../../catalog/types';
 import type { ExportError } from '../types';
+import { edgeLayer, upSamplingLayer } from './topology_rearrange';
 
 export type KerasTarget = 'tfjs' | 'keras';
 
@@ -126,7 +127,7 @@ function activationValue(act: string, target: KerasTarget): KerasValue {
   return act;
 }
 
-interface Mapped {
+export interface Mapped {
   className: string;
   config: Record<string, KerasValue>;
   callKwargs?: Record<string, KerasValue>;
@@ -138,7 +139,7 @@ interface Mapped {
 }
 
 /** A weightless layer the exporter adds around a node, named "<layer>_<suffix>". */
-interface Added {
+export interface Added {
   suffix: string;
   className: string;
   config: Record<string, KerasValue>;
@@ -306,6 +307,10 @@ function mapNode(node: IRNode, inputRank: number, target: KerasTarget): Mapped |
       if (tfjs && act === 'leaky_relu') return { className: 'LeakyReLU', config: { alpha: 0.01 } };
       return { className: 'Activation', config: { activation: activationValue(act, target) } };
     }
+    case 'ZeroPadding2D': case 'ZeroPadding1D': case 'Cropping2D': case 'Cropping1D': return edgeLayer(node, target);
+    case 'UpSampling2D': case 'UpSampling1D': return upSamplingLayer(node, target);
+    case 'RepeatVector': return { className: 'RepeatVector', config: { n: num(a.n, 1) } };
+    case 'Permute': return { className: 'Permute', config: { dims: Array.isArray(a.axes) ? a.axes : [] } };
     default:
       return `Netspec's exporter has no Keras mapping for ${node.op}`;
   }

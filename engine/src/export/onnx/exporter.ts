@@ -16,9 +16,10 @@ import { measureInt8 } from './int8_report';
 import type { LayerMapping } from './layer_context';
 import { BASIC_MAPPINGS } from './layers_basic';
 import { POINTWISE_MAPPINGS } from './layers_pointwise';
+import { REARRANGE_MAPPINGS } from './layers_rearrange';
 import { SEQUENCE_MAPPINGS } from './layers_sequence';
 
-export const ONNX_MAPPINGS: Readonly<Record<string, LayerMapping>> = { ...BASIC_MAPPINGS, ...SEQUENCE_MAPPINGS, ...POINTWISE_MAPPINGS };
+export const ONNX_MAPPINGS: Readonly<Record<string, LayerMapping>> = { ...BASIC_MAPPINGS, ...SEQUENCE_MAPPINGS, ...POINTWISE_MAPPINGS, ...REARRANGE_MAPPINGS };
 
 export type BuildResult = { ok: true; builder: GraphBuilder } | { ok: false; message: string; node?: string; line?: number };
 

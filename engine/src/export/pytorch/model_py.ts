@@ -7,6 +7,7 @@ import type { IRNode, ModelIR } from '../../../catalog/ir';
 import type { ExportError } from '../types';
 import { MODEL_LIBRARY_PY } from './library_py';
 import { pointwiseExpression } from './pointwise_py';
+import { rearrangeExpression } from './model_py_rearrange';
 
 /** Python string literal (JSON's escapes are Python's too for the characters it emits). */
 export function pyStr(s: string): string {
@@ -176,6 +177,8 @@ function expressionOf(n: IRNode, xs: string[]): string | ExportError {
   }
   const act = ACTIVATION_LAYERS[n.op];
   if (act) return `activation(${x}, ${pyStr(act)})`;
+  const rearranged = rearrangeExpression(n, x);
+  if (rearranged) return rearranged;
   return { message: `${n.op} has no PyTorch mapping`, node: n.id, line: n.line };
 }
 

@@ -9,6 +9,7 @@
 // regularizers, constraints, recurrent dropout) is dropped with a note.
 
 import { isObject, type GraphLayer, type Json, type JsonObject } from './graph';
+import { mapEdgeLayer, mapUpSampling } from './layers_rearrange';
 
 export interface NetspecCall {
   /** The Netspec layer, e.g. "Conv2D". */
@@ -271,6 +272,14 @@ export function mapLayer(layer: GraphLayer, ranks: number[]): MappedLayer | stri
       const a = sampleAxis(axis, r);
       if (a === null) return `axis=${axis} is not supported (concatenating on the batch axis)`;
       return done([call('Concat', [a === -1 || a === r - 1 ? null : `axis=${a}`])]);
+    }
+    case 'ZeroPadding2D': case 'ZeroPadding1D': case 'Cropping2D': case 'Cropping1D': return mapEdgeLayer(layer, r, notes);
+    case 'UpSampling2D': case 'UpSampling1D': return mapUpSampling(layer, r, notes);
+    case 'RepeatVector': return typeof c.n === 'number' ? done([call('RepeatVector', [String(c.n)])], 2) : 'its n is not a number';
+    case 'Permute': {
+      const dims = c.dims;
+      if (!Array.isArray(dims) || !dims.every((d) => typeof d === 'number')) return 'its dims are not a list of numbers';
+      return done([call('Permute', [`[${dims.join(', ')}]`])]);
     }
     default:
       return 'Netspec has no such layer';

@@ -49,6 +49,27 @@ export function evalValue(expr: Expr, env: ValueEnv): PVal | null {
   }
 }
 
+/**
+ * A pad2 value: k, (a, b), or Keras's ((top, bottom), (left, right)), which is flattened to
+ * [top, bottom, left, right] because argument values are flat. A flat list of four is not a
+ * pad2 value (it would read as four axes), so only the nested form yields four numbers.
+ */
+function evalPadding(expr: Expr, env: ValueEnv): PVal | null {
+  const nested = (expr.kind === 'Tuple' || expr.kind === 'List') && expr.items.length === 2 && expr.items.every((i) => i.kind === 'Tuple' || i.kind === 'List');
+  if (!nested) {
+    const v = evalValue(expr, env);
+    return Array.isArray(v) && v.length !== 2 ? null : v;
+  }
+  const out: number[] = [];
+  for (const item of expr.items) {
+    const v = evalValue(item, env);
+    if (isSym(v)) return v;
+    if (!Array.isArray(v) || v.length !== 2) return null;
+    out.push(...v);
+  }
+  return out;
+}
+
 /** `Dense(units, activation=linear, bias=true)`: the signature shown in messages. */
 export function signature(name: string, specs: readonly ArgSpec[]): string {
   const parts = specs.map((s) => {
@@ -176,7 +197,7 @@ export function matchArgs(
       ok = false; // The parser already reported the missing value.
       continue;
     }
-    const v = evalValue(arg.value, env);
+    const v = spec.type === 'pad2' ? evalPadding(arg.value, env) : evalValue(arg.value, env);
     if (v === null) {
       sink.add('bad-argument', valueSpan, `${owner}'s \`${spec.name}\` must be ${expectedText(spec)}, but is \`${textOf(arg.value)}\``, related);
       ok = false;
@@ -216,6 +237,8 @@ function expectedText(spec: ArgSpec): string {
       return 'an integer k or a pair (a, b)';
     case 'ints':
       return 'a list of integers';
+    case 'pad2':
+      return 'an integer k, a pair (a, b) or ((top, bottom), (left, right))';
     case 'string':
       return 'a string';
     default:
