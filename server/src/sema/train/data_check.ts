@@ -1,7 +1,8 @@
 // Checks a data source of a train block: its arguments (paths are strings; target and
 // features are column names) and, through a DataProbe, the files themselves against the
 // model: feature count vs the input's element count, target columns that exist, and a string
-// target's class count vs the output's units under cross_entropy.
+// target's class count vs the output's units under cross_entropy; npy, idx and images
+// sources by their headers (array_check.ts).
 
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { elementCount, formatShape } from '../../../../engine/catalog/shape';
@@ -10,6 +11,7 @@ import type { DiagnosticSink, ModelFacts } from '../context';
 import { defaultDataProbe, type DataProbe } from './data_probe';
 import { byName, SOURCES } from '../../../../engine/catalog/train/index';
 import { describe, lossesByOutput } from './train_values';
+import { checkArrays, checkImages, type ProbedFile } from './array_check';
 
 export interface DataOptions {
   /** The model file's path; data paths resolve against its folder. */
@@ -69,19 +71,26 @@ export function checkData(v: Expr, facts: ModelFacts | undefined, loss: Expr | n
   if (v.kind !== 'Call' || !source) return;
   const probe = options.probe ?? defaultDataProbe;
   let main: { info: ReturnType<DataProbe['probe']>; span: Span } | null = null;
+  const files = new Map<string, ProbedFile>();
   for (const [i, spec] of source.args.entries()) {
     if (!spec.file) continue;
     const e = arg(v, spec.name, i);
     if (e?.kind !== 'String') continue;
+    const path = resolveDataPath(e.value, options.path);
     let info;
     try {
-      info = probe.probe(resolveDataPath(e.value, options.path));
+      info = probe.probe(path);
     } catch (err) {
       info = { ok: false as const, message: `cannot read ${e.value} (${err instanceof Error ? err.message : String(err)})` };
     }
     if (!info.ok) sink.add('data-error', e.span, info.message);
-    else if (i === 0) main = { info, span: e.span };
+    else {
+      files.set(spec.name, { path, info, span: e.span });
+      if (i === 0) main = { info, span: e.span };
+    }
   }
+  if (source.name === 'npy' || source.name === 'idx') return checkArrays(source.name, files, facts, loss, sink);
+  if (source.name === 'images') return checkImages(files.get('path'), facts, loss, sink);
   // Only a tabular source (one with column arguments) is read further here.
   if (!main || !main.info.ok || !source.args.some((a) => a.columns)) return;
   const info = main.info;
