@@ -55,7 +55,9 @@ export function fitImageLabels(labels: string[], outs: OutputSlot[], dir: string
 export function fitImageSize(path: string, size: { width: number; height: number }, fit: ImageInput): DataResult<true> {
   const { width, height } = size;
   if (width !== fit.width || height !== fit.height) {
-    return dataFail(path, `${basename(path)} is ${height}x${width} (height x width), but input ${fit.input.name} is ${formatShape(fit.input.shape)}: ${fit.height}x${fit.width}; resize the images (they are not resized here)`, undefined, 'data-mismatch');
+    // Named with its class folder: the editor reports it on the images(DIR) line, away from the file.
+    const named = path.split(/[\\/]/).slice(-2).join('/');
+    return dataFail(path, `${named} is ${height}x${width} (height x width), but input ${fit.input.name} is ${formatShape(fit.input.shape)}: ${fit.height}x${fit.width}; resize the images (they are not resized here)`, undefined, 'data-mismatch');
   }
   return { ok: true, value: true };
 }

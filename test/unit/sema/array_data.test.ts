@@ -149,7 +149,7 @@ test('an image folder with more classes than units, or images of another size, i
   const size = source('[4, 4, 3]', 2, 'images("pics")');
   const s = check(size);
   assert.deepEqual(s.map((x) => [x.code, x.text]), [['data-mismatch', '"pics"']]);
-  assert.equal(s[0].message, 'a.png is 3x4 (height x width), but input x is [batch, 4, 4, 3]: 4x4; resize the images (they are not resized here)');
+  assert.equal(s[0].message, 'cat/a.png is 3x4 (height x width), but input x is [batch, 4, 4, 3]: 4x4; resize the images (they are not resized here)');
   assert.equal(await trainSays(size), s[0].message);
   const rank = check(source('[12]', 2, 'images("pics")'));
   assert.match(rank[0].message, /images\(\.\.\.\) needs an input \[height, width, channels\]/);
