@@ -1,7 +1,8 @@
 // `netspec predict FILE --weights W --data SOURCE_FILE [--json]` (spec §7): rebuilds the
 // model from FILE, loads the safetensors weights that `netspec train` wrote, reads the
 // features of SOURCE_FILE the way the train block reads its data (targets, if present, are
-// ignored), and prints one prediction per sample. A classifier output (cross_entropy) also
+// ignored; a text column becomes word ids under the vocabulary saved with the weights), and
+// prints one prediction per sample. A classifier output (cross_entropy) also
 // gets "class": the label string when training saw string labels, else the class index.
 // Weights with a NaN or infinite value, or labels metadata that does not fit the model, are
 // refused (exit 2) before any data is read, with a message that names the weights file.
@@ -15,7 +16,7 @@ import { nodeFiles } from './data/node_files';
 import { outputSlots } from '../../engine/src/data/model_fit';
 import type { CliIO } from './io';
 import { chooseBackend, EXIT, pickModel, printDataError } from './model_pick';
-import { parseLabelsMetadata } from './weights_labels';
+import { parseLabelsMetadata, parseVocabMetadata } from './weights_labels';
 import { readWeightsArg } from './weights_read';
 
 export const PREDICT_USAGE = `usage: netspec predict FILE --weights W --data SOURCE_FILE [--model NAME] [--backend webgpu|wasm|cpu] [--json]
@@ -106,12 +107,17 @@ export async function runPredict(argv: string[], io: CliIO): Promise<number> {
     io.err(`${weightsArg}: error: ${labels.message}\n`);
     return EXIT.usage;
   }
+  const vocab = parseVocabMetadata(metadata.vocab, train?.data ?? null);
+  if (!vocab.ok) {
+    io.err(`${weightsArg}: error: ${vocab.message}\n`);
+    return EXIT.usage;
+  }
   const source = predictionSource(resolve(io.cwd, dataArg), train?.data ?? null);
   if (!source.ok) {
     printDataError(source.error, io, 'predict');
     return EXIT.usage;
   }
-  const data = await loadDataset(source.value, ir, { config, targets: 'ignore', labels: labels.value, files: nodeFiles });
+  const data = await loadDataset(source.value, ir, { config, targets: 'ignore', labels: labels.value, vocab: vocab.value, files: nodeFiles });
   if (!data.ok) {
     printDataError(data.error, io, 'predict');
     return EXIT.usage;

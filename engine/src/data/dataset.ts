@@ -21,6 +21,8 @@ export interface Dataset {
   targets: Record<string, ArraySet>;
   /** By output name: the label of each class index when the targets were strings. */
   labels?: Record<string, string[] | null>;
+  /** A text source's vocabulary: the word of each id from 2 on (text.ts). */
+  vocab?: string[];
 }
 
 function sizeOf(shape: readonly number[]): number {

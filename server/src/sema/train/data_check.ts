@@ -9,9 +9,11 @@ import { elementCount, formatShape } from '../../../../engine/catalog/shape';
 import type { Call, Expr, Span } from '../../syntax/ast';
 import type { DiagnosticSink, ModelFacts } from '../context';
 import { defaultDataProbe, type DataProbe } from './data_probe';
-import { byName, SOURCES } from '../../../../engine/catalog/train/index';
+import { byName, SOURCES, TEXT_DEFAULTS } from '../../../../engine/catalog/train/index';
 import { describe, lossesByOutput } from './train_values';
 import { checkArrays, checkImages, type ProbedFile } from './array_check';
+import { checkTextInput } from '../../../../engine/src/data/text';
+import type { TextColumn } from '../../../../engine/catalog/train_ir';
 
 export interface DataOptions {
   /** The model file's path; data paths resolve against its folder. */
@@ -52,8 +54,12 @@ export function checkSourceShape(call: Call, sink: DiagnosticSink): void {
     if (spec?.columns && name === 'target') {
       const ok = v.kind === 'String' || (v.kind === 'List' && v.items.every((i) => i.kind === 'String')) || (v.kind === 'Dict' && v.entries.every((e) => e.value?.kind === 'String'));
       if (!ok) sink.add('bad-argument', v.span, `target must be a column name, a list of names, or a dict {output: "column"}, but is ${describe(v)}`);
+    } else if (spec?.columns && name === 'text') {
+      if (v.kind !== 'String') sink.add('bad-argument', v.span, `text must be a column name, but is ${describe(v)}`);
     } else if (spec?.columns) {
       if (v.kind !== 'List' || !v.items.every((i) => i.kind === 'String')) sink.add('bad-argument', v.span, `features must be a list of column names, but is ${describe(v)}`);
+    } else if (spec?.type === 'int') {
+      if (v.kind !== 'Number' || !Number.isInteger(v.value) || v.value < (spec.min ?? 0)) sink.add('bad-argument', v.span, `${call.callee.name}'s \`${name}\` must be a whole number of at least ${spec.min ?? 0}, but is ${describe(v)}`);
     } else if (v.kind !== 'String') {
       sink.add('bad-argument', v.span, `${call.callee.name}'s \`${name}\` must be a path in quotes, but is ${describe(v)}`);
     }
@@ -63,6 +69,15 @@ export function checkSourceShape(call: Call, sink: DiagnosticSink): void {
       sink.add('missing-argument', call.span, `${call.callee.name} is missing the argument \`${s.name}\`: ${call.callee.name}(${names.join(', ')})`);
     }
   }
+}
+
+/** The `text=`, `vocab=` and `length=` of a source call, defaults filled in as lowering fills them. */
+function textColumn(call: Call, column: string): TextColumn {
+  const number = (name: string, fallback: number) => {
+    const e = arg(call, name, byName(SOURCES, call.callee.name)?.args.findIndex((a) => a.name === name) ?? -1);
+    return e?.kind === 'Number' ? e.value : fallback;
+  };
+  return { column, vocab: number('vocab', TEXT_DEFAULTS.vocab), length: number('length', TEXT_DEFAULTS.length) };
 }
 
 /** Checks the files of a data source against the model's input and outputs. */
@@ -123,6 +138,17 @@ export function checkData(v: Expr, facts: ModelFacts | undefined, loss: Expr | n
       missing = true;
     }
   }
+  const text = arg(v, 'text', position('text'));
+  if (text?.kind === 'String') {
+    // A text column is the whole input: no feature columns to count.
+    if (!columns.includes(text.value)) {
+      sink.add('data-mismatch', text.span, `the data has no column "${text.value}"; its columns are ${columns.join(', ')}`);
+      missing = true;
+    } else if (facts && !facts.hasErrors) {
+      const fits = checkTextInput(facts.inputs, textColumn(v, text.value), info.format);
+      if (!fits.ok) sink.add('data-mismatch', text.span, fits.error.message);
+    }
+  }
   let featureCount: number;
   let featureSpan: Span = v.span;
   if (features?.kind === 'List') {
@@ -138,7 +164,7 @@ export function checkData(v: Expr, facts: ModelFacts | undefined, loss: Expr | n
     featureCount = columns.filter((c) => !targets.some((t) => t.column === c)).length;
   }
   if (missing || !facts || facts.hasErrors) return;
-  if (facts.inputs.length === 1) {
+  if (facts.inputs.length === 1 && text?.kind !== 'String') {
     const input = facts.inputs[0];
     const n = elementCount(input.shape);
     if (n !== null && n !== featureCount) {
