@@ -74,7 +74,7 @@ export function gatherRowsInto(set: ArraySet, indices: ArrayLike<number>, out: F
 export function subset(data: Dataset, indices: ArrayLike<number>): Dataset {
   const pick = (sets: Record<string, ArraySet>): Record<string, ArraySet> =>
     Object.fromEntries(Object.entries(sets).map(([k, s]) => [k, { data: gatherRows(s, indices), sampleShape: [...s.sampleShape] }]));
-  return { count: indices.length, inputs: pick(data.inputs), targets: pick(data.targets), labels: data.labels };
+  return { count: indices.length, inputs: pick(data.inputs), targets: pick(data.targets), labels: data.labels, vocab: data.vocab };
 }
 
 /**

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildVocabulary, checkTextInput, PAD_ID, tokenize, UNKNOWN_ID, WordIds } from '../../../engine/src/data/text';
 import { loadTrainingData } from '../../../engine/src/data/load';
+import { splitValidation } from '../../../engine/src/data/dataset';
 import { nodeFiles } from '../../../cli/src/data/node_files';
 import { checkText } from '../../../server/src/sema/check';
 import { lowerTrain } from '../../../server/src/sema/train/lower';
@@ -70,4 +71,12 @@ test('a csv text source trains on ids from its own vocabulary, and validation da
   assert.ok(train.inputs.ids.data instanceof Int32Array);
   assert.deepEqual([...train.targets.output.data], [1, 0, 1]);
   assert.deepEqual([...validation!.inputs.ids.data], [7, 8, UNKNOWN_ID, 2, PAD_ID, PAD_ID], '"party" is not in the training vocabulary');
+});
+
+test('a validation fraction keeps the vocabulary on both sides (train saves it from the training side)', () => {
+  const data = { count: 4, inputs: { ids: { data: new Int32Array([2, 3, 4, 5]), sampleShape: [1] } }, targets: {}, labels: {}, vocab: ['a', 'b', 'c', 'd'] };
+  const split = splitValidation(data, 0.5, 1);
+  assert.ok(split);
+  assert.deepEqual(split.train.vocab, data.vocab);
+  assert.deepEqual(split.validation.vocab, data.vocab);
 });
