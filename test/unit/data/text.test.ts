@@ -80,3 +80,19 @@ test('a validation fraction keeps the vocabulary on both sides (train saves it f
   assert.deepEqual(split.train.vocab, data.vocab);
   assert.deepEqual(split.validation.vocab, data.vocab);
 });
+
+test('a json source reads a text key the same way; a missing or numeric value is text too', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'netspec-text-json-'));
+  writeFileSync(join(dir, 'd.json'), JSON.stringify([{ body: 'Good day', y: 'a' }, { body: 42, y: 'b' }, { y: 'a' }, { body: null, y: 'b' }]));
+  const file = join(dir, 'm.netspec');
+  const src = 'model M {\n  input ids: [2] int\n  Embedding(10, 2)\n  GlobalAvgPool1D()\n  Dense(2, activation=softmax)\n}\ntrain M {\n  data = json("d.json", target="y", text="body", vocab=10, length=2)\n  loss = cross_entropy\n}\n';
+  const checked = checkText(src, { path: file });
+  assert.deepEqual(checked.diagnostics, []);
+  const decl = checked.file.decls.find((d): d is TrainDecl => d.kind === 'Train');
+  assert.ok(decl && checked.models[0].ir);
+  const r = await loadTrainingData(lowerTrain(decl, { path: file }), checked.models[0].ir, nodeFiles);
+  assert.ok(r.ok, r.ok ? '' : r.error.message);
+  // 42, day, good: one each, in code-point order.
+  assert.deepEqual(r.value.train.vocab, ['42', 'day', 'good']);
+  assert.deepEqual([...r.value.train.inputs.ids.data], [4, 3, 2, 0, 0, 0, 0, 0]);
+});
