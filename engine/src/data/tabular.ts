@@ -7,7 +7,7 @@
 import type { ModelIR } from '../../catalog/ir';
 import { formatShape } from '../../catalog/shape';
 import type { TextColumn, TrainDataSource } from '../../catalog/train_ir';
-import { buildVocabulary, checkTextInput, WordIds } from './text';
+import { buildVocabulary, checkTextEmbeddings, checkTextInput, WordIds } from './text';
 import { dataFail, type DataResult } from './data_error';
 import { tableToArrays, type RecordTable, type TargetSpec } from './table';
 import type { ArraySet, Dataset } from './dataset';
@@ -98,6 +98,8 @@ export function planTable(columns: string[], file: string, source: TrainDataSour
     if (!colIndex.has(source.text.column)) return dataFail(file, `${name} has no text column "${source.text.column}"; its columns are: ${columns.join(', ')}`, { line: 1 }, 'data-mismatch');
     const fits = checkTextInput(ir.inputs, source.text, file);
     if (!fits.ok) return fits;
+    const table = checkTextEmbeddings(ir, source.text, file);
+    if (!table.ok) return table;
   }
   let features = source.text ? [] : source.features;
   if (features) {

@@ -10,7 +10,7 @@
 // The vocabulary (its words, in id order from 2) is saved with the weights, so `netspec
 // predict` reads raw text and maps it exactly as training did.
 
-import type { IRInput } from '../../catalog/ir';
+import type { IRInput, IRNode } from '../../catalog/ir';
 import { formatShape } from '../../catalog/shape';
 import type { TextColumn } from '../../catalog/train_ir';
 import { dataFail, type DataResult } from './data_error';
@@ -70,4 +70,20 @@ export function checkTextInput(inputs: readonly IRInput[], text: TextColumn, fil
     return dataFail(file, `text="${text.column}" gives ${text.length} word ids per sample (length=${text.length}), so the model needs one input [${text.length}] int, but ${has}; declare \`input ${inputs[0]?.name ?? 'x'}: [${text.length}] int\``, undefined, 'data-mismatch');
   }
   return { ok: true, value: input };
+}
+
+/**
+ * Each Embedding that reads the text input directly must take every id the vocabulary can
+ * give (0 to vocab - 1): an id past its table would be looked up as zeros, silently.
+ */
+export function checkTextEmbeddings(ir: { inputs: readonly IRInput[]; nodes: readonly IRNode[] }, text: TextColumn, file: string): DataResult<true> {
+  const input = ir.inputs[0]?.name;
+  for (const node of ir.nodes) {
+    if (node.op !== 'Embedding' || !node.inputs.includes(input)) continue;
+    const size = node.args.vocab;
+    if (typeof size === 'number' && size < text.vocab) {
+      return dataFail(file, `text="${text.column}" gives ids up to ${text.vocab - 1} (vocab=${text.vocab}), but the Embedding on line ${node.line + 1} takes ids 0 to ${size - 1}; make it Embedding(${text.vocab}, ...) or give vocab=${size}`, undefined, 'data-mismatch');
+    }
+  }
+  return { ok: true, value: true };
 }

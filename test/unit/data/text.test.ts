@@ -96,3 +96,18 @@ test('a json source reads a text key the same way; a missing or numeric value is
   assert.deepEqual(r.value.train.vocab, ['42', 'day', 'good']);
   assert.deepEqual([...r.value.train.inputs.ids.data], [4, 3, 2, 0, 0, 0, 0, 0]);
 });
+
+test('training refuses an Embedding on the text input smaller than vocab= (its ids would look up zeros)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'netspec-text-table-'));
+  writeFileSync(join(dir, 'd.csv'), 'm,y\nhello there,a\ngood day,b\n');
+  const file = join(dir, 'm.netspec');
+  const src = 'model M {\n  input ids: [4] int\n  Embedding(8, 2)\n  GlobalAvgPool1D()\n  Dense(2, activation=softmax)\n}\ntrain M {\n  data = csv("d.csv", target="y", text="m", vocab=10, length=4)\n  loss = cross_entropy\n}\n';
+  const checked = checkText(src, { path: file });
+  const decl = checked.file.decls.find((d): d is TrainDecl => d.kind === 'Train');
+  assert.ok(decl && checked.models[0].ir);
+  const r = await loadTrainingData(lowerTrain(decl, { path: file }), checked.models[0].ir, nodeFiles);
+  assert.ok(!r.ok);
+  assert.equal(r.error.code, 'data-mismatch');
+  assert.equal(r.error.message, 'text="m" gives ids up to 9 (vocab=10), but the Embedding on line 3 takes ids 0 to 7; make it Embedding(10, ...) or give vocab=8');
+  assert.deepEqual(checked.diagnostics.map((d) => d.message), [r.error.message], 'the editor says the same');
+});

@@ -12,7 +12,7 @@ import { defaultDataProbe, type DataProbe } from './data_probe';
 import { byName, SOURCES, TEXT_DEFAULTS } from '../../../../engine/catalog/train/index';
 import { describe, lossesByOutput } from './train_values';
 import { checkArrays, checkImages, type ProbedFile } from './array_check';
-import { checkTextInput } from '../../../../engine/src/data/text';
+import { checkTextEmbeddings, checkTextInput } from '../../../../engine/src/data/text';
 import type { TextColumn } from '../../../../engine/catalog/train_ir';
 
 export interface DataOptions {
@@ -145,8 +145,11 @@ export function checkData(v: Expr, facts: ModelFacts | undefined, loss: Expr | n
       sink.add('data-mismatch', text.span, `the data has no column "${text.value}"; its columns are ${columns.join(', ')}`);
       missing = true;
     } else if (facts && !facts.hasErrors) {
-      const fits = checkTextInput(facts.inputs, textColumn(v, text.value), info.format);
+      const column = textColumn(v, text.value);
+      const fits = checkTextInput(facts.inputs, column, info.format);
+      const table = fits.ok && facts.nodes ? checkTextEmbeddings({ inputs: facts.inputs, nodes: facts.nodes }, column, info.format) : null;
       if (!fits.ok) sink.add('data-mismatch', text.span, fits.error.message);
+      else if (table && !table.ok) sink.add('data-mismatch', text.span, table.error.message);
     }
   }
   let featureCount: number;
