@@ -7,7 +7,7 @@
 import type { ModelIR } from '../../catalog/ir';
 import { formatShape } from '../../catalog/shape';
 import type { TextColumn, TrainDataSource } from '../../catalog/train_ir';
-import { buildVocabulary, checkTextEmbeddings, checkTextInput, WordIds } from './text';
+import { buildVocabulary, checkTextEmbeddings, checkTextInput, TEXT_WITH_FEATURES, WordIds } from './text';
 import { dataFail, type DataResult } from './data_error';
 import { tableToArrays, type RecordTable, type TargetSpec } from './table';
 import type { ArraySet, Dataset } from './dataset';
@@ -95,6 +95,7 @@ export function planTable(columns: string[], file: string, source: TrainDataSour
   const excluded = new Set(given);
   if (source.text) {
     // The text column is the whole input (text.ts): no feature columns.
+    if (source.features) return dataFail(file, TEXT_WITH_FEATURES, undefined, 'data-mismatch');
     if (!colIndex.has(source.text.column)) return dataFail(file, `${name} has no text column "${source.text.column}"; its columns are: ${columns.join(', ')}`, { line: 1 }, 'data-mismatch');
     const fits = checkTextInput(ir.inputs, source.text, file);
     if (!fits.ok) return fits;

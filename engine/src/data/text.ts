@@ -15,6 +15,9 @@ import { formatShape } from '../../catalog/shape';
 import type { TextColumn } from '../../catalog/train_ir';
 import { dataFail, type DataResult } from './data_error';
 
+/** Why `features=` and `text=` cannot be given together. */
+export const TEXT_WITH_FEATURES = 'features= cannot be combined with text=: the text column is the whole input (its word ids); remove features=';
+
 /** The id of padding. */
 export const PAD_ID = 0;
 /** The id of a word outside the vocabulary. */

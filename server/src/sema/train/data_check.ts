@@ -12,7 +12,7 @@ import { defaultDataProbe, type DataProbe } from './data_probe';
 import { byName, SOURCES, TEXT_DEFAULTS } from '../../../../engine/catalog/train/index';
 import { describe, lossesByOutput } from './train_values';
 import { checkArrays, checkImages, type ProbedFile } from './array_check';
-import { checkTextEmbeddings, checkTextInput } from '../../../../engine/src/data/text';
+import { checkTextEmbeddings, checkTextInput, TEXT_WITH_FEATURES } from '../../../../engine/src/data/text';
 import type { TextColumn } from '../../../../engine/catalog/train_ir';
 
 export interface DataOptions {
@@ -64,6 +64,8 @@ export function checkSourceShape(call: Call, sink: DiagnosticSink): void {
       sink.add('bad-argument', v.span, `${call.callee.name}'s \`${name}\` must be a path in quotes, but is ${describe(v)}`);
     }
   }
+  const features = arg(call, 'features', names.indexOf('features'));
+  if (features && arg(call, 'text', names.indexOf('text'))) sink.add('bad-argument', features.span, TEXT_WITH_FEATURES);
   for (const s of specs) {
     if (s.required && arg(call, s.name, names.indexOf(s.name)) === null) {
       sink.add('missing-argument', call.span, `${call.callee.name} is missing the argument \`${s.name}\`: ${call.callee.name}(${names.join(', ')})`);
