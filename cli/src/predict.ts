@@ -1,7 +1,8 @@
 // `netspec predict FILE --weights W --data SOURCE_FILE [--json]` (spec §7): rebuilds the
 // model from FILE, loads the safetensors weights that `netspec train` wrote, reads the
 // features of SOURCE_FILE the way the train block reads its data (targets, if present, are
-// ignored), and prints one prediction per sample. A classifier output (cross_entropy) also
+// ignored; a text column becomes word ids under the vocabulary saved with the weights), and
+// prints one prediction per sample. A classifier output (cross_entropy) also
 // gets "class": the label string when training saw string labels, else the class index.
 // With --report it prints one JSON object instead (predict_report.ts): the first rows and,
 // when the file holds the targets, the metrics and confusion matrices (Predict on a file).
@@ -17,7 +18,7 @@ import { nodeFiles } from './data/node_files';
 import { outputSlots } from '../../engine/src/data/model_fit';
 import type { CliIO } from './io';
 import { chooseBackend, EXIT, pickModel, printDataError } from './model_pick';
-import { parseLabelsMetadata } from './weights_labels';
+import { parseLabelsMetadata, parseVocabMetadata } from './weights_labels';
 import { readWeightsArg } from './weights_read';
 import { predictionReport } from './predict_report';
 
@@ -112,14 +113,19 @@ export async function runPredict(argv: string[], io: CliIO): Promise<number> {
     io.err(`${weightsArg}: error: ${labels.message}\n`);
     return EXIT.usage;
   }
+  const vocab = parseVocabMetadata(metadata.vocab, train?.data ?? null);
+  if (!vocab.ok) {
+    io.err(`${weightsArg}: error: ${vocab.message}\n`);
+    return EXIT.usage;
+  }
   const source = predictionSource(resolve(io.cwd, dataArg), train?.data ?? null);
   if (!source.ok) {
     printDataError(source.error, io, 'predict');
     return EXIT.usage;
   }
   // A report scores the predictions when the file has the targets: read them if it does.
-  const labelled = booleans.has('report') ? await loadDataset(source.value, ir, { config, targets: 'required', labels: labels.value, files: nodeFiles }) : undefined;
-  const data = labelled?.ok ? labelled : await loadDataset(source.value, ir, { config, targets: 'ignore', labels: labels.value, files: nodeFiles });
+  const labelled = booleans.has('report') ? await loadDataset(source.value, ir, { config, targets: 'required', labels: labels.value, vocab: vocab.value, files: nodeFiles }) : undefined;
+  const data = labelled?.ok ? labelled : await loadDataset(source.value, ir, { config, targets: 'ignore', labels: labels.value, vocab: vocab.value, files: nodeFiles });
   if (!data.ok) {
     printDataError(data.error, io, 'predict');
     return EXIT.usage;

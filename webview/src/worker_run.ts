@@ -111,7 +111,7 @@ export async function pickHardwareGpu(deps: Pick<WorkerDeps, 'webgpu'>): Promise
 
 /** The weights as safetensors bytes with the metadata `netspec predict` reads back (engine/catalog/weights_file.ts). */
 function safetensors(arrays: NamedArray[], model: string, data: Dataset, epoch: number): Uint8Array {
-  return encodeSafetensors(arrays, weightsMetadata(model, data.labels, epoch));
+  return encodeSafetensors(arrays, weightsMetadata(model, data.labels, epoch, data.vocab));
 }
 
 /** The first `n` samples of a dataset (views, no copies). */
@@ -124,7 +124,7 @@ export function headOf(data: Dataset, n: number): Dataset {
         return [k, { sampleShape: v.sampleShape, data: v.data.subarray(0, n * per) }];
       }),
     );
-  return { count: n, inputs: cut(data.inputs), targets: cut(data.targets), labels: data.labels };
+  return { count: n, inputs: cut(data.inputs), targets: cut(data.targets), labels: data.labels, vocab: data.vocab };
 }
 
 /** Class reports and sample predictions for every classifier output of `ir` on `data`. */

@@ -84,7 +84,8 @@ function kerasTargetExport(ir: ModelIR, weights: NamedArray[]): { json: Json; bi
     for (const w of l.weights) {
       const a = byName.get(w.engine)!;
       specs.push({ name: w.keras, shape: a.shape, dtype: 'float32' });
-      data.push(...a.data);
+      // A loop, not push(...a.data): an argument list of a large table (an Embedding of 160,000 values) overflows the stack.
+      for (const v of a.data) data.push(v);
     }
   }
   const json = {
