@@ -28,12 +28,24 @@ export type DiagnosticCode =
 /**
  * Argument kinds. `size2` is an integer k meaning (k, k) or a pair (a, b); `ints` is a
  * list of integers (Reshape's target, where one -1 is allowed); `enum` takes one of
- * `values` written as a bare identifier.
+ * `values` written as a bare identifier; `layer` takes a call of one of the layers named in
+ * `values` (Bidirectional's `LSTM(64)`), its own arguments checked against that layer.
  */
-export type ArgType = 'int' | 'float' | 'bool' | 'enum' | 'size2' | 'ints' | 'string';
+export type ArgType = 'int' | 'float' | 'bool' | 'enum' | 'size2' | 'ints' | 'string' | 'layer';
+
+/** A layer call given as an argument value: the layer's catalog name and its resolved arguments. */
+export interface LayerCallValue {
+  op: string;
+  args: ResolvedArgs;
+}
 
 /** A bound argument value after defaults are applied. size2 is always normalised to a pair. */
-export type ArgValue = number | boolean | string | number[];
+export type ArgValue = number | boolean | string | number[] | LayerCallValue;
+
+/** Whether an argument value is a layer call (the one kind of value that is an object). */
+export function isLayerCall(v: unknown): v is LayerCallValue {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { op?: unknown }).op === 'string';
+}
 export type ResolvedArgs = Record<string, ArgValue | undefined>;
 
 export interface ArgSpec {
