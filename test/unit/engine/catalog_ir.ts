@@ -51,6 +51,7 @@ export const SAMPLES: Record<string, Sample> = {
   Add: { args: {}, inputs: [{ shape: [3] }, { shape: [3] }] },
   Multiply: { args: {}, inputs: [{ shape: [3] }, { shape: [3] }] },
   Concat: { args: {}, inputs: [{ shape: [2, 3] }, { shape: [2, 1] }] },
+  Bidirectional: { args: { layer: { op: 'LSTM', args: { units: 3, return_sequences: true } }, merge: 'concat' }, inputs: [{ shape: [4, 2] }] },
 };
 
 /** The args with the catalog's defaults applied, as the checker does. */
@@ -137,6 +138,13 @@ function randomArg(a: ArgSpec, r: () => number): ResolvedArgs[string] {
       return a.values![int(r, 0, a.values!.length - 1)];
     case 'size2':
       return r() < 0.5 ? int(r, 1, 3) : [int(r, 1, 3), int(r, 1, 3)];
+    case 'layer': {
+      // A call of one of the layers it takes, with its own arguments drawn the same way.
+      const op = a.values![int(r, 0, a.values!.length - 1)];
+      const args: ResolvedArgs = {};
+      for (const inner of findLayer(op)!.args) args[inner.name] = randomArg(inner, r);
+      return { op, args: resolve(op, args) };
+    }
     default:
       return undefined;
   }
