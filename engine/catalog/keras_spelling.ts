@@ -32,6 +32,7 @@ const KERAS_ARGUMENTS: Readonly<Record<string, string>> = {
   use_causal_mask: 'causal',
   negative_slope: 'alpha',
   maxlen: 'max_len',
+  merge_mode: 'merge',
 };
 
 /** The Netspec layer a Keras class name means, when Netspec spells it differently. */
