@@ -308,6 +308,17 @@ function mapRecurrent(layer: GraphLayer, notes: string[]): MappedLayer | string 
 
 const MERGES = ['concat', 'sum', 'mul', 'ave'];
 
+/**
+ * Keras 3 always writes the backward layer too: the forward one's copy with go_backwards=True
+ * (and its own name). Only such a copy is what Netspec computes.
+ */
+function mirrorsForward(forward: JsonObject, backward: JsonObject): boolean {
+  if (!isObject(forward.config) || !isObject(backward.config)) return false;
+  if ((backward.class_name ?? backward.className) !== (forward.class_name ?? forward.className) || backward.config.go_backwards !== true) return false;
+  const settings = (config: JsonObject) => JSON.stringify(Object.entries(config).filter(([k]) => k !== 'name' && k !== 'go_backwards').sort(([a], [b]) => (a < b ? -1 : 1)));
+  return settings(forward.config) === settings(backward.config);
+}
+
 /** Keras's Bidirectional around SimpleRNN, LSTM or GRU: the wrapped layer's call inside Netspec's. */
 function mapBidirectional(layer: GraphLayer, notes: string[]): MappedLayer | string {
   const c = layer.config;
@@ -315,7 +326,9 @@ function mapBidirectional(layer: GraphLayer, notes: string[]): MappedLayer | str
   if (!isObject(wrapped) || !isObject(wrapped.config)) return 'its wrapped layer has no config';
   const cls = String(wrapped.class_name ?? wrapped.className);
   if (!['SimpleRNN', 'LSTM', 'GRU'].includes(cls)) return `it wraps a ${cls}; Netspec's Bidirectional wraps SimpleRNN, LSTM or GRU`;
-  if (isObject(c.backward_layer)) return 'a backward_layer of its own is not supported (Netspec runs a copy of the wrapped layer backwards)';
+  if (isObject(c.backward_layer) && !mirrorsForward(wrapped, c.backward_layer)) {
+    return 'a backward_layer other than a copy of the wrapped layer going backwards is not supported (Netspec runs a copy of the wrapped layer backwards)';
+  }
   const merge = c.merge_mode ?? 'concat';
   if (typeof merge !== 'string' || !MERGES.includes(merge)) return `merge_mode=${JSON.stringify(merge)} is not supported (Netspec merges by ${MERGES.join(', ')})`;
   const innerName = typeof wrapped.config.name === 'string' ? wrapped.config.name : cls.toLowerCase();
