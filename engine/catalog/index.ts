@@ -10,7 +10,9 @@ import { CONV_LAYERS } from './layers/conv';
 import { CORE_LAYERS } from './layers/core';
 import { EMBEDDING_LAYERS } from './layers/embedding';
 import { MERGE_LAYERS } from './layers/merge';
+import { MERGE_ELEMENTWISE_LAYERS } from './layers/merge_elementwise';
 import { NORM_LAYERS } from './layers/norm';
+import { POINTWISE_LAYERS } from './layers/pointwise';
 import { POOL_LAYERS } from './layers/pool';
 import { RECURRENT_LAYERS } from './layers/recurrent';
 import { RESHAPE_LAYERS } from './layers/reshape';
@@ -35,6 +37,8 @@ const LAYERS = [
   ...BIDIRECTIONAL_LAYERS,
   ...ATTENTION_LAYERS,
   ...MERGE_LAYERS,
+  ...MERGE_ELEMENTWISE_LAYERS,
+  ...POINTWISE_LAYERS,
 ] as const;
 
 /** Every layer's name (aliases aside): what the engine's table of forwards is keyed by. */

@@ -5,12 +5,13 @@ import type { LayerName } from '../../catalog/index';
 import { BASIC_LAYERS } from './basic';
 import { BIDIRECTIONAL_LAYERS } from './bidirectional';
 import type { LayerForward } from './context';
+import { POINTWISE_LAYERS } from './pointwise';
 import { SEQUENCE_LAYERS } from './sequence';
 
 export type { LayerContext, LayerForward } from './context';
 export { dense } from './basic';
 
-export const LAYER_FORWARDS: { readonly [N in LayerName]: LayerForward } = { ...BASIC_LAYERS, ...SEQUENCE_LAYERS, ...BIDIRECTIONAL_LAYERS };
+export const LAYER_FORWARDS: { readonly [N in LayerName]: LayerForward } = { ...BASIC_LAYERS, ...SEQUENCE_LAYERS, ...POINTWISE_LAYERS, ...BIDIRECTIONAL_LAYERS };
 
 function isLayerName(op: string): op is LayerName {
   return Object.prototype.hasOwnProperty.call(LAYER_FORWARDS, op);

@@ -10,6 +10,7 @@ const SPEC_LAYERS = [
   'GlobalAvgPool1D', 'GlobalMaxPool1D', 'Flatten', 'Reshape', 'Dropout', 'BatchNorm', 'LayerNorm', 'ReLU', 'Sigmoid',
   'Tanh', 'GELU', 'SiLU', 'ELU', 'LeakyReLU', 'Softmax', 'Embedding', 'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU',
   'MultiHeadAttention', 'Add', 'Multiply', 'Concat',
+  'Subtract', 'Average', 'Maximum', 'Minimum', 'Rescaling', 'Activation',
   'Bidirectional',
 ];
 

@@ -51,6 +51,12 @@ export const SAMPLES: Record<string, Sample> = {
   Add: { args: {}, inputs: [{ shape: [3] }, { shape: [3] }] },
   Multiply: { args: {}, inputs: [{ shape: [3] }, { shape: [3] }] },
   Concat: { args: {}, inputs: [{ shape: [2, 3] }, { shape: [2, 1] }] },
+  Subtract: { args: {}, inputs: [{ shape: [3] }, { shape: [3] }] },
+  Average: { args: {}, inputs: [{ shape: [3] }, { shape: [3] }, { shape: [3] }] },
+  Maximum: { args: {}, inputs: [{ shape: [2, 3] }, { shape: [2, 3] }] },
+  Minimum: { args: {}, inputs: [{ shape: [3] }, { shape: [3] }] },
+  Rescaling: { args: { scale: 0.5, offset: -1 }, inputs: [{ shape: [2, 3] }] },
+  Activation: { args: { activation: 'softmax' }, inputs: [{ shape: [2, 3] }] },
   Bidirectional: { args: { layer: { op: 'LSTM', args: { units: 3, return_sequences: true } }, merge: 'concat' }, inputs: [{ shape: [4, 2] }] },
 };
 

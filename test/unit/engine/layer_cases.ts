@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ResolvedArgs } from '../../../engine/catalog/types';
 import { uniform01 } from '../../../engine/src/rng';
 import { attention, denseTf, erfGelu, gru, moments, rnnTf } from './tf_reference';
+import { POINTWISE_CASES } from './layer_cases_pointwise';
 import { BIDIRECTIONAL_CASES } from './layer_cases_bidirectional';
 
 export interface WeightInit {
@@ -286,5 +287,6 @@ export const LAYER_CASES: LayerCase[] = [
     weights: [{ name: 'kernel', shape: [4, 6] }, { name: 'recurrent_kernel', shape: [2, 6] }, { name: 'bias', shape: [2, 6] }],
     tfForward: gru(false),
   },
+  ...POINTWISE_CASES,
   ...BIDIRECTIONAL_CASES,
 ];

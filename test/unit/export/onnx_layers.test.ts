@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { allLayers } from '../../../engine/catalog';
 import { buildOnnxGraph, ONNX_MAPPINGS } from '../../../engine/src/export/onnx/exporter';
+import { POINTWISE_CASES } from './onnx_pointwise_cases';
 import { compare, engineOutputs, modelFrom, ortOutputs, randomInputs, randomWeights } from './onnx_helpers';
 
 interface Case {
@@ -79,6 +80,7 @@ const CASES: Case[] = [
   { inputs: 'input a: [3]\n  input b: [3]', text: 'output y = (a, b) -> Multiply()' },
   { inputs: 'input a: [2, 3]\n  input b: [3, 3]', text: 'output y = (a, b) -> Concat(axis=0)' },
   { inputs: 'input a: [3, 2]\n  input b: [3, 1]', text: 'output y = (a, b) -> Concat()' },
+  ...POINTWISE_CASES,
   one('[5, 3]', 'Bidirectional(LSTM(4, return_sequences=true))'),
   { inputs: 'input x: [seq, 3]', text: 'Bidirectional(GRU(3), merge=sum)', sizes: { seq: 5 } },
   one('[6, 2]', 'Bidirectional(SimpleRNN(3, return_sequences=true, activation=relu), merge=mul)'),

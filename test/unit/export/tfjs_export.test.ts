@@ -162,6 +162,30 @@ describe('tfjs export', () => {
     }
   });
 
+  test('every activation as an Activation layer (leaky_relu becomes a LeakyReLU layer of slope 0.01)', async () => {
+    for (const activation of ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'gelu', 'silu', 'elu', 'leaky_relu']) {
+      await roundTrip(graphIR(`Layer_${activation}`, [{ name: 'x', shape: [5, 3] }], [['act', 'Activation', { activation }, ['x']]], ['act']), 33);
+    }
+  });
+
+  test('Subtract (TF.js 4.22 has no such layer) is Add of the first input and the second negated by Rescaling', async () => {
+    const ir = graphIR('Diff', [{ name: 'a', shape: [3, 2] }, { name: 'b', shape: [3, 2] }], [
+      ['diff', 'Subtract', {}, ['a', 'b']],
+      ['back', 'Subtract', {}, ['b', 'diff']],
+    ], ['back']);
+    await roundTrip(ir, 35);
+    const exported = await findExporter('tfjs')!.run({ model: ir, train: null, weights: await freshWeights(ir), trained: false, metadata: {}, modelFile: '/tmp/d.netspec' }, { quantize: null });
+    assert.ok(exported.ok);
+    const layers = JSON.parse(exported.files[0].data as string).modelTopology.config.layers as { name: string; class_name: string; config: { scale?: number }; inbound_nodes: [string, number, number, unknown][][] }[];
+    const wiring = layers.map((l) => [l.name, l.class_name, l.inbound_nodes[0]?.map((i) => i[0]) ?? []]);
+    assert.deepEqual(wiring, [
+      ['a', 'InputLayer', []], ['b', 'InputLayer', []],
+      ['diff_negated', 'Rescaling', ['b']], ['diff', 'Add', ['a', 'diff_negated']],
+      ['back_negated', 'Rescaling', ['diff']], ['back', 'Add', ['b', 'back_negated']],
+    ]);
+    assert.equal(layers[2].config.scale, -1);
+  });
+
   test('several inputs and outputs, int ids, merges and block-inlined names with "/"', async () => {
     const ir = graphIR('Graph', [{ name: 'ids', shape: [4], dtype: 'int32' }, { name: 'feat', shape: [4, 3] }], [
       ['enc/embedding', 'Embedding', { vocab: 9, dim: 3 }, ['ids']],

@@ -11,6 +11,8 @@
 // - TF.js 4.22's softmax works on the last axis only, so a Softmax on another axis is
 //   Permute → Softmax → Permute there, and its Flatten needs two axes, so a Flatten of one
 //   axis is a Reshape;
+// - TF.js 4.22 has no Subtract layer, so a - b is Add(a, Rescaling(-1)(b)) there, which is
+//   exact: negation is, and a + (-b) rounds as a - b does;
 // - what a target lacks (TF.js 4.22: MultiHeadAttention, PositionEmbedding, GRU with
 //   reset_after=True) is an error value naming the node and its line.
 
@@ -143,6 +145,8 @@ interface Mapped {
   /** Layers added before and after it (TF.js: leaky_relu, Softmax on another axis). */
   before?: Added[];
   after?: Added[];
+  /** A layer added on the second input only (TF.js's Subtract: its negation). */
+  second?: Added;
 }
 
 /** A weightless layer the exporter adds around a node, named "<layer>_<suffix>". */
@@ -301,6 +305,21 @@ function mapNode(node: IRNode, inputRank: number, target: KerasTarget): Mapped |
       return { className: 'Multiply', config: {} };
     case 'Concat':
       return { className: 'Concatenate', config: { axis: kerasAxis(num(a.axis, -1)) } };
+    case 'Subtract':
+      if (tfjs) return { className: 'Add', config: {}, second: { suffix: 'negated', className: 'Rescaling', config: { scale: -1, offset: 0 } } };
+      return { className: 'Subtract', config: {} };
+    case 'Average':
+    case 'Maximum':
+    case 'Minimum':
+      return { className: node.op, config: {} };
+    case 'Rescaling':
+      return { className: 'Rescaling', config: { scale: num(a.scale, 1), offset: num(a.offset, 0) } };
+    case 'Activation': {
+      // The same spellings as a fused activation; TF.js's leaky_relu is a LeakyReLU layer.
+      const act = str(a.activation, 'linear');
+      if (tfjs && act === 'leaky_relu') return { className: 'LeakyReLU', config: { alpha: 0.01 } };
+      return { className: 'Activation', config: { activation: activationValue(act, target) } };
+    }
     default:
       return `Netspec's exporter has no Keras mapping for ${node.op}`;
   }
@@ -361,6 +380,12 @@ export function kerasGraph(model: ModelIR, target: KerasTarget): GraphResult {
       inbound = [addedName];
     };
     for (const extra of mapped.before ?? []) add(extra);
+    if (mapped.second) {
+      const [first, second] = inbound;
+      inbound = [second];
+      add(mapped.second);
+      inbound = [first, inbound[0]];
+    }
     const weights = node.weights.map((w) => ({ engine: `${node.id}/${w.name}`, keras: `${name}/${w.name}`, shape: w.shape }));
     layers.push({ name, className: mapped.className, config: mapped.config, inbound, callKwargs: mapped.callKwargs ?? {}, weights, node: node.id, line: node.line });
     inbound = [name];

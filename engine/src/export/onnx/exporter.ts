@@ -15,10 +15,11 @@ import { FLOAT, GraphBuilder, INT64, OPSET, valueInfo } from './graph_builder';
 import { measureInt8 } from './int8_report';
 import type { LayerMapping } from './layer_context';
 import { BASIC_MAPPINGS } from './layers_basic';
+import { POINTWISE_MAPPINGS } from './layers_pointwise';
 import { SEQUENCE_MAPPINGS } from './layers_sequence';
 import { BIDIRECTIONAL_MAPPINGS } from './layers_bidirectional';
 
-export const ONNX_MAPPINGS: Readonly<Record<string, LayerMapping>> = { ...BASIC_MAPPINGS, ...SEQUENCE_MAPPINGS, ...BIDIRECTIONAL_MAPPINGS };
+export const ONNX_MAPPINGS: Readonly<Record<string, LayerMapping>> = { ...BASIC_MAPPINGS, ...SEQUENCE_MAPPINGS, ...POINTWISE_MAPPINGS, ...BIDIRECTIONAL_MAPPINGS };
 
 export type BuildResult = { ok: true; builder: GraphBuilder } | { ok: false; message: string; node?: string; line?: number };
 

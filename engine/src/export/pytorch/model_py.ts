@@ -8,6 +8,7 @@ import { isLayerCall, type LayerCallValue } from '../../../catalog/types';
 import { directionScope } from '../../../catalog/layers/bidirectional';
 import type { ExportError } from '../types';
 import { MODEL_LIBRARY_PY } from './library_py';
+import { pointwiseExpression } from './pointwise_py';
 
 /** Python string literal (JSON's escapes are Python's too for the characters it emits). */
 export function pyStr(s: string): string {
@@ -188,6 +189,10 @@ function expressionOf(n: IRNode, xs: string[]): string | ExportError {
     case 'Add': return xs.join(' + ');
     case 'Multiply': return xs.join(' * ');
     case 'Concat': return `torch.cat([${xs.join(', ')}], dim=${batchedAxis(num(n, 'axis', -1))})`;
+    default: {
+      const pointwise = pointwiseExpression(n, xs);
+      if (pointwise !== null) return pointwise;
+    }
   }
   const act = ACTIVATION_LAYERS[n.op];
   if (act) return `activation(${x}, ${pyStr(act)})`;

@@ -262,7 +262,17 @@ export function mapLayer(layer: GraphLayer, ranks: number[]): MappedLayer | stri
       return mapBidirectional(layer, notes);
     case 'Add':
     case 'Multiply':
+    case 'Subtract':
+    case 'Average':
+    case 'Maximum':
+    case 'Minimum':
       return done([call(layer.className, [])]);
+    case 'Rescaling': {
+      // Keras also takes a list (one factor per channel); Netspec's Rescaling has one number.
+      if (typeof c.scale !== 'number') return `scale=${JSON.stringify(c.scale)} is not supported (Netspec's Rescaling takes one number)`;
+      if (c.offset !== undefined && c.offset !== null && typeof c.offset !== 'number') return `offset=${JSON.stringify(c.offset)} is not supported (Netspec's Rescaling takes one number)`;
+      return done([call('Rescaling', [String(c.scale), typeof c.offset === 'number' && c.offset !== 0 ? `offset=${c.offset}` : null])]);
+    }
     case 'Concatenate': {
       const axis = typeof c.axis === 'number' ? c.axis : -1;
       const a = sampleAxis(axis, r);
