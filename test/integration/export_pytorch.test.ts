@@ -346,7 +346,7 @@ print(json.dumps({"train": train.count, "val": val.count, "labels": train.labels
     assert.deepEqual(header['multi_head_attention.query.weight'].shape, [4, 4]);
     const config = JSON.parse(readFileSync(join(folder, 'netspec.json'), 'utf8')) as { inputs: { name: string }[]; outputs: { name: string }[] };
     assert.deepEqual(config.inputs.map((i) => i.name), ['s', 't']);
-    assert.deepEqual(config.outputs.map((o) => o.name), ['rec', 'att', 'mul', 'conv', 'act', 'tab']);
+    assert.deepEqual(config.outputs.map((o) => o.name), ['rec', 'att', 'mul', 'conv', 'act', 'tab', 'pw', 'sub']);
     const py = readFileSync(join(folder, 'model.py'), 'utf8');
     assert.match(py, /self\.lstm = LSTM\(input_size=3, units=4, return_sequences=False\)/);
     assert.match(py, /self\.conv1d = Conv1D\(in_channels=4, out_channels=5, kernel_size=3, stride=1, padding="same"/);
