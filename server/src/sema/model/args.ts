@@ -215,8 +215,16 @@ const REPORTED = Symbol('reported');
  * inside the inner call. Null when the value is not a call at all.
  */
 function layerCallValue(expr: Expr, owner: string, spec: ArgSpec, env: ValueEnv, sink: DiagnosticSink, related: RelatedInfo[]): PVal | null | typeof REPORTED {
-  if (expr.kind !== 'Call') return null;
   const allowed = spec.values ?? [];
+  if (expr.kind === 'Ident') {
+    // `Bidirectional(LSTM)`: the layer is right but it needs its own arguments.
+    const bare = findLayer(expr.name);
+    if (bare && allowed.includes(bare.name)) {
+      sink.add('bad-argument', expr.span, `${owner}'s \`${spec.name}\` is a call with its own arguments: ${signature(bare.name, bare.args)}`, related);
+      return REPORTED;
+    }
+  }
+  if (expr.kind !== 'Call') return null;
   const name = expr.callee.name;
   const inner = findLayer(name);
   if (!inner || !allowed.includes(inner.name)) {
