@@ -5,6 +5,7 @@
 import type { LayerSpec } from './types';
 import { ACTIVATION_LAYERS } from './layers/activation';
 import { ATTENTION_LAYERS } from './layers/attention';
+import { BIDIRECTIONAL_LAYERS } from './layers/bidirectional';
 import { CONV_LAYERS } from './layers/conv';
 import { CORE_LAYERS } from './layers/core';
 import { EMBEDDING_LAYERS } from './layers/embedding';
@@ -40,6 +41,7 @@ const LAYERS = [
   ...ACTIVATION_LAYERS,
   ...EMBEDDING_LAYERS,
   ...RECURRENT_LAYERS,
+  ...BIDIRECTIONAL_LAYERS,
   ...ATTENTION_LAYERS,
   ...MERGE_LAYERS,
   ...MERGE_ELEMENTWISE_LAYERS,

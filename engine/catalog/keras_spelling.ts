@@ -33,6 +33,7 @@ const KERAS_ARGUMENTS: Readonly<Record<string, string>> = {
   negative_slope: 'alpha',
   maxlen: 'max_len',
   dims: 'axes',
+  merge_mode: 'merge',
 };
 
 /** The Netspec layer a Keras class name means, when Netspec spells it differently. */

@@ -5,7 +5,7 @@
 // pairs), and it turns any exception from a rule into an issue instead of letting it escape.
 
 import { formatShape } from '../shape';
-import type { ArgSpec, ArgValue, LayerInput, LayerResult, LayerSpec, ResolvedArgs } from '../types';
+import { isLayerCall, type ArgSpec, type ArgValue, type LayerInput, type LayerResult, type LayerSpec, type ResolvedArgs } from '../types';
 import { fail, formatPair } from './common';
 
 /** Which input dtype a layer accepts: float32 (most), int32 ids (Embedding), or either. */
@@ -114,6 +114,7 @@ export function resolveArgs(spec: LayerSpec, args: ResolvedArgs): Bound {
 
 function show(v: ArgValue): string {
   if (Array.isArray(v)) return `[${v.join(', ')}]`;
+  if (isLayerCall(v)) return `${v.op}(...)`;
   return typeof v === 'string' ? v : String(v);
 }
 
@@ -163,6 +164,14 @@ function checkValue(layer: string, spec: ArgSpec, v: ArgValue): { value: ArgValu
     case 'ints':
       if (!Array.isArray(v) || !v.every((x) => Number.isInteger(x))) return `${where} must be a list of integers, but is ${show(v)}`;
       return { value: v };
+    case 'layer': {
+      // The inner call's own arguments are checked by the layer that takes it (it knows the
+      // inner layer's spec); here only the kind of layer is.
+      const allowed = (spec.values ?? []).join(', ');
+      if (!isLayerCall(v)) return `${where} must be a layer call (${allowed}), but is ${show(v)}`;
+      if (!(spec.values ?? []).includes(v.op)) return `${where} must be a call of ${allowed}, but is ${v.op}(...)`;
+      return { value: v };
+    }
   }
 }
 

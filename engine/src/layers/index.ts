@@ -3,6 +3,7 @@
 
 import type { LayerName } from '../../catalog/index';
 import { BASIC_LAYERS } from './basic';
+import { BIDIRECTIONAL_LAYERS } from './bidirectional';
 import type { LayerForward } from './context';
 import { POINTWISE_LAYERS } from './pointwise';
 import { REARRANGE_FORWARDS } from './rearrange';
@@ -12,7 +13,7 @@ import { UPSAMPLING_FORWARDS } from './upsampling';
 export type { LayerContext, LayerForward } from './context';
 export { dense } from './basic';
 
-export const LAYER_FORWARDS: { readonly [N in LayerName]: LayerForward } = { ...BASIC_LAYERS, ...SEQUENCE_LAYERS, ...POINTWISE_LAYERS, ...REARRANGE_FORWARDS, ...UPSAMPLING_FORWARDS };
+export const LAYER_FORWARDS: { readonly [N in LayerName]: LayerForward } = { ...BASIC_LAYERS, ...SEQUENCE_LAYERS, ...POINTWISE_LAYERS, ...REARRANGE_FORWARDS, ...UPSAMPLING_FORWARDS, ...BIDIRECTIONAL_LAYERS };
 
 function isLayerName(op: string): op is LayerName {
   return Object.prototype.hasOwnProperty.call(LAYER_FORWARDS, op);

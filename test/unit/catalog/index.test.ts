@@ -13,6 +13,7 @@ const SPEC_LAYERS = [
   'Subtract', 'Average', 'Maximum', 'Minimum', 'Rescaling', 'Activation',
   'ZeroPadding2D', 'ZeroPadding1D', 'Cropping2D', 'Cropping1D', 'UpSampling2D', 'UpSampling1D',
   'RepeatVector', 'Permute',
+  'Bidirectional',
 ];
 
 test('every layer of spec §4 is in the catalog exactly once', () => {

@@ -61,6 +61,7 @@ export const SAMPLES: Record<string, Sample> = {
   Cropping2D: { args: { cropping: [1, 0, 2, 1] }, inputs: [{ shape: [3, 5, 2] }] }, Cropping1D: { args: { cropping: [2, 1] }, inputs: [{ shape: [5, 2] }] },
   UpSampling2D: { args: { size: [2, 3], interpolation: 'nearest' }, inputs: [{ shape: [3, 2, 2] }] }, UpSampling1D: { args: { size: 3 }, inputs: [{ shape: [3, 2] }] },
   RepeatVector: { args: { n: 3 }, inputs: [{ shape: [4] }] }, Permute: { args: { axes: [3, 1, 2] }, inputs: [{ shape: [2, 3, 4] }] },
+  Bidirectional: { args: { layer: { op: 'LSTM', args: { units: 3, return_sequences: true } }, merge: 'concat' }, inputs: [{ shape: [4, 2] }] },
 };
 
 /** The args with the catalog's defaults applied, as the checker does. */
@@ -149,6 +150,13 @@ function randomArg(a: ArgSpec, r: () => number): ResolvedArgs[string] {
       return r() < 0.5 ? int(r, 1, 3) : [int(r, 1, 3), int(r, 1, 3)];
     case 'pad2':
       return r() < 0.5 ? int(r, 0, 2) : [int(r, 0, 2), int(r, 0, 2), int(r, 0, 2), int(r, 0, 2)];
+    case 'layer': {
+      // A call of one of the layers it takes, with its own arguments drawn the same way.
+      const op = a.values![int(r, 0, a.values!.length - 1)];
+      const args: ResolvedArgs = {};
+      for (const inner of findLayer(op)!.args) args[inner.name] = randomArg(inner, r);
+      return { op, args: resolve(op, args) };
+    }
     default:
       return undefined;
   }

@@ -8,6 +8,7 @@ import { uniform01 } from '../../../engine/src/rng';
 import { REARRANGE_CASES } from './layer_cases_rearrange';
 import { attention, denseTf, erfGelu, gru, moments, rnnTf } from './tf_reference';
 import { POINTWISE_CASES } from './layer_cases_pointwise';
+import { BIDIRECTIONAL_CASES } from './layer_cases_bidirectional';
 
 export interface WeightInit {
   name: string;
@@ -289,4 +290,5 @@ export const LAYER_CASES: LayerCase[] = [
   },
   ...POINTWISE_CASES,
   ...REARRANGE_CASES,
+  ...BIDIRECTIONAL_CASES,
 ];

@@ -86,6 +86,10 @@ const CASES: Case[] = [
   { inputs: 'input a: [2, 3]\n  input b: [3, 3]', text: 'output y = (a, b) -> Concat(axis=0)' },
   { inputs: 'input a: [3, 2]\n  input b: [3, 1]', text: 'output y = (a, b) -> Concat()' },
   ...POINTWISE_CASES,
+  one('[5, 3]', 'Bidirectional(LSTM(4, return_sequences=true))'),
+  { inputs: 'input x: [seq, 3]', text: 'Bidirectional(GRU(3), merge=sum)', sizes: { seq: 5 } },
+  one('[6, 2]', 'Bidirectional(SimpleRNN(3, return_sequences=true, activation=relu), merge=mul)'),
+  one('[4, 3]', 'Bidirectional(GRU(2, return_sequences=true), merge=ave)'),
 ];
 
 const worst = new Map<string, number>();

@@ -138,6 +138,13 @@ describe('tfjs export', () => {
         }
         if (op === 'UpSampling2D' && sample.args.interpolation === 'bilinear') continue; // refused: see the bilinear test
 
+        const wrapped = op === 'Bidirectional' ? (sample.args.layer as { op: string; args: Record<string, unknown> }) : null;
+        if (wrapped && (wrapped.op === 'GRU' || wrapped.args.activation === 'leaky_relu')) {
+          const ir = oneLayerIR(op, sample);
+          const outcome = await findExporter('tfjs')!.run({ model: ir, train: null, weights: await freshWeights(ir), trained: false, metadata: {}, modelFile: '/tmp/m.netspec' }, { quantize: null });
+          assert.ok(!outcome.ok && /^Bidirectional \(layer\) cannot be exported to tfjs/.test(outcome.error.message) && /(GRU|leaky_relu)/.test(outcome.error.message), outcome.ok ? 'exported' : outcome.error.message);
+          continue;
+        }
         try {
           await roundTrip(oneLayerIR(op, sample), 20 + k);
         } catch (e) {
@@ -211,6 +218,22 @@ describe('tfjs export', () => {
     const exported = await findExporter('tfjs')!.run({ model: ir, train: null, weights: await freshWeights(ir), trained: false, metadata: {}, modelFile: '/tmp/sym.netspec' }, { quantize: null });
     assert.ok(exported.ok);
     assert.deepEqual(JSON.parse(exported.files[0].data as string).modelTopology.config.layers[0].config.batch_input_shape, [null, null, 4]);
+  });
+
+  test('Bidirectional around a GRU: an error value naming the layer, its node and line, and why', async () => {
+    const ir = oneLayerIR('Bidirectional', { args: { layer: { op: 'GRU', args: { units: 2, return_sequences: false } }, merge: 'sum' }, inputs: [{ shape: [3, 2] }] });
+    ir.nodes[0].line = 4;
+    const outcome = await findExporter('tfjs')!.run({ model: ir, train: null, weights: await freshWeights(ir), trained: false, metadata: {}, modelFile: '/tmp/m.netspec' }, { quantize: null });
+    assert.equal(outcome.ok, false);
+    if (outcome.ok) return;
+    assert.equal(outcome.error.line, 4);
+    assert.match(outcome.error.message, /^Bidirectional \(layer\) cannot be exported to tfjs \(TensorFlow\.js Layers\): it wraps a GRU, and TensorFlow\.js 4\.22's GRU does not support reset_after=True/);
+  });
+
+  test('Bidirectional around SimpleRNN and LSTM, every merge mode: loadLayersModel predicts the engine\'s forward', async () => {
+    for (const [op, merge, sequences] of [['SimpleRNN', 'sum', true], ['LSTM', 'mul', false], ['LSTM', 'ave', true], ['SimpleRNN', 'concat', false]] as const) {
+      await roundTrip(oneLayerIR('Bidirectional', { args: { layer: { op, args: { units: 3, return_sequences: sequences } }, merge }, inputs: [{ shape: [4, 2] }] }), 71);
+    }
   });
 
   for (const op of TFJS_MISSING) {

@@ -99,6 +99,18 @@ describe('keras import: models saved by TensorFlow.js', () => {
     assert.match(r.imported.text, /SimpleRNN\(4, return_sequences=true, activation=relu\)/);
   });
 
+  test('Bidirectional around LSTM and SimpleRNN: merge modes, and weights found under the wrapped layer\'s own name', async () => {
+    const m = tf.sequential({ name: 'both_ways' });
+    const lstm = tf.layers.lstm({ units: 4, recurrentActivation: 'sigmoid', returnSequences: true, name: 'enc_lstm' });
+    m.add(tf.layers.bidirectional({ layer: lstm as tf.RNN, inputShape: [6, 3] }));
+    m.add(tf.layers.bidirectional({ layer: tf.layers.simpleRNN({ units: 3 }) as tf.RNN, mergeMode: 'ave' }));
+    m.add(tf.layers.dense({ units: 2 }));
+    const r = await importMatches(m, 19);
+    worst = Math.max(worst, r.worst);
+    assert.match(r.imported.text, /\n {2}Bidirectional\(LSTM\(4, return_sequences=true\)\)\n {2}Bidirectional\(SimpleRNN\(3\), merge=ave\)\n/);
+    assert.ok(r.imported.weights!.some((w) => w.name === 'bidirectional/backward_lstm/recurrent_kernel'));
+  });
+
   test('an open sequence length becomes a symbolic size', async () => {
     const m = tf.sequential({ name: 'any_length' });
     m.add(tf.layers.conv1d({ filters: 3, kernelSize: 2, padding: 'same', inputShape: [null, 4] }));

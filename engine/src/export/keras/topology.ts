@@ -18,7 +18,8 @@
 
 import type { IRNode, ModelIR } from '../../../catalog/ir';
 import type { Dim } from '../../../catalog/shape';
-import type { ArgValue } from '../../../catalog/types';
+import { isLayerCall, type ArgValue } from '../../../catalog/types';
+import { snakeName } from '../../../catalog/names';
 import type { ExportError } from '../types';
 import { edgeLayer, upSamplingLayer } from './topology_rearrange';
 
@@ -85,6 +86,17 @@ const TFJS_MISSING: Record<string, string> = {
 };
 
 export const KERAS_TARGET_NAMES: Record<KerasTarget, string> = { tfjs: 'tfjs (TensorFlow.js Layers)', keras: 'keras' };
+
+/** A Python literal (or code) for a value. */
+export function toPy(v: KerasValue): string {
+  if (v === null) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : v > 0 ? 'float("inf")' : v < 0 ? 'float("-inf")' : 'float("nan")';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(toPy).join(', ')}]`;
+  if ('py' in v && typeof v.py === 'string') return v.py;
+  return `{${Object.entries(v as Record<string, KerasValue>).map(([k, x]) => `${JSON.stringify(k)}: ${toPy(x)}`).join(', ')}}`;
+}
 
 /** Keras's axis for a Netspec axis of one sample. */
 function kerasAxis(axis: number): number {
@@ -280,6 +292,8 @@ function mapNode(node: IRNode, inputRank: number, target: KerasTarget): Mapped |
       }
       return { className: node.op, config: rnn };
     }
+    case 'Bidirectional':
+      return bidirectional(node, inputRank, target);
     case 'MultiHeadAttention': {
       const heads = num(a.heads, 1);
       const d = dim(node.shape[node.shape.length - 1]) ?? 0;
@@ -314,6 +328,26 @@ function mapNode(node: IRNode, inputRank: number, target: KerasTarget): Mapped |
     default:
       return `Netspec's exporter has no Keras mapping for ${node.op}`;
   }
+}
+
+/**
+ * Keras's Bidirectional wrapper: the inner layer's own mapping, named as Keras names it
+ * ("lstm"), so Keras and TF.js name the weights "<layer>/forward_lstm/kernel", as the engine
+ * does. TF.js nests the inner layer's config; the Keras script constructs the inner layer.
+ */
+function bidirectional(node: IRNode, inputRank: number, target: KerasTarget): Mapped | string {
+  const inner = node.args.layer;
+  if (!isLayerCall(inner)) return 'its wrapped layer is not a resolved layer call';
+  if (target === 'tfjs' && TFJS_MISSING[inner.op]) return `it wraps a ${inner.op}, and ${TFJS_MISSING[inner.op]}`;
+  const mapped = mapNode({ ...node, op: inner.op, args: inner.args }, inputRank, target);
+  if (typeof mapped === 'string') return mapped;
+  if (mapped.before || mapped.after) return `its wrapped ${inner.op} needs layers around it`;
+  const name = snakeName(inner.op);
+  const layer: KerasValue =
+    target === 'tfjs'
+      ? { class_name: mapped.className, config: { name, trainable: true, ...mapped.config } }
+      : { py: `keras.layers.${mapped.className}(${[...Object.entries(mapped.config).map(([k, v]) => `${k}=${toPy(v)}`), `name=${JSON.stringify(name)}`].join(', ')})` };
+  return { className: 'Bidirectional', config: { layer, merge_mode: str(node.args.merge, 'concat') } };
 }
 
 /** The Keras functional graph of `model` for `target`, or the first node it cannot express. */

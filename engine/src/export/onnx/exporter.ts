@@ -18,8 +18,9 @@ import { BASIC_MAPPINGS } from './layers_basic';
 import { POINTWISE_MAPPINGS } from './layers_pointwise';
 import { REARRANGE_MAPPINGS } from './layers_rearrange';
 import { SEQUENCE_MAPPINGS } from './layers_sequence';
+import { BIDIRECTIONAL_MAPPINGS } from './layers_bidirectional';
 
-export const ONNX_MAPPINGS: Readonly<Record<string, LayerMapping>> = { ...BASIC_MAPPINGS, ...SEQUENCE_MAPPINGS, ...POINTWISE_MAPPINGS, ...REARRANGE_MAPPINGS };
+export const ONNX_MAPPINGS: Readonly<Record<string, LayerMapping>> = { ...BASIC_MAPPINGS, ...SEQUENCE_MAPPINGS, ...POINTWISE_MAPPINGS, ...REARRANGE_MAPPINGS, ...BIDIRECTIONAL_MAPPINGS };
 
 export type BuildResult = { ok: true; builder: GraphBuilder } | { ok: false; message: string; node?: string; line?: number };
 

@@ -4,6 +4,8 @@
 // from the IR's weight shapes) and whose forward walks the IR's nodes in order.
 
 import type { IRNode, ModelIR } from '../../../catalog/ir';
+import { isLayerCall, type LayerCallValue } from '../../../catalog/types';
+import { directionScope } from '../../../catalog/layers/bidirectional';
 import type { ExportError } from '../types';
 import { MODEL_LIBRARY_PY } from './library_py';
 import { pointwiseExpression } from './pointwise_py';
@@ -78,6 +80,16 @@ const ACTIVATION_LAYERS: Record<string, string> = {
   ReLU: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', GELU: 'gelu', SiLU: 'silu', ELU: 'elu', LeakyReLU: 'leaky_relu',
 };
 
+/**
+ * One direction of a Bidirectional node as a node of its wrapped layer, with that direction's
+ * weights under their own names ("forward_lstm/kernel" -> "kernel").
+ */
+export function directionNode(n: IRNode, inner: LayerCallValue, direction: 'forward' | 'backward'): IRNode {
+  const prefix = `${directionScope(direction, inner.op)}/`;
+  const weights = n.weights.filter((w) => w.name.startsWith(prefix)).map((w) => ({ ...w, name: w.name.slice(prefix.length) }));
+  return { ...n, op: inner.op, args: inner.args, weights };
+}
+
 /** The layers with weights: the Python constructor call of a node. */
 function constructorOf(n: IRNode): string | ExportError {
   const act = str(n, 'activation', 'linear');
@@ -120,6 +132,14 @@ function constructorOf(n: IRNode): string | ExportError {
       const [u] = wshape(n, 'recurrent_kernel');
       return `${n.op}(input_size=${f}, units=${u}, return_sequences=${pyLit(bool(n, 'return_sequences', false))})`;
     }
+    case 'Bidirectional': {
+      const inner = n.args.layer;
+      if (!isLayerCall(inner)) return { message: 'Bidirectional has no resolved layer call', node: n.id, line: n.line };
+      const ctor = constructorOf(directionNode(n, inner, 'forward'));
+      if (typeof ctor !== 'string') return ctor;
+      const sequences = pyLit(inner.args.return_sequences === true);
+      return `Bidirectional(${ctor}, ${ctor}, merge=${pyStr(str(n, 'merge', 'concat'))}, return_sequences=${sequences})`;
+    }
     case 'MultiHeadAttention': {
       const [d, h, k] = wshape(n, 'query/kernel');
       const [dk] = wshape(n, 'key/kernel');
@@ -129,7 +149,7 @@ function constructorOf(n: IRNode): string | ExportError {
   return { message: `${n.op} has no PyTorch mapping`, node: n.id, line: n.line };
 }
 
-const WEIGHTED = new Set(['Dense', 'Conv2D', 'Conv1D', 'BatchNorm', 'LayerNorm', 'Embedding', 'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU', 'MultiHeadAttention']);
+const WEIGHTED = new Set(['Dense', 'Conv2D', 'Conv1D', 'BatchNorm', 'LayerNorm', 'Embedding', 'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU', 'MultiHeadAttention', 'Bidirectional']);
 
 /** A sample axis (0 = the first after batch, negative from the end) as a batched tensor axis. */
 function batchedAxis(axis: number): number {
@@ -196,7 +216,7 @@ function inputVariable(name: string, index: number): string {
 
 function className(name: string): string {
   const c = name.replace(/[^A-Za-z0-9_]/g, '_');
-  return /^[A-Za-z_]/.test(c) && !['Dense', 'Conv1D', 'Conv2D', 'BatchNorm', 'LayerNorm', 'Embedding', 'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU', 'MultiHeadAttention'].includes(c) ? c : `Model_${c}`;
+  return /^[A-Za-z_]/.test(c) && !['Dense', 'Conv1D', 'Conv2D', 'BatchNorm', 'LayerNorm', 'Embedding', 'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU', 'MultiHeadAttention', 'Bidirectional'].includes(c) ? c : `Model_${c}`;
 }
 
 export interface ModelPy {
