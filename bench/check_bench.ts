@@ -41,7 +41,7 @@ function bundledChecker(): Checker {
       stdin: {
         contents: [
           `export { checkText } from './server/src/sema/check';`,
-          `export { IncrementalChecker } from './server/src/sema/incremental';`,
+          `export { IncrementalChecker } from './server/src/sema/incremental/incremental';`,
           `export { hover } from './server/src/ide/hover';`,
         ].join('\n'),
         resolveDir: process.cwd(),

@@ -1,7 +1,10 @@
 // Bundles the entry points with esbuild. `vscode` is provided by the editor; the
-// `webgpu` package is a native module and stays external so its dawn.node is found.
+// `webgpu` package is a native module and stays external so its dawn.node is found; a
+// copy of it for one platform goes to dist/node_modules (dawn_binding.mjs), for the VSIX.
+// `--target=<vscode target>` picks that platform (default: this machine's).
 import { build } from 'esbuild';
 import { existsSync, mkdirSync } from 'node:fs';
+import { copyDawnBinding, hostTarget } from './dawn_binding.mjs';
 
 const entries = [
   { in: 'client/src/extension.ts', out: 'dist/extension.js', platform: 'node', format: 'cjs' },
@@ -39,4 +42,9 @@ await Promise.all(
       }),
     ),
 );
+if (!only) {
+  const target = process.argv.find((a) => a.startsWith('--target='))?.slice(9) ?? hostTarget();
+  const dawn = copyDawnBinding(process.cwd(), target);
+  if (!dawn.ok) console.warn(`no Dawn binding in dist/: ${dawn.reason}; the packaged extension will train on the CPU`);
+}
 if (!watch) console.log(`built ${chosen.map((e) => e.out).join(', ')}`);

@@ -67,6 +67,25 @@ export interface ClassReport {
   f1: number[];
 }
 
+/** One sample's predictions (Predict on a file): each output's values, its class for a classifier. */
+export interface PredictedRow {
+  index: number;
+  outputs: Record<string, { values: number[]; class?: string; actual?: string }>;
+}
+
+/** A trained model run on a data file (`netspec predict --report`, spec §7). */
+export interface PredictionReport {
+  model: string;
+  data: string;
+  count: number;
+  /** The first rows. */
+  rows: PredictedRow[];
+  /** When the file holds the targets: accuracy of each classifier, mse and mae of each regression. */
+  metrics: Record<string, number>;
+  /** When the file holds the targets: the class report of each classifier output. */
+  classes: ClassReport[];
+}
+
 /** A few validation samples with their predictions (images as [H, W, C] floats in [0, 1]). */
 export interface SamplePrediction {
   index: number;
@@ -118,7 +137,26 @@ export type ToPanel =
   /** The recorded runs of the model shown (engine/catalog/run_record.ts), newest first. */
   | { type: 'runs'; model: string; runs: RunRecord[] }
   /** The epochs of the runs picked in the list, for the overlay. */
-  | { type: 'run-curves'; curves: RunCurves[] };
+  | { type: 'run-curves'; curves: RunCurves[] }
+  /**
+   * Predict on a file: the extension is predicting, has predicted, or says why it could not;
+   * `runName` for a run picked in the runs list (`runId` is then its record's id).
+   */
+  | ({ type: 'prediction'; runId: string; runName?: string } & ({ state: 'running'; data: string } | { state: 'done'; report: PredictionReport } | { state: 'failed'; message: string }));
+
+/**
+ * Memory in use at a step: bytes in live tensors and bytes the backend holds (live plus
+ * pooled for reuse: GPU buffers on WebGPU, arrays on the CPU), engine/src/tensor.ts's
+ * counters; and the training process's resident set size where it has one (the extension
+ * host's child; a browser worker cannot tell).
+ */
+export interface MemoryUsage {
+  tensorBytes: number;
+  backendBytes: number;
+  /** True when backendBytes are GPU buffers. */
+  gpu: boolean;
+  rssBytes?: number;
+}
 
 /** One step's loss, by its epoch and step within the epoch. */
 export interface StepPoint {
@@ -136,7 +174,7 @@ export type FromPanel =
    * loop reports steps in batches (WebGPU reads the device every 50 steps), and the worker
    * posts at most one message per STEP_POST_MS, so the chart still gets every step's loss.
    */
-  | { type: 'step'; runId: string; event: StepEvent; earlier?: StepPoint[] }
+  | { type: 'step'; runId: string; event: StepEvent; earlier?: StepPoint[]; memory?: MemoryUsage }
   | { type: 'epoch'; runId: string; event: EpochEvent }
   /** Weights to save (safetensors bytes), after each epoch and at the end. */
   | { type: 'weights'; runId: string; epoch: number; final: boolean; bytes: Uint8Array }
@@ -151,6 +189,8 @@ export type FromPanel =
   | { type: 'request-resume' }
   /** The Export button, after a run: the extension runs Export Model for the run's model and weights. */
   | { type: 'request-export'; runId: string }
+  /** Predict on a file, after a run: the extension asks for a data file and runs the run's weights on it. */
+  | { type: 'request-predict'; runId: string }
   /** The Change… button beside the device: the extension offers the values of `netspec.backend`. */
   | { type: 'request-backend' }
   /** Train again: the extension runs Train Model for the run's model. */
@@ -160,4 +200,6 @@ export type FromPanel =
   | { type: 'request-rename-run'; id: string }
   | { type: 'request-delete-run'; id: string }
   /** Export Model with a recorded run's weights. */
-  | { type: 'request-export-run'; id: string };
+  | { type: 'request-export-run'; id: string }
+  /** Predict on a file with a recorded run's weights. */
+  | { type: 'request-predict-run'; id: string };

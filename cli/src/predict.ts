@@ -1,8 +1,11 @@
 // `netspec predict FILE --weights W --data SOURCE_FILE [--json]` (spec §7): rebuilds the
 // model from FILE, loads the safetensors weights that `netspec train` wrote, reads the
 // features of SOURCE_FILE the way the train block reads its data (targets, if present, are
-// ignored), and prints one prediction per sample. A classifier output (cross_entropy) also
+// ignored; a text column becomes word ids under the vocabulary saved with the weights), and
+// prints one prediction per sample. A classifier output (cross_entropy) also
 // gets "class": the label string when training saw string labels, else the class index.
+// With --report it prints one JSON object instead (predict_report.ts): the first rows and,
+// when the file holds the targets, the metrics and confusion matrices (Predict on a file).
 // Weights with a NaN or infinite value, or labels metadata that does not fit the model, are
 // refused (exit 2) before any data is read, with a message that names the weights file.
 
@@ -15,16 +18,20 @@ import { nodeFiles } from './data/node_files';
 import { outputSlots } from '../../engine/src/data/model_fit';
 import type { CliIO } from './io';
 import { chooseBackend, EXIT, pickModel, printDataError } from './model_pick';
-import { parseLabelsMetadata } from './weights_labels';
+import { parseLabelsMetadata, parseVocabMetadata } from './weights_labels';
 import { readWeightsArg } from './weights_read';
+import { predictionReport } from './predict_report';
 
-export const PREDICT_USAGE = `usage: netspec predict FILE --weights W --data SOURCE_FILE [--model NAME] [--backend webgpu|wasm|cpu] [--json]
+export const PREDICT_USAGE = `usage: netspec predict FILE --weights W --data SOURCE_FILE [--model NAME] [--backend webgpu|wasm|cpu] [--json | --report]
 
 Runs a trained model on the features of SOURCE_FILE (.csv, .json, .npy or an IDX images
 file), read the way the model's train block reads its data; target columns are ignored.
 With --json, prints one object per sample and line:
   {"index": i, "outputs": {"NAME": [values...]}, "class": LABEL_OR_INDEX}
 ("class" only for a classifier output; an object by output name when there are several).
+With --report, prints one object: {"model", "data", "count", "rows": the first 20 samples,
+"metrics" and "classes" (confusion matrices)}; metrics and classes when SOURCE_FILE holds
+the targets too.
 The backend defaults to cpu here.
 
 Exit status: 0 done; 1 the model has errors; 2 bad usage, bad weights or bad data.
@@ -74,7 +81,7 @@ export function formatPredictions(
 }
 
 export async function runPredict(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parseArgs(argv, { booleans: ['json', 'help'], values: ['weights', 'data', 'model', 'backend'] });
+  const parsed = parseArgs(argv, { booleans: ['json', 'report', 'help'], values: ['weights', 'data', 'model', 'backend'] });
   if (!parsed.ok) {
     io.err(`netspec predict: ${parsed.message}\n${PREDICT_USAGE}`);
     return EXIT.usage;
@@ -106,12 +113,19 @@ export async function runPredict(argv: string[], io: CliIO): Promise<number> {
     io.err(`${weightsArg}: error: ${labels.message}\n`);
     return EXIT.usage;
   }
+  const vocab = parseVocabMetadata(metadata.vocab, train?.data ?? null);
+  if (!vocab.ok) {
+    io.err(`${weightsArg}: error: ${vocab.message}\n`);
+    return EXIT.usage;
+  }
   const source = predictionSource(resolve(io.cwd, dataArg), train?.data ?? null);
   if (!source.ok) {
     printDataError(source.error, io, 'predict');
     return EXIT.usage;
   }
-  const data = await loadDataset(source.value, ir, { config, targets: 'ignore', labels: labels.value, files: nodeFiles });
+  // A report scores the predictions when the file has the targets: read them if it does.
+  const labelled = booleans.has('report') ? await loadDataset(source.value, ir, { config, targets: 'required', labels: labels.value, vocab: vocab.value, files: nodeFiles }) : undefined;
+  const data = labelled?.ok ? labelled : await loadDataset(source.value, ir, { config, targets: 'ignore', labels: labels.value, vocab: vocab.value, files: nodeFiles });
   if (!data.ok) {
     printDataError(data.error, io, 'predict');
     return EXIT.usage;
@@ -124,6 +138,12 @@ export async function runPredict(argv: string[], io: CliIO): Promise<number> {
     return EXIT.usage;
   }
   const classifiers = new Set(slots.ok ? slots.value.filter((s) => s.kind === 'class' && s.targetSize === 1).map((s) => s.name) : []);
+  if (booleans.has('report')) {
+    const targets = labelled?.ok ? labelled.value.targets : undefined;
+    const report = predictionReport({ model: ir.name, data: dataArg, ir, outputs: result.outputs, count: data.value.count, classifiers, labels: labels.value, targets });
+    io.out(JSON.stringify(report) + '\n');
+    return EXIT.ok;
+  }
   const lines = formatPredictions(ir, result.outputs, data.value.count, classifiers, labels.value, booleans.has('json'));
   if (lines.length) io.out(lines.join('\n') + '\n');
   return EXIT.ok;

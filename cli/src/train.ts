@@ -51,8 +51,8 @@ SIGTERM, 129 stopped by SIGHUP.
 `;
 
 /** Encodes the weights with the metadata predict reads back and writes them atomically. */
-async function saveWeights(path: string, arrays: NamedArray[], model: string, data: Pick<Dataset, 'labels'>, epoch: number): Promise<void> {
-  await writeWeightsFile(path, encodeSafetensors(arrays, weightsMetadata(model, data.labels, epoch)));
+async function saveWeights(path: string, arrays: NamedArray[], model: string, data: Pick<Dataset, 'labels' | 'vocab'>, epoch: number): Promise<void> {
+  await writeWeightsFile(path, encodeSafetensors(arrays, weightsMetadata(model, data.labels, epoch, data.vocab)));
 }
 
 /** A write error as the user should read it: the path and the system's code. */
@@ -206,7 +206,7 @@ async function trainLoaded(
     onEpoch: async (e, weights) => {
       // The checkpoint first, so that a printed epoch always has its weights on disk.
       try {
-        const bytes = encodeSafetensors(await weights(), weightsMetadata(ir.name, trainSet.labels, e.epoch));
+        const bytes = encodeSafetensors(await weights(), weightsMetadata(ir.name, trainSet.labels, e.epoch, trainSet.vocab));
         await writeWeightsFile(out, bytes);
         record?.epoch(e, bytes);
       } catch (err) {
@@ -223,7 +223,7 @@ async function trainLoaded(
   // The record keeps the weights the run ends with: the best epoch's when early stopping restored them.
   const writeProblem = writeError as string | null;
   if (outcome.ok && outcome.result.stopped !== 'cancelled' && writeProblem === null) {
-    record?.weights(encodeSafetensors(outcome.result.weights, weightsMetadata(ir.name, trainSet.labels, outcome.result.bestEpoch)));
+    record?.weights(encodeSafetensors(outcome.result.weights, weightsMetadata(ir.name, trainSet.labels, outcome.result.bestEpoch, trainSet.vocab)));
   }
   await record?.end(writeProblem !== null ? { code: 'write-error', message: writeProblem.trim() } : outcome.ok ? null : outcome.error, outcome.ok ? outcome.result.stopped : null);
   if (writeError !== null) {

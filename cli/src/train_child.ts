@@ -25,6 +25,7 @@ const run = new WorkerRun({
   gunzip: (bytes) => new Uint8Array(gunzipSync(bytes)),
   decodeImage,
   now: () => performance.now(),
+  rss: () => process.memoryUsage.rss(),
 });
 
 process.on('message', (msg: { type?: unknown } | null) => {

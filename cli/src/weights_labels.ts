@@ -7,6 +7,7 @@
 
 import type { ModelIR } from '../../engine/catalog/ir';
 import type { OutputSlot } from '../../engine/src/data/model_fit';
+import type { TrainDataSource } from '../../engine/catalog/train_ir';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -48,4 +49,29 @@ export function parseLabelsMetadata(text: string | undefined, ir: ModelIR, slots
     labels[name] = list;
   }
   return { ok: true, value: labels };
+}
+
+/**
+ * The vocabulary of a text source from the `vocab` metadata: the word of each id from 2 on,
+ * as `netspec train` wrote it (engine/src/data/text.ts). Undefined when the train block
+ * reads no text; a fault when it does and the weights hold no vocabulary or a malformed one
+ * (without it, raw text cannot be mapped to the ids the weights were trained on).
+ */
+export function parseVocabMetadata(text: string | undefined, source: TrainDataSource | null): Checked<string[] | undefined> {
+  if (!source?.text) return { ok: true, value: undefined };
+  const fail = (why: string): Checked<never> => ({ ok: false, message: `the "vocab" metadata ${why}` });
+  if (text === undefined) return fail(`is missing, but the train block reads text="${source.text.column}"; retrain with \`netspec train\` to save the vocabulary with the weights`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return fail('is not JSON; it should be the list of words of ids 2, 3, ...');
+  }
+  if (!Array.isArray(parsed) || !parsed.every((w) => typeof w === 'string')) return fail('should be a list of word strings');
+  const words = parsed as string[];
+  if (new Set(words).size !== words.length) return fail('lists a word twice; each id needs its own word');
+  if (words.length > source.text.vocab - 2) {
+    return fail(`lists ${words.length} words, but vocab=${source.text.vocab} has room for ${source.text.vocab - 2} (ids 2 to ${source.text.vocab - 1}); were the weights saved from another train block?`);
+  }
+  return { ok: true, value: words };
 }

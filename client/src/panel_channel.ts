@@ -28,6 +28,8 @@ export interface ChannelHooks {
   log(level: 'info' | 'warn' | 'error', line: string): void;
   /** Runs Export Model for a run's model (the panel's Export button). */
   exportRun?(request: ExportRunRequest): void;
+  /** Predict on a file with a run's model and weights; `send` tells the panel how it goes. */
+  predictRun?(request: ExportRunRequest & { runId: string; runName?: string }, send: (m: ToPanel) => void): void;
   /** Offers the values of `netspec.backend` (the Change… button beside the device). */
   switchBackend?(): void;
   /** Train Model for a run's model again (the panel's Train again). */
@@ -51,6 +53,8 @@ export interface RunsHooks {
   remove(ctx: RunContext, id: string): Promise<boolean>;
   /** Runs Export Model with the run's weights. */
   exportRun(ctx: RunContext, id: string): Promise<void>;
+  /** The run's name and weights file (Predict on a file), or undefined for an unknown run. */
+  weightsOf(ctx: RunContext, id: string): Promise<{ name: string; weights: string } | undefined>;
 }
 
 /** What the Export button asks for: the model's file and name, and the run's weights file. */
@@ -74,6 +78,7 @@ const FROM_PANEL_TYPES = new Set<FromPanel['type']>([
   'request-pause',
   'request-resume',
   'request-export',
+  'request-predict',
   'declined',
   'request-backend',
   'request-train-again',
@@ -81,6 +86,7 @@ const FROM_PANEL_TYPES = new Set<FromPanel['type']>([
   'request-rename-run',
   'request-delete-run',
   'request-export-run',
+  'request-predict-run',
 ]);
 
 /** True when `m` looks like a panel message (an object with a known `type`). */
@@ -208,6 +214,11 @@ export class PanelChannel {
       case 'request-export':
         this.onExport(m.runId);
         return;
+      case 'request-predict': {
+        const target = this.endedRun(m.runId, 'predict with');
+        if (target) this.hooks.predictRun?.({ ...target, runId: String(m.runId) }, (msg) => this.send(msg));
+        return;
+      }
       case 'request-backend':
         this.hooks.switchBackend?.();
         return;
@@ -220,6 +231,7 @@ export class PanelChannel {
       case 'request-rename-run':
       case 'request-delete-run':
       case 'request-export-run':
+      case 'request-predict-run':
         void this.onRunsRequest(m);
         return;
       default:
@@ -246,7 +258,7 @@ export class PanelChannel {
     }
   }
 
-  private async onRunsRequest(m: Extract<FromPanel, { type: 'request-curves' | 'request-rename-run' | 'request-delete-run' | 'request-export-run' }>): Promise<void> {
+  private async onRunsRequest(m: Extract<FromPanel, { type: 'request-curves' | 'request-rename-run' | 'request-delete-run' | 'request-export-run' | 'request-predict-run' }>): Promise<void> {
     const ctx = this.runContext();
     const hooks = this.hooks.runs;
     if (!ctx || !hooks) return;
@@ -260,6 +272,11 @@ export class PanelChannel {
         await hooks.exportRun(ctx, String(m.id));
         return;
       }
+      if (m.type === 'request-predict-run') {
+        const run = await hooks.weightsOf(ctx, String(m.id));
+        if (run) this.hooks.predictRun?.({ uri: ctx.sourceUri, model: ctx.model, weights: run.weights, runId: String(m.id), runName: run.name }, (msg) => this.send(msg));
+        return;
+      }
       const changed = m.type === 'request-rename-run' ? await hooks.rename(ctx, String(m.id)) : await hooks.remove(ctx, String(m.id));
       if (changed) await this.runsChanged();
     } catch (e) {
@@ -267,23 +284,29 @@ export class PanelChannel {
     }
   }
 
-  /** The run the Export button belongs to: the session's (with its weights) or the restored snapshot's. */
   private onExport(runId: unknown): void {
+    const target = this.endedRun(runId, 'export');
+    if (target) this.hooks.exportRun?.(target);
+  }
+
+  /**
+   * The model and weights of the run a button (Export, Predict) belongs to: the session's
+   * (with its weights) or the restored snapshot's; undefined, with a log line, for a run
+   * still training or one the extension does not know.
+   */
+  private endedRun(runId: unknown, verb: string): ExportRunRequest | undefined {
     const s = this.session;
     if (s && s.snapshot.runId === runId) {
       if (this.current) {
-        this.hooks.log('warn', `${s.snapshot.model} is still training; export it when the run ends`);
-        return;
+        this.hooks.log('warn', `${s.snapshot.model} is still training; ${verb} it when the run ends`);
+        return undefined;
       }
-      this.hooks.exportRun?.({ uri: s.snapshot.sourceUri, model: s.snapshot.model, ...(s.weightsWritten ? { weights: s.weightsPath } : {}) });
-      return;
+      return { uri: s.snapshot.sourceUri, model: s.snapshot.model, ...(s.weightsWritten ? { weights: s.weightsPath } : {}) };
     }
     const last = this.lastSnapshot;
-    if (last && last.runId === runId) {
-      this.hooks.exportRun?.({ uri: last.sourceUri, model: last.model });
-      return;
-    }
-    this.hooks.log('warn', `the training panel asked to export an unknown run (${safeJson(runId)})`);
+    if (last && last.runId === runId) return { uri: last.sourceUri, model: last.model };
+    this.hooks.log('warn', `the training panel asked to ${verb} an unknown run (${safeJson(runId)})`);
+    return undefined;
   }
 
   private onReady(): void {

@@ -12,6 +12,7 @@ import { EXPORT_COMMAND } from './export_plan';
 import { switchBackend } from './backend_switch';
 import { PanelChannel } from './panel_channel';
 import { editorRunsHooks } from './runs_hooks';
+import { predictForPanel } from './predict_command';
 
 export const PANEL_VIEW_TYPE = 'netspec.training';
 /** The Train Model command (commands.ts registers it; importing that module here would be circular). */
@@ -52,6 +53,7 @@ export class PanelHost implements Disposable {
     const channel = new PanelChannel(
       panel.webview,
       { log: this.log, exportRun: (request) => void commands.executeCommand(EXPORT_COMMAND, request), switchBackend: () => void switchBackend(),
+        predictRun: (request, send) => void predictForPanel(this.context.asAbsolutePath('dist/cli.js'), request, send, (line) => this.log('info', line)),
         runs: editorRunsHooks,
         trainAgain: (ctx) => void commands.executeCommand(TRAIN_COMMAND, { uri: ctx.sourceUri, model: ctx.model }),
       },

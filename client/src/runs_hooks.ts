@@ -1,6 +1,6 @@
 // The runs list's actions in the editor: list a model's runs from the folder the settings
 // name, read the picked runs' curves, rename (an input box), delete (a modal
-// confirmation) and export (Export Model with the run's weights). The files themselves are runs_store.ts's business.
+// confirmation), export (Export Model with the run's weights) and the weights Predict on a file uses. The files themselves are runs_store.ts's business.
 
 import * as path from 'node:path';
 import { Uri, commands, window, workspace } from 'vscode';
@@ -41,6 +41,10 @@ export const editorRunsHooks: RunsHooks = {
     const run = await find(ctx, id);
     if (!run) return;
     await commands.executeCommand(EXPORT_COMMAND, { uri: ctx.sourceUri, model: ctx.model, weights: path.join(run.folder, RUN_FILES.weights) });
+  },
+  async weightsOf(ctx, id) {
+    const run = await find(ctx, id);
+    return run ? { name: run.record.name, weights: path.join(run.folder, RUN_FILES.weights) } : undefined;
   },
   async remove(ctx, id) {
     const run = await find(ctx, id);

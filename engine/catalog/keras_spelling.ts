@@ -32,6 +32,8 @@ const KERAS_ARGUMENTS: Readonly<Record<string, string>> = {
   use_causal_mask: 'causal',
   negative_slope: 'alpha',
   maxlen: 'max_len',
+  dims: 'axes',
+  merge_mode: 'merge',
 };
 
 /** The Netspec layer a Keras class name means, when Netspec spells it differently. */

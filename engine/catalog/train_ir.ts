@@ -17,6 +17,17 @@ export interface TrainDataSource {
   /** The target column(s): one name, several, or one per output. */
   target?: string | string[] | Record<string, string>;
   features?: string[];
+  /** A text column fed to the one input as word ids (engine/src/data/text.ts). */
+  text?: TextColumn;
+}
+
+/** `text=COL, vocab=N, length=L` of a csv or json source. */
+export interface TextColumn {
+  column: string;
+  /** Ids in all, 0 (padding) and 1 (unknown) included. */
+  vocab: number;
+  /** Ids per sample. */
+  length: number;
 }
 
 export interface TrainOptimizer {

@@ -28,12 +28,28 @@ export type DiagnosticCode =
 /**
  * Argument kinds. `size2` is an integer k meaning (k, k) or a pair (a, b); `ints` is a
  * list of integers (Reshape's target, where one -1 is allowed); `enum` takes one of
- * `values` written as a bare identifier.
+ * `values` written as a bare identifier. `pad2` is the amount taken from (or added to) both
+ * ends of two axes, as Keras writes ZeroPadding2D's and Cropping2D's argument: k for k
+ * everywhere, (a, b) for a on both ends of the first axis and b on both ends of the second,
+ * or ((top, bottom), (left, right)); it is normalised to [top, bottom, left, right]. `layer`
+ * takes a call of one of the layers named in `values` (Bidirectional's `LSTM(64)`), its own
+ * arguments checked against that layer.
  */
-export type ArgType = 'int' | 'float' | 'bool' | 'enum' | 'size2' | 'ints' | 'string';
+export type ArgType = 'int' | 'float' | 'bool' | 'enum' | 'size2' | 'ints' | 'string' | 'pad2' | 'layer';
 
-/** A bound argument value after defaults are applied. size2 is always normalised to a pair. */
-export type ArgValue = number | boolean | string | number[];
+/** A layer call given as an argument value: the layer's catalog name and its resolved arguments. */
+export interface LayerCallValue {
+  op: string;
+  args: ResolvedArgs;
+}
+
+/** A bound argument value after defaults are applied. size2 is always normalised to a pair, pad2 to four sizes. */
+export type ArgValue = number | boolean | string | number[] | LayerCallValue;
+
+/** Whether an argument value is a layer call (the one kind of value that is an object). */
+export function isLayerCall(v: unknown): v is LayerCallValue {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { op?: unknown }).op === 'string';
+}
 export type ResolvedArgs = Record<string, ArgValue | undefined>;
 
 export interface ArgSpec {

@@ -14,9 +14,14 @@ export const WEIGHTS_FORMAT = 'netspec';
 /** The labels of each output (null where the targets were class indices or values). */
 export type OutputLabels = Record<string, readonly string[] | null>;
 
-/** The safetensors metadata that predict reads back: the model, each output's labels, the epoch. */
-export function weightsMetadata(model: string, labels: OutputLabels | undefined, epoch: number): Record<string, string> {
-  return { format: WEIGHTS_FORMAT, model, labels: JSON.stringify(labels ?? {}), epoch: String(epoch) };
+/**
+ * The safetensors metadata that predict reads back: the model, each output's labels, the
+ * epoch, and for a text source its vocabulary (`vocab`: JSON, the word of each id from 2 on).
+ */
+export function weightsMetadata(model: string, labels: OutputLabels | undefined, epoch: number, vocab?: readonly string[]): Record<string, string> {
+  const meta: Record<string, string> = { format: WEIGHTS_FORMAT, model, labels: JSON.stringify(labels ?? {}), epoch: String(epoch) };
+  if (vocab) meta.vocab = JSON.stringify(vocab);
+  return meta;
 }
 
 /** The default weights file's name for `model`: MODEL.safetensors, with any character that could leave the folder replaced. */

@@ -164,7 +164,7 @@ describe('IDX files', () => {
       'm.netspec': MODEL('idx(images="labels-idx1-ubyte", labels="labels-idx1-ubyte")', 2, '[2, 2]', FLAT),
       'labels-idx1-ubyte': idx([4], [0, 1, 0, 1]),
     });
-    assert.match(errorLine(err), /^labels-idx1-ubyte: error\[data-mismatch\]: this looks like an IDX labels file \(rank 1: one value for each of 4 samples\), but idx\(images=\.\.\.\) expects an images file/);
+    assert.match(errorLine(err), /^m\.netspec:8:21: error\[data-mismatch\]: this looks like an IDX labels file \(rank 1: one value for each of 4 samples\), but idx\(images=\.\.\.\) expects an images file/);
     assert.doesNotMatch(err, /truncated/);
   });
 });

@@ -230,7 +230,7 @@ describe('netspec export --format pytorch: predict.py equals netspec predict', (
     const ids = randomFeatures(idsIr, 12, 3);
     writeFileSync(join(work, 'ids.npy'), npy('<i4', [12, ids.width], ids.values));
     writeFileSync(join(work, 'ids_y.npy'), npy('<i4', [12], Array.from({ length: 12 }, (_, i) => i % 4)));
-    ['Img', 'Seq', 'Ids'].forEach((name, k) => {
+    ['Img', 'Seq', 'Ids', 'Edges', 'Bidi'].forEach((name, k) => {
       const ir = irOf(model, name);
       const weights = join(work, `${name}.safetensors`);
       writeFileSync(weights, randomWeights(ir, 100 + k));
@@ -347,11 +347,22 @@ print(json.dumps({"train": train.count, "val": val.count, "labels": train.labels
     assert.deepEqual(header['conv1d_transpose.weight'].shape, [4, 3, 3], 'Conv1DTranspose kernel [3, 3, 4] as [in, out, k]');
     const config = JSON.parse(readFileSync(join(folder, 'netspec.json'), 'utf8')) as { inputs: { name: string }[]; outputs: { name: string }[] };
     assert.deepEqual(config.inputs.map((i) => i.name), ['s', 't']);
-    assert.deepEqual(config.outputs.map((o) => o.name), ['rec', 'att', 'mul', 'conv', 'act', 'tab']);
+    assert.deepEqual(config.outputs.map((o) => o.name), ['rec', 'att', 'mul', 'conv', 'act', 'tab', 'pw', 'sub']);
     const py = readFileSync(join(folder, 'model.py'), 'utf8');
     assert.match(py, /self\.lstm = LSTM\(input_size=3, units=4, return_sequences=False\)/);
     assert.match(py, /self\.conv1d = Conv1D\(in_channels=4, out_channels=5, kernel_size=3, stride=1, padding="same"/);
     assert.match(readFileSync(join(folder, 'README.md'), 'utf8'), /torchrun --nproc_per_node/);
+  });
+
+  test('Bidirectional is two modules of its wrapped layer; each direction\'s weights convert as that layer\'s', () => {
+    const folder = cases.find((c) => c.label === 'layers Bidi')!.folder;
+    const bytes = readFileSync(join(folder, 'weights.safetensors'));
+    const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8')) as Record<string, { shape: number[] }>;
+    assert.deepEqual(header['bidirectional.forward_layer.weight_ih_l0'].shape, [12, 4], 'forward_lstm/kernel [4, 12] transposed');
+    assert.deepEqual(header['bidirectional.backward_layer.weight_hh_l0'].shape, [12, 3]);
+    assert.deepEqual(header['bidirectional_1.backward_layer.bias_hh_l0'].shape, [6], 'backward_gru/bias row 2');
+    const py = readFileSync(join(folder, 'model.py'), 'utf8');
+    assert.match(py, /self\.bidirectional = Bidirectional\(LSTM\(input_size=4, units=3, return_sequences=True\), LSTM\(input_size=4, units=3, return_sequences=True\), merge="concat", return_sequences=True\)/);
   });
 
   test('predict.py prints netspec predict\'s lines for every layer and example', { skip: skipNoTorch }, () => {

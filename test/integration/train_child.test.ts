@@ -118,6 +118,9 @@ test('host-wasm: the child trains on every core, the panel gets the stream, the 
   assert.match(backend.info.why ?? '', /netspec.backend is "host-wasm"/);
   assert.equal(events.filter((m) => m.type === 'epoch').length, 4);
   assert.ok(events.filter((m) => m.type === 'step').length >= 4);
+  // The memory in use rides with the steps: the engine's counters and the child's RSS.
+  const memory = events.flatMap((m) => (m.type === 'step' && m.memory ? [m.memory] : []));
+  assert.ok(memory.length > 0 && memory.every((u) => u.tensorBytes > 0 && (u.rssBytes ?? 0) > 10 * 1024 * 1024), JSON.stringify(memory[0]));
   assert.equal(events.at(-1)?.type, 'finished');
   assert.ok(o.snapshot.classes && o.snapshot.classes.length === 1, 'the class report comes from the child');
   assert.ok(o.weightsWrites >= 5, `${o.weightsWrites} weight writes`);

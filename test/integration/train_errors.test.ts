@@ -108,21 +108,21 @@ describe('bad array and image data', () => {
     writeFileSync(join(dir, 'strings.npy'), npy('<U3', [2], [], 12));
     writeFileSync(join(dir, 'y.npy'), npy('<f8', [2], [0, 1], 8));
     writeFileSync(join(dir, 'dtype.netspec'), MODEL('[3]', 2, 'npy(features="strings.npy", targets="y.npy")'));
-    expectDataError(join(dir, 'dtype.netspec'), /strings\.npy: error\[data-mismatch\]: dtype <U3 is not supported; save the array as float32 or int32/);
+    expectDataError(join(dir, 'dtype.netspec'), /dtype\.netspec:7:23: error\[data-mismatch\]: dtype <U3 is not supported; save the array as float32 or int32/);
   });
 
   test('an npy file of the wrong shape names both sizes', () => {
     writeFileSync(join(dir, 'x4.npy'), npy('<f8', [2, 4], [1, 2, 3, 4, 5, 6, 7, 8], 8));
     writeFileSync(join(dir, 'y.npy'), npy('<f8', [2], [0, 1], 8));
     writeFileSync(join(dir, 'shape.netspec'), MODEL('[3]', 2, 'npy(features="x4.npy", targets="y.npy")'));
-    expectDataError(join(dir, 'shape.netspec'), /x4\.npy: error\[data-mismatch\]: x4\.npy has shape \[2, 4\]: 4 values per row, but input x is \[batch, 3\] \(3 values\)/);
+    expectDataError(join(dir, 'shape.netspec'), /shape\.netspec:7:23: error\[data-mismatch\]: x4\.npy has shape \[2, 4\]: 4 values per row, but input x is \[batch, 3\] \(3 values\)/);
   });
 
   test('IDX images and labels of different counts', () => {
     writeFileSync(join(dir, 'images-idx3-ubyte'), idx([3, 2, 2], new Array(12).fill(7)));
     writeFileSync(join(dir, 'labels-idx1-ubyte'), idx([2], [0, 1]));
     writeFileSync(join(dir, 'idx.netspec'), MODEL('[2, 2]', 2, 'idx(images="images-idx3-ubyte", labels="labels-idx1-ubyte")').replace('Dense(2)', 'Flatten()\n  Dense(2)'));
-    expectDataError(join(dir, 'idx.netspec'), /labels-idx1-ubyte: error\[data-mismatch\]: labels-idx1-ubyte has 2 labels but images-idx3-ubyte has 3 images; the two files must hold the same samples/);
+    expectDataError(join(dir, 'idx.netspec'), /idx\.netspec:8:49: error\[data-mismatch\]: labels-idx1-ubyte has 2 labels but images-idx3-ubyte has 3 images; the two files must hold the same samples/);
   });
 
   test('an image of the wrong size names the file and both sizes', () => {
@@ -134,7 +134,7 @@ describe('bad array and image data', () => {
     small.data.fill(0);
     writeFileSync(join(dir, 'pics', 'dog', 'ok.png'), PNG.sync.write(small));
     writeFileSync(join(dir, 'images.netspec'), MODEL('[2, 2, 1]', 2, 'images("pics")').replace('Dense(2)', 'Flatten()\n  Dense(2)'));
-    expectDataError(join(dir, 'images.netspec'), /pics\/cat\/big\.png: error\[data-mismatch\]: big\.png is 3x3 \(height x width\), but input x is \[batch, 2, 2, 1\]: 2x2/);
+    expectDataError(join(dir, 'images.netspec'), /images\.netspec:8:17: error\[data-mismatch\]: cat\/big\.png is 3x3 \(height x width\), but input x is \[batch, 2, 2, 1\]: 2x2/);
   });
 });
 

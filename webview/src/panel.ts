@@ -15,6 +15,8 @@ import { ChartTools } from './view/chart_tools';
 import { Charts } from './view/charts';
 import { exportRequest, Header } from './view/header';
 import { renderReport } from './view/report_view';
+import type { PredictionState } from './prediction';
+import { PredictionView } from './view/prediction_view';
 import { RunsView } from './view/runs_view';
 
 /** What `acquireVsCodeApi()` returns, as far as the panel uses it. */
@@ -39,6 +41,9 @@ export class Panel {
   private readonly charts: Charts;
   private readonly report: HTMLElement;
   private readonly runs: RunsView;
+  private readonly predictionView: PredictionView;
+  /** Predict on a file: the extension's last word on it (not persisted: a reload forgets it). */
+  private prediction: PredictionState = null;
   private readonly tools: ChartTools;
   private drawQueued = false;
   private reportDrawnFor: RunSnapshot['classes'] | null = null;
@@ -71,6 +76,7 @@ export class Panel {
     this.report = document.createElement('div');
     this.report.className = 'ns-report';
     root.appendChild(this.report);
+    this.predictionView = new PredictionView(root, (m) => vscode.postMessage(m));
     this.runs = new RunsView(root, (m) => vscode.postMessage(m));
     new MutationObserver(() => {
       this.charts.rebuild();
@@ -92,6 +98,7 @@ export class Panel {
       case 'start': {
         this.worker?.terminate();
         this.worker = null;
+        this.prediction = null;
         this.charts.reset();
         this.apply(msg);
         this.drawAll();
@@ -111,6 +118,7 @@ export class Panel {
       case 'watch':
         this.worker?.terminate();
         this.worker = null;
+        this.prediction = null;
         this.charts.reset();
         this.apply(msg);
         this.drawAll();
@@ -140,6 +148,10 @@ export class Panel {
         return;
       case 'run-curves':
         this.runs.setCurves(msg.curves);
+        return;
+      case 'prediction':
+        this.prediction = msg;
+        this.queueDraw();
         return;
     }
   }
@@ -214,6 +226,7 @@ export class Panel {
       renderReport(this.report, s?.classes, s?.samples);
       this.reportDrawnFor = s?.classes ?? null;
     }
+    this.predictionView.update(s, this.prediction);
     this.root.dataset.status = s?.status ?? 'idle';
     if (this.state.firstStepAt !== null && this.state.startedAt !== null) this.root.dataset.firstPointMs = String(Math.round(this.state.firstStepAt - this.state.startedAt));
   }

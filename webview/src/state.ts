@@ -4,7 +4,7 @@
 // `setState`, so a reloaded panel redraws the same run. Time comes in as an argument, which
 // keeps the reducer deterministic for tests.
 
-import type { FromPanel, RunSnapshot, ToPanel } from '../protocol';
+import type { FromPanel, MemoryUsage, RunSnapshot, ToPanel } from '../protocol';
 import type { StepEvent } from '../../engine/src/train/types';
 import { trainSummary } from './runs';
 import { appendCapped, globalStep, measuredEta, partialEpoch, STEP_POINT_CAP } from './series';
@@ -17,6 +17,8 @@ export interface PanelState {
   stepsPerEpoch: number;
   /** The last step event, for the progress line. */
   lastStep: StepEvent | null;
+  /** The memory in use at the last step that said (the header's memory line). */
+  memory: MemoryUsage | null;
   /** When the run started and when its first step arrived (ms, the caller's clock). */
   startedAt: number | null;
   firstStepAt: number | null;
@@ -49,7 +51,7 @@ const FRESH_CLOCK = { firstStepDone: 0, pausedMs: 0, pausedAt: null, endedAt: nu
 export type PanelEvent = ToPanel | FromPanel;
 
 export function initialState(smoothing = 0.6, stepCap = STEP_POINT_CAP): PanelState {
-  return { snapshot: null, totalEpochs: 0, stepsPerEpoch: 0, lastStep: null, startedAt: null, firstStepAt: null, firstStepDone: 0, pausedMs: 0, pausedAt: null, settingsLine: '', endedAt: null, smoothing: clampSmoothing(smoothing), stepCap };
+  return { snapshot: null, totalEpochs: 0, stepsPerEpoch: 0, lastStep: null, memory: null, startedAt: null, firstStepAt: null, firstStepDone: 0, pausedMs: 0, pausedAt: null, settingsLine: '', endedAt: null, smoothing: clampSmoothing(smoothing), stepCap };
 }
 
 export function clampSmoothing(x: unknown): number {
@@ -71,7 +73,7 @@ export function reduce(state: PanelState, msg: PanelEvent, now: number): PanelSt
         totalEpochs: msg.train?.epochs ?? 0,
         settingsLine: msg.train ? trainSummary(msg.train) : '',
         stepsPerEpoch: 0,
-        lastStep: null,
+        lastStep: null, memory: null,
         startedAt: now,
         firstStepAt: null,
         smoothing: clampSmoothing(msg.smoothing),
@@ -85,7 +87,7 @@ export function reduce(state: PanelState, msg: PanelEvent, now: number): PanelSt
         totalEpochs: msg.epochs ?? 0,
         settingsLine: typeof msg.settings === 'string' ? msg.settings : '',
         stepsPerEpoch: 0,
-        lastStep: null,
+        lastStep: null, memory: null,
         startedAt: now,
         firstStepAt: null,
         ...FRESH_CLOCK,
@@ -123,6 +125,7 @@ export function reduce(state: PanelState, msg: PanelEvent, now: number): PanelSt
         ...state,
         snapshot: { ...state.snapshot!, steps },
         lastStep: e,
+        memory: msg.memory ?? state.memory,
         stepsPerEpoch: e.stepsPerEpoch,
         firstStepAt: first ? now : state.firstStepAt,
         firstStepDone: first ? globalStep(e.epoch, e.step, e.stepsPerEpoch) : state.firstStepDone,
@@ -164,7 +167,7 @@ export function restoreSnapshot(state: PanelState, snapshot: unknown, extra: Par
     totalEpochs: Math.max(extra.totalEpochs ?? 0, epochsSeen),
     stepsPerEpoch: extra.stepsPerEpoch ?? state.stepsPerEpoch,
     smoothing: extra.smoothing !== undefined ? clampSmoothing(extra.smoothing) : state.smoothing,
-    lastStep: null,
+    lastStep: null, memory: null,
     startedAt: null,
     firstStepAt: null,
     ...FRESH_CLOCK,

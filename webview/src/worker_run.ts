@@ -3,7 +3,8 @@
 // in a browser worker, in the extension host's training process (cli/src/train_child.ts,
 // which picks the backend itself) and in a Node test on the CPU backend. It picks the
 // backend (or declines a `gpu-hardware` run without a hardware adapter), prepares
-// the data from the bytes the client read, trains, posts throttled step events, each
+// the data from the bytes the client read, trains, posts throttled step events (with the
+// memory in use), each
 // epoch's metrics and weights (safetensors bytes, transferred), and at the end the class
 // report and sample predictions. Nothing throws out of `start`: every failure is posted as
 // `failed` with a message.
@@ -17,13 +18,13 @@ import { formatDataError } from '../../engine/src/data/data_error';
 import { memoryFiles, type DataFiles } from '../../engine/src/data/files';
 import { loadTrainingData } from '../../engine/src/data/load';
 import { encodeSafetensors } from '../../engine/src/io/safetensors';
-import { setBackend } from '../../engine/src/tensor';
+import { memory, setBackend } from '../../engine/src/tensor';
 import { predict } from '../../engine/src/train/predict';
 import { train } from '../../engine/src/train/run';
 import { createWasmBackend } from '../../engine/src/wasm/backend';
 import type { Dataset } from '../../engine/src/data/dataset';
 import type { EpochEvent, NamedArray, StepEvent } from '../../engine/src/train/types';
-import type { BackendInfo, ClassReport, FromPanel, RunnerBackend, RunPlace, RunSnapshot, SamplePrediction, StepPoint, ToPanel } from '../protocol';
+import type { BackendInfo, ClassReport, FromPanel, MemoryUsage, RunnerBackend, RunPlace, RunSnapshot, SamplePrediction, StepPoint, ToPanel } from '../protocol';
 import { PauseGate } from './pause_gate';
 import { classReport, samplePredictions } from './report';
 
@@ -41,6 +42,8 @@ export interface WorkerDeps {
   /** PNG or JPEG to RGBA for images(DIR) data; absent where the host has no decoder. */
   decodeImage?: DataFiles['decodeImage'];
   now(): number;
+  /** The process's resident set size in bytes, where the host can tell (Node). */
+  rss?(): number;
 }
 
 /** A WebGPU backend with what pickBackend reads of its adapter. */
@@ -48,6 +51,14 @@ export type GpuBackend = Backend & { description?: string; software?: boolean; d
 
 /** The backend a runner trains on, or why it declined (a `gpu-hardware` run without a hardware adapter). */
 export type Picked = { backend: Backend; info: BackendInfo } | { declined: string };
+
+/** The engine's memory counters and the process's RSS, for the panel's memory line. */
+export function memoryUsage(gpu: boolean, rss?: () => number): MemoryUsage {
+  const m = memory();
+  const usage: MemoryUsage = { tensorBytes: m.liveBytes, backendBytes: m.allocatedBytes, gpu };
+  if (rss) usage.rssBytes = rss();
+  return usage;
+}
 
 /** At most one step event per this many ms (about 20 a second), plus each epoch's last. */
 export const STEP_POST_MS = 50;
@@ -100,7 +111,7 @@ export async function pickHardwareGpu(deps: Pick<WorkerDeps, 'webgpu'>): Promise
 
 /** The weights as safetensors bytes with the metadata `netspec predict` reads back (engine/catalog/weights_file.ts). */
 function safetensors(arrays: NamedArray[], model: string, data: Dataset, epoch: number): Uint8Array {
-  return encodeSafetensors(arrays, weightsMetadata(model, data.labels, epoch));
+  return encodeSafetensors(arrays, weightsMetadata(model, data.labels, epoch, data.vocab));
 }
 
 /** The first `n` samples of a dataset (views, no copies). */
@@ -113,7 +124,7 @@ export function headOf(data: Dataset, n: number): Dataset {
         return [k, { sampleShape: v.sampleShape, data: v.data.subarray(0, n * per) }];
       }),
     );
-  return { count: n, inputs: cut(data.inputs), targets: cut(data.targets), labels: data.labels };
+  return { count: n, inputs: cut(data.inputs), targets: cut(data.targets), labels: data.labels, vocab: data.vocab };
 }
 
 /** Class reports and sample predictions for every classifier output of `ir` on `data`. */
@@ -237,7 +248,8 @@ export class WorkerRun {
         return;
       }
       lastPost = t;
-      deps.post(earlier.length ? { type: 'step', runId, event: e, earlier } : { type: 'step', runId, event: e });
+      const usage = memoryUsage(picked.info.name === 'webgpu', deps.rss);
+      deps.post(earlier.length ? { type: 'step', runId, event: e, earlier, memory: usage } : { type: 'step', runId, event: e, memory: usage });
       earlier = [];
     };
     // The epochs as posted (paused time taken out), for the final snapshot.

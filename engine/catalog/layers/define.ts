@@ -5,7 +5,7 @@
 // pairs), and it turns any exception from a rule into an issue instead of letting it escape.
 
 import { formatShape } from '../shape';
-import type { ArgSpec, ArgValue, LayerInput, LayerResult, LayerSpec, ResolvedArgs } from '../types';
+import { isLayerCall, type ArgSpec, type ArgValue, type LayerInput, type LayerResult, type LayerSpec, type ResolvedArgs } from '../types';
 import { fail, formatPair } from './common';
 
 /** Which input dtype a layer accepts: float32 (most), int32 ids (Embedding), or either. */
@@ -114,6 +114,7 @@ export function resolveArgs(spec: LayerSpec, args: ResolvedArgs): Bound {
 
 function show(v: ArgValue): string {
   if (Array.isArray(v)) return `[${v.join(', ')}]`;
+  if (isLayerCall(v)) return `${v.op}(...)`;
   return typeof v === 'string' ? v : String(v);
 }
 
@@ -149,9 +150,28 @@ function checkValue(layer: string, spec: ArgSpec, v: ArgValue): { value: ArgValu
       }
       return { value: [pair[0], pair[1]] };
     }
+    case 'pad2': {
+      const four = typeof v === 'number' ? [v, v, v, v] : Array.isArray(v) && v.length === 2 ? [v[0], v[0], v[1], v[1]] : Array.isArray(v) && v.length === 4 ? v : null;
+      if (!four || !four.every((x) => Number.isInteger(x))) {
+        return `${where} must be an integer k, a pair (a, b) or ((top, bottom), (left, right)), but is ${show(v)}`;
+      }
+      for (const x of four) {
+        const m = rangeMessage(where, spec, x);
+        if (m) return m;
+      }
+      return { value: [...four] };
+    }
     case 'ints':
       if (!Array.isArray(v) || !v.every((x) => Number.isInteger(x))) return `${where} must be a list of integers, but is ${show(v)}`;
       return { value: v };
+    case 'layer': {
+      // The inner call's own arguments are checked by the layer that takes it (it knows the
+      // inner layer's spec); here only the kind of layer is.
+      const allowed = (spec.values ?? []).join(', ');
+      if (!isLayerCall(v)) return `${where} must be a layer call (${allowed}), but is ${show(v)}`;
+      if (!(spec.values ?? []).includes(v.op)) return `${where} must be a call of ${allowed}, but is ${v.op}(...)`;
+      return { value: v };
+    }
   }
 }
 

@@ -7,7 +7,7 @@ import type { LayerInput, LayerSpec } from '../types';
 import { argInt, elements, fail, ok, optional, product } from './common';
 import { defineLayer } from './define';
 
-function elementwise<N extends string>(name: N, op: string): LayerSpec<N> {
+export function elementwise<N extends string>(name: N, op: string): LayerSpec<N> {
   return defineLayer({
     name,
     category: 'merge',

@@ -16,8 +16,6 @@ export const METRICS = [
   { name: 'f1', doc: 'Macro-averaged F1 score.', classOnly: true },
 ] as const satisfies readonly MetricEntry[];
 
-export type MetricName = (typeof METRICS)[number]['name'];
-
 /** True for a metric that reads predictions as classes. */
 export function isClassMetric(name: string): boolean {
   return METRICS.some((m) => m.name === name && m.classOnly);

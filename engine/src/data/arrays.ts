@@ -12,7 +12,7 @@ import { dataFail, type DataResult } from './data_error';
 import { idxRoleFault, idxScale, parseIdx } from './idx';
 import { parseNpy } from './npy';
 import type { ArraySet, Dataset } from './dataset';
-import { checkClassIndices, describeInputs, fillInputs, inputSlots, outputSlots, type InputSlot } from './model_fit';
+import { checkClassIndices, describeInputs, fillInputs, inputSlots, outputSlots, type InputSlot, type OutputSlot } from './model_fit';
 import type { LoadOptions } from './load_options';
 import { basename } from './files';
 import type { DataFiles } from './files';
@@ -29,7 +29,7 @@ export interface FileArray {
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /** Checks a features array's shape [N, ...] against the model's inputs: N samples of `slots`. */
-export function fitFeatureShape(file: string, shape: number[], noun: string, ir: ModelIR): DataResult<{ count: number; slots: InputSlot[] }> {
+export function fitFeatureShape(file: string, shape: number[], noun: string, ir: Pick<ModelIR, 'inputs'>): DataResult<{ count: number; slots: InputSlot[] }> {
   const ins = inputSlots(ir, file);
   if (!ins.ok) return ins;
   if (shape.length === 0) return dataFail(file, `${basename(file)} holds a single value; it must be an array with one ${noun} per sample along its first axis`, undefined, 'data-mismatch');
@@ -60,27 +60,37 @@ export function arraysDataset(features: FileArray, targets: FileArray | null, ir
 }
 
 /**
- * Checks a targets array against the model's one output and the `count` samples of the
- * features file `file`, and converts it: int32 class indices or finite float32 values.
+ * Checks the shape of a targets array (its values unread) against the model's outputs
+ * (`names`, their slots `outs`) and the `count` samples of the features file `file`: one
+ * output, as many samples, and the values per sample the output takes. Returns that output.
  */
-export function fitTargets(file: string, count: number, noun: string, targets: FileArray, ir: ModelIR, options: LoadOptions): DataResult<{ name: string; set: ArraySet }> {
-  const features = { noun };
-
-  const outs = outputSlots(ir, options.config, targets.file);
-  if (!outs.ok) return outs;
-  if (outs.value.length !== 1) {
-    return dataFail(targets.file, `${basename(targets.file)} is one targets array, but the model has ${outs.value.length} outputs (${ir.outputs.map((o) => o.name).join(', ')}); use csv or json with target={OUTPUT: COLUMN, ...}`, undefined, 'data-mismatch');
+export function fitTargetShape(file: string, count: number, noun: string, targets: Pick<FileArray, 'file' | 'shape' | 'noun'>, names: string[], outs: OutputSlot[]): DataResult<OutputSlot> {
+  if (outs.length !== 1) {
+    return dataFail(targets.file, `${basename(targets.file)} is one targets array, but the model has ${outs.length} outputs (${names.join(', ')}); use csv or json with target={OUTPUT: COLUMN, ...}`, undefined, 'data-mismatch');
   }
-  const slot = outs.value[0];
+  const slot = outs[0];
   const tcount = targets.shape[0] ?? 1;
   if (tcount !== count) {
-    return dataFail(targets.file, `${basename(targets.file)} has ${plural(tcount, targets.noun)} but ${basename(file)} has ${plural(count, features.noun)}; the two files must hold the same samples in the same order`, undefined, 'data-mismatch');
+    return dataFail(targets.file, `${basename(targets.file)} has ${plural(tcount, targets.noun)} but ${basename(file)} has ${plural(count, noun)}; the two files must hold the same samples in the same order`, undefined, 'data-mismatch');
   }
   const tper = targets.shape.slice(1).reduce((a, b) => a * b, 1);
   if (tper !== slot.targetSize) {
     const what = slot.kind === 'class' ? `${slot.targetSize} class ${slot.targetSize === 1 ? 'index' : 'indices'}` : `${slot.targetSize} values`;
     return dataFail(targets.file, `${basename(targets.file)} has shape [${targets.shape.join(', ')}]: ${tper} values per sample, but output ${slot.name} ${formatShape(slot.shape)} under ${slot.loss} takes ${what} per sample`, undefined, 'data-mismatch');
   }
+  return { ok: true, value: slot };
+}
+
+/**
+ * Checks a targets array against the model's one output and the `count` samples of the
+ * features file `file`, and converts it: int32 class indices or finite float32 values.
+ */
+export function fitTargets(file: string, count: number, noun: string, targets: FileArray, ir: ModelIR, options: LoadOptions): DataResult<{ name: string; set: ArraySet }> {
+  const outs = outputSlots(ir, options.config, targets.file);
+  if (!outs.ok) return outs;
+  const fitted = fitTargetShape(file, count, noun, targets, ir.outputs.map((o) => o.name), outs.value);
+  if (!fitted.ok) return fitted;
+  const slot = fitted.value;
   let data: Float32Array | Int32Array;
   if (slot.kind === 'class') {
     data = new Int32Array(targets.data.length);

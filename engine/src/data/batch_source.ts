@@ -24,6 +24,8 @@ export interface BatchSource {
   /** By model output name. */
   readonly targets: Record<string, SampleSpec>;
   readonly labels?: Record<string, string[] | null>;
+  /** A text source's vocabulary (Dataset.vocab). */
+  readonly vocab?: string[];
   /** The samples `indices` (0..count-1), in that order, as a Dataset of `indices.length` samples. */
   batch(indices: Int32Array | number[]): Promise<Dataset>;
   /**
@@ -68,6 +70,7 @@ export function memorySource(data: Dataset): BatchSource {
     inputs: specs(data.inputs),
     targets: specs(data.targets),
     labels: data.labels,
+    vocab: data.vocab,
     dataset: data,
     async batch(indices) {
       const pick = (sets: Dataset['inputs']): Dataset['inputs'] =>

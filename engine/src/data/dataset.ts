@@ -21,6 +21,8 @@ export interface Dataset {
   targets: Record<string, ArraySet>;
   /** By output name: the label of each class index when the targets were strings. */
   labels?: Record<string, string[] | null>;
+  /** A text source's vocabulary: the word of each id from 2 on (text.ts). */
+  vocab?: string[];
 }
 
 function sizeOf(shape: readonly number[]): number {
@@ -72,7 +74,7 @@ export function gatherRowsInto(set: ArraySet, indices: ArrayLike<number>, out: F
 export function subset(data: Dataset, indices: ArrayLike<number>): Dataset {
   const pick = (sets: Record<string, ArraySet>): Record<string, ArraySet> =>
     Object.fromEntries(Object.entries(sets).map(([k, s]) => [k, { data: gatherRows(s, indices), sampleShape: [...s.sampleShape] }]));
-  return { count: indices.length, inputs: pick(data.inputs), targets: pick(data.targets), labels: data.labels };
+  return { count: indices.length, inputs: pick(data.inputs), targets: pick(data.targets), labels: data.labels, vocab: data.vocab };
 }
 
 /**

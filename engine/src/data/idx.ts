@@ -45,6 +45,28 @@ export function idxRoleFault(shape: readonly number[], file: string, role: 'imag
   return null;
 }
 
+/** What an IDX header says: the element type (the magic number's third byte), the shape and where the values begin. */
+export interface IdxHeader {
+  type: number;
+  shape: number[];
+  dataStart: number;
+  /** Values the header promises (the product of the shape). */
+  count: number;
+}
+
+/** Parses the header at the start of uncompressed IDX bytes (the whole file or at least its header); the values are not read. */
+export function parseIdxHeader(bytes: Uint8Array, file: string): DataResult<IdxHeader> {
+  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0 || !IDX_TYPES[bytes[2]]) {
+    return dataFail(file, 'not an IDX file (the magic number should be 00 00 TYPE RANK, as in MNIST\'s train-images-idx3-ubyte)');
+  }
+  const rank = bytes[3];
+  if (bytes.length < 4 + 4 * rank) return dataFail(file, 'the IDX header is truncated');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const shape: number[] = [];
+  for (let i = 0; i < rank; i++) shape.push(view.getUint32(4 + 4 * i));
+  return { ok: true, value: { type: bytes[2], shape, dataStart: 4 + 4 * rank, count: shape.reduce((a, b) => a * b, 1) } };
+}
+
 export function parseIdx(raw: Uint8Array, file: string, gunzip?: Gunzip): DataResult<IdxArray> {
   let bytes = raw;
   if (raw[0] === 0x1f && raw[1] === 0x8b) {
@@ -55,17 +77,11 @@ export function parseIdx(raw: Uint8Array, file: string, gunzip?: Gunzip): DataRe
       return dataFail(file, `the gzip data is corrupt: ${(e as Error).message}`);
     }
   }
-  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0 || !IDX_TYPES[bytes[2]]) {
-    return dataFail(file, 'not an IDX file (the magic number should be 00 00 TYPE RANK, as in MNIST\'s train-images-idx3-ubyte)');
-  }
-  const type = IDX_TYPES[bytes[2]];
-  const rank = bytes[3];
+  const header = parseIdxHeader(bytes, file);
+  if (!header.ok) return header;
+  const { shape, count, dataStart: start } = header.value;
+  const type = IDX_TYPES[header.value.type];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 4 + 4 * rank) return dataFail(file, 'the IDX header is truncated');
-  const shape: number[] = [];
-  for (let i = 0; i < rank; i++) shape.push(view.getUint32(4 + 4 * i));
-  const count = shape.reduce((a, b) => a * b, 1);
-  const start = 4 + 4 * rank;
   if (start + count * type.size > bytes.length) {
     return dataFail(file, `the header promises shape [${shape.join(', ')}] (${count} values) but the file holds ${Math.floor((bytes.length - start) / type.size)}; the file is truncated`);
   }

@@ -76,7 +76,8 @@ async function loadSource(source: TrainDataSource, ir: ModelIR, options: LoadOpt
     switch (source.kind) {
       case 'csv':
       case 'json': {
-        if (source.kind === 'csv' && options.files.stream) {
+        // A text column's vocabulary counts every row's words, so such a CSV is read whole.
+        if (source.kind === 'csv' && options.files.stream && !source.text) {
           const files = options.files as StreamFiles;
           // A missing or empty file is reported as the whole-file reader reports it.
           const probe = await probeFile(files, source.path ?? '', 'CSV file');
@@ -124,7 +125,7 @@ export async function loadTrainingData(config: TrainIR, ir: ModelIR, files: Data
     if (!split) return dataFail(config.data.path ?? '', `${data.value.count} sample(s) cannot be split into training and validation; add data or remove validation`, undefined, 'data-mismatch');
     return { ok: true, value: split };
   }
-  const validation = await loadDataset(v, ir, { ...options, labels: data.value.labels });
+  const validation = await loadDataset(v, ir, { ...options, labels: data.value.labels, vocab: data.value.vocab });
   if (!validation.ok) return validation;
   return { ok: true, value: { train: data.value, validation: validation.value } };
 }
@@ -177,7 +178,7 @@ export async function loadTrainingSources(config: TrainIR, ir: ModelIR, files: D
     const split = disk.split(config.seed ?? DEFAULT_SEED, held);
     return { ok: true, value: { train: split.train, validation: split.validation, release } };
   }
-  const validation = await loadSource(v, ir, { ...options, labels: data.labels ?? undefined });
+  const validation = await loadSource(v, ir, { ...options, labels: data.labels ?? undefined, vocab: 'vocab' in data ? data.vocab : undefined });
   if (!validation.ok) {
     await release();
     return validation;
@@ -192,7 +193,7 @@ export async function loadTrainingSources(config: TrainIR, ir: ModelIR, files: D
  */
 export function predictionSource(path: string, trained: TrainDataSource | null): DataResult<TrainDataSource> {
   const ext = extname(path.replace(/\.gz$/i, '')).toLowerCase();
-  const base = { target: trained?.target, features: trained?.features };
+  const base = { target: trained?.target, features: trained?.features, text: trained?.text };
   if (ext === '.csv') return { ok: true, value: { kind: 'csv', path, ...base } };
   if (ext === '.json') return { ok: true, value: { kind: 'json', path, ...base } };
   if (ext === '.npy') return { ok: true, value: { kind: 'npy', files: { features: path } } };

@@ -11,6 +11,8 @@ export interface LoadOptions {
   targets: 'required' | 'ignore';
   /** By output: the labels of the training data, so the same label gets the same index. */
   labels?: Record<string, string[] | null>;
+  /** The training vocabulary of a text source, which validation and prediction data are read with. */
+  vocab?: string[];
   /** Where the bytes come from: the disk in the CLI, memory in the webview. */
   files: DataFiles;
   /**

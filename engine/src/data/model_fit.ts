@@ -48,7 +48,7 @@ export function outputShape(ir: ModelIR, output: string): Shape | null {
 }
 
 /** The model's inputs with known sizes; a symbolic size cannot be filled from a table. */
-export function inputSlots(ir: ModelIR, file: string): DataResult<InputSlot[]> {
+export function inputSlots(ir: Pick<ModelIR, 'inputs'>, file: string): DataResult<InputSlot[]> {
   const slots: InputSlot[] = [];
   for (const input of ir.inputs) {
     const size = elementCount(input.shape);
@@ -63,22 +63,27 @@ export function inputSlots(ir: ModelIR, file: string): DataResult<InputSlot[]> {
 export function outputSlots(ir: ModelIR, config: Pick<TrainIR, 'loss'>, file: string): DataResult<OutputSlot[]> {
   const slots: OutputSlot[] = [];
   for (const out of ir.outputs) {
-    const shape = outputShape(ir, out.name) ?? [];
-    const loss = lossOf(config, out.name);
-    const kind = loss === 'cross_entropy' ? 'class' : 'value';
-    const targetShape = kind === 'class' ? shape.slice(0, -1) : shape;
-    const size = elementCount(targetShape);
-    if (size === null) {
-      return dataFail(file, `output ${out.name} is ${formatShape(shape)} with a symbolic size; targets cannot be read for it`, undefined, 'data-mismatch');
-    }
-    const last = shape[shape.length - 1];
-    slots.push({ name: out.name, shape, loss, kind, targetShape: targetShape as number[], targetSize: size, units: typeof last === 'number' ? last : 0 });
+    const slot = outputSlot(out.name, outputShape(ir, out.name) ?? [], lossOf(config, out.name), file);
+    if (!slot.ok) return slot;
+    slots.push(slot.value);
   }
   return { ok: true, value: slots };
 }
 
+/** What output `name` of shape `shape` takes as targets under `loss` (the editor builds these from its own model facts). */
+export function outputSlot(name: string, shape: Shape, loss: string, file: string): DataResult<OutputSlot> {
+  const kind = loss === 'cross_entropy' ? 'class' : 'value';
+  const targetShape = kind === 'class' ? shape.slice(0, -1) : shape;
+  const size = elementCount(targetShape);
+  if (size === null) {
+    return dataFail(file, `output ${name} is ${formatShape(shape)} with a symbolic size; targets cannot be read for it`, undefined, 'data-mismatch');
+  }
+  const last = shape[shape.length - 1];
+  return { ok: true, value: { name, shape, loss, kind, targetShape: targetShape as number[], targetSize: size, units: typeof last === 'number' ? last : 0 } };
+}
+
 /** "input x is [batch, 5]" or "inputs a [batch, 2] and b [batch, 3] take 5 values". */
-export function describeInputs(ir: ModelIR): string {
+export function describeInputs(ir: Pick<ModelIR, 'inputs'>): string {
   if (ir.inputs.length === 1) return `input ${ir.inputs[0].name} is ${formatShape(ir.inputs[0].shape)}`;
   const list = ir.inputs.map((i) => `${i.name} ${formatShape(i.shape)}`).join(' and ');
   const total = ir.inputs.reduce((a, i) => a + (elementCount(i.shape) ?? 0), 0);

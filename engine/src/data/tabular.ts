@@ -6,7 +6,8 @@
 
 import type { ModelIR } from '../../catalog/ir';
 import { formatShape } from '../../catalog/shape';
-import type { TrainDataSource } from '../../catalog/train_ir';
+import type { TextColumn, TrainDataSource } from '../../catalog/train_ir';
+import { buildVocabulary, checkTextEmbeddings, checkTextInput, TEXT_WITH_FEATURES, WordIds } from './text';
 import { dataFail, type DataResult } from './data_error';
 import { tableToArrays, type RecordTable, type TargetSpec } from './table';
 import type { ArraySet, Dataset } from './dataset';
@@ -92,7 +93,16 @@ export function planTable(columns: string[], file: string, source: TrainDataSour
     }
   }
   const excluded = new Set(given);
-  let features = source.features;
+  if (source.text) {
+    // The text column is the whole input (text.ts): no feature columns.
+    if (source.features) return dataFail(file, TEXT_WITH_FEATURES, undefined, 'data-mismatch');
+    if (!colIndex.has(source.text.column)) return dataFail(file, `${name} has no text column "${source.text.column}"; its columns are: ${columns.join(', ')}`, { line: 1 }, 'data-mismatch');
+    const fits = checkTextInput(ir.inputs, source.text, file);
+    if (!fits.ok) return fits;
+    const table = checkTextEmbeddings(ir, source.text, file);
+    if (!table.ok) return table;
+  }
+  let features = source.text ? [] : source.features;
   if (features) {
     for (const f of features) {
       if (!colIndex.has(f)) return dataFail(file, `${name} has no feature column "${f}"; its columns are: ${columns.join(', ')}`, { line: 1 }, 'data-mismatch');
@@ -101,7 +111,7 @@ export function planTable(columns: string[], file: string, source: TrainDataSour
     features = columns.filter((c) => !excluded.has(c));
   }
   const width = ins.value.reduce((a, s) => a + s.size, 0);
-  if (features.length !== width) {
+  if (!source.text && features.length !== width) {
     const which = source.features ? 'listed feature columns' : `feature columns${given.length ? ` (every column but ${given.map((g) => `"${g}"`).join(', ')})` : ''}`;
     return dataFail(file, `${name} has ${features.length} ${which} but ${describeInputs(ir)}; the feature values fill the input in row-major order`, { line: 1 }, 'data-mismatch');
   }
@@ -142,10 +152,12 @@ export function tableDataset(table: RecordTable, source: TrainDataSource, ir: Mo
   const arrays = tableToArrays(table, { features, targets: specs });
   if (!arrays.ok) return arrays;
   const { count } = arrays.value;
-  const inputs = fillInputs(arrays.value.features, count, ins.value, file, (r, c) => cellPlace(table, r, colIndex.get(features![c])!));
+  const text = source.text ? textInputs(table, source.text, ins.value[0].name, options.vocab) : null;
+  const inputs = text ?? fillInputs(arrays.value.features, count, ins.value, file, (r, c) => cellPlace(table, r, colIndex.get(features![c])!));
   if (!inputs.ok) return inputs;
 
   const dataset: Dataset = { count, inputs: inputs.value, targets: {}, labels: {} };
+  if (text) dataset.vocab = text.vocab;
   for (const t of targets) {
     const slot = slotOf.get(t.output)!;
     const parts = arrays.value.targets.filter((a) => a.output.startsWith(`${t.output}\u0000`));
@@ -155,6 +167,14 @@ export function tableDataset(table: RecordTable, source: TrainDataSource, ir: Mo
     dataset.labels![slot.name] = built.value.labels;
   }
   return { ok: true, value: dataset };
+}
+
+/** The text column as word ids for the input `name`, under `fixed` (the training vocabulary) or one built from these rows. */
+function textInputs(table: RecordTable, text: TextColumn, name: string, fixed: string[] | undefined): { ok: true; value: Record<string, ArraySet>; vocab: string[] } {
+  const ci = table.columns.indexOf(text.column);
+  const texts = table.rows.map((row) => (row[ci] === null || row[ci] === undefined ? '' : String(row[ci])));
+  const vocab = fixed ?? buildVocabulary(texts, text.vocab);
+  return { ok: true, value: { [name]: { data: new WordIds(vocab, text.length).encode(texts), sampleShape: [text.length] } }, vocab };
 }
 
 type Part = { column: string; values: Float32Array | Int32Array; labels: string[] | null };

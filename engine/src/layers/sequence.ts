@@ -6,7 +6,7 @@
 import * as o from '../ops';
 import type { Tensor } from '../tensor';
 import { tensor } from '../tensor';
-import type { LayerName } from '../../catalog/index';
+import type { LayerName, ResolvedArgs } from '../../catalog/index';
 import type { LayerForward } from './context';
 import { bool, str } from './context';
 
@@ -15,20 +15,33 @@ function gate(z: Tensor, g: number, u: number): Tensor {
   return o.slice(z, [0, g * u], [z.shape[0], u]);
 }
 
-/** x [N, T, F] -> x·kernel (+ bias) per step, as T tensors [N, G*u]. */
-function inputProjections(x: Tensor, kernel: Tensor, bias: Tensor | undefined): Tensor[] {
+/**
+ * Set (only by Bidirectional, for its backward direction) to run the recurrence from the
+ * last step to the first, as Keras's go_backwards does. The sequence it returns is put back
+ * in input time order, which is how Bidirectional merges it with the forward direction.
+ */
+export const GO_BACKWARDS = 'go_backwards';
+
+function backwards(args: ResolvedArgs): boolean {
+  return args[GO_BACKWARDS] === true;
+}
+
+/** x [N, T, F] -> x·kernel (+ bias) per step, as T tensors [N, G*u], in the order the steps run. */
+function inputProjections(x: Tensor, kernel: Tensor, bias: Tensor | undefined, reverse: boolean): Tensor[] {
   const [n, t] = x.shape;
   const xw = o.matmul(x, kernel, { bias });
   const cols = xw.shape[2];
   const out: Tensor[] = [];
-  for (let s = 0; s < t; s++) out.push(o.reshape(o.slice(xw, [0, s, 0], [n, 1, cols]), [n, cols]));
+  for (let s = 0; s < t; s++) out.push(o.reshape(o.slice(xw, [0, reverse ? t - 1 - s : s, 0], [n, 1, cols]), [n, cols]));
   return out;
 }
 
-function finish(states: Tensor[], returnSequences: boolean): Tensor {
+/** The last state, or every state in input time order ([N, T, u]). */
+function finish(states: Tensor[], returnSequences: boolean, reverse: boolean): Tensor {
   if (!returnSequences) return states[states.length - 1];
   const [n, u] = states[0].shape;
-  return o.concat(states.map((h) => o.reshape(h, [n, 1, u])), 1);
+  const ordered = reverse ? [...states].reverse() : states;
+  return o.concat(ordered.map((h) => o.reshape(h, [n, 1, u])), 1);
 }
 
 const SimpleRNN: LayerForward = ([x], w, args) => {
@@ -36,11 +49,11 @@ const SimpleRNN: LayerForward = ([x], w, args) => {
   const act = str(args, 'activation');
   let h = o.fill([x.shape[0], u], 0);
   const states: Tensor[] = [];
-  for (const xw of inputProjections(x, w.kernel, w.bias)) {
+  for (const xw of inputProjections(x, w.kernel, w.bias, backwards(args))) {
     h = o.activation(o.add(xw, o.matmul(h, w.recurrent_kernel)), act);
     states.push(h);
   }
-  return finish(states, bool(args, 'return_sequences'));
+  return finish(states, bool(args, 'return_sequences'), backwards(args));
 };
 
 const LSTM: LayerForward = ([x], w, args) => {
@@ -48,7 +61,7 @@ const LSTM: LayerForward = ([x], w, args) => {
   let h = o.fill([x.shape[0], u], 0);
   let c = h;
   const states: Tensor[] = [];
-  for (const xw of inputProjections(x, w.kernel, w.bias)) {
+  for (const xw of inputProjections(x, w.kernel, w.bias, backwards(args))) {
     const z = o.add(xw, o.matmul(h, w.recurrent_kernel));
     const i = o.sigmoid(gate(z, 0, u));
     const f = o.sigmoid(gate(z, 1, u));
@@ -58,7 +71,7 @@ const LSTM: LayerForward = ([x], w, args) => {
     h = o.mul(og, o.tanh(c));
     states.push(h);
   }
-  return finish(states, bool(args, 'return_sequences'));
+  return finish(states, bool(args, 'return_sequences'), backwards(args));
 };
 
 const GRU: LayerForward = ([x], w, args) => {
@@ -67,7 +80,7 @@ const GRU: LayerForward = ([x], w, args) => {
   const recurrentBias = o.reshape(o.slice(w.bias, [1, 0], [1, 3 * u]), [3 * u]);
   let h = o.fill([x.shape[0], u], 0);
   const states: Tensor[] = [];
-  for (const xw of inputProjections(x, w.kernel, inputBias)) {
+  for (const xw of inputProjections(x, w.kernel, inputBias, backwards(args))) {
     const inner = o.matmul(h, w.recurrent_kernel, { bias: recurrentBias });
     const z = o.sigmoid(o.add(gate(xw, 0, u), gate(inner, 0, u)));
     const r = o.sigmoid(o.add(gate(xw, 1, u), gate(inner, 1, u)));
@@ -76,7 +89,7 @@ const GRU: LayerForward = ([x], w, args) => {
     h = o.add(o.mul(z, h), o.mul(o.affine(z, -1, 1), hh));
     states.push(h);
   }
-  return finish(states, bool(args, 'return_sequences'));
+  return finish(states, bool(args, 'return_sequences'), backwards(args));
 };
 
 /** [N, T, Din] · kernel [Din, h, k] + bias [h, k] -> [N, h, T, k]. */

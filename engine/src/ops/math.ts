@@ -150,6 +150,11 @@ export function slice(x: Tensor, begin: number[], size: number[]): Tensor {
   return apply('slice', [x], { begin, size: s });
 }
 
+/** x placed at `begin` inside zeros of `shape`: zero padding (slice's adjoint). */
+export function pad(x: Tensor, begin: number[], shape: number[]): Tensor {
+  return apply('slice_grad', [x], { begin, shape });
+}
+
 export function cast(x: Tensor, dtype: 'float32' | 'int32'): Tensor {
   return apply('cast', [x], { dtype });
 }

@@ -21,7 +21,10 @@ export interface IndexingAttrs {
   concat: { axis: number };
   /** Copies the box at `begin` with `size` out of the input. */
   slice: { begin: number[]; size: number[] };
-  /** The adjoint of slice: dy placed at `begin` inside zeros of `shape`. */
+  /**
+   * The adjoint of slice: dy placed at `begin` inside zeros of `shape`. This is also zero
+   * padding (ZeroPadding layers), so it has a gradient of its own: the slice back out.
+   */
   slice_grad: { begin: number[]; shape: number[] };
 }
 
@@ -66,5 +69,9 @@ export const INDEXING_OPS: OpTable<keyof IndexingAttrs> = {
     dtype: firstDType,
     grad: (node, dy, _needs, { apply }) => [apply('slice_grad', [dy], { begin: node.attrs.begin, shape: [...node.inputs[0].shape] })],
   },
-  slice_grad: { shape: (_inputs, { shape }) => [...shape], dtype: firstDType, grad: null },
+  slice_grad: {
+    shape: (_inputs, { shape }) => [...shape],
+    dtype: firstDType,
+    grad: (node, dy, _needs, { o }) => [o.slice(dy, node.attrs.begin, [...node.inputs[0].shape])],
+  },
 };

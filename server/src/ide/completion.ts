@@ -323,9 +323,11 @@ function callItems(
   if (!prev || (prev.text !== '(' && prev.text !== ',')) return [];
   const given = new Set(call.keywords);
   if (spec) {
-    return spec.args
-      .filter((a, i) => i >= call.positionalBefore && !given.has(a.name))
-      .map((a, i) => argItem(a, i));
+    const items = spec.args.filter((a, i) => i >= call.positionalBefore && !given.has(a.name)).map((a, i) => argItem(a, i));
+    // Where the next positional argument is a layer call (Bidirectional's), offer those layers first.
+    const next = spec.args[call.positionalBefore];
+    const layers = next?.type === 'layer' && !given.has(next.name) ? layerItems().filter((l) => next.values?.includes(l.label)) : [];
+    return [...layers, ...items];
   }
   const block = findBlock(checked.file.decls, callee);
   if (!block) return [];

@@ -5,7 +5,7 @@
 // train block), a name before `=` inside parentheses or at a setting's start is a property,
 // and activation, padding, loss and metric names are enum members.
 
-import { ACTIVATIONS, PADDINGS, findLayer } from '../../../engine/catalog/index';
+import { ACTIVATIONS, INTERPOLATIONS, PADDINGS, findLayer } from '../../../engine/catalog/index';
 import { LOSSES, METRICS } from '../../../engine/catalog/train/index';
 import type { CheckedFile } from '../sema/checked';
 import type { Token } from '../syntax/ast';
@@ -31,9 +31,9 @@ const TYPE_INDEX = new Map<string, number>(SEMANTIC_TOKEN_TYPES.map((t, i) => [t
 const DECLARATION = 1;
 const DEFAULT_LIBRARY = 2;
 
-const LAYER_ENUMS = new Set<string>([...ACTIVATIONS, ...PADDINGS]);
+const LAYER_ENUMS = new Set<string>([...ACTIVATIONS, ...PADDINGS, ...INTERPOLATIONS]);
 
-/** Activation, padding, loss and metric names (the train ones read from their catalog on each use). */
+/** Activation, padding, interpolation, loss and metric names (the train ones read from their catalog on each use). */
 function isEnumValue(name: string): boolean {
   return LAYER_ENUMS.has(name) || LOSSES.some((l) => l.name === name) || METRICS.some((m) => m.name === name);
 }

@@ -4,6 +4,7 @@
 // CheckedFile. Keeping the result per declaration lets incremental.ts reuse it unchanged.
 
 import type { DType, Shape } from '../../../engine/catalog/shape';
+import type { IRNode } from '../../../engine/catalog/ir';
 import type { Span } from '../syntax/ast';
 import type { Diagnostic, RelatedInfo, QuickFixData, Severity } from '../syntax/diagnostic';
 import type { DiagnosticCode } from '../../../engine/catalog/types';
@@ -27,6 +28,8 @@ export interface ModelFacts {
   outputs: OutputFacts[];
   inputs: { name: string; shape: Shape; dtype: DType }[];
   hasErrors: boolean;
+  /** The lowered layers (the IR's, shared with the summary) when the model has no errors, for data checks that look at layers. */
+  nodes?: readonly IRNode[];
 }
 
 /** Everything checking one declaration produced, with spans in file offsets. */

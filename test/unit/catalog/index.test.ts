@@ -10,6 +10,10 @@ const SPEC_LAYERS = [
   'GlobalAvgPool1D', 'GlobalMaxPool1D', 'Flatten', 'Reshape', 'Dropout', 'BatchNorm', 'LayerNorm', 'ReLU', 'Sigmoid',
   'Tanh', 'GELU', 'SiLU', 'ELU', 'LeakyReLU', 'Softmax', 'Embedding', 'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU',
   'MultiHeadAttention', 'Add', 'Multiply', 'Concat',
+  'Subtract', 'Average', 'Maximum', 'Minimum', 'Rescaling', 'Activation',
+  'ZeroPadding2D', 'ZeroPadding1D', 'Cropping2D', 'Cropping1D', 'UpSampling2D', 'UpSampling1D',
+  'RepeatVector', 'Permute',
+  'Bidirectional',
   'Conv2DTranspose', 'Conv1DTranspose', 'DepthwiseConv2D', 'SeparableConv2D',
 ];
 

@@ -20,7 +20,7 @@ describe('layer facts', () => {
 
   it('the layers that take [height, width, channels] images are marked', () => {
     const images = allLayers().filter((l) => l.imageInput).map((l) => l.name);
-    assert.deepEqual(images, ['Conv2D', 'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D', 'MaxPool2D', 'AvgPool2D', 'GlobalAvgPool2D', 'GlobalMaxPool2D']);
+    assert.deepEqual(images, ['Conv2D', 'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D', 'MaxPool2D', 'AvgPool2D', 'GlobalAvgPool2D', 'GlobalMaxPool2D', 'ZeroPadding2D', 'Cropping2D', 'UpSampling2D']);
     for (const l of allLayers()) assert.equal(l.imageInput ?? false, l.inputDoc === '[height, width, channels]', l.name);
   });
 });

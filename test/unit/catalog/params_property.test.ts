@@ -52,6 +52,8 @@ test('weights sum to the spec §4 formula for every weighted layer', () => {
     assert.equal(params(apply('SimpleRNN', input([T, F]), { units: u })), F * u + u * u + u, ctx);
     assert.equal(params(apply('LSTM', input([T, F]), { units: u })), 4 * (F * u + u * u + u), ctx);
     assert.equal(params(apply('GRU', input([T, F]), { units: u })), 3 * (F * u + u * u + 2 * u), ctx);
+    const wrapped = apply('Bidirectional', input([T, F]), { layer: { op: 'GRU', args: { units: u, return_sequences: false } }, merge: 'concat' });
+    assert.equal(params(wrapped), 2 * 3 * (F * u + u * u + 2 * u), ctx);
 
     const h = r(1, 8);
     const kd = r(1, 32);

@@ -127,12 +127,12 @@ describe('netspec import', () => {
   test('a layer Netspec lacks: exit 2, the layer named by its Keras name, nothing written', async () => {
     const m = tf.sequential({ name: 'odd' });
     m.add(tf.layers.dense({ units: 4, inputShape: [3] }));
-    m.add(tf.layers.repeatVector({ n: 2, name: 'again' }));
+    m.add(tf.layers.gaussianNoise({ stddev: 0.1, name: 'again' }));
     await writeTfjs(m, join(dir, 'odd'));
     const r = await run(['import', 'odd/model.json']);
     assert.equal(r.status, 2);
     assert.equal(r.out, '');
-    assert.match(r.err, /^odd\/model\.json: error: RepeatVector layer 'again': Netspec has no such layer\nnetspec import: nothing written \(1 problem\(s\)\)\n$/);
+    assert.match(r.err, /^odd\/model\.json: error: GaussianNoise layer 'again': Netspec has no such layer\nnetspec import: nothing written \(1 problem\(s\)\)\n$/);
     assert.deepEqual(readdirSync(join(dir, 'odd')).sort(), ['model.json', 'weights.bin']);
     assert.equal(existsSync(join(dir, 'Odd.safetensors')), false);
   });

@@ -293,3 +293,23 @@ describe('the panel\'s Export button', () => {
     assert.equal(channel.current, undefined);
   });
 });
+
+describe('the panel\'s Predict on a file button', () => {
+  test('the extension predicts with the run\'s model and weights and its answers reach the panel', () => {
+    const requests: unknown[] = [];
+    const webview = new FakeWebview();
+    new PanelChannel(webview, {
+      log: () => {},
+      predictRun: (r, send) => {
+        requests.push(r);
+        send({ type: 'prediction', runId: r.runId, state: 'failed', message: 'no data' });
+      },
+    }, snapshot('finished', 2));
+    webview.send({ type: 'ready' });
+    webview.send({ type: 'request-predict', runId: 'run1' });
+    assert.deepEqual(requests, [{ uri: 'file:///ws/iris.netspec', model: 'Iris', runId: 'run1' }]);
+    assert.deepEqual(webview.posted.at(-1), { type: 'prediction', runId: 'run1', state: 'failed', message: 'no data' });
+    webview.send({ type: 'request-predict', runId: 'other' });
+    assert.equal(requests.length, 1, 'an unknown run is not predicted with');
+  });
+});

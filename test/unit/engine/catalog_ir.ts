@@ -55,6 +55,17 @@ export const SAMPLES: Record<string, Sample> = {
   Add: { args: {}, inputs: [{ shape: [3] }, { shape: [3] }] },
   Multiply: { args: {}, inputs: [{ shape: [3] }, { shape: [3] }] },
   Concat: { args: {}, inputs: [{ shape: [2, 3] }, { shape: [2, 1] }] },
+  Subtract: { args: {}, inputs: [{ shape: [3] }, { shape: [3] }] },
+  Average: { args: {}, inputs: [{ shape: [3] }, { shape: [3] }, { shape: [3] }] },
+  Maximum: { args: {}, inputs: [{ shape: [2, 3] }, { shape: [2, 3] }] },
+  Minimum: { args: {}, inputs: [{ shape: [3] }, { shape: [3] }] },
+  Rescaling: { args: { scale: 0.5, offset: -1 }, inputs: [{ shape: [2, 3] }] },
+  Activation: { args: { activation: 'softmax' }, inputs: [{ shape: [2, 3] }] },
+  ZeroPadding2D: { args: { padding: [1, 0, 2, 1] }, inputs: [{ shape: [3, 2, 2] }] }, ZeroPadding1D: { args: { padding: [0, 2] }, inputs: [{ shape: [3, 2] }] },
+  Cropping2D: { args: { cropping: [1, 0, 2, 1] }, inputs: [{ shape: [3, 5, 2] }] }, Cropping1D: { args: { cropping: [2, 1] }, inputs: [{ shape: [5, 2] }] },
+  UpSampling2D: { args: { size: [2, 3], interpolation: 'nearest' }, inputs: [{ shape: [3, 2, 2] }] }, UpSampling1D: { args: { size: 3 }, inputs: [{ shape: [3, 2] }] },
+  RepeatVector: { args: { n: 3 }, inputs: [{ shape: [4] }] }, Permute: { args: { axes: [3, 1, 2] }, inputs: [{ shape: [2, 3, 4] }] },
+  Bidirectional: { args: { layer: { op: 'LSTM', args: { units: 3, return_sequences: true } }, merge: 'concat' }, inputs: [{ shape: [4, 2] }] },
 };
 
 /** The args with the catalog's defaults applied, as the checker does. */
@@ -141,6 +152,15 @@ function randomArg(a: ArgSpec, r: () => number): ResolvedArgs[string] {
       return a.values![int(r, 0, a.values!.length - 1)];
     case 'size2':
       return r() < 0.5 ? int(r, 1, 3) : [int(r, 1, 3), int(r, 1, 3)];
+    case 'pad2':
+      return r() < 0.5 ? int(r, 0, 2) : [int(r, 0, 2), int(r, 0, 2), int(r, 0, 2), int(r, 0, 2)];
+    case 'layer': {
+      // A call of one of the layers it takes, with its own arguments drawn the same way.
+      const op = a.values![int(r, 0, a.values!.length - 1)];
+      const args: ResolvedArgs = {};
+      for (const inner of findLayer(op)!.args) args[inner.name] = randomArg(inner, r);
+      return { op, args: resolve(op, args) };
+    }
     default:
       return undefined;
   }
@@ -160,6 +180,7 @@ export function randomSample(op: string, r: () => number): Sample {
       const base = inputs[0].shape;
       inputs = inputs.map(() => ({ shape: base.map((d, i) => (i === ax ? int(r, 1, 4) : d)) }));
     }
+    if (op === 'Permute') args.axes = inputs[0].shape.map((_d, i) => ({ axis: i + 1, key: r() })).sort((a, b) => a.key - b.key).map((a) => a.axis);
     if (op === 'PositionEmbedding') args.max_len = inputs[0].shape[0] + int(r, 0, 3);
     if (op === 'Reshape') {
       const n = sizeOf(inputs[0].shape);

@@ -5,8 +5,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ResolvedArgs } from '../../../engine/catalog/types';
 import { uniform01 } from '../../../engine/src/rng';
+import { REARRANGE_CASES } from './layer_cases_rearrange';
 import { CONV_LAYER_CASES } from './layer_cases_conv';
 import { attention, denseTf, erfGelu, gru, moments, rnnTf } from './tf_reference';
+import { POINTWISE_CASES } from './layer_cases_pointwise';
+import { BIDIRECTIONAL_CASES } from './layer_cases_bidirectional';
 
 export interface WeightInit {
   name: string;
@@ -286,5 +289,8 @@ export const LAYER_CASES: LayerCase[] = [
     weights: [{ name: 'kernel', shape: [4, 6] }, { name: 'recurrent_kernel', shape: [2, 6] }, { name: 'bias', shape: [2, 6] }],
     tfForward: gru(false),
   },
+  ...POINTWISE_CASES,
+  ...REARRANGE_CASES,
+  ...BIDIRECTIONAL_CASES,
   ...CONV_LAYER_CASES,
 ];

@@ -192,6 +192,17 @@ const shapeCases: OpCase[] = [
     },
   },
   {
+    // slice's adjoint is also zero padding, so it has a gradient of its own (a slice).
+    name: 'pad (slice_grad)',
+    inputs: [{ shape: [2, 2, 3] }],
+    run: ([x]) => o.pad(x, [0, 1, 2], [2, 4, 6]),
+    ref: ([x]) => {
+      const data = new Array<number>(2 * 4 * 6).fill(0);
+      for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) for (let k = 0; k < 3; k++) data[(i * 4 + j + 1) * 6 + k + 2] = x.data[(i * 2 + j) * 3 + k];
+      return { data, shape: [2, 4, 6] };
+    },
+  },
+  {
     name: 'reshape then broadcast',
     inputs: [{ shape: [6] }],
     run: ([x]) => o.broadcastTo(o.reshape(x, [2, 1, 3]), [2, 4, 3]),

@@ -67,6 +67,10 @@ class _Recorded:
 
 class _Generic(_Recorded):
     def __init__(self, cls, kwargs):
+        # A layer given to another as an argument (Bidirectional's) is part of that one.
+        for v in kwargs.values():
+            if isinstance(v, _Recorded) and v in LOG:
+                LOG.remove(v)
         self._record(cls, kwargs)
 
 
@@ -141,7 +145,19 @@ const DRIVER = `
 import importlib.util, json, sys
 import keras
 
+def code(v):
+    """A nested layer written back as the constructor call that built it."""
+    if isinstance(v, keras._Recorded):
+        return f"keras.layers.{v.cls}(" + ", ".join(f"{k}={code(x)}" for k, x in v.kwargs.items()) + ")"
+    if isinstance(v, bool) or v is None:
+        return repr(v)
+    if isinstance(v, str):
+        return json.dumps(v)
+    return v.__name__ if callable(v) else repr(v)
+
 def plain(v):
+    if isinstance(v, keras._Recorded):
+        return {"py": code(v)}
     return {"py": v.__name__} if callable(v) else v
 
 for i, path in enumerate(sys.stdin.read().split()):
@@ -362,6 +378,11 @@ describe('keras export', () => {
     assert.match(text, /lambda_ = keras\.layers\.Concatenate\(axis=1, name="lambda"\)\(\[cross, enc_dense\]\)/);
     assert.match(text, /keras\.layers\.Softmax\(axis=1, name="sm"\)\(lambda_\)/);
     assert.match(text, /return keras\.Model\(inputs=\[x, kv\], outputs=\{"probs": sm, "hidden": enc_dense\}, name="Attn"\)/);
+  });
+
+  test('Bidirectional constructs its inner layer, named as Keras names it, so the weights are forward_lstm/...', () => {
+    check('Bidirectional');
+    assert.match(cases.get('Bidirectional')![0].text, /keras\.layers\.Bidirectional\(layer=keras\.layers\.LSTM\(units=3, return_sequences=True, .*name="lstm"\), merge_mode="concat", name="layer"\)\(x0\)/);
   });
 
   test('a symbolic size is None in keras.Input', () => {

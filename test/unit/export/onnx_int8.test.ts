@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import { test } from 'node:test';
 import { loadTrainingData } from '../../../engine/src/data/load';
 import { buildOnnxGraph, onnxExporter } from '../../../engine/src/export/onnx/exporter';
-import { dequantizedWeights, quantizeChannels } from '../../../engine/src/export/onnx/quantize';
+import { dequantizedWeights, quantizeChannels, quantPlan } from '../../../engine/src/export/onnx/quantize';
 import type { ActivationQuant } from '../../../engine/src/export/onnx/calibrate';
 import { predictInt8 } from '../../../engine/src/export/onnx/int8_report';
 import type { ModelIR } from '../../../engine/catalog/ir';
@@ -30,12 +30,18 @@ const QUANTIZED_LAYERS = `model Q {
   input img: [6, 6, 2]
   e = ids -> Embedding(9, 8) -> PositionEmbedding(6)
   a = e -> MultiHeadAttention(2)
-  r = a -> LSTM(3, return_sequences=true) -> GRU(3, return_sequences=true) -> SimpleRNN(4, return_sequences=true) -> Conv1D(3, 2)
+  r = a -> LSTM(3, return_sequences=true) -> GRU(3, return_sequences=true) -> SimpleRNN(4, return_sequences=true) -> Bidirectional(LSTM(2, return_sequences=true)) -> Conv1D(3, 2)
   c = img -> Conv2D(4, 3, activation=relu) -> GlobalAvgPool2D()
   output seq = r -> Flatten() -> Dense(2)
   output image = c -> BatchNorm() -> Dense(3, activation=softmax)
 }
 `;
+
+test('a wrapped layer\'s weights (Bidirectional\'s forward_lstm/...) are quantized as the layer\'s own', () => {
+  for (const local of ['kernel', 'recurrent_kernel', 'bias']) {
+    assert.deepEqual(quantPlan(`backward_lstm/${local}`, [2, 8]), quantPlan(local, [2, 8]), local);
+  }
+});
 
 test('quantization is symmetric per channel and round-trips within half a step', () => {
   const data = Float32Array.from([0.5, -2, 0.25, 1, 0, 0]);

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { allLayers } from '../../../engine/catalog';
 import { buildOnnxGraph, ONNX_MAPPINGS } from '../../../engine/src/export/onnx/exporter';
+import { POINTWISE_CASES } from './onnx_pointwise_cases';
 import { compare, engineOutputs, modelFrom, ortOutputs, randomInputs, randomWeights } from './onnx_helpers';
 
 interface Case {
@@ -57,6 +58,11 @@ const CASES: Case[] = [
   one('[5, 3]', 'GlobalMaxPool1D()'),
   one('[3, 2, 2]', 'Flatten()'),
   one('[6]', 'Reshape([3, -1])'),
+  one('[3, 4, 2]', 'ZeroPadding2D(((1, 2), (0, 3)))'), one('[4, 3]', 'ZeroPadding1D((2, 0))'), one('[3, 3, 2]', 'ZeroPadding2D()'),
+  one('[5, 6, 2]', 'Cropping2D(((1, 0), (2, 1)))'), one('[6, 3]', 'Cropping1D((0, 2))'), one('[5, 5, 2]', 'Cropping2D(1)'),
+  { inputs: 'input x: [seq, 3]', text: 'Cropping1D((1, 2))', sizes: { seq: 6 } },
+  one('[3, 2, 2]', 'UpSampling2D((2, 3))'), one('[3, 4, 2]', 'UpSampling2D((3, 2), interpolation=bilinear)'), one('[4, 3]', 'UpSampling1D(3)'),
+  one('[4]', 'RepeatVector(3)'), one('[2, 3, 4]', 'Permute([3, 1, 2])'), { inputs: 'input x: [seq, 3]', text: 'Permute([2, 1])', sizes: { seq: 5 } },
   one('[2, 6]', 'Reshape([3, 4])'),
   one('[5]', 'Dropout(0.4)'),
   one('[3]', 'BatchNorm()'),
@@ -88,6 +94,11 @@ const CASES: Case[] = [
   { inputs: 'input a: [3]\n  input b: [3]', text: 'output y = (a, b) -> Multiply()' },
   { inputs: 'input a: [2, 3]\n  input b: [3, 3]', text: 'output y = (a, b) -> Concat(axis=0)' },
   { inputs: 'input a: [3, 2]\n  input b: [3, 1]', text: 'output y = (a, b) -> Concat()' },
+  ...POINTWISE_CASES,
+  one('[5, 3]', 'Bidirectional(LSTM(4, return_sequences=true))'),
+  { inputs: 'input x: [seq, 3]', text: 'Bidirectional(GRU(3), merge=sum)', sizes: { seq: 5 } },
+  one('[6, 2]', 'Bidirectional(SimpleRNN(3, return_sequences=true, activation=relu), merge=mul)'),
+  one('[4, 3]', 'Bidirectional(GRU(2, return_sequences=true), merge=ave)'),
 ];
 
 const worst = new Map<string, number>();

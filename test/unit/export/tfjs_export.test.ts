@@ -136,6 +136,15 @@ describe('tfjs export', () => {
           assert.ok(!outcome.ok && /no leaky_relu activation inside a SimpleRNN/.test(outcome.error.message));
           continue;
         }
+        if (op === 'UpSampling2D' && sample.args.interpolation === 'bilinear') continue; // refused: see the bilinear test
+
+        const wrapped = op === 'Bidirectional' ? (sample.args.layer as { op: string; args: Record<string, unknown> }) : null;
+        if (wrapped && (wrapped.op === 'GRU' || wrapped.args.activation === 'leaky_relu')) {
+          const ir = oneLayerIR(op, sample);
+          const outcome = await findExporter('tfjs')!.run({ model: ir, train: null, weights: await freshWeights(ir), trained: false, metadata: {}, modelFile: '/tmp/m.netspec' }, { quantize: null });
+          assert.ok(!outcome.ok && /^Bidirectional \(layer\) cannot be exported to tfjs/.test(outcome.error.message) && /(GRU|leaky_relu)/.test(outcome.error.message), outcome.ok ? 'exported' : outcome.error.message);
+          continue;
+        }
         try {
           await roundTrip(oneLayerIR(op, sample), 20 + k);
         } catch (e) {
@@ -153,6 +162,30 @@ describe('tfjs export', () => {
       ], ['dense']);
       await roundTrip(ir, 31);
     }
+  });
+
+  test('every activation as an Activation layer (leaky_relu becomes a LeakyReLU layer of slope 0.01)', async () => {
+    for (const activation of ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'gelu', 'silu', 'elu', 'leaky_relu']) {
+      await roundTrip(graphIR(`Layer_${activation}`, [{ name: 'x', shape: [5, 3] }], [['act', 'Activation', { activation }, ['x']]], ['act']), 33);
+    }
+  });
+
+  test('Subtract (TF.js 4.22 has no such layer) is Add of the first input and the second negated by Rescaling', async () => {
+    const ir = graphIR('Diff', [{ name: 'a', shape: [3, 2] }, { name: 'b', shape: [3, 2] }], [
+      ['diff', 'Subtract', {}, ['a', 'b']],
+      ['back', 'Subtract', {}, ['b', 'diff']],
+    ], ['back']);
+    await roundTrip(ir, 35);
+    const exported = await findExporter('tfjs')!.run({ model: ir, train: null, weights: await freshWeights(ir), trained: false, metadata: {}, modelFile: '/tmp/d.netspec' }, { quantize: null });
+    assert.ok(exported.ok);
+    const layers = JSON.parse(exported.files[0].data as string).modelTopology.config.layers as { name: string; class_name: string; config: { scale?: number }; inbound_nodes: [string, number, number, unknown][][] }[];
+    const wiring = layers.map((l) => [l.name, l.class_name, l.inbound_nodes[0]?.map((i) => i[0]) ?? []]);
+    assert.deepEqual(wiring, [
+      ['a', 'InputLayer', []], ['b', 'InputLayer', []],
+      ['diff_negated', 'Rescaling', ['b']], ['diff', 'Add', ['a', 'diff_negated']],
+      ['back_negated', 'Rescaling', ['diff']], ['back', 'Add', ['b', 'back_negated']],
+    ]);
+    assert.equal(layers[2].config.scale, -1);
   });
 
   test('several inputs and outputs, int ids, merges and block-inlined names with "/"', async () => {
@@ -187,6 +220,22 @@ describe('tfjs export', () => {
     assert.deepEqual(JSON.parse(exported.files[0].data as string).modelTopology.config.layers[0].config.batch_input_shape, [null, null, 4]);
   });
 
+  test('Bidirectional around a GRU: an error value naming the layer, its node and line, and why', async () => {
+    const ir = oneLayerIR('Bidirectional', { args: { layer: { op: 'GRU', args: { units: 2, return_sequences: false } }, merge: 'sum' }, inputs: [{ shape: [3, 2] }] });
+    ir.nodes[0].line = 4;
+    const outcome = await findExporter('tfjs')!.run({ model: ir, train: null, weights: await freshWeights(ir), trained: false, metadata: {}, modelFile: '/tmp/m.netspec' }, { quantize: null });
+    assert.equal(outcome.ok, false);
+    if (outcome.ok) return;
+    assert.equal(outcome.error.line, 4);
+    assert.match(outcome.error.message, /^Bidirectional \(layer\) cannot be exported to tfjs \(TensorFlow\.js Layers\): it wraps a GRU, and TensorFlow\.js 4\.22's GRU does not support reset_after=True/);
+  });
+
+  test('Bidirectional around SimpleRNN and LSTM, every merge mode: loadLayersModel predicts the engine\'s forward', async () => {
+    for (const [op, merge, sequences] of [['SimpleRNN', 'sum', true], ['LSTM', 'mul', false], ['LSTM', 'ave', true], ['SimpleRNN', 'concat', false]] as const) {
+      await roundTrip(oneLayerIR('Bidirectional', { args: { layer: { op, args: { units: 3, return_sequences: sequences } }, merge }, inputs: [{ shape: [4, 2] }] }), 71);
+    }
+  });
+
   for (const op of TFJS_MISSING) {
     test(`${op}: an error value naming the layer, its node and line, and the format`, async () => {
       const ir = oneLayerIR(op, SAMPLES[op]);
@@ -199,6 +248,16 @@ describe('tfjs export', () => {
       assert.match(outcome.error.message, new RegExp(`^${op} \\(layer\\) cannot be exported to tfjs \\(TensorFlow\\.js Layers\\): TensorFlow\\.js 4\\.22`));
     });
   }
+
+  test('UpSampling2D bilinear: refused (TF.js aligns pixels otherwise), naming the layer, its line and the format', async () => {
+    const ir = oneLayerIR('UpSampling2D', { args: { size: [2, 2], interpolation: 'bilinear' }, inputs: [{ shape: [3, 3, 1] }] });
+    ir.nodes[0].line = 4;
+    const outcome = await findExporter('tfjs')!.run({ model: ir, train: null, weights: [], trained: false, metadata: {}, modelFile: '/tmp/m.netspec' }, { quantize: null });
+    assert.ok(!outcome.ok);
+    if (outcome.ok) return;
+    assert.equal(outcome.error.line, 4);
+    assert.match(outcome.error.message, /^UpSampling2D \(layer\) cannot be exported to tfjs \(TensorFlow\.js Layers\): TensorFlow\.js's bilinear UpSampling2D has no half-pixel centres/);
+  });
 
   const exampleFiles = readdirSync('examples').flatMap((d) => {
     try {

@@ -61,3 +61,9 @@ test('tokens are typed as keyword, function, class, variable, parameter, number,
   ];
   assert.deepEqual(got, want);
 });
+
+test("UpSampling2D's interpolation values are enum members", () => {
+  const text = 'model M {\n  input a: [4, 4, 1]\n  UpSampling2D(2, interpolation=bilinear)\n}\n';
+  const got = semanticTokens(check(text)).map((t) => [text.slice(t.start, t.start + t.length), SEMANTIC_TOKEN_TYPES[t.type]]);
+  assert.deepEqual(got.slice(-2), [['interpolation', 'property'], ['bilinear', 'enumMember']]);
+});

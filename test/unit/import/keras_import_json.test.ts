@@ -164,6 +164,40 @@ describe('keras import: Keras JSON', () => {
     }
   });
 
+  test('Keras 3 Bidirectional: the backward layer it writes is the forward one going backwards; another is refused', () => {
+    const lstm = (name: string, goBackwards: boolean) => ({
+      module: 'keras.layers', class_name: 'LSTM', registered_name: null,
+      config: { name, trainable: true, dtype: policy, units: 6, activation: 'tanh', recurrent_activation: 'sigmoid', use_bias: true, return_sequences: true, return_state: false, go_backwards: goBackwards, stateful: false, unroll: false, dropout: 0, recurrent_dropout: 0 },
+    });
+    const model = (backward: Json) => ({
+      module: 'keras.src.models.functional',
+      class_name: 'Functional',
+      config: {
+        name: 'tagger',
+        trainable: true,
+        layers: [
+          { module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: [null, 9, 4], dtype: 'float32', sparse: false, name: 'x' }, registered_name: null, name: 'x', inbound_nodes: [] },
+          layer('Bidirectional', 'bidirectional', { merge_mode: 'sum', layer: lstm('forward_lstm', false), backward_layer: backward }, [tensor('x', [null, 9, 4])]),
+          layer('Dense', 'tag', { units: 3, activation: 'softmax', use_bias: true }, [tensor('bidirectional', [null, 9, 6])]),
+        ],
+        input_layers: [['x', 0, 0]],
+        output_layers: ['tag', 0, 0],
+      },
+      registered_name: 'Functional',
+    });
+    const result = importKeras({ json: model(lstm('backward_lstm', true)) as unknown as Json, fileName: 'config.json' });
+    assert.ok(result.ok, result.ok ? '' : JSON.stringify(result.problems));
+    const ir = checkImported(result.value.text);
+    // Two LSTMs of 4·(4·6 + 6·6 + 6), then 6·3 + 3.
+    assert.equal(ir.params, 2 * 264 + 21);
+    assert.match(result.value.text, /Bidirectional\(LSTM\(6, return_sequences=true\), merge=sum\)/);
+    const other = lstm('backward_lstm', true);
+    other.config.units = 5;
+    const refused = importKeras({ json: model(other) as unknown as Json, fileName: 'config.json' });
+    assert.equal(refused.ok, false);
+    if (!refused.ok) assert.match(refused.problems[0].message, /a backward_layer other than a copy of the wrapped layer going backwards is not supported/);
+  });
+
   test('a file that is not a Keras model is refused plainly', () => {
     const result = importKeras({ json: { hello: 1 }, fileName: 'x.json' });
     assert.equal(result.ok, false);

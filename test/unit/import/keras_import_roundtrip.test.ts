@@ -84,7 +84,8 @@ function kerasTargetExport(ir: ModelIR, weights: NamedArray[]): { json: Json; bi
     for (const w of l.weights) {
       const a = byName.get(w.engine)!;
       specs.push({ name: w.keras, shape: a.shape, dtype: 'float32' });
-      data.push(...a.data);
+      // A loop, not push(...a.data): an argument list of a large table (an Embedding of 160,000 values) overflows the stack.
+      for (const v of a.data) data.push(v);
     }
   }
   const json = {
@@ -171,6 +172,38 @@ describe('keras import: export to TF.js and back', () => {
     assert.match(text, /Conv1D\(4, 3, padding=same\) ->\n\s+LeakyReLU\(\)/);
     // A chain's result is named after its last layer (the exporter's node ids here).
     assert.match(text, /layer_norm = \(embedding, conv1d_leaky_relu\) -> Concat\(axis=0\) ->\n\s+LSTM\(5, return_sequences=true\) ->\n\s+LayerNorm\(\)/);
+  });
+
+  test('padding and cropping, 1D and 2D, through both Keras targets (TF.js runs the 1D ones as 2D between Reshapes)', async () => {
+    const src = `model Edges {
+  input x: [4, 5, 2]
+  input s: [6, 3]
+  output img = x -> ZeroPadding2D(((1, 2), (0, 3))) -> Cropping2D((1, 2)) -> ZeroPadding2D()
+  output seq = s -> ZeroPadding1D((2, 0)) -> Cropping1D((1, 3)) -> ZeroPadding1D()
+}
+`;
+    const checked = checkText(src, { path: '/tmp/edges.netspec' });
+    assert.deepEqual(checked.diagnostics, []);
+    const keras = await roundTrip(checked.models[0].ir!, 37, 'keras');
+    assert.match(keras, /ZeroPadding1D\(\(2, 0\)\) ->\n\s+Cropping1D\(\(1, 3\)\) ->\n\s+ZeroPadding1D\(\)/);
+    assert.match(keras, /ZeroPadding2D\(\(\(1, 2\), \(0, 3\)\)\) ->\n\s+Cropping2D\(\(1, 2\)\) ->\n\s+ZeroPadding2D\(\)/);
+    const tfjs = await roundTrip(checked.models[0].ir!, 38);
+    assert.match(tfjs, /ZeroPadding2D\(\(\(2, 0\), \(0, 0\)\)\)/);
+  });
+
+  test('up-sampling through the Keras target: bilinear and 1D come back as written', async () => {
+    const src = `model Up {
+  input x: [3, 2, 2]
+  input s: [4, 3]
+  output img = x -> UpSampling2D((2, 3)) -> UpSampling2D(3, interpolation=bilinear)
+  output seq = s -> UpSampling1D(3)
+}
+`;
+    const checked = checkText(src, { path: '/tmp/up.netspec' });
+    assert.deepEqual(checked.diagnostics, []);
+    const keras = await roundTrip(checked.models[0].ir!, 39, 'keras');
+    assert.match(keras, /UpSampling2D\(\(2, 3\)\) ->\n\s+UpSampling2D\(3, interpolation=bilinear\)/);
+    assert.match(keras, /UpSampling1D\(3\)/);
   });
 
   test('Conv1DTranspose, Conv2DTranspose and depth multipliers through the Keras graph (TF.js has no Conv1DTranspose)', async () => {

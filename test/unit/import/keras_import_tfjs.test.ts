@@ -99,6 +99,18 @@ describe('keras import: models saved by TensorFlow.js', () => {
     assert.match(r.imported.text, /SimpleRNN\(4, return_sequences=true, activation=relu\)/);
   });
 
+  test('Bidirectional around LSTM and SimpleRNN: merge modes, and weights found under the wrapped layer\'s own name', async () => {
+    const m = tf.sequential({ name: 'both_ways' });
+    const lstm = tf.layers.lstm({ units: 4, recurrentActivation: 'sigmoid', returnSequences: true, name: 'enc_lstm' });
+    m.add(tf.layers.bidirectional({ layer: lstm as tf.RNN, inputShape: [6, 3] }));
+    m.add(tf.layers.bidirectional({ layer: tf.layers.simpleRNN({ units: 3 }) as tf.RNN, mergeMode: 'ave' }));
+    m.add(tf.layers.dense({ units: 2 }));
+    const r = await importMatches(m, 19);
+    worst = Math.max(worst, r.worst);
+    assert.match(r.imported.text, /\n {2}Bidirectional\(LSTM\(4, return_sequences=true\)\)\n {2}Bidirectional\(SimpleRNN\(3\), merge=ave\)\n/);
+    assert.ok(r.imported.weights!.some((w) => w.name === 'bidirectional/backward_lstm/recurrent_kernel'));
+  });
+
   test('an open sequence length becomes a symbolic size', async () => {
     const m = tf.sequential({ name: 'any_length' });
     m.add(tf.layers.conv1d({ filters: 3, kernelSize: 2, padding: 'same', inputShape: [null, 4] }));
@@ -115,7 +127,7 @@ describe('keras import: models saved by TensorFlow.js', () => {
     m.add(tf.layers.embedding({ inputDim: 10, outputDim: 4, inputShape: [5] }));
     m.add(tf.layers.gru({ units: 3, name: 'my_gru', returnSequences: true }));
     m.add(tf.layers.lstm({ units: 3, name: 'my_lstm', returnSequences: true }));
-    m.add(tf.layers.permute({ dims: [2, 1], name: 'swap' }));
+    m.add(tf.layers.gaussianNoise({ stddev: 0.1, name: 'noise' }));
     m.add(tf.layers.flatten());
     m.add(tf.layers.dense({ units: 2, activation: 'softplus', name: 'soft' }));
     const saved = await saveTfjs(m);
@@ -125,7 +137,7 @@ describe('keras import: models saved by TensorFlow.js', () => {
     assert.deepEqual(result.problems.map((p) => [p.className, p.layer]), [
       ['GRU', 'my_gru'],
       ['LSTM', 'my_lstm'],
-      ['Permute', 'swap'],
+      ['GaussianNoise', 'noise'],
       ['Dense', 'soft'],
     ]);
     assert.match(result.problems[0].message, /recurrent_activation="hard_sigmoid" is not supported \(Netspec computes sigmoid\); reset_after=false is not supported \(Netspec computes True\); TensorFlow\.js's GRU always has reset_after=False/);

@@ -19,6 +19,8 @@ const SPEC_LAYERS = [
   'LayerNorm', 'ReLU', 'Sigmoid', 'Tanh', 'GELU', 'SiLU', 'ELU', 'LeakyReLU', 'Softmax', 'Embedding',
   'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU', 'MultiHeadAttention', 'SelfAttention', 'Add', 'Multiply',
   'Concat',
+  'ZeroPadding2D', 'ZeroPadding1D', 'Cropping2D', 'Cropping1D', 'UpSampling2D', 'UpSampling1D',
+  'RepeatVector', 'Permute',
   'Conv2DTranspose', 'Conv1DTranspose', 'DepthwiseConv2D', 'SeparableConv2D',
 ];
 
@@ -71,7 +73,7 @@ test('keywords, numbers, strings and comments are recognised', () => {
   const decl = new RegExp(r.declaration.patterns[0].match);
   assert.equal('model Mnist {'.match(decl)?.[2], 'Mnist');
   const activations = new RegExp(`^(?:${r.constant.match})$`);
-  for (const a of ['relu', 'softmax', 'leaky_relu', 'same', 'valid', 'cross_entropy']) assert.match(a, activations, a);
+  for (const a of ['relu', 'softmax', 'leaky_relu', 'same', 'valid', 'nearest', 'bilinear', 'cross_entropy']) assert.match(a, activations, a);
 });
 
 test('the language configuration: comments, brackets, pairs and indentation', () => {

@@ -1,13 +1,14 @@
 // The top of the panel: the model's name and the run's status, where it trains (backend and
 // adapter, or why WebGPU was not used), the progress bar with epoch, step, ETA and samples
-// per second, the Pause/Resume and Stop buttons, the Export button once a run has ended
+// per second, the memory in use while it trains, the Pause/Resume and Stop buttons, the Export button once a run has ended
 // with weights, and an error box. Built once, then updated
 // in place from the panel state so focus stays on a button while a run goes on.
 
-import type { BackendInfo, FromPanel, RunSnapshot } from '../../protocol';
+import type { BackendInfo, FromPanel, MemoryUsage, RunSnapshot } from '../../protocol';
 import type { PanelState } from '../state';
 import { elapsedOf, etaOf, finalMetricsLine, stepsDone } from '../state';
 import { formatDuration, formatRate, progressFraction } from '../series';
+import { formatBytes } from '../../model/format';
 
 export interface HeaderActions {
   stop(): void;
@@ -25,6 +26,13 @@ export function backendText(b: BackendInfo): string {
   const where = b.place === 'host' ? ' · in the extension host' : b.place === 'panel' ? ' · in the panel' : '';
   if (b.name === 'webgpu') return `WebGPU · ${b.detail}${where}`;
   return b.fallbackReason && b.place !== 'host' ? `CPU · WebGPU not used: ${b.fallbackReason}${where}` : `${b.detail}${where}`;
+}
+
+/** "memory: tensors 1.2 MiB · GPU buffers 3.0 MiB · process 180 MiB" (the process only where known). */
+export function memoryText(m: MemoryUsage): string {
+  const parts = [`tensors ${formatBytes(m.tensorBytes)}`, `${m.gpu ? 'GPU buffers' : 'backend arrays'} ${formatBytes(m.backendBytes)}`];
+  if (m.rssBytes !== undefined) parts.push(`process ${formatBytes(m.rssBytes)}`);
+  return `memory: ${parts.join(' · ')}`;
 }
 
 /**
@@ -57,6 +65,7 @@ export class Header {
   private readonly exportButton = el('button', 'ns-secondary');
   private readonly error = el('div', 'ns-error');
   private readonly facts = el('div', 'ns-facts ns-muted');
+  private readonly memory = el('div', 'ns-memory ns-muted');
   private readonly final = el('div', 'ns-final');
   private readonly againButton = el('button', 'ns-secondary');
 
@@ -102,7 +111,8 @@ export class Header {
     this.error.setAttribute('role', 'alert');
     this.error.hidden = true;
     this.final.setAttribute('aria-label', 'final metrics');
-    parent.append(top, device, this.why, this.facts, row, this.final, this.error);
+    this.memory.setAttribute('aria-label', 'memory in use');
+    parent.append(top, device, this.why, this.facts, row, this.memory, this.final, this.error);
   }
 
   update(state: PanelState, now: number): void {
@@ -154,6 +164,9 @@ export class Header {
     if (elapsed !== null) facts.push(`elapsed ${formatDuration(elapsed)}`);
     this.facts.textContent = facts.join(' · ');
     this.facts.hidden = facts.length === 0;
+    // Memory while the run goes on; the numbers of a finished run would only mislead.
+    this.memory.hidden = !live || !state.memory;
+    this.memory.textContent = live && state.memory ? memoryText(state.memory) : '';
     const final = finalMetricsLine(state);
     this.final.textContent = final ? `Final: ${final}` : '';
     this.final.hidden = !final;

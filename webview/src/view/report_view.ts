@@ -13,7 +13,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, classN
   return e;
 }
 
-function confusionTable(r: ClassReport): HTMLTableElement {
+export function confusionTable(r: ClassReport): HTMLTableElement {
   const table = el('table');
   table.className = 'ns-confusion';
   table.dataset.output = r.output;
@@ -45,7 +45,7 @@ function confusionTable(r: ClassReport): HTMLTableElement {
   return table;
 }
 
-function scoresTable(r: ClassReport): HTMLTableElement {
+export function scoresTable(r: ClassReport): HTMLTableElement {
   const table = el('table');
   table.className = 'ns-scores';
   table.dataset.output = r.output;
@@ -120,7 +120,7 @@ function samplesView(samples: SamplePrediction[]): HTMLElement {
 }
 
 /** A table in a box that scrolls sideways, so a wide matrix stays inside a narrow panel. */
-function scrollBox(table: HTMLElement): HTMLElement {
+export function scrollBox(table: HTMLElement): HTMLElement {
   const box = el('div', undefined, 'ns-table-box');
   box.tabIndex = 0;
   box.setAttribute('role', 'region');

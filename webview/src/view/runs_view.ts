@@ -127,7 +127,7 @@ export class RunsView {
         el('td', settingsText(r)),
       );
       const actions = el('td', undefined, 'ns-run-actions');
-      for (const [label, type] of [['Rename', 'request-rename-run'], ['Export', 'request-export-run'], ['Delete', 'request-delete-run']] as const) {
+      for (const [label, type] of [['Rename', 'request-rename-run'], ['Export', 'request-export-run'], ['Predict', 'request-predict-run'], ['Delete', 'request-delete-run']] as const) {
         const b = el('button', label, 'ns-secondary');
         b.type = 'button';
         b.dataset.action = type;

@@ -55,11 +55,13 @@ button:focus-visible, [tabindex]:focus-visible { outline: 1px solid var(--vscode
 .ns-run-actions button + button { margin-left: 4px; }
 .ns-run-actions button { padding: 1px 8px; }
 .ns-compare label { display: block; margin: 6px 0; }
-.ns-report table { border-collapse: collapse; margin: 4px 0 12px; }
-.ns-report th, .ns-report td { padding: 3px 8px; text-align: right; border: 1px solid var(--vscode-editorWidget-border, #c8c8c8); }
-.ns-report th { font-weight: 600; }
-.ns-report th[scope="row"] { text-align: left; }
-.ns-report caption { text-align: left; padding-bottom: 2px; }
+:is(.ns-report, .ns-prediction) table { border-collapse: collapse; margin: 4px 0 12px; }
+:is(.ns-report, .ns-prediction) :is(th, td) { padding: 3px 8px; text-align: right; border: 1px solid var(--vscode-editorWidget-border, #c8c8c8); }
+:is(.ns-report, .ns-prediction) th { font-weight: 600; }
+:is(.ns-report, .ns-prediction) th[scope="row"] { text-align: left; }
+:is(.ns-report, .ns-prediction) caption { text-align: left; padding-bottom: 2px; }
+.ns-prediction { margin: 8px 0; }
+.ns-prediction-rows td { white-space: nowrap; }
 .uplot .u-legend { font-size: 0.9em; }
 td.ns-cell { min-width: 2.5em; }
 td.ns-cell[data-diagonal="true"] { font-weight: 700; }

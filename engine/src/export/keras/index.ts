@@ -6,7 +6,9 @@
 
 import { encodeSafetensors } from '../../io/safetensors';
 import type { ExportOutcome, ExportSource, Exporter } from '../types';
-import { kerasGraph, type KerasGraph, type KerasValue } from './topology';
+import { kerasGraph, toPy, type KerasGraph } from './topology';
+
+export { toPy };
 
 export const KERAS_SCRIPT = 'model_keras.py';
 export const KERAS_WEIGHTS = 'weights.safetensors';
@@ -19,17 +21,6 @@ const RESERVED = new Set([
   'json', 'os', 'struct', 'sys', 'np', 'keras', 'model', 'print', 'len', 'list', 'dict', 'range', 'input', 'object', 'super',
   'WEIGHTS', 'WEIGHTS_FILE', 'PositionEmbedding', 'leaky_relu_001', 'build_model', 'load_weights', 'read_safetensors', 'main',
 ]);
-
-/** A Python literal (or code) for a value. */
-export function toPy(v: KerasValue): string {
-  if (v === null) return 'None';
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : v > 0 ? 'float("inf")' : v < 0 ? 'float("-inf")' : 'float("nan")';
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(toPy).join(', ')}]`;
-  if ('py' in v && typeof v.py === 'string') return v.py;
-  return `{${Object.entries(v as Record<string, KerasValue>).map(([k, x]) => `${JSON.stringify(k)}: ${toPy(x)}`).join(', ')}}`;
-}
 
 const HEADER = (graph: KerasGraph, file: string) => `#!/usr/bin/env python3
 """${graph.name}, exported by Netspec from ${file}.

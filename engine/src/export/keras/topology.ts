@@ -11,13 +11,17 @@
 // - TF.js 4.22's softmax works on the last axis only, so a Softmax on another axis is
 //   Permute → Softmax → Permute there, and its Flatten needs two axes, so a Flatten of one
 //   axis is a Reshape;
+// - TF.js 4.22 has no Subtract layer, so a - b is Add(a, Rescaling(-1)(b)) there, which is
+//   exact: negation is, and a + (-b) rounds as a - b does;
 // - what a target lacks (TF.js 4.22: MultiHeadAttention, PositionEmbedding, GRU with
 //   reset_after=True) is an error value naming the node and its line.
 
 import type { IRNode, ModelIR } from '../../../catalog/ir';
 import type { Dim } from '../../../catalog/shape';
-import type { ArgValue } from '../../../catalog/types';
+import { isLayerCall, type ArgValue } from '../../../catalog/types';
+import { snakeName } from '../../../catalog/names';
 import type { ExportError } from '../types';
+import { edgeLayer, upSamplingLayer } from './topology_rearrange';
 
 export type KerasTarget = 'tfjs' | 'keras';
 
@@ -84,6 +88,17 @@ const TFJS_MISSING: Record<string, string> = {
 
 export const KERAS_TARGET_NAMES: Record<KerasTarget, string> = { tfjs: 'tfjs (TensorFlow.js Layers)', keras: 'keras' };
 
+/** A Python literal (or code) for a value. */
+export function toPy(v: KerasValue): string {
+  if (v === null) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : v > 0 ? 'float("inf")' : v < 0 ? 'float("-inf")' : 'float("nan")';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(toPy).join(', ')}]`;
+  if ('py' in v && typeof v.py === 'string') return v.py;
+  return `{${Object.entries(v as Record<string, KerasValue>).map(([k, x]) => `${JSON.stringify(k)}: ${toPy(x)}`).join(', ')}}`;
+}
+
 /** Keras's axis for a Netspec axis of one sample. */
 function kerasAxis(axis: number): number {
   return axis < 0 ? axis : axis + 1;
@@ -125,17 +140,19 @@ function activationValue(act: string, target: KerasTarget): KerasValue {
   return act;
 }
 
-interface Mapped {
+export interface Mapped {
   className: string;
   config: Record<string, KerasValue>;
   callKwargs?: Record<string, KerasValue>;
   /** Layers added before and after it (TF.js: leaky_relu, Softmax on another axis). */
   before?: Added[];
   after?: Added[];
+  /** A layer added on the second input only (TF.js's Subtract: its negation). */
+  second?: Added;
 }
 
 /** A weightless layer the exporter adds around a node, named "<layer>_<suffix>". */
-interface Added {
+export interface Added {
   suffix: string;
   className: string;
   config: Record<string, KerasValue>;
@@ -298,6 +315,8 @@ function mapNode(node: IRNode, inputRank: number, target: KerasTarget): Mapped |
       }
       return { className: node.op, config: rnn };
     }
+    case 'Bidirectional':
+      return bidirectional(node, inputRank, target);
     case 'MultiHeadAttention': {
       const heads = num(a.heads, 1);
       const d = dim(node.shape[node.shape.length - 1]) ?? 0;
@@ -310,9 +329,48 @@ function mapNode(node: IRNode, inputRank: number, target: KerasTarget): Mapped |
       return { className: 'Multiply', config: {} };
     case 'Concat':
       return { className: 'Concatenate', config: { axis: kerasAxis(num(a.axis, -1)) } };
+    case 'Subtract':
+      if (tfjs) return { className: 'Add', config: {}, second: { suffix: 'negated', className: 'Rescaling', config: { scale: -1, offset: 0 } } };
+      return { className: 'Subtract', config: {} };
+    case 'Average':
+    case 'Maximum':
+    case 'Minimum':
+      return { className: node.op, config: {} };
+    case 'Rescaling':
+      return { className: 'Rescaling', config: { scale: num(a.scale, 1), offset: num(a.offset, 0) } };
+    case 'Activation': {
+      // The same spellings as a fused activation; TF.js's leaky_relu is a LeakyReLU layer.
+      const act = str(a.activation, 'linear');
+      if (tfjs && act === 'leaky_relu') return { className: 'LeakyReLU', config: { alpha: 0.01 } };
+      return { className: 'Activation', config: { activation: activationValue(act, target) } };
+    }
+    case 'ZeroPadding2D': case 'ZeroPadding1D': case 'Cropping2D': case 'Cropping1D': return edgeLayer(node, target);
+    case 'UpSampling2D': case 'UpSampling1D': return upSamplingLayer(node, target);
+    case 'RepeatVector': return { className: 'RepeatVector', config: { n: num(a.n, 1) } };
+    case 'Permute': return { className: 'Permute', config: { dims: Array.isArray(a.axes) ? a.axes : [] } };
     default:
       return `Netspec's exporter has no Keras mapping for ${node.op}`;
   }
+}
+
+/**
+ * Keras's Bidirectional wrapper: the inner layer's own mapping, named as Keras names it
+ * ("lstm"), so Keras and TF.js name the weights "<layer>/forward_lstm/kernel", as the engine
+ * does. TF.js nests the inner layer's config; the Keras script constructs the inner layer.
+ */
+function bidirectional(node: IRNode, inputRank: number, target: KerasTarget): Mapped | string {
+  const inner = node.args.layer;
+  if (!isLayerCall(inner)) return 'its wrapped layer is not a resolved layer call';
+  if (target === 'tfjs' && TFJS_MISSING[inner.op]) return `it wraps a ${inner.op}, and ${TFJS_MISSING[inner.op]}`;
+  const mapped = mapNode({ ...node, op: inner.op, args: inner.args }, inputRank, target);
+  if (typeof mapped === 'string') return mapped;
+  if (mapped.before || mapped.after) return `its wrapped ${inner.op} needs layers around it`;
+  const name = snakeName(inner.op);
+  const layer: KerasValue =
+    target === 'tfjs'
+      ? { class_name: mapped.className, config: { name, trainable: true, ...mapped.config } }
+      : { py: `keras.layers.${mapped.className}(${[...Object.entries(mapped.config).map(([k, v]) => `${k}=${toPy(v)}`), `name=${JSON.stringify(name)}`].join(', ')})` };
+  return { className: 'Bidirectional', config: { layer, merge_mode: str(node.args.merge, 'concat') } };
 }
 
 /** The Keras functional graph of `model` for `target`, or the first node it cannot express. */
@@ -350,6 +408,12 @@ export function kerasGraph(model: ModelIR, target: KerasTarget): GraphResult {
       inbound = [addedName];
     };
     for (const extra of mapped.before ?? []) add(extra);
+    if (mapped.second) {
+      const [first, second] = inbound;
+      inbound = [second];
+      add(mapped.second);
+      inbound = [first, inbound[0]];
+    }
     const weights = node.weights.map((w) => ({ engine: `${node.id}/${w.name}`, keras: `${name}/${w.name}`, shape: w.shape }));
     layers.push({ name, className: mapped.className, config: mapped.config, inbound, callKwargs: mapped.callKwargs ?? {}, weights, node: node.id, line: node.line });
     inbound = [name];

@@ -15,11 +15,14 @@ import { FLOAT, GraphBuilder, INT64, OPSET, valueInfo } from './graph_builder';
 import { measureInt8 } from './int8_report';
 import type { LayerMapping } from './layer_context';
 import { BASIC_MAPPINGS } from './layers_basic';
+import { POINTWISE_MAPPINGS } from './layers_pointwise';
+import { REARRANGE_MAPPINGS } from './layers_rearrange';
 import { SEQUENCE_MAPPINGS } from './layers_sequence';
+import { BIDIRECTIONAL_MAPPINGS } from './layers_bidirectional';
 import { CONV_TRANSPOSE_MAPPINGS } from './layers_conv_transpose';
 import { DEPTHWISE_MAPPINGS } from './layers_depthwise';
 
-export const ONNX_MAPPINGS: Readonly<Record<string, LayerMapping>> = { ...BASIC_MAPPINGS, ...SEQUENCE_MAPPINGS, ...CONV_TRANSPOSE_MAPPINGS, ...DEPTHWISE_MAPPINGS };
+export const ONNX_MAPPINGS: Readonly<Record<string, LayerMapping>> = { ...BASIC_MAPPINGS, ...SEQUENCE_MAPPINGS, ...POINTWISE_MAPPINGS, ...REARRANGE_MAPPINGS, ...BIDIRECTIONAL_MAPPINGS, ...CONV_TRANSPOSE_MAPPINGS, ...DEPTHWISE_MAPPINGS };
 
 export type BuildResult = { ok: true; builder: GraphBuilder } | { ok: false; message: string; node?: string; line?: number };
 

@@ -21,7 +21,7 @@ const ATTENTION_PROJECTIONS = new Set(['query/kernel', 'key/kernel', 'value/kern
 /** How int8 export quantizes the weight `local` ("kernel", "query/kernel", ...) of a node. */
 export function quantPlan(local: string, shape: readonly number[]): QuantPlan | null {
   if (local === 'embeddings') return { channels: 'first', count: shape[0] };
-  if (local === 'kernel' || local === 'recurrent_kernel' || local.endsWith('/kernel')) {
+  if (local === 'kernel' || local === 'recurrent_kernel' || local.endsWith('/kernel') || local.endsWith('/recurrent_kernel')) {
     const count = ATTENTION_PROJECTIONS.has(local) && shape.length === 3 ? shape[1] * shape[2] : shape[shape.length - 1];
     return { channels: 'last', count };
   }

@@ -4,7 +4,8 @@
 // channels-first layout internally and back; 'same' padding is TensorFlow's (the smaller
 // half before); average pooling divides by the in-bounds count; BatchNorm normalises over
 // every axis but the last with Keras's momentum; LSTM and GRU are nn.LSTM and nn.GRU with
-// the Keras weights converted (nn.GRU's equations are Keras's reset_after=True).
+// the Keras weights converted (nn.GRU's equations are Keras's reset_after=True); Bidirectional
+// holds two of them and flips the time axis for the backward one.
 
 export const MODEL_LIBRARY_PY = String.raw`import json
 import math
@@ -275,6 +276,31 @@ class GRU(nn.GRU):
     def forward(self, x):
         y, _ = super().forward(x)
         return y if self.return_sequences else y[:, -1]
+
+
+class Bidirectional(nn.Module):
+    """Keras's Bidirectional: the backward layer reads the sequence reversed in time, and its
+    sequence is reversed back before the merge (concat on the last axis, sum, mul or ave)."""
+
+    def __init__(self, forward_layer, backward_layer, merge="concat", return_sequences=False):
+        super().__init__()
+        self.forward_layer = forward_layer
+        self.backward_layer = backward_layer
+        self.merge = merge
+        self.return_sequences = return_sequences
+
+    def forward(self, x):
+        y = self.forward_layer(x)
+        y_back = self.backward_layer(torch.flip(x, [1]))
+        if self.return_sequences:
+            y_back = torch.flip(y_back, [1])
+        if self.merge == "concat":
+            return torch.cat([y, y_back], dim=-1)
+        if self.merge == "sum":
+            return y + y_back
+        if self.merge == "mul":
+            return y * y_back
+        return (y + y_back) * 0.5
 
 
 class MultiHeadAttention(nn.Module):

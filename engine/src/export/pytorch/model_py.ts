@@ -4,8 +4,12 @@
 // from the IR's weight shapes) and whose forward walks the IR's nodes in order.
 
 import type { IRNode, ModelIR } from '../../../catalog/ir';
+import { isLayerCall, type LayerCallValue } from '../../../catalog/types';
+import { directionScope } from '../../../catalog/layers/bidirectional';
 import type { ExportError } from '../types';
 import { MODEL_LIBRARY_PY } from './library_py';
+import { pointwiseExpression } from './pointwise_py';
+import { rearrangeExpression } from './model_py_rearrange';
 import { CONV_TRANSPOSE_LIBRARY_PY, CONV_TRANSPOSE_OPS, convTransposeConstructor } from './conv_transpose_py';
 import { DEPTHWISE_LIBRARY_PY, DEPTHWISE_OPS, depthwiseConstructor } from './depthwise_py';
 
@@ -78,6 +82,16 @@ const ACTIVATION_LAYERS: Record<string, string> = {
   ReLU: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', GELU: 'gelu', SiLU: 'silu', ELU: 'elu', LeakyReLU: 'leaky_relu',
 };
 
+/**
+ * One direction of a Bidirectional node as a node of its wrapped layer, with that direction's
+ * weights under their own names ("forward_lstm/kernel" -> "kernel").
+ */
+export function directionNode(n: IRNode, inner: LayerCallValue, direction: 'forward' | 'backward'): IRNode {
+  const prefix = `${directionScope(direction, inner.op)}/`;
+  const weights = n.weights.filter((w) => w.name.startsWith(prefix)).map((w) => ({ ...w, name: w.name.slice(prefix.length) }));
+  return { ...n, op: inner.op, args: inner.args, weights };
+}
+
 /** The layers with weights: the Python constructor call of a node. */
 function constructorOf(n: IRNode): string | ExportError {
   const act = str(n, 'activation', 'linear');
@@ -122,6 +136,14 @@ function constructorOf(n: IRNode): string | ExportError {
       const [u] = wshape(n, 'recurrent_kernel');
       return `${n.op}(input_size=${f}, units=${u}, return_sequences=${pyLit(bool(n, 'return_sequences', false))})`;
     }
+    case 'Bidirectional': {
+      const inner = n.args.layer;
+      if (!isLayerCall(inner)) return { message: 'Bidirectional has no resolved layer call', node: n.id, line: n.line };
+      const ctor = constructorOf(directionNode(n, inner, 'forward'));
+      if (typeof ctor !== 'string') return ctor;
+      const sequences = pyLit(inner.args.return_sequences === true);
+      return `Bidirectional(${ctor}, ${ctor}, merge=${pyStr(str(n, 'merge', 'concat'))}, return_sequences=${sequences})`;
+    }
     case 'MultiHeadAttention': {
       const [d, h, k] = wshape(n, 'query/kernel');
       const [dk] = wshape(n, 'key/kernel');
@@ -131,7 +153,7 @@ function constructorOf(n: IRNode): string | ExportError {
   return { message: `${n.op} has no PyTorch mapping`, node: n.id, line: n.line };
 }
 
-const WEIGHTED = new Set(['Dense', 'Conv2D', 'Conv1D', 'BatchNorm', 'LayerNorm', 'Embedding', 'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU', 'MultiHeadAttention', ...CONV_TRANSPOSE_OPS, ...DEPTHWISE_OPS]);
+const WEIGHTED = new Set(['Dense', 'Conv2D', 'Conv1D', 'BatchNorm', 'LayerNorm', 'Embedding', 'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU', 'MultiHeadAttention', 'Bidirectional', ...CONV_TRANSPOSE_OPS, ...DEPTHWISE_OPS]);
 
 /** A sample axis (0 = the first after batch, negative from the end) as a batched tensor axis. */
 function batchedAxis(axis: number): number {
@@ -172,9 +194,15 @@ function expressionOf(n: IRNode, xs: string[]): string | ExportError {
     case 'Add': return xs.join(' + ');
     case 'Multiply': return xs.join(' * ');
     case 'Concat': return `torch.cat([${xs.join(', ')}], dim=${batchedAxis(num(n, 'axis', -1))})`;
+    default: {
+      const pointwise = pointwiseExpression(n, xs);
+      if (pointwise !== null) return pointwise;
+    }
   }
   const act = ACTIVATION_LAYERS[n.op];
   if (act) return `activation(${x}, ${pyStr(act)})`;
+  const rearranged = rearrangeExpression(n, x);
+  if (rearranged) return rearranged;
   return { message: `${n.op} has no PyTorch mapping`, node: n.id, line: n.line };
 }
 
@@ -192,7 +220,7 @@ function inputVariable(name: string, index: number): string {
 
 function className(name: string): string {
   const c = name.replace(/[^A-Za-z0-9_]/g, '_');
-  return /^[A-Za-z_]/.test(c) && !['Dense', 'Conv1D', 'Conv2D', 'BatchNorm', 'LayerNorm', 'Embedding', 'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU', 'MultiHeadAttention', ...CONV_TRANSPOSE_OPS, ...DEPTHWISE_OPS].includes(c) ? c : `Model_${c}`;
+  return /^[A-Za-z_]/.test(c) && !['Dense', 'Conv1D', 'Conv2D', 'BatchNorm', 'LayerNorm', 'Embedding', 'PositionEmbedding', 'SimpleRNN', 'LSTM', 'GRU', 'MultiHeadAttention', 'Bidirectional', ...CONV_TRANSPOSE_OPS, ...DEPTHWISE_OPS].includes(c) ? c : `Model_${c}`;
 }
 
 export interface ModelPy {

@@ -8,7 +8,8 @@
 import type { IRNode, ModelIR } from '../../../catalog/ir';
 import type { NamedArray } from '../../train/types';
 import type { ExportError } from '../types';
-import { moduleNames } from './model_py';
+import { isLayerCall } from '../../../catalog/types';
+import { directionNode, moduleNames } from './model_py';
 
 /** [r, c] row-major -> [c, r]. */
 function transpose2(a: Float32Array, r: number, c: number): Float32Array {
@@ -140,6 +141,14 @@ function convert(n: IRNode, prefix: string, weight: string, w: NamedArray): Part
       const [r, c] = w.shape;
       const t = transpose2(w.data, r, c);
       return [{ key: key(weight === 'kernel' ? 'weight_ih_l0' : 'weight_hh_l0'), shape: [c, r], data: gruOrder(t, c / 3, r), engine: w.name, back: { op: 'gru', shape: [...w.shape] } }];
+    }
+    case 'Bidirectional': {
+      // "forward_lstm/kernel": the wrapped layer's weight, in the module's forward_layer.
+      const inner = n.args.layer;
+      const slash = weight.indexOf('/');
+      if (!isLayerCall(inner) || slash < 0) break;
+      const direction = weight.startsWith('forward_') ? 'forward' : 'backward';
+      return convert(directionNode(n, inner, direction), `${prefix}.${direction}_layer`, weight.slice(slash + 1), w);
     }
     case 'MultiHeadAttention': {
       const [part, kind] = weight.split('/');

@@ -105,7 +105,10 @@ export function importKeras(source: ImportSource): ImportResult {
     if (!manifest.ok) return { ok: false, problems: [{ message: manifest.message }] };
     const owners = graph.layers
       .filter((l) => emitted.nodeIds.has(l.name))
-      .map((l) => ({ name: l.name, nodeId: emitted.nodeIds.get(l.name)!, suffixes: mapped.get(l.name)!.calls.flatMap((c) => c.weights) }));
+      .map((l) => {
+        const calls = mapped.get(l.name)!.calls;
+        return { name: l.name, nodeId: emitted.nodeIds.get(l.name)!, suffixes: calls.flatMap((c) => c.weights), kerasSuffixes: calls.flatMap((c) => c.kerasWeights ?? c.weights) };
+      });
     const arrays = engineWeights(manifest.weights, owners);
     if (!arrays.ok) return { ok: false, problems: [{ message: arrays.message }] };
     weights = arrays.arrays;

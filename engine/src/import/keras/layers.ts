@@ -9,6 +9,7 @@
 // regularizers, constraints, recurrent dropout) is dropped with a note.
 
 import { isObject, type GraphLayer, type Json, type JsonObject } from './graph';
+import { mapEdgeLayer, mapUpSampling } from './layers_rearrange';
 
 export interface NetspecCall {
   /** The Netspec layer, e.g. "Conv2D". */
@@ -17,6 +18,11 @@ export interface NetspecCall {
   text: string;
   /** The weights it owns, by their name in Keras and in the engine (after "layer/"). */
   weights: string[];
+  /**
+   * Where Keras names them otherwise, its names in the same order (Bidirectional's scopes
+   * carry the wrapped layer's own name, "forward_lstm_1/kernel", where the engine's say "forward_lstm").
+   */
+  kerasWeights?: string[];
 }
 
 export interface MappedLayer {
@@ -277,14 +283,34 @@ export function mapLayer(layer: GraphLayer, ranks: number[]): MappedLayer | stri
       return mapRecurrent(layer, notes);
     case 'MultiHeadAttention':
       return mapAttention(layer, ranks, notes);
+    case 'Bidirectional':
+      return mapBidirectional(layer, notes);
     case 'Add':
     case 'Multiply':
+    case 'Subtract':
+    case 'Average':
+    case 'Maximum':
+    case 'Minimum':
       return done([call(layer.className, [])]);
+    case 'Rescaling': {
+      // Keras also takes a list (one factor per channel); Netspec's Rescaling has one number.
+      if (typeof c.scale !== 'number') return `scale=${JSON.stringify(c.scale)} is not supported (Netspec's Rescaling takes one number)`;
+      if (c.offset !== undefined && c.offset !== null && typeof c.offset !== 'number') return `offset=${JSON.stringify(c.offset)} is not supported (Netspec's Rescaling takes one number)`;
+      return done([call('Rescaling', [String(c.scale), typeof c.offset === 'number' && c.offset !== 0 ? `offset=${c.offset}` : null])]);
+    }
     case 'Concatenate': {
       const axis = typeof c.axis === 'number' ? c.axis : -1;
       const a = sampleAxis(axis, r);
       if (a === null) return `axis=${axis} is not supported (concatenating on the batch axis)`;
       return done([call('Concat', [a === -1 || a === r - 1 ? null : `axis=${a}`])]);
+    }
+    case 'ZeroPadding2D': case 'ZeroPadding1D': case 'Cropping2D': case 'Cropping1D': return mapEdgeLayer(layer, r, notes);
+    case 'UpSampling2D': case 'UpSampling1D': return mapUpSampling(layer, r, notes);
+    case 'RepeatVector': return typeof c.n === 'number' ? done([call('RepeatVector', [String(c.n)])], 2) : 'its n is not a number';
+    case 'Permute': {
+      const dims = c.dims;
+      if (!Array.isArray(dims) || !dims.every((d) => typeof d === 'number')) return 'its dims are not a list of numbers';
+      return done([call('Permute', [`[${dims.join(', ')}]`])]);
     }
     default:
       return 'Netspec has no such layer';
@@ -321,6 +347,43 @@ function mapRecurrent(layer: GraphLayer, notes: string[]): MappedLayer | string 
     if (mapped !== 'tanh') args.push(`activation=${mapped}`);
   }
   return { calls: [call(cls, args, ['kernel', 'recurrent_kernel', 'bias'])], rank: seq ? 2 : 1, notes };
+}
+
+const MERGES = ['concat', 'sum', 'mul', 'ave'];
+
+/**
+ * Keras 3 always writes the backward layer too: the forward one's copy with go_backwards=True
+ * (and its own name). Only such a copy is what Netspec computes.
+ */
+function mirrorsForward(forward: JsonObject, backward: JsonObject): boolean {
+  if (!isObject(forward.config) || !isObject(backward.config)) return false;
+  if ((backward.class_name ?? backward.className) !== (forward.class_name ?? forward.className) || backward.config.go_backwards !== true) return false;
+  const settings = (config: JsonObject) => JSON.stringify(Object.entries(config).filter(([k]) => k !== 'name' && k !== 'go_backwards').sort(([a], [b]) => (a < b ? -1 : 1)));
+  return settings(forward.config) === settings(backward.config);
+}
+
+/** Keras's Bidirectional around SimpleRNN, LSTM or GRU: the wrapped layer's call inside Netspec's. */
+function mapBidirectional(layer: GraphLayer, notes: string[]): MappedLayer | string {
+  const c = layer.config;
+  const wrapped = c.layer;
+  if (!isObject(wrapped) || !isObject(wrapped.config)) return 'its wrapped layer has no config';
+  const cls = String(wrapped.class_name ?? wrapped.className);
+  if (!['SimpleRNN', 'LSTM', 'GRU'].includes(cls)) return `it wraps a ${cls}; Netspec's Bidirectional wraps SimpleRNN, LSTM or GRU`;
+  if (isObject(c.backward_layer) && !mirrorsForward(wrapped, c.backward_layer)) {
+    return 'a backward_layer other than a copy of the wrapped layer going backwards is not supported (Netspec runs a copy of the wrapped layer backwards)';
+  }
+  const merge = c.merge_mode ?? 'concat';
+  if (typeof merge !== 'string' || !MERGES.includes(merge)) return `merge_mode=${JSON.stringify(merge)} is not supported (Netspec merges by ${MERGES.join(', ')})`;
+  const innerName = typeof wrapped.config.name === 'string' ? wrapped.config.name : cls.toLowerCase();
+  const inner = mapRecurrent({ ...layer, name: innerName, className: cls, config: wrapped.config }, notes);
+  if (typeof inner === 'string') return `its wrapped ${cls}: ${inner}`;
+  const [innerCall] = inner.calls;
+  const scope = cls === 'SimpleRNN' ? 'simple_rnn' : cls.toLowerCase();
+  const directions = ['forward', 'backward'];
+  const weights = directions.flatMap((d) => innerCall.weights.map((w) => `${d}_${scope}/${w}`));
+  const kerasWeights = directions.flatMap((d) => innerCall.weights.map((w) => `${d}_${innerName}/${w}`));
+  const bidirectional = call('Bidirectional', [innerCall.text, merge === 'concat' ? null : `merge=${merge}`], weights);
+  return { calls: [{ ...bidirectional, kerasWeights }], rank: inner.rank, notes };
 }
 
 const MHA_WEIGHTS = ['query/kernel', 'query/bias', 'key/kernel', 'key/bias', 'value/kernel', 'value/bias', 'attention_output/kernel', 'attention_output/bias'];

@@ -68,13 +68,15 @@ export function layerWeight(weights: ReadonlyMap<string, KerasWeight>, layer: st
 /** The engine's arrays ("node/kernel") of the imported layers, or the first weight that is missing. */
 export function engineWeights(
   weights: ReadonlyMap<string, KerasWeight>,
-  layers: { name: string; nodeId: string; suffixes: string[] }[],
+  layers: { name: string; nodeId: string; suffixes: string[]; kerasSuffixes?: string[] }[],
 ): { ok: true; arrays: NamedArray[] } | { ok: false; message: string } {
   const arrays: NamedArray[] = [];
   for (const l of layers) {
-    for (const suffix of l.suffixes) {
-      const w = layerWeight(weights, l.name, suffix);
-      if (!w) return { ok: false, message: `the weight ${l.name}/${suffix} is not in the weights manifest` };
+    for (const [i, suffix] of l.suffixes.entries()) {
+      // The Keras name, where it differs from the engine's (Bidirectional's inner scopes).
+      const keras = l.kerasSuffixes?.[i] ?? suffix;
+      const w = layerWeight(weights, l.name, keras);
+      if (!w) return { ok: false, message: `the weight ${l.name}/${keras} is not in the weights manifest` };
       arrays.push({ name: `${l.nodeId}/${suffix}`, shape: w.shape, data: w.data });
     }
   }

@@ -4,7 +4,7 @@
 // same code binds layer calls (with the catalog's value checks) and block calls (whose
 // parameters take any value).
 
-import { checkArgs, kerasArgumentNames, netspecArgumentFor, type ArgSpec, type ArgValue, type ResolvedArgs } from '../../../../engine/catalog/index';
+import { checkArgs, findLayer, kerasArgumentNames, netspecArgumentFor, type ArgSpec, type ArgValue, type ResolvedArgs } from '../../../../engine/catalog/index';
 import { suggest } from '../suggest';
 import type { Call, Expr, Ident, Span } from '../../syntax/ast';
 import type { RelatedInfo } from '../../syntax/diagnostic';
@@ -14,7 +14,7 @@ import type { DiagnosticSink } from '../context';
 export type PVal = ArgValue | { sym: string };
 
 export function isSym(v: PVal | undefined | null): v is { sym: string } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'sym' in v;
 }
 
 /** How identifiers in argument values resolve: block parameters, sizes, or enum words. */
@@ -47,6 +47,27 @@ export function evalValue(expr: Expr, env: ValueEnv): PVal | null {
     default:
       return null;
   }
+}
+
+/**
+ * A pad2 value: k, (a, b), or Keras's ((top, bottom), (left, right)), which is flattened to
+ * [top, bottom, left, right] because argument values are flat. A flat list of four is not a
+ * pad2 value (it would read as four axes), so only the nested form yields four numbers.
+ */
+function evalPadding(expr: Expr, env: ValueEnv): PVal | null {
+  const nested = (expr.kind === 'Tuple' || expr.kind === 'List') && expr.items.length === 2 && expr.items.every((i) => i.kind === 'Tuple' || i.kind === 'List');
+  if (!nested) {
+    const v = evalValue(expr, env);
+    return Array.isArray(v) && v.length !== 2 ? null : v;
+  }
+  const out: number[] = [];
+  for (const item of expr.items) {
+    const v = evalValue(item, env);
+    if (isSym(v)) return v;
+    if (!Array.isArray(v) || v.length !== 2) return null;
+    out.push(...v);
+  }
+  return out;
 }
 
 /** `Dense(units, activation=linear, bias=true)`: the signature shown in messages. */
@@ -176,7 +197,11 @@ export function matchArgs(
       ok = false; // The parser already reported the missing value.
       continue;
     }
-    const v = evalValue(arg.value, env);
+    const v = spec.type === 'layer' ? layerCallValue(arg.value, owner, spec, env, sink, related) : spec.type === 'pad2' ? evalPadding(arg.value, env) : evalValue(arg.value, env);
+    if (v === REPORTED) {
+      ok = false;
+      continue;
+    }
     if (v === null) {
       sink.add('bad-argument', valueSpan, `${owner}'s \`${spec.name}\` must be ${expectedText(spec)}, but is \`${textOf(arg.value)}\``, related);
       ok = false;
@@ -202,6 +227,37 @@ export function matchArgs(
   return { specs, values, spans, ok };
 }
 
+/** Marks a value whose errors were already reported where they are. */
+const REPORTED = Symbol('reported');
+
+/**
+ * A layer call given as a value (Bidirectional's `LSTM(64)`): the layer must be one `spec`
+ * names, and its own arguments are bound and checked against its spec, so each error points
+ * inside the inner call. Null when the value is not a call at all.
+ */
+function layerCallValue(expr: Expr, owner: string, spec: ArgSpec, env: ValueEnv, sink: DiagnosticSink, related: RelatedInfo[]): PVal | null | typeof REPORTED {
+  const allowed = spec.values ?? [];
+  if (expr.kind === 'Ident') {
+    // `Bidirectional(LSTM)`: the layer is right but it needs its own arguments.
+    const bare = findLayer(expr.name);
+    if (bare && allowed.includes(bare.name)) {
+      sink.add('bad-argument', expr.span, `${owner}'s \`${spec.name}\` is a call with its own arguments: ${signature(bare.name, bare.args)}`, related);
+      return REPORTED;
+    }
+  }
+  if (expr.kind !== 'Call') return null;
+  const name = expr.callee.name;
+  const inner = findLayer(name);
+  if (!inner || !allowed.includes(inner.name)) {
+    const what = inner ? `${inner.name} is not one of them` : `there is no layer ${name}`;
+    sink.add('bad-argument', expr.callee.span, `${owner}'s \`${spec.name}\` must be a call of ${allowed.join(', ')}, but ${what}`, related);
+    return REPORTED;
+  }
+  const bound = matchArgs(expr, inner.name, inner.args, env, sink, related);
+  const args = resolveLayerArgs(inner.name, inner.args, bound, expr.span, sink, related);
+  return args ? { op: inner.name, args } : REPORTED;
+}
+
 function expectedText(spec: ArgSpec): string {
   switch (spec.type) {
     case 'int':
@@ -216,8 +272,12 @@ function expectedText(spec: ArgSpec): string {
       return 'an integer k or a pair (a, b)';
     case 'ints':
       return 'a list of integers';
+    case 'pad2':
+      return 'an integer k, a pair (a, b) or ((top, bottom), (left, right))';
     case 'string':
       return 'a string';
+    case 'layer':
+      return `a call of ${(spec.values ?? []).join(', ')}`;
     default:
       return 'a value';
   }

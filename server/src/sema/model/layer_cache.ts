@@ -10,7 +10,7 @@
 // between the nodes that hit them; nothing downstream mutates shapes, arguments or weights.
 
 import type { DType, Shape } from '../../../../engine/catalog/shape';
-import type { ResolvedArgs, WeightSpec } from '../../../../engine/catalog/types';
+import { isLayerCall, type ResolvedArgs, type WeightSpec } from '../../../../engine/catalog/types';
 import type { BoundCall, PVal } from './args';
 
 export interface ResolvedLayer {
@@ -93,6 +93,8 @@ function valueHash(v: PVal | undefined): number {
         for (const x of v) h = mix(h, numberHash(x));
         return h;
       }
+      // A layer call as a value (Bidirectional's LSTM(...)): rare, so its JSON text is the key.
+      if (isLayerCall(v)) return mix(8, stringHash(JSON.stringify(v)));
       return mix(7, stringHash(v.sym));
     }
   }
@@ -105,12 +107,13 @@ function sameValue(a: PVal | undefined, b: PVal | undefined): boolean {
   if (typeof a === 'number') return Object.is(a, b);
   if (typeof a !== 'object') return a === b;
   const bo = b as number[] | { sym: string };
+  if (isLayerCall(a) || isLayerCall(b)) return isLayerCall(a) && isLayerCall(b) && JSON.stringify(a) === JSON.stringify(b);
   if (Array.isArray(a)) {
     if (!Array.isArray(bo) || bo.length !== a.length) return false;
     for (let i = 0; i < a.length; i++) if (!Object.is(a[i], bo[i])) return false;
     return true;
   }
-  return !Array.isArray(bo) && a.sym === bo.sym;
+  return !Array.isArray(bo) && !isLayerCall(a) && !isLayerCall(bo) && a.sym === bo.sym;
 }
 
 function sameKey(a: LayerKey, b: LayerKey): boolean {

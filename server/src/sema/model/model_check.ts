@@ -67,6 +67,7 @@ export function checkModel(decl: ModelDecl, blocks: ReadonlyMap<string, BlockDec
     name,
     inputs,
     hasErrors,
+    nodes: summary.ir?.nodes,
     outputs: outs.map((o) => ({
       name: o.name,
       shape: o.tensor.shape,

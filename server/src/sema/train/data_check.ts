@@ -1,15 +1,19 @@
 // Checks a data source of a train block: its arguments (paths are strings; target and
 // features are column names) and, through a DataProbe, the files themselves against the
 // model: feature count vs the input's element count, target columns that exist, and a string
-// target's class count vs the output's units under cross_entropy.
+// target's class count vs the output's units under cross_entropy; npy, idx and images
+// sources by their headers (array_check.ts).
 
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { elementCount, formatShape } from '../../../../engine/catalog/shape';
 import type { Call, Expr, Span } from '../../syntax/ast';
 import type { DiagnosticSink, ModelFacts } from '../context';
 import { defaultDataProbe, type DataProbe } from './data_probe';
-import { byName, SOURCES } from '../../../../engine/catalog/train/index';
+import { byName, SOURCES, TEXT_DEFAULTS } from '../../../../engine/catalog/train/index';
 import { describe, lossesByOutput } from './train_values';
+import { checkArrays, checkImages, type ProbedFile } from './array_check';
+import { checkTextEmbeddings, checkTextInput, TEXT_WITH_FEATURES } from '../../../../engine/src/data/text';
+import type { TextColumn } from '../../../../engine/catalog/train_ir';
 
 export interface DataOptions {
   /** The model file's path; data paths resolve against its folder. */
@@ -50,17 +54,32 @@ export function checkSourceShape(call: Call, sink: DiagnosticSink): void {
     if (spec?.columns && name === 'target') {
       const ok = v.kind === 'String' || (v.kind === 'List' && v.items.every((i) => i.kind === 'String')) || (v.kind === 'Dict' && v.entries.every((e) => e.value?.kind === 'String'));
       if (!ok) sink.add('bad-argument', v.span, `target must be a column name, a list of names, or a dict {output: "column"}, but is ${describe(v)}`);
+    } else if (spec?.columns && name === 'text') {
+      if (v.kind !== 'String') sink.add('bad-argument', v.span, `text must be a column name, but is ${describe(v)}`);
     } else if (spec?.columns) {
       if (v.kind !== 'List' || !v.items.every((i) => i.kind === 'String')) sink.add('bad-argument', v.span, `features must be a list of column names, but is ${describe(v)}`);
+    } else if (spec?.type === 'int') {
+      if (v.kind !== 'Number' || !Number.isInteger(v.value) || v.value < (spec.min ?? 0)) sink.add('bad-argument', v.span, `${call.callee.name}'s \`${name}\` must be a whole number of at least ${spec.min ?? 0}, but is ${describe(v)}`);
     } else if (v.kind !== 'String') {
       sink.add('bad-argument', v.span, `${call.callee.name}'s \`${name}\` must be a path in quotes, but is ${describe(v)}`);
     }
   }
+  const features = arg(call, 'features', names.indexOf('features'));
+  if (features && arg(call, 'text', names.indexOf('text'))) sink.add('bad-argument', features.span, TEXT_WITH_FEATURES);
   for (const s of specs) {
     if (s.required && arg(call, s.name, names.indexOf(s.name)) === null) {
       sink.add('missing-argument', call.span, `${call.callee.name} is missing the argument \`${s.name}\`: ${call.callee.name}(${names.join(', ')})`);
     }
   }
+}
+
+/** The `text=`, `vocab=` and `length=` of a source call, defaults filled in as lowering fills them. */
+function textColumn(call: Call, column: string): TextColumn {
+  const number = (name: string, fallback: number) => {
+    const e = arg(call, name, byName(SOURCES, call.callee.name)?.args.findIndex((a) => a.name === name) ?? -1);
+    return e?.kind === 'Number' ? e.value : fallback;
+  };
+  return { column, vocab: number('vocab', TEXT_DEFAULTS.vocab), length: number('length', TEXT_DEFAULTS.length) };
 }
 
 /** Checks the files of a data source against the model's input and outputs. */
@@ -69,19 +88,26 @@ export function checkData(v: Expr, facts: ModelFacts | undefined, loss: Expr | n
   if (v.kind !== 'Call' || !source) return;
   const probe = options.probe ?? defaultDataProbe;
   let main: { info: ReturnType<DataProbe['probe']>; span: Span } | null = null;
+  const files = new Map<string, ProbedFile>();
   for (const [i, spec] of source.args.entries()) {
     if (!spec.file) continue;
     const e = arg(v, spec.name, i);
     if (e?.kind !== 'String') continue;
+    const path = resolveDataPath(e.value, options.path);
     let info;
     try {
-      info = probe.probe(resolveDataPath(e.value, options.path));
+      info = probe.probe(path);
     } catch (err) {
       info = { ok: false as const, message: `cannot read ${e.value} (${err instanceof Error ? err.message : String(err)})` };
     }
     if (!info.ok) sink.add('data-error', e.span, info.message);
-    else if (i === 0) main = { info, span: e.span };
+    else {
+      files.set(spec.name, { path, info, span: e.span });
+      if (i === 0) main = { info, span: e.span };
+    }
   }
+  if (source.name === 'npy' || source.name === 'idx') return checkArrays(source.name, files, facts, loss, sink);
+  if (source.name === 'images') return checkImages(files.get('path'), facts, loss, sink);
   // Only a tabular source (one with column arguments) is read further here.
   if (!main || !main.info.ok || !source.args.some((a) => a.columns)) return;
   const info = main.info;
@@ -114,6 +140,20 @@ export function checkData(v: Expr, facts: ModelFacts | undefined, loss: Expr | n
       missing = true;
     }
   }
+  const text = arg(v, 'text', position('text'));
+  if (text?.kind === 'String') {
+    // A text column is the whole input: no feature columns to count.
+    if (!columns.includes(text.value)) {
+      sink.add('data-mismatch', text.span, `the data has no column "${text.value}"; its columns are ${columns.join(', ')}`);
+      missing = true;
+    } else if (facts && !facts.hasErrors) {
+      const column = textColumn(v, text.value);
+      const fits = checkTextInput(facts.inputs, column, info.format);
+      const table = fits.ok && facts.nodes ? checkTextEmbeddings({ inputs: facts.inputs, nodes: facts.nodes }, column, info.format) : null;
+      if (!fits.ok) sink.add('data-mismatch', text.span, fits.error.message);
+      else if (table && !table.ok) sink.add('data-mismatch', text.span, table.error.message);
+    }
+  }
   let featureCount: number;
   let featureSpan: Span = v.span;
   if (features?.kind === 'List') {
@@ -129,7 +169,7 @@ export function checkData(v: Expr, facts: ModelFacts | undefined, loss: Expr | n
     featureCount = columns.filter((c) => !targets.some((t) => t.column === c)).length;
   }
   if (missing || !facts || facts.hasErrors) return;
-  if (facts.inputs.length === 1) {
+  if (facts.inputs.length === 1 && text?.kind !== 'String') {
     const input = facts.inputs[0];
     const n = elementCount(input.shape);
     if (n !== null && n !== featureCount) {

@@ -1,6 +1,7 @@
 // Looks at data files just enough to check them against a model while the user types: a
 // CSV's header line and, on request, one column's distinct values (the class count of a
-// string target); a JSON array's keys. Results are cached by path and modification time, so
+// string target); a JSON array's keys; an npy or IDX file's header and an image folder's
+// classes and first image's size (file_headers.ts). Results are cached by path and modification time, so
 // re-checking a file costs one stat per data file. Tests and the editor (which reads bytes
 // through the client) can pass their own DataProbe.
 //
@@ -14,6 +15,8 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { CsvReader, type CsvRecord } from '../../../../engine/src/data/csv';
 import { firstInvalid } from '../../../../engine/src/data/utf8';
+import type { DataResult } from '../../../../engine/src/data/data_error';
+import { readArrayHeader, readImageFolder, type ArrayHeader, type ImageFolder } from './file_headers';
 
 /** Bytes read at a time from a CSV file by the UTF-8 scan, which allocates nothing per chunk. */
 const CHUNK_BYTES = 1 << 20;
@@ -43,6 +46,10 @@ export type DataInfo =
       columns: string[];
       /** Distinct values of one column, read on demand; undefined when there is no such column. */
       column(name: string): ColumnInfo | undefined;
+      /** A file's npy or IDX header, read on demand (format 'file'); may throw when the file went away. */
+      arrayHeader?(): DataResult<ArrayHeader>;
+      /** A folder's classes and first image, read on each call (format 'folder': its images may change under it); may throw. */
+      imageFolder?(): ImageFolder;
     }
   | { ok: false; message: string };
 
@@ -230,7 +237,7 @@ export class NodeDataProbe implements DataProbe {
     if (hit && hit.mtime === stat.mtimeMs && hit.size === stat.size) return hit.info;
     let info: DataInfo;
     if (stat.isDirectory()) {
-      info = { ok: true, format: 'folder', columns: [], column: () => undefined };
+      info = { ok: true, format: 'folder', columns: [], column: () => undefined, imageFolder: () => readImageFolder(path) };
     } else {
       try {
         const lower = path.toLowerCase();
@@ -238,7 +245,10 @@ export class NodeDataProbe implements DataProbe {
           assertUtf8(path);
           info = probeCsv(path);
         } else if (lower.endsWith('.json')) info = probeJson(readUtf8(path));
-        else info = { ok: true, format: 'file', columns: [], column: () => undefined };
+        else {
+          let header: DataResult<ArrayHeader> | undefined;
+          info = { ok: true, format: 'file', columns: [], column: () => undefined, arrayHeader: () => (header ??= readArrayHeader(path)) };
+        }
       } catch (e) {
         info = { ok: false, message: `cannot read the data file ${path} (${e instanceof Error ? e.message : String(e)})` };
       }

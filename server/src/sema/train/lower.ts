@@ -9,7 +9,7 @@ import type { Expr, TrainDecl } from '../../syntax/ast';
 import { resolveDataPath } from './data_check';
 import type { RawNode } from '../model/state';
 import type { TrainDataSource, TrainIR, TrainOptimizer, TrainRegularizer, TrainSchedule } from '../../../../engine/catalog/train_ir';
-import { argDefaults, byName, defaultTrainIR, findSetting, SOURCES, type TrainFunction } from '../../../../engine/catalog/train/index';
+import { argDefaults, byName, defaultTrainIR, findSetting, SOURCES, TEXT_DEFAULTS, type TrainFunction } from '../../../../engine/catalog/train/index';
 
 export function buildIR(
   name: string,
@@ -42,6 +42,7 @@ function lowerSource(e: Expr | null, filePath?: string): TrainDataSource | null 
   const source = byName(SOURCES, e.callee.name);
   if (!source) return out;
   const str = (x: Expr | null) => (x?.kind === 'String' ? x.value : undefined);
+  const num = (x: Expr | null) => (x?.kind === 'Number' ? x.value : undefined);
   // `path` is the source's main file or folder; its other files go by argument name.
   const files = source.args.filter((a) => a.file && a.name !== 'path');
   if (files.length) out.files = {};
@@ -58,6 +59,8 @@ function lowerSource(e: Expr | null, filePath?: string): TrainDataSource | null 
       if (x?.kind === 'Dict') out.target = Object.fromEntries(x.entries.flatMap((en) => (en.value?.kind === 'String' ? [[en.key.name, en.value.value]] : [])));
     } else if (a.columns && a.name === 'features') {
       if (x?.kind === 'List') out.features = x.items.flatMap((i) => (i.kind === 'String' ? [i.value] : []));
+    } else if (a.columns && a.name === 'text') {
+      if (x?.kind === 'String') out.text = { column: x.value, vocab: num(arg(e, 'vocab', source.args.findIndex((s) => s.name === 'vocab'))) ?? TEXT_DEFAULTS.vocab, length: num(arg(e, 'length', source.args.findIndex((s) => s.name === 'length'))) ?? TEXT_DEFAULTS.length };
     }
   });
   return out;
