@@ -202,4 +202,6 @@ export type FromPanel =
   /** Export Model with a recorded run's weights. */
   | { type: 'request-export-run'; id: string }
   /** Predict on a file with a recorded run's weights. */
-  | { type: 'request-predict-run'; id: string };
+  | { type: 'request-predict-run'; id: string }
+  /** Re-run: train the model as it is now with the recorded run's settings, as a new run. */
+  | { type: 'request-rerun-run'; id: string };

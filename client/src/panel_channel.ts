@@ -5,7 +5,7 @@
 // buttons (stop, pause, resume) become commands to the panel's worker, or to the extension
 // host's training process for a run watched from there (`watch`, `relay`); a panel that
 // loads with no run to start gets the last snapshot to redraw, and the model's recorded
-// runs (list, curves, rename, delete, export through RunsHooks).
+// runs (list, curves, rename, delete, export, re-run through RunsHooks).
 
 import type { FromPanel, RunCurves, RunRecord, RunSnapshot, ToPanel } from '../../webview/protocol';
 import type { RunSession } from './run_session';
@@ -55,6 +55,8 @@ export interface RunsHooks {
   exportRun(ctx: RunContext, id: string): Promise<void>;
   /** The run's name and weights file (Predict on a file), or undefined for an unknown run. */
   weightsOf(ctx: RunContext, id: string): Promise<{ name: string; weights: string } | undefined>;
+  /** Trains the model again with the run's recorded settings (a new run); says why when it cannot. */
+  rerun(ctx: RunContext, id: string): Promise<void>;
 }
 
 /** What the Export button asks for: the model's file and name, and the run's weights file. */
@@ -87,6 +89,7 @@ const FROM_PANEL_TYPES = new Set<FromPanel['type']>([
   'request-delete-run',
   'request-export-run',
   'request-predict-run',
+  'request-rerun-run',
 ]);
 
 /** True when `m` looks like a panel message (an object with a known `type`). */
@@ -232,6 +235,7 @@ export class PanelChannel {
       case 'request-delete-run':
       case 'request-export-run':
       case 'request-predict-run':
+      case 'request-rerun-run':
         void this.onRunsRequest(m);
         return;
       default:
@@ -258,7 +262,7 @@ export class PanelChannel {
     }
   }
 
-  private async onRunsRequest(m: Extract<FromPanel, { type: 'request-curves' | 'request-rename-run' | 'request-delete-run' | 'request-export-run' | 'request-predict-run' }>): Promise<void> {
+  private async onRunsRequest(m: Extract<FromPanel, { type: 'request-curves' | 'request-rename-run' | 'request-delete-run' | 'request-export-run' | 'request-predict-run' | 'request-rerun-run' }>): Promise<void> {
     const ctx = this.runContext();
     const hooks = this.hooks.runs;
     if (!ctx || !hooks) return;
@@ -266,6 +270,11 @@ export class PanelChannel {
       if (m.type === 'request-curves') {
         const ids = Array.isArray(m.ids) ? m.ids.filter((x) => typeof x === 'string') : [];
         this.send({ type: 'run-curves', curves: await hooks.curves(ctx, ids) });
+        return;
+      }
+      if (m.type === 'request-rerun-run') {
+        // The Train command itself refuses while a run trains, and says so.
+        await hooks.rerun(ctx, String(m.id));
         return;
       }
       if (m.type === 'request-export-run') {

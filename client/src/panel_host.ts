@@ -13,10 +13,9 @@ import { switchBackend } from './backend_switch';
 import { PanelChannel } from './panel_channel';
 import { editorRunsHooks } from './runs_hooks';
 import { predictForPanel } from './predict_command';
+import { TRAIN_COMMAND } from './train_plan';
 
 export const PANEL_VIEW_TYPE = 'netspec.training';
-/** The Train Model command (commands.ts registers it; importing that module here would be circular). */
-const TRAIN_COMMAND = 'netspec.train';
 export const SNAPSHOT_KEY = 'netspec.lastRun';
 
 type Log = (level: 'info' | 'warn' | 'error', line: string) => void;

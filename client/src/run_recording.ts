@@ -13,8 +13,8 @@ export class RunRecording {
 
   constructor(readonly writer: RunWriter) {}
 
-  static start(args: { fs: RunFs; folder: string; id: string; model: string; source: string; train: TrainIR; onError(message: string): void }): RunRecording {
-    const record = newRunRecord({ id: args.id, model: args.model, source: args.source, tool: 'editor', train: args.train, date: new Date() });
+  static start(args: { fs: RunFs; folder: string; id: string; model: string; source: string; train: TrainIR; rerunOf?: string; onError(message: string): void }): RunRecording {
+    const record = newRunRecord({ id: args.id, model: args.model, source: args.source, tool: 'editor', train: args.train, date: new Date(), rerunOf: args.rerunOf });
     return new RunRecording(new RunWriter(args.fs, args.folder, record, args.onError));
   }
 

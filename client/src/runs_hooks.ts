@@ -1,13 +1,17 @@
 // The runs list's actions in the editor: list a model's runs from the folder the settings
 // name, read the picked runs' curves, rename (an input box), delete (a modal
-// confirmation), export (Export Model with the run's weights) and the weights Predict on a file uses. The files themselves are runs_store.ts's business.
+// confirmation), export (Export Model with the run's weights), the weights Predict on a file
+// uses, and re-run (the Train command with the run's recorded settings). The files themselves
+// are runs_store.ts's business.
 
 import * as path from 'node:path';
 import { Uri, commands, window, workspace } from 'vscode';
 import { RUN_FILES } from '../../engine/catalog/run_record';
 import { EXPORT_COMMAND } from './export_plan';
 import type { RunsHooks, RunContext } from './panel_channel';
+import type { RerunRequest } from './rerun_plan';
 import { readSettings } from './settings';
+import { TRAIN_COMMAND } from './train_plan';
 import { deleteRun, listRuns, readEpochs, renameRun, runsRoot, type StoredRun } from './runs_store';
 
 function rootOf(ctx: RunContext): string {
@@ -45,6 +49,16 @@ export const editorRunsHooks: RunsHooks = {
   async weightsOf(ctx, id) {
     const run = await find(ctx, id);
     return run ? { name: run.record.name, weights: path.join(run.folder, RUN_FILES.weights) } : undefined;
+  },
+  async rerun(ctx, id) {
+    const run = await find(ctx, id);
+    if (!run) {
+      void window.showErrorMessage(`Netspec: the run ${id} of ${ctx.model} cannot be re-run: its record is gone from the runs folder.`);
+      return;
+    }
+    const rerun: RerunRequest = { id: run.record.id, name: run.record.name, settings: run.record.settings };
+    // Not awaited: the Train command resolves when the new run ends.
+    void commands.executeCommand(TRAIN_COMMAND, { uri: ctx.sourceUri, model: ctx.model, rerun });
   },
   async remove(ctx, id) {
     const run = await find(ctx, id);

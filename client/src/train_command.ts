@@ -16,6 +16,7 @@ import { modelRunsFolder, runFolderName } from '../../engine/catalog/run_record'
 import { RunRecording } from './run_recording';
 import { RunRouter } from './run_router';
 import { nodeRunFs, runsRoot } from './runs_store';
+import { settingsToTrainOverrides } from './rerun_plan';
 import { RunSession, finalMetrics, type RunOutcome } from './run_session';
 import { stoppedProgress } from './run_summary';
 import { readSettings } from './settings';
@@ -81,19 +82,22 @@ async function train(deps: TrainDeps, arg: unknown): Promise<RunOutcome | undefi
     return undefined;
   }
   const args = parseTrainArgs(arg);
+  // A Re-run's refusals name the run, so the user knows which request failed.
+  const rerun = args.rerun;
+  const fail = (message: string) => refuse(rerun ? `the run "${rerun.name}" of ${args.model ?? 'the model'} cannot be re-run: ${message}` : message);
   const active = window.activeTextEditor?.document;
   const uriText = args.uri ?? (active?.languageId === 'netspec' ? active.uri.toString() : undefined);
-  if (!uriText) return refuse('open a .netspec file with a train block to train a model.');
+  if (!uriText) return fail('open a .netspec file with a train block to train a model.');
   const uri = Uri.parse(uriText);
-  if (uri.scheme !== 'file') return refuse(`training needs a model saved on disk (its data paths are relative to the file), not ${uri.scheme}: documents.`);
+  if (uri.scheme !== 'file') return fail(`training needs a model saved on disk (its data paths are relative to the file), not ${uri.scheme}: documents.`);
   // The server answers only for open documents.
   const doc = await workspace.openTextDocument(uri);
   const client = deps.client();
-  if (!client) return refuse('the language server is not running; see the Netspec output channel.');
+  if (!client) return fail('the language server is not running; see the Netspec output channel.');
 
   const first = await client.sendRequest<ModelIRResponse>(MODEL_IR_REQUEST, { uri: doc.uri.toString(), model: args.model });
   const choice = chooseModel(args.model, first);
-  if ('error' in choice) return refuse(choice.error);
+  if ('error' in choice) return fail(choice.error);
   let model: string;
   if ('choices' in choice) {
     const picked = await window.showQuickPick(choice.choices, { placeHolder: 'Which model do you want to train?' });
@@ -102,13 +106,19 @@ async function train(deps: TrainDeps, arg: unknown): Promise<RunOutcome | undefi
   } else model = choice.model;
   const response = model === args.model ? first : await client.sendRequest<ModelIRResponse>(MODEL_IR_REQUEST, { uri: doc.uri.toString(), model });
   const why = refusal(model, response);
-  if (why) return refuse(why);
+  if (why) return fail(why);
   const errors = languages.getDiagnostics(doc.uri).filter((d) => d.severity === DiagnosticSeverity.Error);
   if (errors.length > 0) {
-    return refuse(`${path.basename(uri.fsPath)} has errors (${errors[0].message.split('\n')[0]}); fix them first (see the Problems panel)`);
+    return fail(`${path.basename(uri.fsPath)} has errors (${errors[0].message.split('\n')[0]}); fix them first (see the Problems panel)`);
   }
   const ir = response.ir!;
-  const trainIR = response.train!;
+  let trainIR = response.train!;
+  if (rerun) {
+    const again = settingsToTrainOverrides(rerun.settings, trainIR);
+    if ('problem' in again) return fail(again.problem);
+    trainIR = again.train;
+    deps.output.info(`${model}: re-running "${rerun.name}" (${rerun.id}) with its recorded settings`);
+  }
 
   // Data: confirm anything outside the workspace, then read it all.
   const entries = dataEntries(trainIR);
@@ -127,7 +137,7 @@ async function train(deps: TrainDeps, arg: unknown): Promise<RunOutcome | undefi
     { location: ProgressLocation.Window, title: `Netspec: reading the data of ${model}` },
     () => readDataFiles(entries, workspaceDataFs),
   );
-  if (!read.ok) return refuse(read.message);
+  if (!read.ok) return fail(read.message);
   deps.output.info(`${model}: read ${read.files.length} data file(s), ${(read.bytes / 1024).toFixed(0)} KiB`);
 
   const settings = readSettings(workspace.getConfiguration('netspec', doc.uri));
@@ -142,6 +152,7 @@ async function train(deps: TrainDeps, arg: unknown): Promise<RunOutcome | undefi
     model,
     source: uri.fsPath,
     train: trainIR,
+    ...(rerun ? { rerunOf: rerun.id } : {}),
     onError: (message) => deps.output.warn(message),
   });
   const session = new RunSession(runId, model, doc.uri.toString(), trainIR.epochs, target, {

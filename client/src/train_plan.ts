@@ -6,6 +6,10 @@
 import type { ModelIR } from '../../engine/catalog/ir';
 import type { TrainIR } from '../../engine/catalog/train_ir';
 import type { RunSnapshot } from '../../webview/protocol';
+import { parseRerun, type RerunRequest } from './rerun_plan';
+
+/** The Train Model command's id (commands.ts registers it; the panel's Train again and Re-run run it). */
+export const TRAIN_COMMAND = 'netspec.train';
 
 /** The `netspec/modelIR` answer (server/src/ide/summary.ts `modelIR`). */
 export interface ModelIRResponse {
@@ -20,6 +24,8 @@ export interface ModelIRResponse {
 export interface TrainArgs {
   uri?: string;
   model?: string;
+  /** Re-run of a recorded run: train with its settings instead of the block's (rerun_plan.ts). */
+  rerun?: RerunRequest;
 }
 
 /** Reads the command's argument: `{uri, model}`, a Uri (anything with `scheme`), a URI string, or nothing. */
@@ -32,6 +38,8 @@ export function parseTrainArgs(arg: unknown): TrainArgs {
   if (typeof o.uri === 'string') out.uri = o.uri;
   else if (typeof o.uri === 'object' && o.uri !== null && typeof (o.uri as { scheme?: unknown }).scheme === 'string') out.uri = String(o.uri);
   if (typeof o.model === 'string' && o.model !== '') out.model = o.model;
+  const rerun = parseRerun(o.rerun);
+  if (rerun) out.rerun = rerun;
   return out;
 }
 

@@ -66,6 +66,8 @@ export interface RunRecord {
   best: { epoch: number; metrics: Record<string, number> } | null;
   firstPointMs: number | null;
   error: { code: string; message: string } | null;
+  /** The id of the run this one re-ran with the same settings (the runs list's Re-run); absent otherwise. */
+  rerunOf?: string;
 }
 
 /** The file operations a writer needs (absolute paths, '/' separated joins). */
@@ -220,8 +222,8 @@ function json(x: unknown): string {
 }
 
 /** A new record for a run starting now. */
-export function newRunRecord(args: { id: string; model: string; source: string; tool: RunRecord['tool']; train: TrainIR; date: Date }): RunRecord {
-  return {
+export function newRunRecord(args: { id: string; model: string; source: string; tool: RunRecord['tool']; train: TrainIR; date: Date; rerunOf?: string }): RunRecord {
+  const record: RunRecord = {
     format: RUN_FORMAT,
     id: args.id,
     name: args.date.toLocaleString('sv-SE').slice(0, 16),
@@ -239,4 +241,6 @@ export function newRunRecord(args: { id: string; model: string; source: string; 
     firstPointMs: null,
     error: null,
   };
+  if (args.rerunOf !== undefined) record.rerunOf = args.rerunOf;
+  return record;
 }

@@ -326,8 +326,9 @@ test('a run trained in the extension host is drawn from relayed messages; the ru
     assert.deepEqual(diff, ['lr', 'device'], 'only the settings that differ');
     await page.locator('button[aria-label="Rename run run b"]').click();
     await page.locator('button[aria-label="Delete run run a"]').click();
-    const actions = (await posted(page)).filter((m) => m.type === 'request-rename-run' || m.type === 'request-delete-run') as unknown as { type: string; id: string }[];
-    assert.deepEqual(actions.map((m) => [m.type, m.id]), [['request-rename-run', 'b'], ['request-delete-run', 'a']]);
+    await page.locator('button[aria-label="Re-run run run c"]').click();
+    const actions = (await posted(page)).filter((m) => m.type === 'request-rename-run' || m.type === 'request-delete-run' || m.type === 'request-rerun-run') as unknown as { type: string; id: string }[];
+    assert.deepEqual(actions.map((m) => [m.type, m.id]), [['request-rename-run', 'b'], ['request-delete-run', 'a'], ['request-rerun-run', 'c']]);
     mkdirSync(join(ROOT, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-results/panel-host-runs-narrow.png'), fullPage: true });
     assert.deepEqual(logs.filter((l) => l.startsWith('pageerror')), []);

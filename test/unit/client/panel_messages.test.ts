@@ -206,6 +206,7 @@ test('declined, train-again and runs requests go to their hooks', async () => {
     remove: async () => (seen.push('remove'), false),
     exportRun: async (_c: unknown, id: string) => void seen.push(`export ${id}`),
     weightsOf: async (_c: unknown, id: string) => (id === 'r1' ? { name: 'first', weights: '/runs/r1/weights.safetensors' } : undefined),
+    rerun: async (c: { model: string }, id: string) => void seen.push(`rerun ${c.model} ${id}`),
   };
   const last = { runId: 'old', model: 'Iris', sourceUri: 'file:///ws/iris.netspec', backend: null, steps: [], epochs: [], status: 'finished' as const };
   const channel = new PanelChannel(webview, { log: () => undefined, runs, trainAgain: (ctx) => seen.push(`again ${ctx.model}`), predictRun: (r) => seen.push(`predict ${r.runId} ${r.runName} ${r.weights}`) }, last);
@@ -219,8 +220,9 @@ test('declined, train-again and runs requests go to their hooks', async () => {
   webview.send({ type: 'request-export-run', id: 'r1' });
   webview.send({ type: 'request-predict-run', id: 'r1' });
   webview.send({ type: 'request-predict-run', id: 'unknown' });
+  webview.send({ type: 'request-rerun-run', id: 'r1' });
   await new Promise((r) => setTimeout(r, 0));
-  assert.deepEqual(seen.sort(), ['again Iris', 'export r1', 'predict r1 first /runs/r1/weights.safetensors', 'remove', 'rename']);
+  assert.deepEqual(seen.sort(), ['again Iris', 'export r1', 'predict r1 first /runs/r1/weights.safetensors', 'remove', 'rename', 'rerun Iris r1']);
   const curves = webview.posted.find((m) => m.type === 'run-curves');
   assert.ok(curves?.type === 'run-curves' && curves.curves.length === 2);
   assert.equal(webview.posted.filter((m) => m.type === 'runs').length, 2, 'a rename lists the runs again; a refused delete does not');

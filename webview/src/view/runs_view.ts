@@ -1,6 +1,7 @@
 // The runs list under the charts: every recorded run of the model (name, start, device,
 // duration, epochs, best metrics, settings), a checkbox to compare it, Rename and Delete
-// (the extension asks and confirms) and Export (Export Model with the run's weights). The
+// (the extension asks and confirms), Export (Export Model with the run's weights), Predict
+// and Re-run (the model trained again with the run's recorded settings). The
 // runs compared get an overlay chart of one metric per epoch (a select picks which) and a
 // table of the settings that differ between them.
 
@@ -127,7 +128,7 @@ export class RunsView {
         el('td', settingsText(r)),
       );
       const actions = el('td', undefined, 'ns-run-actions');
-      for (const [label, type] of [['Rename', 'request-rename-run'], ['Export', 'request-export-run'], ['Predict', 'request-predict-run'], ['Delete', 'request-delete-run']] as const) {
+      for (const [label, type] of [['Rename', 'request-rename-run'], ['Export', 'request-export-run'], ['Predict', 'request-predict-run'], ['Re-run', 'request-rerun-run'], ['Delete', 'request-delete-run']] as const) {
         const b = el('button', label, 'ns-secondary');
         b.type = 'button';
         b.dataset.action = type;
